@@ -1,0 +1,59 @@
+# vidwasm build. `make setup` once on a fresh Debian machine, then `make test` / `make demo`.
+SHELL := /bin/bash
+KERNEL_SRC := $(wildcard native/kernels/*.c)
+# BUILD lets several people build at once without sharing object files: make wasm BUILD=/tmp/me
+BUILD ?= wasm
+KERNEL_OBJ := $(patsubst native/kernels/%.c,$(BUILD)/obj/%.o,$(KERNEL_SRC))
+CFLAGS := -O3 -std=c99 -Wall -Wextra -Werror -msimd128 -mbulk-memory -mnontrapping-fptoint -mmutable-globals -msign-ext
+# The scalar twins must stay scalar: no auto-vectorisation, so SIMD-vs-scalar compares two real implementations.
+SCALAR_FLAGS := -fno-vectorize -fno-slp-vectorize
+LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
+  -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
+export NODE_PATH := /usr/share/nodejs
+
+.PHONY: setup wasm build test bench demo clean
+all: build
+
+setup:
+	@if ! command -v emcc >/dev/null || ! command -v wasm-opt >/dev/null || ! command -v chromium >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    emscripten binaryen wabt chromium; fi
+	npm ci --no-audit --no-fund
+
+$(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h
+	@mkdir -p $(BUILD)/obj
+	emcc $(CFLAGS) $(SCALAR_FLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: native/kernels/%.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+	@mkdir -p $(BUILD)/obj
+	emcc $(CFLAGS) -c $< -o $@
+
+# Link, then optimise, then strip (stripping while linking breaks emcc 3.1.6's wasm-opt pass).
+$(BUILD)/vidwasm.wasm: $(KERNEL_OBJ)
+	emcc $(CFLAGS) $(KERNEL_OBJ) -o $(BUILD)/vidwasm.link.wasm $(LDFLAGS)
+	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm.link.wasm -o $(BUILD)/vidwasm.opt.wasm
+	wasm-strip $(BUILD)/vidwasm.opt.wasm
+	@imports=$$(wasm-objdump -x -j Import $(BUILD)/vidwasm.opt.wasm | grep -c ' <- ' || true); \
+	  if [ "$$imports" != "0" ]; then echo "vidwasm.wasm must have zero imports, has $$imports"; exit 1; fi
+	mv $(BUILD)/vidwasm.opt.wasm $(BUILD)/vidwasm.wasm
+
+wasm: $(BUILD)/vidwasm.wasm
+
+build: wasm
+	npx tsc -p tsconfig.build.json
+	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
+	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js
+	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
+	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
+
+test: wasm
+	node test/run.mjs
+
+bench: wasm
+	npx tsx bench/run.ts $(SUITE)
+
+demo: wasm
+	npx tsx ts/cli/main.ts demo
+
+clean:
+	rm -rf wasm/obj wasm/*.wasm dist

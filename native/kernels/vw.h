@@ -1,0 +1,30 @@
+// Shared definitions for every vidwasm kernel.
+//
+// ABI rules (see wasm/abi.ts for the TypeScript side):
+//  - Exported functions are named vw_<dtype>_<op>[_<variant>] and marked VW_EXPORT.
+//  - Arguments are int32 sizes, float scalars and byte offsets into linear memory
+//    (plain C pointers in wasm32).
+//  - Kernels with many size arguments take `const int32_t *p`, a parameter block that the
+//    caller writes into memory; its layout is documented next to the kernel.
+//  - Every SIMD kernel has a scalar twin named with the `_scalar` variant; twins live in
+//    *_scalar.c files, which the Makefile compiles without auto-vectorisation, so the twin
+//    really is the portable reference.
+//  - Kernels never allocate memory and never fail: the TypeScript side validates shapes and
+//    provides scratch buffers, so a kernel is a pure function of its arguments.
+#ifndef VW_H
+#define VW_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+
+#define VW_EXPORT __attribute__((used, visibility("default")))
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+#define VW_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define VW_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

@@ -1,0 +1,3 @@
+// Everything vidwasm exports, for every host. Host entries (node.ts, browser.ts) load the
+// kernel module first, then re-export this.
+export * from './runtime/index.js';

@@ -1,0 +1,115 @@
+// Reverse-mode autograd: backward() walks the graph recorded by ops (see tape.ts) in reverse
+// topological order and applies the gradient rule of each op.
+import { AutogradError, ShapeError, fmtShape } from './errors.js';
+import { keep } from './memory.js';
+import type { Tensor } from './tensor.js';
+import { gradRules, isGradEnabled, setGradEnabled } from './tape.js';
+import * as F from './ops/index.js';
+
+export { gradRules, noGrad, isGradEnabled, setGradEnabled, needsGrad, record, type Node, type GradRule } from './tape.js';
+
+export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+  if (!root.requiresGrad) {
+    throw new AutogradError(`backward(): ${root.describe()} does not require grad and has no graph`);
+  }
+  let seed: Tensor;
+  if (gradOutput) {
+    if (gradOutput.shape.join() !== root.shape.join()) {
+      throw new ShapeError(`backward(): gradient ${fmtShape(gradOutput.shape)} does not match output ${fmtShape(root.shape)}`);
+    }
+    seed = gradOutput.clone();
+  } else {
+    if (root.size !== 1) {
+      throw new AutogradError(`backward(): ${root.describe()} is not a scalar; pass a gradient of its shape`);
+    }
+    seed = F.onesLike(root);
+  }
+
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const prev = isGradEnabled();
+  setGradEnabled(false); // gradients of gradients are not supported: rules run untracked
+  try {
+    for (const t of order) {
+      const gy = grads.get(t);
+      if (!gy) continue;
+      grads.delete(t);
+      const node = t.gradFn;
+      if (!node) {
+        accumulateLeaf(t, gy);
+        continue;
+      }
+      const gxs = gradRules[node.op](gy, node, t);
+      node.inputs.forEach((x, i) => {
+        let g = gxs[i];
+        if (!x || !g || !x.requiresGrad) {
+          if (g && g !== gy) g.dispose();
+          return;
+        }
+        if (g.shape.join() !== x.shape.join()) {
+          throw new AutogradError(`gradient rule of '${node.op}' returned ${fmtShape(g.shape)} for input ${fmtShape(x.shape)}`);
+        }
+        if (g === gy) g = gy.clone();
+        const acc = grads.get(x);
+        if (acc) {
+          grads.set(x, F.add(acc, g));
+          acc.dispose();
+          g.dispose();
+        } else grads.set(x, g);
+      });
+      gy.dispose();
+      if (!opts.retainGraph) release(t);
+    }
+  } finally {
+    setGradEnabled(prev);
+    for (const g of grads.values()) g.dispose();
+  }
+}
+
+function accumulateLeaf(t: Tensor, g: Tensor): void {
+  if (t.grad && !t.grad.isDisposed) {
+    const sum = F.add(t.grad, g);
+    t.grad.dispose();
+    g.dispose();
+    g = sum;
+  }
+  if (g.layout !== t.layout) {
+    const l = F.toLayout(g, t.layout);
+    if (l !== g) g.dispose();
+    g = l;
+  }
+  t.grad = keep(g);
+}
+
+function release(t: Tensor): void {
+  const node = t.gradFn;
+  if (!node) return;
+  for (const o of node.owned) o.dispose();
+  t.gradFn = null;
+}
+
+/** Tensors reachable from root through gradFn, root first, each after all its consumers. */
+function topoOrder(root: Tensor): Tensor[] {
+  const visited = new Set<Tensor>();
+  const post: Tensor[] = [];
+  // Iterative DFS: deep nets would overflow the JS stack with recursion.
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1]++;
+      const x = inputs[i];
+      if (x && x.requiresGrad && !visited.has(x)) {
+        visited.add(x);
+        stack.push([x, 0]);
+      }
+    } else {
+      stack.pop();
+      post.push(t);
+    }
+  }
+  return post.reverse();
+}

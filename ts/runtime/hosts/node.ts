@@ -1,0 +1,22 @@
+// Node host: reads vidwasm.wasm from disk (synchronously, so `import 'vidwasm'` is enough).
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { initFromModule, isReady } from '../wasm.js';
+import { VidwasmError } from '../errors.js';
+
+/** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
+export function wasmPath(): string {
+  if (process.env.VIDWASM_WASM) return process.env.VIDWASM_WASM;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    for (const c of [join(dir, 'vidwasm.wasm'), join(dir, 'wasm', 'vidwasm.wasm')]) if (existsSync(c)) return c;
+    dir = dirname(dir);
+  }
+  throw new VidwasmError('E_LOAD', 'vidwasm.wasm not found: run `make wasm` (or set VIDWASM_WASM to its path)');
+}
+
+export function initNode(path = wasmPath()): void {
+  if (isReady()) return;
+  initFromModule(readFileSync(path));
+}

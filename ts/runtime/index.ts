@@ -1,0 +1,11 @@
+// The runtime's public surface.
+export { Tensor, type Layout, type Shape } from './tensor.js';
+export type { DType } from './dtype.js';
+export * as ops from './ops/index.js';
+export { tidy, keep, memoryStats } from './memory.js';
+export { noGrad, isGradEnabled, gradRules } from './autograd.js';
+export { manualSeed } from './random.js';
+export {
+  type KernelBackend, type IsaFlavour, features, setBackend, getBackend, setIsa, getIsa, kernelNames, memoryBytes, initFromModule, initFromModuleAsync, isReady,
+} from './wasm.js';
+export * from './errors.js';

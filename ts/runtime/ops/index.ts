@@ -1,0 +1,14 @@
+// The functional ops (torch.nn.functional style). Each family lives in its own file.
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './shape.js';
+export * from './slicing.js';
+export * from './linalg.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './norm.js';
+export * from './softmax.js';
+export * from './loss.js';
+export * from './interp.js';
+export * from './roi.js';
+export * from './quant.js';

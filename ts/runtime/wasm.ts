@@ -1,0 +1,180 @@
+// The one loader: every host hands us the bytes (or a compiled module) of vidwasm.wasm and we
+// instantiate it with no imports. Everything else in the runtime reaches the kernels through
+// `kernel(name)`, which picks the SIMD kernel, its ISA-tuned variant or its scalar twin.
+import { OutOfMemoryError, UnsupportedError, VidwasmError } from './errors.js';
+import { probeFeatures, type Features } from './hosts/features.js';
+
+export type KernelFn = (...args: number[]) => number;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  malloc(n: number): number;
+  free(p: number): void;
+  _initialize(): void;
+  [name: string]: unknown;
+}
+
+/** Which implementation ops call: the SIMD kernels (default) or their portable scalar twins. */
+export type KernelBackend = 'simd' | 'scalar';
+/** Wasm SIMD lowers differently on x86 and arm hosts; some kernels ship a variant for each. */
+export type IsaFlavour = 'x86' | 'arm';
+
+interface State {
+  exports: Exports;
+  features: Features;
+  backend: KernelBackend;
+  isa: IsaFlavour;
+  cache: Map<string, KernelFn>;
+  u8: Uint8Array;
+}
+let state: State | null = null;
+
+/** Hard cap of wasm32 memory. */
+export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+
+export function isReady(): boolean {
+  return state !== null;
+}
+
+function guessIsa(): IsaFlavour {
+  const g = globalThis as { process?: { arch?: string }; navigator?: { userAgent?: string; platform?: string } };
+  const arch = g.process?.arch ?? '';
+  if (arch) return arch.startsWith('arm') ? 'arm' : 'x86';
+  const ua = `${g.navigator?.platform ?? ''} ${g.navigator?.userAgent ?? ''}`;
+  return /arm|aarch64|iphone|ipad|android|mac/i.test(ua) ? 'arm' : 'x86';
+}
+
+/** Instantiates the kernel module from its bytes or a compiled module (synchronously). */
+export function initFromModule(source: BufferSource | WebAssembly.Module): void {
+  if (state) return;
+  const features = probeFeatures();
+  if (!features.simd) {
+    throw new UnsupportedError(
+      'vidwasm needs WebAssembly SIMD (Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+); this host does not support it');
+  }
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  const instance = new WebAssembly.Instance(module, {});
+  adopt(instance, features);
+}
+
+/** Asynchronous variant for browsers (large modules cannot be compiled on the main thread). */
+export async function initFromModuleAsync(source: BufferSource | WebAssembly.Module | Promise<Response> | Response): Promise<void> {
+  if (state) return;
+  const features = probeFeatures();
+  if (!features.simd) initFromModule(new Uint8Array(0)); // throws the UnsupportedError
+  let module: WebAssembly.Module;
+  if (source instanceof WebAssembly.Module) module = source;
+  else if (source instanceof Promise || (typeof Response !== 'undefined' && source instanceof Response)) {
+    const res = await source;
+    if (!res.ok) throw new VidwasmError('E_LOAD', `could not fetch vidwasm.wasm: HTTP ${res.status} ${res.url}`);
+    module = await WebAssembly.compile(await res.arrayBuffer());
+  } else module = await WebAssembly.compile(source);
+  const instance = await WebAssembly.instantiate(module, {});
+  adopt(instance, features);
+}
+
+function adopt(instance: WebAssembly.Instance, features: Features): void {
+  const exports = instance.exports as unknown as Exports;
+  exports._initialize();
+  state = { exports, features, backend: 'simd', isa: guessIsa(), cache: new Map(), u8: new Uint8Array(exports.memory.buffer) };
+}
+
+function s(): State {
+  if (!state) {
+    throw new VidwasmError('E_NOT_READY',
+      'the vidwasm kernel module is not loaded: import vidwasm through its package entry (which loads it) or call init() first');
+  }
+  return state;
+}
+
+export function features(): Features { return s().features; }
+export function getBackend(): KernelBackend { return s().backend; }
+export function getIsa(): IsaFlavour { return s().isa; }
+
+/** Switches every op between SIMD kernels and their scalar twins (tests and benchmarks use this). */
+export function setBackend(b: KernelBackend): void {
+  const st = s();
+  st.backend = b;
+  st.cache.clear();
+}
+export function setIsa(isa: IsaFlavour): void {
+  const st = s();
+  st.isa = isa;
+  st.cache.clear();
+}
+
+/**
+ * The kernel `vw_<name>` for the current backend: `vw_<name>_scalar` for the scalar backend,
+ * else `vw_<name>_<isa>` when the module has an ISA-tuned variant, else `vw_<name>`.
+ */
+export function kernel(name: string): KernelFn {
+  const st = s();
+  let fn = st.cache.get(name);
+  if (fn) return fn;
+  const ex = st.exports;
+  const candidates = st.backend === 'scalar'
+    ? [`vw_${name}_scalar`, `vw_${name}`]
+    : [`vw_${name}_${st.isa}`, `vw_${name}`];
+  const found = candidates.find((c) => typeof ex[c] === 'function');
+  if (!found) throw new VidwasmError('E_NO_KERNEL', `the wasm module has no kernel vw_${name}`);
+  fn = ex[found] as KernelFn;
+  st.cache.set(name, fn);
+  return fn;
+}
+
+/** Names of all exported kernels (for `vidwasm info` and tests). */
+export function kernelNames(): string[] {
+  return Object.keys(s().exports).filter((k) => k.startsWith('vw_'));
+}
+
+export function memory(): WebAssembly.Memory { return s().exports.memory; }
+
+/** Bytes currently reserved by wasm linear memory. */
+export function memoryBytes(): number { return s().exports.memory.buffer.byteLength; }
+
+/** A fresh Uint8Array over memory (re-created after growth, which detaches the old buffer). */
+export function heapU8(): Uint8Array {
+  const st = s();
+  if (st.u8.buffer !== st.exports.memory.buffer) st.u8 = new Uint8Array(st.exports.memory.buffer);
+  return st.u8;
+}
+
+export function malloc(nbytes: number, what = 'tensor'): number {
+  if (!Number.isFinite(nbytes) || nbytes < 0) throw new OutOfMemoryError(`cannot allocate ${nbytes} bytes for ${what}`);
+  // Requests near the 4 GiB cap would overflow malloc's 32-bit size_t: refuse them here.
+  if (nbytes > MAX_MEMORY_BYTES - 64 * 1024 * 1024) {
+    throw new OutOfMemoryError(
+      `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is limited to 4 GiB`);
+  }
+  const p = s().exports.malloc(Math.max(16, nbytes)) >>> 0;
+  if (p === 0) {
+    throw new OutOfMemoryError(
+      `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is full (${fmtBytes(memoryBytes())} in use of 4 GiB)`);
+  }
+  return p;
+}
+
+export function free(p: number): void {
+  if (p) s().exports.free(p);
+}
+
+export function fmtBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+/**
+ * Scratch parameter blocks: kernels with many sizes read them from an int32 array in memory.
+ * One block, reused: kernels are synchronous and never re-entrant.
+ */
+let paramPtr = 0;
+const PARAM_INTS = 256;
+export function params(values: ArrayLike<number>): number {
+  if (values.length > PARAM_INTS) throw new VidwasmError('E_INTERNAL', `parameter block too long (${values.length})`);
+  if (paramPtr === 0) paramPtr = malloc(PARAM_INTS * 4, 'kernel parameters');
+  const view = new Int32Array(heapU8().buffer, paramPtr, values.length);
+  for (let i = 0; i < values.length; i++) view[i] = values[i];
+  return paramPtr;
+}
