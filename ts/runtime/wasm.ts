@@ -44,14 +44,19 @@ function guessIsa(): IsaFlavour {
   return /arm|aarch64|iphone|ipad|android|mac/i.test(ua) ? 'arm' : 'x86';
 }
 
-/** Instantiates the kernel module from its bytes or a compiled module (synchronously). */
-export function initFromModule(source: BufferSource | WebAssembly.Module): void {
-  if (state) return;
-  const features = probeFeatures();
-  if (!features.simd) {
+/** The kernels are compiled for SIMD128: refuse a host without it with a clear error. */
+export function requireSimd(f: Features): Features {
+  if (!f.simd) {
     throw new UnsupportedError(
       'vidwasm needs WebAssembly SIMD (Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+); this host does not support it');
   }
+  return f;
+}
+
+/** Instantiates the kernel module from its bytes or a compiled module (synchronously). */
+export function initFromModule(source: BufferSource | WebAssembly.Module): void {
+  if (state) return;
+  const features = requireSimd(probeFeatures());
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
   const instance = new WebAssembly.Instance(module, {});
   adopt(instance, features);
@@ -60,15 +65,14 @@ export function initFromModule(source: BufferSource | WebAssembly.Module): void 
 /** Asynchronous variant for browsers (large modules cannot be compiled on the main thread). */
 export async function initFromModuleAsync(source: BufferSource | WebAssembly.Module | Promise<Response> | Response): Promise<void> {
   if (state) return;
-  const features = probeFeatures();
-  if (!features.simd) initFromModule(new Uint8Array(0)); // throws the UnsupportedError
+  const features = requireSimd(probeFeatures());
   let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) module = source;
   else if (source instanceof Promise || (typeof Response !== 'undefined' && source instanceof Response)) {
     const res = await source;
     if (!res.ok) throw new VidwasmError('E_LOAD', `could not fetch vidwasm.wasm: HTTP ${res.status} ${res.url}`);
     module = await WebAssembly.compile(await res.arrayBuffer());
-  } else module = await WebAssembly.compile(source);
+  } else module = await WebAssembly.compile(source as BufferSource);
   const instance = await WebAssembly.instantiate(module, {});
   adopt(instance, features);
 }

@@ -2,7 +2,7 @@
 // synchronous and never executes anything.
 
 // (module (func (result v128) i32.const 0 i8x16.splat))
-const SIMD = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
+const SIMD: Uint8Array<ArrayBuffer> = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
 // (module (func (result v128) v128.const 0 ... f32x4.relaxed_madd)) – relaxed SIMD opcode 0xfd 0x105
 const RELAXED_SIMD = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]);
 // (module (memory 1 1 shared)) – needs threads
@@ -17,7 +17,7 @@ export interface Features {
 }
 
 export function probeFeatures(): Features {
-  const v = (b: Uint8Array) => {
+  const v = (b: Uint8Array<ArrayBuffer>) => {
     try { return WebAssembly.validate(b); } catch { return false; }
   };
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
