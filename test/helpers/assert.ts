@@ -109,3 +109,15 @@ function storageToLogical(x: Tensor, i: number): number {
   const s = Math.floor(rem / c), k = rem % c;
   return (b * c + k) * inner + s;
 }
+
+/** Asserts fn throws an instance of `type` whose message matches `re` (when given). */
+export function throwsTyped(fn: () => unknown, type: new (...a: any[]) => Error, re?: RegExp, msg = ''): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof type)) assert.unreachable(`${msg}: expected ${type.name}, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    if (re && !re.test((e as Error).message)) assert.unreachable(`${msg}: ${type.name} message "${(e as Error).message}" does not match ${re}`);
+    return;
+  }
+  assert.unreachable(`${msg}: expected ${type.name} to be thrown`);
+}
