@@ -1,3 +1,4 @@
 // Everything vidwasm exports, for every host. Host entries (node.ts, browser.ts) load the
 // kernel module first, then re-export this.
 export * from './runtime/index.js';
+export * as zoo from './zoo/index.js';

@@ -150,8 +150,13 @@ export class Tensor implements Disposable {
     return viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);
   }
 
-  /** A copy of the values in shape order (PyTorch's .numpy().ravel()). */
+  /** A copy of the values in shape order (PyTorch's .numpy().ravel()); f16 comes out as f32. */
   toArray(): AnyTypedArray {
+    const out = this.shapeOrdered();
+    return this.dtype === 'f16' ? Float32Array.from(out, F.f16ToF32) : out;
+  }
+
+  private shapeOrdered(): AnyTypedArray {
     const raw = this.data();
     if (this.layout === 'contiguous' || this.rank < 3) return raw.slice();
     const out = new (raw.constructor as { new (n: number): AnyTypedArray })(this.size);
