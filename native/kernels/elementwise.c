@@ -1,6 +1,7 @@
 // SIMD elementwise kernels: broadcast binary ops, unary activations, fill and axis reductions.
 #include "vw.h"
 #include "elementwise.h"
+#include "vmath.h"
 
 float vw_f32_unary1_scalar(int op, float x);
 float vw_f32_unary_grad1_scalar(int op, float x, float y);
@@ -61,29 +62,90 @@ VW_EXPORT void vw_f32_binary_const(int op, const float *a, float s, float *y, in
   row(op, a, 1, &s, 0, y, n);
 }
 
+// One SIMD vector of a unary op (vmath.h for the transcendental ones).
+static inline v128_t un4(int op, v128_t x) {
+  const v128_t one = wasm_f32x4_splat(1.f);
+  switch (op) {
+    case VW_RELU: return wasm_f32x4_pmax(wasm_f32x4_splat(0.f), x);
+    case VW_NEG: return wasm_f32x4_neg(x);
+    case VW_ABS: return wasm_f32x4_abs(x);
+    case VW_SQRT: return wasm_f32x4_sqrt(x);
+    case VW_SQUARE: return wasm_f32x4_mul(x, x);
+    case VW_SIGMOID: return vw_v_sigmoid(x);
+    case VW_TANH: return vw_v_tanh(x);
+    case VW_EXP: return vw_v_exp(x);
+    case VW_LOG: return vw_v_log(x);
+    case VW_GELU: return wasm_f32x4_mul(x, vw_v_ncdf(x));
+    case VW_SILU: return wasm_f32x4_div(x, wasm_f32x4_add(one, vw_v_exp(wasm_f32x4_neg(x))));
+    case VW_RSQRT: return wasm_f32x4_div(one, wasm_f32x4_sqrt(x));
+    case VW_RECIPROCAL: return wasm_f32x4_div(one, x);
+    default: {  // VW_GELU_TANH: 0.5 x (1 + tanh(u)) = x sigmoid(2u), which has no cancellation for x << 0
+      const v128_t u = wasm_f32x4_mul(wasm_f32x4_splat(0.7978845608028654f),
+                                      wasm_f32x4_add(x, wasm_f32x4_mul(wasm_f32x4_splat(0.044715f), wasm_f32x4_mul(x, wasm_f32x4_mul(x, x)))));
+      return wasm_f32x4_mul(x, vw_v_sigmoid(wasm_f32x4_add(u, u)));
+    }
+  }
+}
+
 VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
   int i = 0;
-  const v128_t zero = wasm_f32x4_splat(0.f);
-  switch (op) {
-    case VW_RELU: for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_pmax(zero, wasm_v128_load(x + i))); break;
-    case VW_NEG: for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_neg(wasm_v128_load(x + i))); break;
-    case VW_ABS: for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_abs(wasm_v128_load(x + i))); break;
-    case VW_SQRT: for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_sqrt(wasm_v128_load(x + i))); break;
-    case VW_SQUARE:
-      for (; i + 4 <= n; i += 4) { v128_t v = wasm_v128_load(x + i); wasm_v128_store(y + i, wasm_f32x4_mul(v, v)); }
-      break;
-    default: break;  // transcendental ops: lane by lane below
+  if (op >= 0 && op < VW_UNARY_COUNT) {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, un4(op, wasm_v128_load(x + i)));
+    if (i < n) {  // tail through the same SIMD code, so every element sees one implementation
+      float bx[4] = {0.f, 0.f, 0.f, 0.f}, by[4];
+      for (int k = 0; i + k < n; k++) bx[k] = x[i + k];
+      wasm_v128_store(by, un4(op, wasm_v128_load(bx)));
+      for (int k = 0; i + k < n; k++) y[i + k] = by[k];
+      i = n;
+    }
   }
   for (; i < n; i++) y[i] = vw_f32_unary1_scalar(op, x[i]);
 }
 
+// d(op)/dx for one vector; y = op(x) is given so sigmoid/tanh/exp/sqrt/rsqrt/reciprocal reuse it.
+static inline v128_t ungrad4(int op, v128_t x, v128_t y) {
+  const v128_t one = wasm_f32x4_splat(1.f), zero = wasm_f32x4_splat(0.f), half = wasm_f32x4_splat(0.5f);
+  switch (op) {
+    case VW_RELU: return wasm_v128_and(wasm_f32x4_gt(x, zero), one);
+    case VW_SIGMOID: return wasm_f32x4_mul(y, wasm_f32x4_sub(one, y));
+    case VW_TANH: return wasm_f32x4_sub(one, wasm_f32x4_mul(y, y));
+    case VW_EXP: return y;
+    case VW_LOG: return wasm_f32x4_div(one, x);
+    case VW_SQRT: return wasm_f32x4_div(half, y);
+    case VW_NEG: return wasm_f32x4_splat(-1.f);
+    case VW_ABS: return wasm_v128_or(wasm_v128_and(wasm_f32x4_gt(x, zero), one), wasm_v128_and(wasm_f32x4_lt(x, zero), wasm_f32x4_splat(-1.f)));
+    case VW_GELU: {  // Phi(x) + x phi(x)
+      const v128_t pdf = wasm_f32x4_mul(vw_v_exp(wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(x, x))), wasm_f32x4_splat(0.3989422804014327f));
+      return wasm_f32x4_add(vw_v_ncdf(x), wasm_f32x4_mul(x, pdf));
+    }
+    case VW_SILU: {  // s (1 + x (1 - s))
+      const v128_t s = vw_v_sigmoid(x);
+      return wasm_f32x4_mul(s, wasm_f32x4_add(one, wasm_f32x4_mul(x, wasm_f32x4_sub(one, s))));
+    }
+    case VW_SQUARE: return wasm_f32x4_add(x, x);
+    case VW_RSQRT: return wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(y, wasm_f32x4_mul(y, y)));
+    case VW_RECIPROCAL: return wasm_f32x4_neg(wasm_f32x4_mul(y, y));
+    default: {  // VW_GELU_TANH with s = sigmoid(2u) = (1 + tanh u) / 2: s + 2 x s (1 - s) u'(x)
+      const float k = 0.7978845608028654f;
+      const v128_t x2 = wasm_f32x4_mul(x, x);
+      const v128_t u = wasm_f32x4_mul(wasm_f32x4_splat(k), wasm_f32x4_add(x, wasm_f32x4_mul(wasm_f32x4_splat(0.044715f), wasm_f32x4_mul(x, x2))));
+      const v128_t s = vw_v_sigmoid(wasm_f32x4_add(u, u));
+      const v128_t du = wasm_f32x4_mul(wasm_f32x4_splat(k), wasm_f32x4_add(one, wasm_f32x4_mul(wasm_f32x4_splat(3.f * 0.044715f), x2)));
+      const v128_t xs = wasm_f32x4_mul(wasm_f32x4_add(x, x), wasm_f32x4_mul(s, wasm_f32x4_sub(one, s)));
+      return wasm_f32x4_add(s, wasm_f32x4_mul(xs, du));
+    }
+  }
+}
+
 VW_EXPORT void vw_f32_unary_grad(int op, const float *x, const float *y, const float *gy, float *gx, int n) {
   int i = 0;
-  if (op == VW_RELU) {
+  if (op >= 0 && op < VW_UNARY_COUNT) {
     const v128_t zero = wasm_f32x4_splat(0.f);
     for (; i + 4 <= n; i += 4) {
-      const v128_t m = wasm_f32x4_gt(wasm_v128_load(x + i), zero);
-      wasm_v128_store(gx + i, wasm_v128_and(m, wasm_v128_load(gy + i)));
+      const v128_t vx = x ? wasm_v128_load(x + i) : zero, vy = y ? wasm_v128_load(y + i) : zero;
+      v128_t g = wasm_f32x4_mul(wasm_v128_load(gy + i), ungrad4(op, vx, vy));
+      if (op == VW_RELU) g = wasm_v128_and(wasm_f32x4_gt(vx, zero), wasm_v128_load(gy + i));  // no 0 * inf = NaN
+      wasm_v128_store(gx + i, g);
     }
   }
   for (; i < n; i++) gx[i] = gy[i] * vw_f32_unary_grad1_scalar(op, x ? x[i] : 0.f, y ? y[i] : 0.f);
