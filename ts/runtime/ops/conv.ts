@@ -1,2 +1,253 @@
-// placeholder: filled in by the op family's author
-export {};
+// conv3d / conv2d / conv1d with torch.nn.functional semantics, computed on channels-last storage.
+//
+// The op validates, picks a lowering (see native/kernels/conv.h) and calls the kernels:
+//   depthwise (groups == Cin == Cout)         -> direct channels-last kernel (depthwise*.c)
+//   1x1x1, stride 1, no padding               -> one GEMM per group over [N*T*H*W, Cin]
+//   (kt,1,1), spatial stride 1, no spatial pad -> kt shifted GEMMs per output frame
+//   anything else                             -> vol2col tiles (sized for L2) + GEMM per group
+// conv2d and conv1d run as conv3d with leading unit dims: a channels-last [N, C, H, W] tensor
+// has the same storage as channels-last [N, C, 1, H, W], so no copy is made.
+//
+// Weight packing: the weights are packed for the GEMM on every call (O(Cout*Cin*k^3), i.e. 1/M of
+// the conv's work, M = output positions; measured in bench/kernels_conv.ts). Packing per call
+// needs no cache invalidation when an optimizer updates weights in place; a deployment plan that
+// wants to skip it can hold packed weights itself.
+import { Tensor, type Layout } from '../tensor.js';
+import { kernel, params, malloc, free } from '../wasm.js';
+import { record, gradRules, noGrad, type Node } from '../tape.js';
+import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
+import { expectTensor, tuple } from './util.js';
+import { toLayout } from './shape.js';
+
+export interface ConvOptions {
+  /** One number or one per spatial dim ([t, h, w] for conv3d). Default 1. */
+  stride?: number | readonly number[];
+  /** Zero padding on both sides of each spatial dim, or 'same' (stride 1) / 'valid'. Default 0. */
+  padding?: number | readonly number[] | 'same' | 'valid';
+  /** Default 1. */
+  dilation?: number | readonly number[];
+  /** Default 1. */
+  groups?: number;
+}
+
+// Lowering modes: keep in sync with native/kernels/conv.h.
+const GENERAL = 0, POINTWISE = 1, TEMPORAL = 2, DEPTHWISE = 3;
+const SCRATCH_PACK = 0, SCRATCH_FWD = 1, SCRATCH_BWD_DATA = 2, SCRATCH_BWD_WEIGHT = 3;
+const DW_MAX_TAPS = 4096;
+
+export type ConvLowering = 'auto' | 'general';
+let lowering: ConvLowering = 'auto';
+/**
+ * 'general' sends every conv through vol2col + GEMM instead of its fast path (tests use it to
+ * cross-check the lowerings, benchmarks to measure them). Returns the previous setting.
+ */
+export function setConvLowering(mode: ConvLowering): ConvLowering {
+  if (mode !== 'auto' && mode !== 'general') throw new ArgumentError(`setConvLowering: unknown mode ${String(mode)}`);
+  const prev = lowering;
+  lowering = mode;
+  return prev;
+}
+
+/** Conv geometry as the kernels see it: always 3 spatial dims (leading unit dims for 2-D/1-D). */
+interface Geo {
+  N: number; Cin: number; T: number; H: number; W: number; Cout: number;
+  k: number[]; s: number[]; p: number[]; d: number[]; G: number; To: number; Ho: number; Wo: number;
+  mode: number;
+}
+
+function block(g: Geo): number[] {
+  return [g.N, g.Cin, g.T, g.H, g.W, g.Cout, ...g.k, ...g.s, ...g.p, ...g.d, g.G, g.To, g.Ho, g.Wo, g.mode];
+}
+
+const DIMS = ['', '[N, C, L]', '[N, C, H, W]', '[N, C, T, H, W]'];
+
+function geometry(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | null, opts: ConvOptions): Geo {
+  expectTensor(op, 'input', x);
+  expectTensor(op, 'weight', w);
+  if (b !== null) expectTensor(op, 'bias', b);
+  const rank = nsp + 2;
+  if (x.rank !== rank) throw new ShapeError(`${op}: input must have ${rank} dims ${DIMS[nsp]}, got ${fmtShape(x.shape)}`);
+  if (w.rank !== rank) {
+    throw new ShapeError(`${op}: weight must have ${rank} dims [Cout, Cin/groups, ...kernel], got ${fmtShape(w.shape)}`);
+  }
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be a positive integer, got ${groups}`);
+  const [N, Cin] = x.shape, [Cout, Cg] = w.shape;
+  const shapes = `input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)}`;
+  if (Cin % groups !== 0 || Cout % groups !== 0) {
+    throw new ShapeError(`${op}: groups=${groups} must divide both the input channels (${Cin}) and the output channels (${Cout}); ${shapes}`);
+  }
+  if (Cg * groups !== Cin) {
+    throw new ShapeError(`${op}: weight expects ${Cg * groups} input channels (${Cg} per group x groups=${groups}) but the input has ${Cin}; ${shapes}`);
+  }
+  if (b !== null && (b.rank !== 1 || b.shape[0] !== Cout)) {
+    throw new ShapeError(`${op}: bias must have shape [${Cout}] (one per output channel), got ${fmtShape(b.shape)}; ${shapes}`);
+  }
+  const k = w.shape.slice(2);
+  const inSp = x.shape.slice(2);
+  const s = tuple(op, 'stride', opts.stride, nsp, 1);
+  const d = tuple(op, 'dilation', opts.dilation, nsp, 1);
+  if (s.some((v) => v < 1)) throw new ArgumentError(`${op}: stride must be >= 1, got ${JSON.stringify(opts.stride)}`);
+  if (d.some((v) => v < 1)) throw new ArgumentError(`${op}: dilation must be >= 1, got ${JSON.stringify(opts.dilation)}`);
+  let before: number[], after: number[];
+  if (opts.padding === 'same') {
+    if (s.some((v) => v !== 1)) throw new ArgumentError(`${op}: padding 'same' needs stride 1, got stride ${JSON.stringify(opts.stride)}`);
+    // PyTorch: total d*(k-1), the extra one (even kernels) goes after
+    before = k.map((kk, i) => Math.floor((d[i] * (kk - 1)) / 2));
+    after = k.map((kk, i) => d[i] * (kk - 1) - before[i]);
+  } else {
+    before = tuple(op, 'padding', opts.padding === 'valid' ? 0 : opts.padding as number | number[] | undefined, nsp, 0);
+    if (before.some((v) => v < 0)) throw new ArgumentError(`${op}: padding must be >= 0, got ${JSON.stringify(opts.padding)}`);
+    after = before;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < nsp; i++) {
+    const ext = d[i] * (k[i] - 1) + 1, padded = inSp[i] + before[i] + after[i];
+    if (k[i] < 1 || ext > padded) {
+      throw new ShapeError(`${op}: kernel ${fmtShape(k)} (dilation ${fmtShape(d)}) is larger than the padded input ` +
+        `${fmtShape(inSp.map((v, j) => v + before[j] + after[j]))}; ${shapes}`);
+    }
+    out.push(Math.floor((padded - ext) / s[i]) + 1);
+  }
+  const lead = (a: readonly number[], fill: number) => [...new Array(3 - nsp).fill(fill), ...a];
+  const [T, H, W] = lead(inSp, 1), [To, Ho, Wo] = lead(out, 1);
+  const g: Geo = { N, Cin, T, H, W, Cout, k: lead(k, 1), s: lead(s, 1), p: lead(before, 0), d: lead(d, 1), G: groups, To, Ho, Wo, mode: GENERAL };
+  g.mode = chooseMode(g);
+  return g;
+}
+
+function chooseMode(g: Geo): number {
+  if (lowering === 'general') return GENERAL;
+  const [kt, kh, kw] = g.k, [st, sh, sw] = g.s, [pt, ph, pw] = g.p;
+  if (g.G === g.Cin && g.Cout === g.Cin && kt * kh * kw <= DW_MAX_TAPS) return DEPTHWISE;
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && g.Ho === g.H && g.Wo === g.W) {
+    return kt === 1 && st === 1 && pt === 0 && g.To === g.T ? POINTWISE : TEMPORAL;
+  }
+  return GENERAL;
+}
+
+const taps = (g: Geo) => g.k[0] * g.k[1] * g.k[2];
+
+/** Runs fn with wasm scratch buffers of the given float counts, freed afterwards. */
+function withBuffers<R>(floats: number[], what: string, fn: (...ptrs: number[]) => R): R {
+  const ptrs: number[] = [];
+  try {
+    for (const n of floats) ptrs.push(malloc(n * 4, what));
+    return fn(...ptrs);
+  } finally {
+    for (const p of ptrs) free(p);
+  }
+}
+
+function forward(g: Geo, x: number, w: number, b: number, y: number): void {
+  const pv = block(g);
+  if (g.mode === DEPTHWISE) {
+    withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
+      kernel('f32_depthwise3d_pack')(params(pv), w, b, packed);
+      kernel('f32_depthwise3d')(params(pv), x, packed, y, -Infinity, Infinity);
+    });
+    return;
+  }
+  const pf = kernel('f32_conv3d_packed_floats')(params(pv));
+  const scr = Math.max(kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_PACK),
+    kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_FWD));
+  withBuffers([pf, scr], 'conv3d packed weights and scratch', (packed, scratch) => {
+    kernel('f32_conv3d_pack')(params(pv), w, b, packed, scratch);
+    kernel('f32_conv3d')(params(pv), x, packed, b, y, scratch, -Infinity, Infinity);
+  });
+}
+
+function backwardData(g: Geo, gy: number, w: number, gx: number): void {
+  const pv = block(g);
+  if (g.mode === DEPTHWISE) {
+    withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
+      kernel('f32_depthwise3d_pack')(params(pv), w, 0, packed);
+      kernel('f32_depthwise3d_bwd_data')(params(pv), gy, packed, gx);
+    });
+    return;
+  }
+  const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_DATA);
+  withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_data')(params(pv), gy, w, gx, scratch));
+}
+
+function backwardWeight(g: Geo, x: number, gy: number, gw: number): void {
+  const pv = block(g);
+  if (g.mode === DEPTHWISE) {
+    withBuffers([g.Cout * taps(g)], 'conv3d backward scratch', (scratch) =>
+      kernel('f32_depthwise3d_bwd_weight')(params(pv), x, gy, gw, scratch));
+    return;
+  }
+  const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_WEIGHT);
+  withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_weight')(params(pv), x, gy, gw, scratch));
+}
+
+function convNd(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: ConvOptions): Tensor {
+  const bias = b ?? null;
+  const g = geometry(op, nsp, x, w, bias, opts);
+  // Layout changes here are internal: they must not record autograd nodes of their own.
+  const xc = noGrad(() => toLayout(x, 'channels_last'));
+  const wc = noGrad(() => toLayout(w, 'contiguous'));
+  const outShape = [g.N, g.Cout, ...[g.To, g.Ho, g.Wo].slice(3 - nsp)];
+  const y = Tensor.empty(outShape, 'f32', 'channels_last');
+  try {
+    if (y.size > 0) forward(g, xc.ptr, wc.ptr, bias ? bias.ptr : 0, y.ptr);
+  } catch (e) {
+    y.dispose();
+    if (xc !== x) xc.dispose();
+    if (wc !== w) wc.dispose();
+    throw e;
+  }
+  const owned = [xc, wc].filter((t, i) => t !== [x, w][i]);
+  return record(op, [x, w, bias], y, { xc, wc, g, xLayout: x.layout }, owned);
+}
+
+/**
+ * torch.nn.functional.conv3d: x [N, Cin, T, H, W], w [Cout, Cin/groups, kt, kh, kw] (PyTorch's
+ * layout), b [Cout] or null. Returns [N, Cout, T', H', W'] in channels_last layout. Any input
+ * layout is accepted; channels_last inputs avoid a copy.
+ */
+export function conv3d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv3d', 3, x, w, b, opts);
+}
+
+/** torch.nn.functional.conv2d: x [N, Cin, H, W], w [Cout, Cin/groups, kh, kw]; channels_last output. */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv2d', 2, x, w, b, opts);
+}
+
+/** torch.nn.functional.conv1d: x [N, Cin, L], w [Cout, Cin/groups, k]; output stored [N, L', Cout]. */
+export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv1d', 1, x, w, b, opts);
+}
+
+function convGrad(gy: Tensor, node: Node): (Tensor | null)[] {
+  const [x, w, b] = node.inputs as [Tensor, Tensor, Tensor | null];
+  const { xc, wc, g, xLayout } = node.saved as { xc: Tensor; wc: Tensor; g: Geo; xLayout: Layout };
+  const gyc = toLayout(gy, 'channels_last');
+  try {
+    let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+    if (x.requiresGrad) {
+      gx = Tensor.empty(x.shape, 'f32', 'channels_last');
+      if (gx.size > 0) backwardData(g, gyc.ptr, wc.ptr, gx.ptr);
+      if (xLayout !== 'channels_last') {
+        const t = toLayout(gx, xLayout);
+        if (t !== gx) gx.dispose();
+        gx = t;
+      }
+    }
+    if (w.requiresGrad) {
+      gw = Tensor.empty(w.shape, 'f32');
+      if (gw.size > 0) backwardWeight(g, xc.ptr, gyc.ptr, gw.ptr);
+    }
+    if (b && b.requiresGrad) {
+      gb = Tensor.empty(b.shape, 'f32');
+      kernel('f32_conv3d_bwd_bias')(g.N * g.To * g.Ho * g.Wo, g.Cout, gyc.ptr, gb.ptr);
+    }
+    return [gx, gw, gb];
+  } finally {
+    if (gyc !== gy) gyc.dispose();
+  }
+}
+gradRules.conv3d = convGrad;
+gradRules.conv2d = convGrad;
+gradRules.conv1d = convGrad;

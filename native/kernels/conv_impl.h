@@ -1,0 +1,281 @@
+// The conv3d GEMM lowerings, written once and instantiated twice: conv.c binds them to the SIMD
+// GEMM (vw_f32_gemm / vw_f32_matmul) and SIMD copy/add helpers, conv_scalar.c to the scalar GEMM
+// twins and plain loops. The includer defines:
+//   VW_CONV_NAME(x)   exported name of kernel x (vw_f32_x or vw_f32_x_scalar)
+//   VW_CONV_GEMM, VW_CONV_PACK, VW_CONV_PF, VW_CONV_MATMUL   the GEMM entry points (gemm.h)
+//   conv_copy(dst, src, n), conv_add(dst, src, n) (dst += src), conv_fill(dst, src, rows, n)
+// See conv.h for the parameter block, the layouts and the modes. Weights are packed per call
+// (vw_f32_conv3d_pack) by the TS op; the cost is O(Cout*K), 1/M of the conv.
+#include "conv.h"
+
+#define VW_CONV_INF __builtin_inff()
+
+// ---- vol2col / col2vol: rows [m0, m0+mt) of the column matrix of group gi -------------------
+// Column row of output position m: for each tap (a,b,c) in tap-major order, the Cg channels of
+// group gi at the input position the tap reads (zeros where the tap falls in the padding).
+// Channels-last makes every tap a contiguous copy of Cg floats.
+
+static void conv_vol2col(const vw_conv_geo *g, const float *x, int gi, int m0, int mt, float *col) {
+  int wo = m0 % g->Wo, r = m0 / g->Wo;
+  int ho = r % g->Ho; r /= g->Ho;
+  int to = r % g->To, n = r / g->To;
+  const int Cg = g->Cg;
+  for (int i = 0; i < mt; i++) {
+    float *row = col + (size_t)i * g->K;
+    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
+    for (int a = 0; a < g->kt; a++) {
+      const int ti = ti0 + a * g->dt;
+      float *ra = row + (size_t)a * g->kh * g->kw * Cg;
+      if (ti < 0 || ti >= g->T) { memset(ra, 0, sizeof(float) * g->kh * g->kw * Cg); continue; }
+      for (int b = 0; b < g->kh; b++) {
+        const int hi = hi0 + b * g->dh;
+        float *rb = ra + (size_t)b * g->kw * Cg;
+        if (hi < 0 || hi >= g->H) { memset(rb, 0, sizeof(float) * g->kw * Cg); continue; }
+        const float *xr = x + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin + (size_t)gi * Cg;
+        for (int c = 0; c < g->kw; c++) {
+          const int wi = wi0 + c * g->dw;
+          if (wi < 0 || wi >= g->W) memset(rb + (size_t)c * Cg, 0, sizeof(float) * Cg);
+          else conv_copy(rb + (size_t)c * Cg, xr + (size_t)wi * g->Cin, Cg);
+        }
+      }
+    }
+    if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
+  }
+}
+
+// The adjoint of conv_vol2col: adds each column row back into gx (which the caller zeroed).
+static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0, int mt, float *gx) {
+  int wo = m0 % g->Wo, r = m0 / g->Wo;
+  int ho = r % g->Ho; r /= g->Ho;
+  int to = r % g->To, n = r / g->To;
+  const int Cg = g->Cg;
+  for (int i = 0; i < mt; i++) {
+    const float *row = col + (size_t)i * g->K;
+    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
+    int a0, a1, b0, b1, c0, c1;
+    vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
+    vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
+    vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
+    for (int a = a0; a < a1; a++) {
+      for (int b = b0; b < b1; b++) {
+        float *xr = gx + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * g->W * g->Cin + (size_t)gi * Cg;
+        const float *rb = row + ((size_t)a * g->kh + b) * g->kw * Cg;
+        for (int c = c0; c < c1; c++) conv_add(xr + (size_t)(wi0 + c * g->dw) * g->Cin, rb + (size_t)c * Cg, Cg);
+      }
+    }
+    if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
+  }
+}
+
+// ---- sizes -----------------------------------------------------------------------------------
+
+// Floats of the packed forward weights (all groups; per tap too in TEMPORAL mode).
+VW_EXPORT int VW_CONV_NAME(conv3d_packed_floats)(const int32_t *p) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  if (g.mode == VW_CONV_TEMPORAL) return g.G * g.kt * VW_CONV_PF(g.Cg, g.Coutg);
+  return g.G * VW_CONV_PF(g.K, g.Coutg);
+}
+
+// Floats of scratch memory a kernel needs (`which` from conv.h's VW_CONV_SCRATCH_*).
+VW_EXPORT int VW_CONV_NAME(conv3d_scratch_floats)(const int32_t *p, int which) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  const int tile = g.mode == VW_CONV_GENERAL ? vw_conv_tile_rows(&g) * g.K : 0;
+  switch (which) {
+    case VW_CONV_SCRATCH_PACK: return g.mode == VW_CONV_GENERAL ? g.K * g.Coutg : 0;
+    case VW_CONV_SCRATCH_FWD: return tile;
+    case VW_CONV_SCRATCH_BWD_DATA:
+      // transposed packed weights (+ the reorder buffer and a dcol tile in GENERAL mode)
+      if (g.mode == VW_CONV_TEMPORAL) return g.G * g.kt * VW_CONV_PF(g.Coutg, g.Cg);
+      if (g.mode == VW_CONV_POINTWISE) return VW_CONV_PF(g.Coutg, g.Cg);
+      return VW_CONV_PF(g.Coutg, g.K) + g.Coutg * g.K + tile;
+    default:  // BWD_WEIGHT: the [G][Coutg][K] accumulator (+ a column tile in GENERAL mode)
+      return g.G * g.Coutg * g.K + tile;
+  }
+}
+
+// ---- forward ---------------------------------------------------------------------------------
+
+// Packs PyTorch weights w [Cout][Cg][kt][kh][kw] (and bias, may be NULL) for the forward GEMMs:
+// per group the matrix B[k][o] with k = tap*Cg + c (the vol2col row order).
+VW_EXPORT void VW_CONV_NAME(conv3d_pack)(const int32_t *p, const float *w, const float *bias, float *packed, float *scratch) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  for (int gi = 0; gi < g.G; gi++) {
+    const float *wg = w + (size_t)gi * g.Coutg * g.K;
+    const float *bg = bias ? bias + (size_t)gi * g.Coutg : NULL;
+    if (g.mode == VW_CONV_TEMPORAL) {
+      // One packed matrix per tap, without bias (the forward pre-fills the bias instead).
+      const int pf = VW_CONV_PF(g.Cg, g.Coutg);
+      for (int a = 0; a < g.kt; a++)
+        VW_CONV_PACK(g.Cg, g.Coutg, wg + a, g.kt, g.Cg * g.kt, NULL, packed + ((size_t)gi * g.kt + a) * pf);
+    } else if (g.KK == 1) {
+      VW_CONV_PACK(g.K, g.Coutg, wg, 1, g.K, bg, packed + (size_t)gi * VW_CONV_PF(g.K, g.Coutg));
+    } else {
+      // reorder [o][c][tap] -> [tap][c][o] so that the packer reads a plain row-major B
+      for (int o = 0; o < g.Coutg; o++)
+        for (int c = 0; c < g.Cg; c++)
+          for (int t = 0; t < g.KK; t++)
+            scratch[((size_t)t * g.Cg + c) * g.Coutg + o] = wg[((size_t)o * g.Cg + c) * g.KK + t];
+      VW_CONV_PACK(g.K, g.Coutg, scratch, g.Coutg, 1, bg, packed + (size_t)gi * VW_CONV_PF(g.K, g.Coutg));
+    }
+  }
+}
+
+// y = conv(x, w) + bias, clamped to [minv, maxv] (a fused ReLU/ReLU6; pass -inf/inf for none).
+// bias is only read in TEMPORAL mode (other modes carry it in `packed`).
+VW_EXPORT void VW_CONV_NAME(conv3d)(const int32_t *p, const float *x, const float *packed, const float *bias,
+                                    float *y, float *scratch, float minv, float maxv) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  if (g.M == 0 || g.Cout == 0) return;
+  if (g.mode == VW_CONV_POINTWISE) {
+    const int pf = VW_CONV_PF(g.Cg, g.Coutg);
+    for (int gi = 0; gi < g.G; gi++)
+      VW_CONV_GEMM(g.M, g.Coutg, g.Cg, x + (size_t)gi * g.Cg, g.Cin, packed + (size_t)gi * pf,
+                   y + (size_t)gi * g.Coutg, g.Cout, minv, maxv, 0);
+  } else if (g.mode == VW_CONV_TEMPORAL) {
+    const int HW = g.H * g.W, pf = VW_CONV_PF(g.Cg, g.Coutg);
+    for (int n = 0; n < g.N; n++) {
+      for (int to = 0; to < g.To; to++) {
+        float *yf = y + ((size_t)n * g.To + to) * HW * g.Cout;
+        int a0, a1;
+        vw_conv_tap_range(to * g.st - g.pt, g.dt, g.kt, g.T, &a0, &a1);
+        // start from the bias, then accumulate each tap's GEMM; clamp on the last one
+        for (int i = 0; i < HW; i++) {
+          float *yr = yf + (size_t)i * g.Cout;
+          if (bias) memcpy(yr, bias, sizeof(float) * g.Cout); else memset(yr, 0, sizeof(float) * g.Cout);
+          if (a0 == a1) for (int o = 0; o < g.Cout; o++) yr[o] = VW_MIN(VW_MAX(yr[o], minv), maxv);
+        }
+        for (int a = a0; a < a1; a++) {
+          const int ti = to * g.st - g.pt + a * g.dt;
+          const float *xf = x + ((size_t)n * g.T + ti) * HW * g.Cin;
+          const float lo = a == a1 - 1 ? minv : -VW_CONV_INF, hi = a == a1 - 1 ? maxv : VW_CONV_INF;
+          for (int gi = 0; gi < g.G; gi++)
+            VW_CONV_GEMM(HW, g.Coutg, g.Cg, xf + (size_t)gi * g.Cg, g.Cin, packed + ((size_t)gi * g.kt + a) * pf,
+                         yf + (size_t)gi * g.Coutg, g.Cout, lo, hi, 1);
+        }
+      }
+    }
+  } else {
+    const int rows = vw_conv_tile_rows(&g), pf = VW_CONV_PF(g.K, g.Coutg);
+    for (int m0 = 0; m0 < g.M; m0 += rows) {
+      const int mt = VW_MIN(rows, g.M - m0);
+      for (int gi = 0; gi < g.G; gi++) {
+        const float *a = x + (size_t)gi * g.Cg;
+        int lda = g.Cin;
+        // a 1x1x1 kernel at stride 1 without padding reads x itself; anything else gathers
+        if (!(g.KK == 1 && g.st == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.ph == 0 && g.pw == 0 &&
+              g.To == g.T && g.Ho == g.H && g.Wo == g.W)) {
+          conv_vol2col(&g, x, gi, m0, mt, scratch);
+          a = scratch; lda = g.K;
+        } else a += (size_t)m0 * g.Cin;
+        VW_CONV_GEMM(mt, g.Coutg, g.K, a, lda, packed + (size_t)gi * pf, y + (size_t)m0 * g.Cout + (size_t)gi * g.Coutg,
+                     g.Cout, minv, maxv, 0);
+      }
+    }
+  }
+}
+
+// ---- backward --------------------------------------------------------------------------------
+
+// gx = dL/dx for gy = dL/dy (both channels-last); w in PyTorch layout. gx is overwritten.
+VW_EXPORT void VW_CONV_NAME(conv3d_bwd_data)(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  const size_t nx = (size_t)g.N * g.T * g.H * g.W * g.Cin;
+  if (g.M == 0 || g.Cout == 0) { memset(gx, 0, sizeof(float) * nx); return; }
+  if (g.mode == VW_CONV_POINTWISE) {
+    // gx[:, group] = gy[:, group] . W_g with B[o][c] = w[o][c]
+    for (int gi = 0; gi < g.G; gi++) {
+      VW_CONV_PACK(g.Coutg, g.Cg, w + (size_t)gi * g.Coutg * g.Cg, g.Cg, 1, NULL, scratch);
+      VW_CONV_GEMM(g.M, g.Cg, g.Coutg, gy + (size_t)gi * g.Coutg, g.Cout, scratch, gx + (size_t)gi * g.Cg, g.Cin,
+                   -VW_CONV_INF, VW_CONV_INF, 0);
+    }
+  } else if (g.mode == VW_CONV_TEMPORAL) {
+    const int HW = g.H * g.W, pf = VW_CONV_PF(g.Coutg, g.Cg);
+    for (int gi = 0; gi < g.G; gi++)
+      for (int a = 0; a < g.kt; a++)  // B[o][c] = w[o][c][a]
+        VW_CONV_PACK(g.Coutg, g.Cg, w + (size_t)gi * g.Coutg * g.K + a, g.Cg * g.kt, g.kt, NULL,
+                     scratch + ((size_t)gi * g.kt + a) * pf);
+    memset(gx, 0, sizeof(float) * nx);
+    for (int n = 0; n < g.N; n++) {
+      for (int to = 0; to < g.To; to++) {
+        const float *gyf = gy + ((size_t)n * g.To + to) * HW * g.Cout;
+        int a0, a1;
+        vw_conv_tap_range(to * g.st - g.pt, g.dt, g.kt, g.T, &a0, &a1);
+        for (int a = a0; a < a1; a++) {
+          float *gxf = gx + ((size_t)n * g.T + to * g.st - g.pt + a * g.dt) * HW * g.Cin;
+          for (int gi = 0; gi < g.G; gi++)
+            VW_CONV_GEMM(HW, g.Cg, g.Coutg, gyf + (size_t)gi * g.Coutg, g.Cout, scratch + ((size_t)gi * g.kt + a) * pf,
+                         gxf + (size_t)gi * g.Cg, g.Cin, -VW_CONV_INF, VW_CONV_INF, 1);
+        }
+      }
+    }
+  } else {
+    // dcol = gy_g . W_g (W_g as [Coutg][K], k = tap*Cg + c), then col2vol adds dcol into gx.
+    const int rows = vw_conv_tile_rows(&g), pf = VW_CONV_PF(g.Coutg, g.K);
+    float *packT = scratch, *reorder = scratch + pf, *dcol = reorder + (size_t)g.Coutg * g.K;
+    memset(gx, 0, sizeof(float) * nx);
+    for (int gi = 0; gi < g.G; gi++) {
+      const float *wg = w + (size_t)gi * g.Coutg * g.K;
+      for (int o = 0; o < g.Coutg; o++)
+        for (int c = 0; c < g.Cg; c++)
+          for (int t = 0; t < g.KK; t++)
+            reorder[(size_t)o * g.K + (size_t)t * g.Cg + c] = wg[((size_t)o * g.Cg + c) * g.KK + t];
+      VW_CONV_PACK(g.Coutg, g.K, reorder, g.K, 1, NULL, packT);
+      for (int m0 = 0; m0 < g.M; m0 += rows) {
+        const int mt = VW_MIN(rows, g.M - m0);
+        VW_CONV_GEMM(mt, g.K, g.Coutg, gy + (size_t)m0 * g.Cout + (size_t)gi * g.Coutg, g.Cout, packT, dcol, g.K,
+                     -VW_CONV_INF, VW_CONV_INF, 0);
+        conv_col2vol(&g, dcol, gi, m0, mt, gx);
+      }
+    }
+  }
+}
+
+// gw = dL/dw in PyTorch layout [Cout][Cg][kt][kh][kw] (overwritten), from x and gy (channels-last).
+VW_EXPORT void VW_CONV_NAME(conv3d_bwd_weight)(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  // acc[gi][o][k], k = tap*Cg + c: gy_g^T . col_g summed over output positions
+  float *acc = scratch, *col = scratch + (size_t)g.G * g.Coutg * g.K;
+  memset(acc, 0, sizeof(float) * g.G * g.Coutg * g.K);
+  if (g.M > 0 && g.Cout > 0) {
+    if (g.mode == VW_CONV_POINTWISE) {
+      for (int gi = 0; gi < g.G; gi++)
+        VW_CONV_MATMUL(1, 0, g.Coutg, g.Cg, g.M, gy + (size_t)gi * g.Coutg, g.Cout, x + (size_t)gi * g.Cg, g.Cin,
+                       acc + (size_t)gi * g.Coutg * g.K, g.K, 0.0f);
+    } else if (g.mode == VW_CONV_TEMPORAL) {
+      const int HW = g.H * g.W;
+      for (int n = 0; n < g.N; n++) {
+        for (int to = 0; to < g.To; to++) {
+          const float *gyf = gy + ((size_t)n * g.To + to) * HW * g.Cout;
+          int a0, a1;
+          vw_conv_tap_range(to * g.st - g.pt, g.dt, g.kt, g.T, &a0, &a1);
+          for (int a = a0; a < a1; a++) {
+            const float *xf = x + ((size_t)n * g.T + to * g.st - g.pt + a * g.dt) * HW * g.Cin;
+            for (int gi = 0; gi < g.G; gi++)
+              VW_CONV_MATMUL(1, 0, g.Coutg, g.Cg, HW, gyf + (size_t)gi * g.Coutg, g.Cout, xf + (size_t)gi * g.Cg, g.Cin,
+                             acc + (size_t)gi * g.Coutg * g.K + (size_t)a * g.Cg, g.K, 1.0f);
+          }
+        }
+      }
+    } else {
+      const int rows = vw_conv_tile_rows(&g);
+      for (int m0 = 0; m0 < g.M; m0 += rows) {
+        const int mt = VW_MIN(rows, g.M - m0);
+        for (int gi = 0; gi < g.G; gi++) {
+          conv_vol2col(&g, x, gi, m0, mt, col);
+          VW_CONV_MATMUL(1, 0, g.Coutg, g.K, mt, gy + (size_t)m0 * g.Cout + (size_t)gi * g.Coutg, g.Cout, col, g.K,
+                         acc + (size_t)gi * g.Coutg * g.K, g.K, 1.0f);
+        }
+      }
+    }
+  }
+  for (int o = 0; o < g.Cout; o++)  // [o][tap][c] -> [o][c][tap]
+    for (int c = 0; c < g.Cg; c++)
+      for (int t = 0; t < g.KK; t++)
+        gw[((size_t)o * g.Cg + c) * g.KK + t] = acc[(size_t)o * g.K + (size_t)t * g.Cg + c];
+}
+
+// gb[c] = sum over the M rows of gy [M][C].
+VW_EXPORT void VW_CONV_NAME(conv3d_bwd_bias)(int M, int C, const float *gy, float *gb) {
+  memset(gb, 0, sizeof(float) * C);
+  for (int m = 0; m < M; m++) conv_add(gb, gy + (size_t)m * C, C);
+}

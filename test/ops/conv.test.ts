@@ -1,0 +1,151 @@
+// conv3d / conv2d / conv1d: PyTorch golden values (forward + grads of x, w, b) on the SIMD
+// kernels and their scalar twins, each fast lowering against the general vol2col path, SIMD vs
+// scalar on larger odd shapes, layouts, finite-difference gradients and bad input.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Tensor, ops, tidy, ShapeError, DTypeError, ArgumentError, memoryStats } from '../../ts/node.js';
+import type { ConvOptions } from '../../ts/runtime/ops/conv.js';
+import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
+import { assertClose, eachBackend, gradCheck, simdVsScalar, throwsTyped } from '../helpers/assert.js';
+
+type ConvFn = (x: Tensor, w: Tensor, b: Tensor | null, o: ConvOptions) => Tensor;
+const FN: Record<string, ConvFn> = { conv3d: ops.conv3d, conv2d: ops.conv2d, conv1d: ops.conv1d };
+const TOL = { rtol: 1e-4, atol: 1e-4 };
+
+function runCase(c: GoldenCase, tag: string, layout: 'contiguous' | 'channels_last' = 'contiguous'): void {
+  const x0 = tensorOf(c.inputs.x, true);
+  const x = layout === 'contiguous' ? x0 : Tensor.from(x0.toArray() as Float32Array, x0.shape, { layout, requiresGrad: true });
+  const w = tensorOf(c.inputs.w, true);
+  const b = c.inputs.b ? tensorOf(c.inputs.b, true) : null;
+  const gy = tensorOf(c.inputs.gy);
+  const y = FN[c.op](x, w, b, c.params as ConvOptions);
+  assert.is(y.layout, 'channels_last', `${c.name} [${tag}] output layout`);
+  assert.equal([...y.shape], c.outputs.y.shape, `${c.name} [${tag}] output shape`);
+  assertClose(y, c.outputs.y.data, TOL, `${c.name} [${tag}] forward`);
+  y.backward(gy);
+  assert.is(x.grad!.layout, x.layout, `${c.name} [${tag}] grad x layout follows x`);
+  assertClose(x.grad!, c.grads.x.data, TOL, `${c.name} [${tag}] grad x`);
+  assertClose(w.grad!, c.grads.w.data, TOL, `${c.name} [${tag}] grad w`);
+  if (b) assertClose(b.grad!, c.grads.b.data, TOL, `${c.name} [${tag}] grad b`);
+}
+
+const cases = loadGolden('conv');
+
+test('golden file covers every lowering', () => {
+  const names = cases.map((c) => c.name).join('|');
+  for (const k of ['1x1x1', '3x1x1', 'depthwise', '3x3x3', 'dilation', 'groups', 'same', 'T=1', 'conv2d', 'conv1d']) {
+    assert.ok(names.includes(k), `no golden case for ${k}`);
+  }
+});
+
+for (const c of cases) {
+  test(`${c.name} matches PyTorch (forward + grads, simd and scalar)`, () => {
+    eachBackend((backend) => runCase(c, backend));
+  });
+}
+
+test('every fast lowering equals the general vol2col path (channels_last input too)', () => {
+  for (const c of cases) {
+    const prev = ops.setConvLowering('general');
+    try {
+      tidy(() => runCase(c, 'general lowering'));
+    } finally {
+      ops.setConvLowering(prev);
+    }
+    if (c.op === 'conv3d') tidy(() => runCase(c, 'channels_last input', 'channels_last'));
+  }
+});
+
+test('channels_last and contiguous inputs give identical outputs', () => {
+  tidy(() => {
+    const x = Tensor.randn([2, 6, 3, 7, 5]);
+    const w = Tensor.randn([4, 3, 3, 3, 3]);
+    const o = { padding: [1, 0, 1], stride: [1, 2, 1], groups: 2 };
+    const a = ops.conv3d(x, w, null, o).toArray();
+    const bb = ops.conv3d(x.toLayout('channels_last'), w, null, o).toArray();
+    assertClose(bb, a, { rtol: 0, atol: 0 }, 'layouts');
+  });
+});
+
+test('SIMD and scalar twins agree on larger odd shapes (all lowerings, forward + backward)', () => {
+  const configs: [number[], number[], ConvOptions][] = [
+    [[2, 13, 3, 9, 11], [17, 13, 1, 1, 1], {}],
+    [[1, 10, 5, 7, 6], [9, 10, 3, 1, 1], { padding: [1, 0, 0], stride: [2, 1, 1] }],
+    [[1, 5, 3, 11, 9], [19, 5, 1, 3, 3], { padding: [0, 1, 1], stride: [1, 2, 2] }],
+    [[1, 6, 4, 7, 7], [10, 3, 3, 3, 3], { padding: 1, groups: 2, dilation: [1, 2, 1] }],
+    [[2, 37, 4, 6, 5], [37, 1, 3, 3, 3], { padding: 1, groups: 37 }],
+  ];
+  for (const [xs, ws, o] of configs) {
+    const x = Tensor.randn(xs, { layout: 'channels_last' }), w = Tensor.randn(ws), b = Tensor.randn([ws[0]]);
+    const f = () => ops.conv3d(x, w, b, o);
+    const fwd = simdVsScalar(f);
+    assertClose(fwd.simd, fwd.scalar, { rtol: 1e-5, atol: 1e-5 }, `forward ${xs} ${ws}`);
+    for (const which of ['x', 'w', 'b'] as const) {
+      const grad = simdVsScalar(() => {
+        const leaf = { x, w, b }[which];
+        leaf.requiresGrad_(true);
+        const y = f();
+        const gy = Tensor.ones(y.shape);
+        y.backward(gy);
+        leaf.requiresGrad_(false);
+        const g = leaf.grad!;
+        leaf.grad = null;
+        return g;
+      });
+      assertClose(grad.simd, grad.scalar, { rtol: 1e-4, atol: 1e-4 }, `grad ${which} ${xs} ${ws}`);
+    }
+    x.dispose(); w.dispose(); b.dispose();
+  }
+});
+
+test('gradients match finite differences', () => {
+  const configs: [number[], number[], ConvOptions][] = [
+    [[1, 4, 3, 4, 3], [4, 2, 2, 3, 2], { padding: [1, 1, 0], stride: [1, 2, 1], groups: 2 }],
+    [[1, 3, 4, 3, 3], [3, 1, 3, 3, 3], { padding: 1, groups: 3 }],
+    [[1, 3, 4, 2, 3], [2, 3, 3, 1, 1], { padding: [1, 0, 0] }],
+    [[2, 3, 2, 2, 2], [4, 3, 1, 1, 1], {}],
+  ];
+  for (const [xs, ws, o] of configs) {
+    const x = Tensor.randn(xs, { requiresGrad: true }), w = Tensor.randn(ws, { requiresGrad: true });
+    const b = Tensor.randn([ws[0]], { requiresGrad: true });
+    gradCheck((x, w, b) => ops.conv3d(x, w, b, o), [x, w, b], {}, `conv3d ${xs} ${ws} ${JSON.stringify(o)}`);
+    x.dispose(); w.dispose(); b.dispose();
+  }
+});
+
+test('no autograd: inputs without requiresGrad record nothing and leak nothing', () => {
+  const before = memoryStats().liveTensors;
+  tidy(() => {
+    const x = Tensor.randn([1, 3, 2, 5, 5]), w = Tensor.randn([4, 3, 1, 3, 3]);
+    const y = ops.conv3d(x, w, null, { padding: [0, 1, 1] });
+    assert.is(y.gradFn, null);
+  });
+  const x = Tensor.randn([1, 3, 2, 5, 5], { requiresGrad: true }), w = Tensor.randn([4, 3, 3, 3, 3], { requiresGrad: true });
+  for (let i = 0; i < 3; i++) tidy(() => ops.conv3d(x, w, null, { padding: 1 }).sum().backward());
+  x.dispose(); w.dispose();
+  assert.is(memoryStats().liveTensors, before, 'live tensors after forward + backward');
+});
+
+test('bad input -> typed errors naming the op and shapes', () => {
+  tidy(() => {
+    const x = Tensor.randn([1, 4, 3, 5, 5]);
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 3, 3, 3, 3])), ShapeError, /conv3d.*4.*\[1, 4, 3, 5, 5\].*\[2, 3, 3, 3, 3\]/, 'channel mismatch');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([3, 2, 1, 1, 1]), null, { groups: 2 }), ShapeError, /conv3d: groups=2.*\[3, 2, 1, 1, 1\]/, 'groups do not divide Cout');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([3, 1, 1, 1, 1]), null, { groups: 3 }), ShapeError, /conv3d: groups=3/, 'groups do not divide Cin');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 7, 3])), ShapeError, /conv3d: kernel \[1, 7, 3\].*larger than the padded input \[3, 5, 5\]/, 'kernel too large');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 3, 3, 3]), null, { dilation: 3 }), ShapeError, /conv3d: kernel/, 'dilated kernel too large');
+    throwsTyped(() => ops.conv3d(Tensor.randn([4, 3, 5, 5]), Tensor.randn([2, 4, 1, 1, 1])), ShapeError, /conv3d: input must have 5 dims.*\[4, 3, 5, 5\]/, 'wrong rank');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 1])), ShapeError, /conv3d: weight must have 5 dims/, 'weight rank');
+    throwsTyped(() => ops.conv3d(Tensor.zeros([1, 4, 3, 5, 5], { dtype: 'i32' }), Tensor.randn([2, 4, 1, 1, 1])), DTypeError, /conv3d: input must be f32.*i32/, 'i32 input');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 1, 1]), Tensor.randn([3])), ShapeError, /conv3d: bias must have shape \[2\]/, 'bias size');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 1, 1]), null, { stride: 0 }), ArgumentError, /conv3d: stride/, 'stride 0');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 1, 1]), null, { padding: [1, 1] }), ArgumentError, /conv3d: padding/, 'padding arity');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 1, 1, 1]), null, { groups: 0 }), ArgumentError, /conv3d: groups/, 'groups 0');
+    throwsTyped(() => ops.conv3d(x, Tensor.randn([2, 4, 3, 3, 3]), null, { padding: 'same', stride: 2 }), ArgumentError, /conv3d: padding 'same'/, 'same with stride');
+    throwsTyped(() => ops.conv2d(Tensor.randn([1, 3, 4, 4]), Tensor.randn([2, 2, 3, 3])), ShapeError, /conv2d: weight expects 2 input channels/, 'conv2d channels');
+    // the module stays usable
+    assert.equal([...ops.conv3d(x, Tensor.randn([2, 4, 1, 1, 1])).shape], [1, 2, 3, 5, 5]);
+  });
+});
+
+test.run();
