@@ -1,0 +1,170 @@
+// qs8 / qc8 GEMM, wasm SIMD. Layout, formula and packing: qs8.h.
+//
+// Microkernel design (the "c8" scheme): a tile is MR rows x NR=4 columns. For every block of
+// KR=8 k, each row of A and each packed column is loaded with one widening load
+// (i16x8.load8x8_s, a single pmovsxbw / sxtl), and every (row, column) pair gets one
+// i32x4.dot_i16x8_s (pmaddwd / smull+smlal2+addp) added into its own i32x4 accumulator: four
+// partial sums per pair, reduced once per tile after the k loop. No shuffles in the hot loop;
+// MR=3 keeps 12 accumulators + 3 rows + 1 column in the 16 vector registers of x86-64.
+// Loop order: the packed panel (NR * K bytes) stays in L1 while row tiles stream over it, and
+// rows are blocked so the A block stays in L2.
+#include "qs8.h"
+
+#define MR 3
+#define NR VW_QS8_NR
+#define KR VW_QS8_KR
+// Rows of A per outer block: about 96 KiB of A, so it stays in L2 across the panels.
+#define A_BLOCK_BYTES (96 * 1024)
+
+VW_EXPORT int vw_qs8_gemm_packed_bytes(int N, int K) { return (int)vw_qs8_packed_bytes_impl(N, K); }
+
+VW_EXPORT void vw_qs8_gemm_pack(const int32_t *p, const int8_t *w, const int32_t *bias, uint8_t *packed) {
+  vw_qs8_pack_impl(p, w, bias, packed);
+}
+
+// Sums the four lanes of each accumulator and returns [sum(c0), sum(c1), sum(c2), sum(c3)].
+static inline v128_t hsum4(v128_t c0, v128_t c1, v128_t c2, v128_t c3) {
+  const v128_t t01 = wasm_i32x4_add(wasm_i32x4_shuffle(c0, c1, 0, 4, 1, 5), wasm_i32x4_shuffle(c0, c1, 2, 6, 3, 7));
+  const v128_t t23 = wasm_i32x4_add(wasm_i32x4_shuffle(c2, c3, 0, 4, 1, 5), wasm_i32x4_shuffle(c2, c3, 2, 6, 3, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(t01, t23, 0, 1, 4, 5), wasm_i32x4_shuffle(t01, t23, 2, 3, 6, 7));
+}
+
+// One MR x NR tile: out[r] = bias' + A[r] . W for the NR columns of the panel (int32).
+// a[r] are row pointers (rows past M alias a valid row); K is the true depth.
+static inline void tile_acc(const int8_t *a0, const int8_t *a1, const int8_t *a2, int K,
+                            const uint8_t *panel, v128_t out[MR]) {
+  const v128_t bias = wasm_v128_load(panel);
+  const int8_t *w = (const int8_t *)(panel + NR * 4);
+  v128_t c00 = wasm_i32x4_const(0, 0, 0, 0), c01 = c00, c02 = c00, c03 = c00;
+  v128_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  v128_t c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+  int k = 0;
+  for (; k + KR <= K; k += KR, w += NR * KR) {
+    const v128_t x0 = wasm_i16x8_load8x8(a0 + k);
+    const v128_t x1 = wasm_i16x8_load8x8(a1 + k);
+    const v128_t x2 = wasm_i16x8_load8x8(a2 + k);
+    v128_t y = wasm_i16x8_load8x8(w);
+    c00 = wasm_i32x4_add(c00, wasm_i32x4_dot_i16x8(x0, y));
+    c10 = wasm_i32x4_add(c10, wasm_i32x4_dot_i16x8(x1, y));
+    c20 = wasm_i32x4_add(c20, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 8);
+    c01 = wasm_i32x4_add(c01, wasm_i32x4_dot_i16x8(x0, y));
+    c11 = wasm_i32x4_add(c11, wasm_i32x4_dot_i16x8(x1, y));
+    c21 = wasm_i32x4_add(c21, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 16);
+    c02 = wasm_i32x4_add(c02, wasm_i32x4_dot_i16x8(x0, y));
+    c12 = wasm_i32x4_add(c12, wasm_i32x4_dot_i16x8(x1, y));
+    c22 = wasm_i32x4_add(c22, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 24);
+    c03 = wasm_i32x4_add(c03, wasm_i32x4_dot_i16x8(x0, y));
+    c13 = wasm_i32x4_add(c13, wasm_i32x4_dot_i16x8(x1, y));
+    c23 = wasm_i32x4_add(c23, wasm_i32x4_dot_i16x8(x2, y));
+  }
+  if (k < K) {
+    // Last partial block: copy the K % 8 remaining bytes of each row into zeroed scratch, so
+    // we never read past the end of A (the padded weights are zero anyway).
+    int8_t t0[KR] = {0}, t1[KR] = {0}, t2[KR] = {0};
+    memcpy(t0, a0 + k, (size_t)(K - k));
+    memcpy(t1, a1 + k, (size_t)(K - k));
+    memcpy(t2, a2 + k, (size_t)(K - k));
+    const v128_t x0 = wasm_i16x8_load8x8(t0), x1 = wasm_i16x8_load8x8(t1), x2 = wasm_i16x8_load8x8(t2);
+    v128_t y = wasm_i16x8_load8x8(w);
+    c00 = wasm_i32x4_add(c00, wasm_i32x4_dot_i16x8(x0, y));
+    c10 = wasm_i32x4_add(c10, wasm_i32x4_dot_i16x8(x1, y));
+    c20 = wasm_i32x4_add(c20, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 8);
+    c01 = wasm_i32x4_add(c01, wasm_i32x4_dot_i16x8(x0, y));
+    c11 = wasm_i32x4_add(c11, wasm_i32x4_dot_i16x8(x1, y));
+    c21 = wasm_i32x4_add(c21, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 16);
+    c02 = wasm_i32x4_add(c02, wasm_i32x4_dot_i16x8(x0, y));
+    c12 = wasm_i32x4_add(c12, wasm_i32x4_dot_i16x8(x1, y));
+    c22 = wasm_i32x4_add(c22, wasm_i32x4_dot_i16x8(x2, y));
+    y = wasm_i16x8_load8x8(w + 24);
+    c03 = wasm_i32x4_add(c03, wasm_i32x4_dot_i16x8(x0, y));
+    c13 = wasm_i32x4_add(c13, wasm_i32x4_dot_i16x8(x1, y));
+    c23 = wasm_i32x4_add(c23, wasm_i32x4_dot_i16x8(x2, y));
+  }
+  out[0] = wasm_i32x4_add(bias, hsum4(c00, c01, c02, c03));
+  out[1] = wasm_i32x4_add(bias, hsum4(c10, c11, c12, c13));
+  out[2] = wasm_i32x4_add(bias, hsum4(c20, c21, c22, c23));
+}
+
+// Walks the tiles of C: calls emit(row, m, n0, nc, acc) for each valid row of each tile.
+// Written as a macro-free loop shared by the int8 and f32 outputs through a mode flag.
+static void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, void *C,
+                        int f32out) {
+  const int M = p[VW_QS8_M], N = p[VW_QS8_N], K = p[VW_QS8_K];
+  const int lda = p[VW_QS8_LDA], ldc = p[VW_QS8_LDC], sstride = p[VW_QS8_SSTRIDE] ? 1 : 0;
+  const int32_t y_zero = p[VW_QS8_YZERO];
+  if (M <= 0 || N <= 0) return;
+  const size_t panel = vw_qs8_panel_bytes(K);
+  // Float clamp bounds relative to the zero point, and the magic-bias rounding constants:
+  // adding 1.5 * 2^23 to |f| <= 2^22 rounds it to an integer (half to even, the IEEE default)
+  // in the low mantissa bits; subtracting the magic's bit pattern minus y_zero leaves q.
+  const v128_t vlo = wasm_f32x4_splat((float)(p[VW_QS8_QMIN] - y_zero));
+  const v128_t vhi = wasm_f32x4_splat((float)(p[VW_QS8_QMAX] - y_zero));
+  const v128_t vmagic = wasm_f32x4_splat(12582912.0f);
+  const v128_t vmagic_less_zero = wasm_i32x4_splat(0x4B400000 - y_zero);
+  int mblock = A_BLOCK_BYTES / (K > 0 ? K : 1);
+  mblock = mblock < MR ? MR : mblock / MR * MR;
+  for (int mb = 0; mb < M; mb += mblock) {
+    const int me = VW_MIN(M, mb + mblock);
+    for (int n0 = 0; n0 < N; n0 += NR) {
+      const uint8_t *pp = packed + (size_t)(n0 / NR) * panel;
+      const int nc = VW_MIN(NR, N - n0);
+      v128_t vscale;
+      if (sstride && nc == NR) vscale = wasm_v128_load(scale + n0);
+      else if (sstride) {
+        float s[NR] = {0};
+        for (int j = 0; j < nc; j++) s[j] = scale[n0 + j];
+        vscale = wasm_v128_load(s);
+      } else vscale = wasm_v128_load32_splat(scale);
+      for (int m = mb; m < me; m += MR) {
+        const int mr = VW_MIN(MR, me - m);
+        const int8_t *a0 = A + (size_t)m * lda;
+        const int8_t *a1 = mr > 1 ? a0 + lda : a0;
+        const int8_t *a2 = mr > 2 ? a1 + lda : a1;
+        v128_t acc[MR];
+        tile_acc(a0, a1, a2, K, pp, acc);
+        for (int r = 0; r < mr; r++) {
+          v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc[r]), vscale);
+          if (f32out) {
+            float *c = (float *)C + (size_t)(m + r) * ldc + n0;
+            if (nc == NR) wasm_v128_store(c, f);
+            else {
+              float t[NR];
+              wasm_v128_store(t, f);
+              for (int j = 0; j < nc; j++) c[j] = t[j];
+            }
+            continue;
+          }
+          // pmax/pmin are a < b ? b : a: single maxps/minps, and f is never NaN here.
+          f = wasm_f32x4_pmax(vlo, f);
+          f = wasm_f32x4_pmin(vhi, f);
+          const v128_t q = wasm_i32x4_sub(wasm_f32x4_add(f, vmagic), vmagic_less_zero);
+          const v128_t q16 = wasm_i16x8_narrow_i32x4(q, q);
+          const v128_t q8 = wasm_i8x16_narrow_i16x8(q16, q16);
+          int8_t *c = (int8_t *)C + (size_t)(m + r) * ldc + n0;
+          if (nc == NR) wasm_v128_store32_lane(c, q8, 0);
+          else {
+            int8_t t[16];
+            wasm_v128_store(t, q8);
+            for (int j = 0; j < nc; j++) c[j] = t[j];
+          }
+        }
+      }
+    }
+  }
+}
+
+VW_EXPORT void vw_qs8_gemm(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C) {
+  gemm_driver(p, A, packed, scale, C, 0);
+}
+
+// Dequantised output: C[m][n] = f32(acc) * scale[n] with scale = input_scale * weight_scale[n]
+// (y_zero, qmin and qmax are ignored).
+VW_EXPORT void vw_qs8_gemm_f32out(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale,
+                                  float *C) {
+  gemm_driver(p, A, packed, scale, C, 1);
+}
