@@ -47,17 +47,27 @@ VW_EXPORT void vw_f32_gemm_scalar(int M, int N, int K, const float *A, int lda, 
 }
 
 // C = op(A)·op(B) + beta*C. With beta == 0, C is only written (BLAS convention: NaN in C is ignored).
+// Loop orders keep the innermost loop contiguous: dot products when op(B) = B^T (rows of B run
+// along k), row updates (c[n] += a*b[n]) otherwise.
 VW_EXPORT void vw_f32_matmul_scalar(int transA, int transB, int M, int N, int K, const float *A, int lda,
                                     const float *B, int ldb, float *C, int ldc, float beta) {
-  // op(A)[m][k] and op(B)[k][n] as (row stride, element stride) pairs.
-  const size_t am = transA ? 1 : (size_t)lda, ak = transA ? (size_t)lda : 1;
-  const size_t bk = transB ? 1 : (size_t)ldb, bn = transB ? (size_t)ldb : 1;
+  const size_t am = transA ? 1 : (size_t)lda, ak = transA ? (size_t)lda : 1;  // op(A)[m][k] = A[m*am + k*ak]
   for (int m = 0; m < M; m++) {
     float *c = C + (size_t)m * ldc;
-    for (int n = 0; n < N; n++) {
-      float acc = 0.f;
-      for (int k = 0; k < K; k++) acc += A[m * am + k * ak] * B[k * bk + n * bn];
-      c[n] = beta == 0.f ? acc : acc + beta * c[n];
+    const float *a = A + m * am;
+    for (int n = 0; n < N; n++) c[n] = beta == 0.f ? 0.f : beta * c[n];
+    if (transB) {
+      for (int n = 0; n < N; n++) {
+        const float *b = B + (size_t)n * ldb;
+        float acc = 0.f;
+        for (int k = 0; k < K; k++) acc += a[k * ak] * b[k];
+        c[n] += acc;
+      }
+    } else {
+      for (int k = 0; k < K; k++) {
+        const float av = a[k * ak], *b = B + (size_t)k * ldb;
+        for (int n = 0; n < N; n++) c[n] += av * b[n];
+      }
     }
   }
 }
