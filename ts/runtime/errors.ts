@@ -41,3 +41,16 @@ export class AutogradError extends VidwasmError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * loadStateDict found keys it cannot load. Lists every problem at once: keys the module has
+ * but the state dict lacks, keys it has that the module does not, and keys whose shapes differ.
+ */
+export class StateDictError extends VidwasmError {
+  constructor(message: string,
+    readonly missingKeys: string[] = [],
+    readonly unexpectedKeys: string[] = [],
+    readonly mismatchedKeys: { key: string; expected: number[]; got: number[] }[] = []) {
+    super('E_STATE_DICT', message);
+  }
+}

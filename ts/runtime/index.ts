@@ -9,3 +9,5 @@ export {
   type KernelBackend, type IsaFlavour, features, setBackend, getBackend, setIsa, getIsa, kernelNames, memoryBytes, initFromModule, initFromModuleAsync, isReady,
 } from './wasm.js';
 export * from './errors.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
