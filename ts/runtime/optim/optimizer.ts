@@ -11,7 +11,7 @@ import { copyInto } from '../nn/module.js';
 
 export type ParamsInput<O> = Iterable<Tensor> | (Partial<O> & { params: Iterable<Tensor> })[];
 export type ParamGroup<O> = O & { params: Tensor[] };
-export type OptimState = Record<string, Tensor | number>;
+export type OptimState = Record<string, Tensor | number | null>;
 
 export interface OptimizerStateDict {
   state: Record<number, Record<string, Tensor | number | null>>;
@@ -153,7 +153,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const [p, s] of loaded) {
       const st: OptimState = {};
       for (const [k, v] of Object.entries(s)) {
-        if (v === null || v === undefined) continue;
+        if (v === null || v === undefined) { st[k] = null; continue; }
         if (v instanceof Tensor && v.shape.join() === p.shape.join()) {
           const t = this.zerosLike(p);
           copyInto(t, v);

@@ -41,16 +41,14 @@ export class SGD extends Optimizer<SGDOptions> {
         const g = this.gradOf(p);
         if (!g) continue;
         let flags = (nesterov ? OPT_NESTEROV : 0) | (maximize ? OPT_MAXIMIZE : 0) | (weightDecay !== 0 ? OPT_DECAY : 0);
-        let buf: Tensor | null = null;
-        if (momentum !== 0) {
-          let st = this.state.get(p);
-          if (!st) this.state.set(p, (st = {}));
-          buf = (st.momentum_buffer as Tensor | undefined) ?? null;
-          if (!buf) {
-            buf = this.zerosLike(p);
-            st.momentum_buffer = buf;
-            flags |= OPT_FIRST;
-          }
+        // Like PyTorch, every stepped parameter gets a state entry; momentum_buffer stays null without momentum.
+        let st = this.state.get(p);
+        if (!st) this.state.set(p, (st = { momentum_buffer: null }));
+        let buf = (st.momentum_buffer as Tensor | null | undefined) ?? null;
+        if (momentum !== 0 && !buf) {
+          buf = this.zerosLike(p);
+          st.momentum_buffer = buf;
+          flags |= OPT_FIRST;
         }
         fn(p.ptr, g.ptr, buf ? buf.ptr : 0, p.size, lr, momentum, 1 - dampening, weightDecay, flags);
         if (g !== p.grad) g.dispose();
