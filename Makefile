@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup wasm build test bench demo clean
+.PHONY: setup wasm wasi build test bench demo clean
 all: build
 
 setup:
@@ -38,6 +38,21 @@ $(BUILD)/vidwasm.wasm: $(KERNEL_OBJ)
 	mv $(BUILD)/vidwasm.opt.wasm $(BUILD)/vidwasm.wasm
 
 wasm: $(BUILD)/vidwasm.wasm
+
+# The WASI command (native/kernels/wasi/main.c + the same kernel objects): a `main` that imports
+# only wasi_snapshot_preview1, run in tests through jco (`jco new --wasi-command`, `jco run`).
+# Optimised and stripped like vidwasm.wasm, so both modules carry the same kernel code.
+WASI_LDFLAGS := -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
+  -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
+$(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(KERNEL_OBJ)
+	emcc $(CFLAGS) native/kernels/wasi/main.c $(KERNEL_OBJ) -o $(BUILD)/vidwasm-cmd.link.wasm $(WASI_LDFLAGS)
+	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm-cmd.link.wasm -o $(BUILD)/vidwasm-cmd.opt.wasm
+	wasm-strip $(BUILD)/vidwasm-cmd.opt.wasm
+	@bad=$$(wasm-objdump -x -j Import $(BUILD)/vidwasm-cmd.opt.wasm | grep ' <- ' | grep -vc ' <- wasi_snapshot_preview1\.' || true); \
+	  if [ "$$bad" != "0" ]; then echo "vidwasm-cmd.wasm may import only wasi_snapshot_preview1, has $$bad other imports"; exit 1; fi
+	mv $(BUILD)/vidwasm-cmd.opt.wasm $(BUILD)/vidwasm-cmd.wasm
+
+wasi: $(BUILD)/vidwasm-cmd.wasm
 
 build: wasm
 	npx tsc -p tsconfig.build.json

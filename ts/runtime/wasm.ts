@@ -57,9 +57,16 @@ export function requireSimd(f: Features): Features {
 export function initFromModule(source: BufferSource | WebAssembly.Module): void {
   if (state) return;
   const features = requireSimd(probeFeatures());
-  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
-  const instance = new WebAssembly.Instance(module, {});
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source), {});
+  } catch (e) { throw loadError(e); }
   adopt(instance, features);
+}
+
+/** Compile/link failures become a typed E_LOAD error (corrupt file, or not vidwasm's module). */
+function loadError(e: unknown): VidwasmError {
+  return new VidwasmError('E_LOAD', `vidwasm.wasm could not be loaded (${e instanceof Error ? e.message : String(e)}): the file is corrupt or is not vidwasm's kernel module`);
 }
 
 /** Asynchronous variant for browsers (large modules cannot be compiled on the main thread). */
@@ -71,14 +78,16 @@ export async function initFromModuleAsync(source: BufferSource | WebAssembly.Mod
   else if (source instanceof Promise || (typeof Response !== 'undefined' && source instanceof Response)) {
     const res = await source;
     if (!res.ok) throw new VidwasmError('E_LOAD', `could not fetch vidwasm.wasm: HTTP ${res.status} ${res.url}`);
-    module = await WebAssembly.compile(await res.arrayBuffer());
-  } else module = await WebAssembly.compile(source as BufferSource);
-  const instance = await WebAssembly.instantiate(module, {});
+    module = await WebAssembly.compile(await res.arrayBuffer()).catch((e) => { throw loadError(e); });
+  } else module = await WebAssembly.compile(source as BufferSource).catch((e) => { throw loadError(e); });
+  const instance = await WebAssembly.instantiate(module, {}).catch((e) => { throw loadError(e); });
   adopt(instance, features);
 }
 
 function adopt(instance: WebAssembly.Instance, features: Features): void {
   const exports = instance.exports as unknown as Exports;
+  const missing = ['memory', 'malloc', 'free', '_initialize'].filter((k) => !(k in exports));
+  if (missing.length) throw loadError(new Error(`missing exports ${missing.join(', ')}`));
   exports._initialize();
   state = { exports, features, backend: 'simd', isa: guessIsa(), cache: new Map(), u8: new Uint8Array(exports.memory.buffer) };
 }

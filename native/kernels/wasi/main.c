@@ -1,0 +1,279 @@
+// vidwasm-cmd: a real WASI command (wasi_snapshot_preview1, `main`) that runs a compiled
+// inference plan with the SAME kernel object files as the reactor module vidwasm.wasm.
+//
+//   vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] < plan.vwplan [input.f32] > output.f32
+//
+// A plan (written by ts/runtime/hosts/plan*.ts; format in plan-format.md next to this file) is
+// a list of buffers (weights, scratch, parameter blocks, the input) and a list of kernel calls
+// with their arguments. The TypeScript plan runner executes the same list through the loader in
+// Node and in browsers, so all hosts run the same kernels, in the same order, on the same
+// arguments: their outputs are bit-identical unless the hosts' wasm engines differ.
+//
+// Standalone emscripten has no file system (fopen cannot reach WASI preopens), so the plan
+// and the raw input arrive on stdin and the raw f32 output leaves on stdout.
+// This folder is not matched by the Makefile's native/kernels/*.c glob, so main() never
+// lands in the zero-import reactor module.
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WEAK __attribute__((weak))
+typedef void (*anyfn)(void);
+
+// ---------------------------------------------------------------------------------------------
+// Kernel table. Every kernel a plan may call is declared here with its wasm signature
+// ('i' = i32 or pointer, 'f' = f32) and its variants. All declarations are weak, so a kernel
+// that is not (yet) in the object files leaves a NULL entry and a clear run-time error instead
+// of a link failure. Variant choice mirrors kernel() in ts/runtime/wasm.ts:
+//   scalar backend: vw_<k>_scalar, else vw_<k>;   simd backend: vw_<k>_<isa>, else vw_<k>.
+// Declaring pointers as int32_t is exact at the wasm level (wasm32 pointers are i32).
+#define I int32_t
+#define F float
+#define KERNEL(name, proto)                                                              \
+  WEAK void vw_##name proto; WEAK void vw_##name##_x86 proto; WEAK void vw_##name##_arm proto; \
+  WEAK void vw_##name##_scalar proto;
+#define ROW(name, sig) {#name, sig, (anyfn)vw_##name, (anyfn)vw_##name##_x86, (anyfn)vw_##name##_arm, (anyfn)vw_##name##_scalar},
+
+// name                       prototype                                        signature
+#define KERNELS(X)                                                                              \
+  X(f32_unary, (I, I, I, I), "iiii")                                                            \
+  X(f32_binary, (I, I, I, I, I), "iiiii")                                                       \
+  X(f32_binary_const, (I, I, F, I, I), "iifii")                                                 \
+  X(f32_fill, (I, I, F), "iif")                                                                 \
+  X(f32_reduce_sum, (I, I, I, I, I), "iiiii")                                                   \
+  X(f32_gemm_pack, (I, I, I, I, I, I, I), "iiiiiii")                                            \
+  X(f32_gemm, (I, I, I, I, I, I, I, I, F, F, I), "iiiiiiiiffi")                                 \
+  X(f32_matmul, (I, I, I, I, I, I, I, I, I, I, I, F), "iiiiiiiiiiif")                           \
+  X(x32_permute, (I, I, I), "iii")                                                              \
+  X(f32_conv3d_pack, (I, I, I, I, I), "iiiii")                                                  \
+  X(f32_conv3d, (I, I, I, I, I, I, F, F), "iiiiiiff")                                           \
+  X(f32_depthwise3d_pack, (I, I, I, I), "iiii")                                                 \
+  X(f32_depthwise3d, (I, I, I, I, F, F), "iiiiff")
+
+#define DECL3(name, proto, sig) KERNEL(name, proto)
+#define ROW3(name, proto, sig) ROW(name, sig)
+KERNELS(DECL3)
+
+typedef struct {
+  const char *name, *sig;
+  anyfn base, x86, arm, scalar;
+} Kernel;
+static const Kernel kernels[] = {KERNELS(ROW3)};
+#define NKERNELS (sizeof kernels / sizeof kernels[0])
+
+// ---------------------------------------------------------------------------------------------
+static int die(const char *msg, const char *detail) {
+  fprintf(stderr, "vidwasm-cmd: %s%s%s\n", msg, detail ? ": " : "", detail ? detail : "");
+  exit(2);
+}
+
+// Reads all of fd 0 into a growing buffer.
+static uint8_t *read_stdin(size_t *len) {
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  for (;;) {
+    if (n == cap) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+      if (!buf) die("out of memory reading stdin", NULL);
+    }
+    ssize_t r = read(0, buf + n, cap - n);
+    if (r < 0) die("cannot read stdin", NULL);
+    if (r == 0) break;
+    n += (size_t)r;
+  }
+  *len = n;
+  return buf;
+}
+
+typedef struct {
+  const uint8_t *p;
+  size_t len, pos;
+} Reader;
+static uint32_t u32(Reader *r) {
+  if (r->pos + 4 > r->len) die("truncated plan", NULL);
+  uint32_t v;
+  memcpy(&v, r->p + r->pos, 4);
+  r->pos += 4;
+  return v;
+}
+static const uint8_t *bytes(Reader *r, size_t n) {
+  size_t padded = (n + 3) & ~(size_t)3;
+  if (r->pos + padded > r->len) die("truncated plan", NULL);
+  const uint8_t *b = r->p + r->pos;
+  r->pos += padded;
+  return b;
+}
+
+static float bits_f(uint32_t u) {
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+
+#define MAX_ARGS 16
+typedef void (*f_iii)(I, I, I);
+typedef void (*f_iif)(I, I, F);
+typedef void (*f_iiii)(I, I, I, I);
+typedef void (*f_iiiii)(I, I, I, I, I);
+typedef void (*f_iifii)(I, I, F, I, I);
+typedef void (*f_iiiiii)(I, I, I, I, I, I);
+typedef void (*f_iiiiiii)(I, I, I, I, I, I, I);
+typedef void (*f_iiiiiiii)(I, I, I, I, I, I, I, I);
+typedef void (*f_iiiiff)(I, I, I, I, F, F);
+typedef void (*f_iiiiiiff)(I, I, I, I, I, I, F, F);
+typedef void (*f_iiiiiiiiffi)(I, I, I, I, I, I, I, I, F, F, I);
+typedef void (*f_iiiiiiiiiiif)(I, I, I, I, I, I, I, I, I, I, I, F);
+
+// Calls fn with the arguments a[] (i32 values or f32 bit patterns) according to sig.
+static void invoke(const char *sig, anyfn fn, const uint32_t *a) {
+#define AI(k) ((I)a[k])
+#define AF(k) (bits_f(a[k]))
+#define IS(s) (strcmp(sig, s) == 0)
+  if (IS("iii")) ((f_iii)fn)(AI(0), AI(1), AI(2));
+  else if (IS("iif")) ((f_iif)fn)(AI(0), AI(1), AF(2));
+  else if (IS("iiii")) ((f_iiii)fn)(AI(0), AI(1), AI(2), AI(3));
+  else if (IS("iiiii")) ((f_iiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4));
+  else if (IS("iifii")) ((f_iifii)fn)(AI(0), AI(1), AF(2), AI(3), AI(4));
+  else if (IS("iiiiii")) ((f_iiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5));
+  else if (IS("iiiiiii")) ((f_iiiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6));
+  else if (IS("iiiiiiii")) ((f_iiiiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7));
+  else if (IS("iiiiff")) ((f_iiiiff)fn)(AI(0), AI(1), AI(2), AI(3), AF(4), AF(5));
+  else if (IS("iiiiiiff")) ((f_iiiiiiff)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AF(6), AF(7));
+  else if (IS("iiiiiiiiffi"))
+    ((f_iiiiiiiiffi)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7), AF(8), AF(9), AI(10));
+  else if (IS("iiiiiiiiiiif"))
+    ((f_iiiiiiiiiiif)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7), AI(8), AI(9), AI(10), AF(11));
+  else die("no caller for kernel signature", sig);
+#undef AI
+#undef AF
+#undef IS
+}
+
+static const char *USAGE =
+    "usage: vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [--list] < plan [raw input] > output\n"
+    "Runs a vidwasm inference plan (kernel calls over the same kernels as vidwasm.wasm) read from\n"
+    "stdin, followed by the plan's raw f32 input when the plan does not embed it; writes the raw\n"
+    "little-endian f32 output to stdout.\n";
+
+int main(int argc, char **argv) {
+  int scalar = 0, arm = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      fputs(USAGE, stdout);
+      return 0;
+    } else if (!strcmp(a, "--list")) {
+      for (size_t k = 0; k < NKERNELS; k++) {
+        const Kernel *kn = &kernels[k];
+        printf("%s %s%s%s%s\n", kn->name, kn->base ? "base" : "-", kn->x86 ? " x86" : "", kn->arm ? " arm" : "",
+               kn->scalar ? " scalar" : "");
+      }
+      return 0;
+    } else if (!strcmp(a, "--backend") && i + 1 < argc) {
+      const char *v = argv[++i];
+      if (!strcmp(v, "scalar")) scalar = 1;
+      else if (strcmp(v, "simd")) die("--backend must be simd or scalar, got", v);
+    } else if (!strcmp(a, "--isa") && i + 1 < argc) {
+      const char *v = argv[++i];
+      if (!strcmp(v, "arm")) arm = 1;
+      else if (strcmp(v, "x86")) die("--isa must be x86 or arm, got", v);
+    } else {
+      fputs(USAGE, stderr);
+      die("unknown argument", a);
+    }
+  }
+
+  size_t len;
+  uint8_t *all = read_stdin(&len);
+  Reader r = {all, len, 0};
+  if (u32(&r) != 0x4C505756u) die("stdin does not start with a vidwasm plan (magic VWPL)", NULL);
+  uint32_t version = u32(&r);
+  if (version != 1) die("unsupported plan version", NULL);
+
+  // Buffers: allocated up front, zero-filled, or copied from the plan. Memory is 16-byte aligned.
+  uint32_t nbuf = u32(&r);
+  uint8_t **buf = calloc(nbuf ? nbuf : 1, sizeof *buf);
+  uint32_t *size = calloc(nbuf ? nbuf : 1, sizeof *size);
+  int input = -1;
+  for (uint32_t b = 0; b < nbuf; b++) {
+    uint32_t nbytes = u32(&r), kind = u32(&r);
+    size[b] = nbytes;
+    buf[b] = aligned_alloc(16, ((size_t)nbytes + 15) & ~(size_t)15);
+    if (!buf[b] && nbytes) die("out of memory allocating plan buffers", NULL);
+    memset(buf[b], 0, nbytes);
+    if (kind == 1) memcpy(buf[b], bytes(&r, nbytes), nbytes);
+    else if (kind == 2) input = (int)b;
+    else if (kind != 0) die("bad buffer kind in plan", NULL);
+  }
+
+  // Calls: resolved to kernel functions now, run after the input is in place.
+  uint32_t ncall = u32(&r);
+  size_t calls_at = r.pos;
+  for (uint32_t c = 0; c < ncall; c++) {
+    uint32_t nl = u32(&r);
+    bytes(&r, nl);
+    uint32_t sl = u32(&r);
+    bytes(&r, sl);
+    uint32_t na = u32(&r);
+    for (uint32_t k = 0; k < na; k++) (void)u32(&r), (void)u32(&r), (void)u32(&r);
+  }
+  uint32_t out_buf = u32(&r), out_off = u32(&r), out_bytes = u32(&r);
+  uint32_t rank = u32(&r);
+  for (uint32_t k = 0; k < rank; k++) (void)u32(&r);
+  if (u32(&r) != 0x5657504Cu) die("plan does not end with its trailer (LPWV)", NULL);
+  if (out_buf >= nbuf || (uint64_t)out_off + out_bytes > size[out_buf]) die("plan output is out of range", NULL);
+
+  if (input >= 0) {
+    if (r.pos + size[input] > len) die("stdin ends before the plan's input tensor", NULL);
+    memcpy(buf[input], all + r.pos, size[input]);
+    r.pos += size[input];
+  }
+  if (r.pos != len) die("unexpected bytes after the plan and its input", NULL);
+
+  r.pos = calls_at;
+  uint32_t args[MAX_ARGS];
+  for (uint32_t c = 0; c < ncall; c++) {
+    uint32_t nl = u32(&r);
+    char name[64], sig[MAX_ARGS + 1];
+    if (nl >= sizeof name) die("kernel name too long in plan", NULL);
+    memcpy(name, bytes(&r, nl), nl);
+    name[nl] = 0;
+    uint32_t sl = u32(&r);
+    if (sl > MAX_ARGS) die("too many kernel arguments in plan", name);
+    memcpy(sig, bytes(&r, sl), sl);
+    sig[sl] = 0;
+    const Kernel *kn = NULL;
+    for (size_t k = 0; k < NKERNELS; k++)
+      if (!strcmp(kernels[k].name, name)) kn = &kernels[k];
+    if (!kn) die("the command does not know kernel", name);
+    if (strcmp(kn->sig, sig)) die("kernel signature in plan differs from the command's", name);
+    anyfn fn = scalar ? (kn->scalar ? kn->scalar : kn->base) : ((arm ? kn->arm : kn->x86) ? (arm ? kn->arm : kn->x86) : kn->base);
+    if (!fn) die("kernel is not linked into this command", name);
+    uint32_t na = u32(&r);
+    if (na != sl) die("argument count differs from the signature for kernel", name);
+    for (uint32_t k = 0; k < na; k++) {
+      uint32_t tag = u32(&r), v = u32(&r), off = u32(&r);
+      if (tag == 2) {
+        if (v >= nbuf || off > size[v]) die("buffer reference out of range in call to", name);
+        args[k] = (uint32_t)(uintptr_t)(buf[v] + off);
+      } else if (tag <= 1) {
+        if ((tag == 1) != (sig[k] == 'f')) die("argument type differs from the signature for kernel", name);
+        args[k] = v;
+      } else if (tag == 3) {
+        args[k] = 0;  // NULL pointer
+      } else die("bad argument tag in call to", name);
+    }
+    invoke(sig, fn, args);
+  }
+
+  const uint8_t *out = buf[out_buf] + out_off;
+  for (uint32_t done = 0; done < out_bytes;) {
+    ssize_t w = write(1, out + done, out_bytes - done);
+    if (w <= 0) die("cannot write stdout", NULL);
+    done += (uint32_t)w;
+  }
+  return 0;
+}

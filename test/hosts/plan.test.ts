@@ -1,0 +1,95 @@
+// Inference plans: the plan of the small 3D CNN computes exactly (bit for bit) what the ops
+// compute for the same layers, on the SIMD kernels and on their scalar twins; plans survive
+// encode/decode; malformed plans are rejected with PlanError.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Tensor, ops, tidy, setBackend, memoryBytes } from '../../ts/node.js';
+import { malloc, free } from '../../ts/runtime/wasm.js';
+import { runPlan, encodePlan, decodePlan, PlanError, type Plan } from '../../ts/runtime/hosts/plan.js';
+import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
+import { cnnPlan, cnnInput, cnnLayers, INPUT_SHAPE } from './cnn-fixture.js';
+
+/** The fixture's layers through the public ops; returns the output's raw (channels-last) storage. */
+function viaOps(x: Float32Array): Float32Array {
+  return tidy(() => {
+    let h = Tensor.from(x, [...INPUT_SHAPE]);
+    for (const l of cnnLayers()) {
+      if (l.kind === 'conv3d') {
+        h = ops.conv3d(h, Tensor.from(l.w, l.shape), l.b ? Tensor.from(l.b, [l.b.length]) : null,
+          { stride: l.stride, padding: l.padding, groups: l.groups });
+      } else h = ops.relu(h);
+    }
+    assert.is(h.layout, 'channels_last');
+    return (h.data() as Float32Array).slice();
+  });
+}
+
+for (const backend of ['simd', 'scalar'] as const) {
+  test(`CNN plan == the same layers through ops, bit for bit (${backend})`, () => {
+    setBackend(backend);
+    try {
+      const x = cnnInput();
+      const a = runPlan(cnnPlan(), x), b = viaOps(x);
+      assert.is(a.length, b.length);
+      const i = a.findIndex((v, k) => !Object.is(v, b[k]));
+      assert.is(i, -1, `first difference at ${i}: plan ${a[i]} vs ops ${b[i]}`);
+      assert.ok(a.some((v) => v > 0));
+    } finally {
+      setBackend('simd');
+    }
+  });
+}
+
+test('SIMD and scalar plans agree to rounding', () => {
+  const x = cnnInput();
+  setBackend('scalar');
+  const s = runPlan(cnnPlan(), x);
+  setBackend('simd');
+  const v = runPlan(cnnPlan(), x);
+  for (let i = 0; i < s.length; i++) assert.ok(Math.abs(s[i] - v[i]) <= 1e-5 + 1e-4 * Math.abs(s[i]), `element ${i}: ${v[i]} vs ${s[i]}`);
+});
+
+test('encode/decode round-trips and the decoded plan computes the same bytes', () => {
+  const plan = cnnPlan();
+  const bytes = encodePlan(plan);
+  const back = decodePlan(bytes);
+  assert.equal(encodePlan(back), bytes);
+  const x = cnnInput();
+  assert.equal(runPlan(back, x), runPlan(plan, x));
+});
+
+test('running a plan leaves wasm memory flat', () => {
+  const plan = cnnPlan(), x = cnnInput();
+  runPlan(plan, x);
+  const before = memoryBytes();
+  const probe = malloc(64); free(probe);
+  for (let i = 0; i < 20; i++) runPlan(plan, x);
+  assert.is(memoryBytes(), before);
+  const again = malloc(64); free(again);
+  assert.is(again, probe, 'the allocator hands out the same block: every plan buffer was freed');
+});
+
+test('malformed plans are rejected with PlanError', () => {
+  const bytes = encodePlan(cnnPlan());
+  const bad = (b: Uint8Array, re: RegExp) => assert.throws(() => decodePlan(b), (e: unknown) => e instanceof PlanError && re.test(String(e)));
+  bad(new Uint8Array(8), /magic VWPL/);
+  bad(bytes.slice(0, bytes.length - 8), /truncated|trailer/);
+  const v2 = bytes.slice(); v2[4] = 2;
+  bad(v2, /unsupported plan version 2/);
+  const withTail = new Uint8Array(bytes.length + 4); withTail.set(bytes);
+  bad(withTail, /unexpected bytes/);
+  const plan: Plan = cnnPlan();
+  assert.throws(() => runPlan(plan, new Float32Array(3)), (e: unknown) => e instanceof PlanError && /expects \d+ input bytes, got 12/.test(String(e)));
+  const wrongSig: Plan = { ...plan, calls: [{ kernel: 'f32_unary', sig: 'iii', args: [{ i: 0 }, { i: 0 }, { i: 0 }] }] };
+  assert.throws(() => runPlan(wrongSig, cnnInput()), (e: unknown) => e instanceof PlanError && /vw_f32_unary takes 4 arguments, the plan passes 3/.test(String(e)));
+  const outOfRange: Plan = { ...plan, calls: [{ kernel: 'f32_unary', sig: 'iiii', args: [{ i: 0 }, { buf: 999 }, { buf: 0 }, { i: 1 }] }] };
+  assert.throws(() => runPlan(outOfRange, cnnInput()), (e: unknown) => e instanceof PlanError && /outside the plan's buffers/.test(String(e)));
+});
+
+test('the builder rejects shapes that do not fit, naming them', () => {
+  const b = new PlanBuilder([1, 3, 4, 4, 4]);
+  assert.throws(() => b.conv3d(new Float32Array(8 * 2 * 27), [8, 2, 3, 3, 3], null), /weight \[8, 2, 3, 3, 3\].*input \[1, 3, 4, 4, 4\]/);
+  assert.throws(() => new PlanBuilder([1, 3, 4]), /\[N, C, T, H, W\], got \[1, 3, 4\]/);
+});
+
+test.run();

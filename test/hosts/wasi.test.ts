@@ -1,0 +1,86 @@
+// WASI host: the same small 3D CNN plan run (1) through the loader after initWasi (the reactor
+// vidwasm.wasm loaded from a browser_wasi_shim directory), (2) by the real WASI command
+// vidwasm-cmd.wasm wrapped by `jco new --wasi-command` and run by `jco run`, and (3) by that
+// command under browser_wasi_shim. All outputs must be bit-identical, for the SIMD kernels and
+// for their scalar twins.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { PreopenDirectory, File } from '@bjorn3/browser_wasi_shim';
+import { initWasi, readShimFile, VidwasmError, runPlan, runPlanCommand, runWasiCommand, commandStdin, encodePlan, isReady, kernelNames, setBackend, getIsa } from '../../ts/wasi.js';
+import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { cnnPlan, cnnInput } from './cnn-fixture.js';
+import { commandPath, jcoRun } from './jco.js';
+
+const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function assertBitIdentical(actual: Uint8Array, expected: Uint8Array, what: string): void {
+  assert.is(actual.byteLength, expected.byteLength, `${what}: ${actual.byteLength} bytes, expected ${expected.byteLength}`);
+  const i = actual.findIndex((b, k) => b !== expected[k]);
+  assert.ok(i < 0, `${what}: first differing byte at ${i} (float ${i >> 2})`);
+}
+
+const input = cnnInput();
+
+test('the reactor loads under browser_wasi_shim from a shim directory', () => {
+  assert.not.ok(isReady());
+  const wasi = initWasi('/lib/vidwasm.wasm', { files: { 'lib/vidwasm.wasm': readFileSync(wasmPath()) }, args: ['app', '--x'] });
+  assert.ok(isReady());
+  assert.equal(wasi.args, ['app', '--x']);
+  assert.ok(kernelNames().includes('vw_f32_conv3d'));
+});
+
+test('a missing file in the shim directory is a typed error naming the path', () => {
+  const dir = new PreopenDirectory('/', new Map([['a', new File(new Uint8Array(4))]]));
+  assert.is(readShimFile(dir, '/a').byteLength, 4);
+  try {
+    readShimFile(dir, '/lib/nope.wasm');
+    assert.unreachable('should throw');
+  } catch (e) {
+    assert.instance(e, VidwasmError);
+    assert.match(String(e), /no file \/lib\/nope.wasm/);
+  }
+});
+
+for (const backend of ['simd', 'scalar'] as const) {
+  test(`CNN plan: loader vs jco-run WASI command vs command under the shim are bit-identical (${backend})`, () => {
+    setBackend(backend);
+    try {
+      const plan = cnnPlan();
+      const node = runPlan(plan, input);
+      assert.ok(node.some((v) => v !== 0) && node.every(Number.isFinite), 'the CNN output is non-trivial');
+      const args = ['--backend', backend, '--isa', getIsa()];
+      const r = jcoRun(args, commandStdin(encodePlan(plan), input));
+      assert.is(r.status, 0, `jco run failed: ${r.stderr}`);
+      assertBitIdentical(r.stdout, bytesOf(node), `jco-run WASI command (${backend})`);
+      const shim = runPlanCommand(readFileSync(commandPath()), plan, input, { backend, isa: getIsa() });
+      assertBitIdentical(bytesOf(shim), bytesOf(node), `WASI command under browser_wasi_shim (${backend})`);
+    } finally {
+      setBackend('simd');
+    }
+  });
+}
+
+test('a different input gives a different output (the comparison can fail)', () => {
+  const plan = cnnPlan();
+  const a = runPlan(plan, input), b = runPlan(plan, cnnInput(8));
+  assert.ok(a.some((v, i) => v !== b[i]));
+});
+
+test('the command rejects bad plans and bad arguments with a message and a non-zero exit', () => {
+  const cmd = readFileSync(commandPath());
+  const garbage = runWasiCommand(cmd, { stdin: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) });
+  assert.ok(garbage.exitCode !== 0);
+  assert.match(garbage.stderr, /magic VWPL/);
+  const plan = encodePlan(cnnPlan());
+  const short = runWasiCommand(cmd, { stdin: commandStdin(plan, input.subarray(0, 10)) });
+  assert.ok(short.exitCode !== 0);
+  assert.match(short.stderr, /stdin ends before the plan's input/);
+  const bad = runWasiCommand(cmd, { args: ['--frobnicate'], stdin: plan });
+  assert.ok(bad.exitCode !== 0);
+  assert.match(bad.stderr, /unknown argument: --frobnicate/);
+  const gpu = runWasiCommand(cmd, { args: ['--backend', 'gpu'], stdin: plan });
+  assert.ok(gpu.exitCode !== 0);
+  assert.match(gpu.stderr, /--backend must be simd or scalar/);
+});
+
+test.run();
