@@ -116,9 +116,10 @@ static inline __attribute__((always_inline)) void tile(
 
 // K split into near-equal blocks of at most KC, multiples of 4 (except the last).
 static inline int kblock(int K) {
+  if (K <= KC) return K;
   const int nb = (K + KC - 1) / KC;
   const int kb = (K + nb - 1) / nb;
-  return nb <= 1 ? K : (kb + 3) & ~3;
+  return (kb + 3) & ~3;
 }
 
 static inline __attribute__((always_inline)) void gemm_impl(const int MR, const int isa, int M, int N, int K,
