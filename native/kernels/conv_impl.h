@@ -32,6 +32,11 @@ static void conv_vol2col(const vw_conv_geo *g, const float *x, int gi, int m0, i
         float *rb = ra + (size_t)b * g->kw * Cg;
         if (hi < 0 || hi >= g->H) { memset(rb, 0, sizeof(float) * g->kw * Cg); continue; }
         const float *xr = x + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin + (size_t)gi * Cg;
+        if (Cg == g->Cin && g->dw == 1 && wi0 >= 0 && wi0 + g->kw <= g->W) {
+          // all kw taps inside and adjacent: one copy of kw*Cin floats (stems with Cin=3 live here)
+          conv_copy(rb, xr + (size_t)wi0 * g->Cin, g->kw * Cg);
+          continue;
+        }
         for (int c = 0; c < g->kw; c++) {
           const int wi = wi0 + c * g->dw;
           if (wi < 0 || wi >= g->W) memset(rb + (size_t)c * Cg, 0, sizeof(float) * Cg);

@@ -1,48 +1,46 @@
 // Depthwise conv3d (groups == Cin == Cout) on channels-last tensors, written once for the SIMD
-// file (depthwise.c) and its scalar twin (depthwise_scalar.c). For each output position the
-// loop nest lists the taps that land inside the input (x offset, weight offset), then a per-file
-// body runs over the channels: vectorised over C in depthwise.c, one channel at a time in the
-// twin. The includer defines VW_DW_NAME(x) and the three bodies dw_fwd_pos, dw_bwd_data_pos,
-// dw_bwd_weight_pos.
+// file (depthwise.c) and its scalar twin (depthwise_scalar.c); the includer defines
+// VW_DW_NAME(x) and the bodies dw_fwd_pos, dw_bwd_data_run and dw_bwd_weight_run, which run over
+// the channels (vectorised in depthwise.c, one channel at a time in the twin).
+//
+// The loops go one output row (n, to, ho) at a time: the (kt, kh) taps that land inside the
+// input are listed once per row as input-row pointers, and only the kw taps are bounded per
+// output position (forward) or per tap as a range of positions (backward).
+//  - forward: per output position, accumulators stay in registers across all taps;
+//  - grad input, stride 1: the forward kernel on gy with the taps reversed (a transposed
+//    conv with stride 1 is a conv with the flipped kernel and padding d*(k-1) - p);
+//  - grad input, other strides: each (row, tap) scatters a run of positions into gx;
+//  - grad weight: each (row, tap) reduces a run of positions in registers, then adds once.
 //
 // Packed weights: [C] bias (zeros when none) then [KK][C] taps, so every tap is a contiguous
 // vector over channels. Parameter block: conv.h (Cin == Cout == groups).
 #include "conv.h"
 
-// Largest kernel volume the direct kernel takes (the TS op sends bigger ones to the GEMM path).
-#define VW_DW_MAX_TAPS 4096
+// Largest kt*kh the row lists take (the TS op sends bigger kernels to the GEMM path).
+#define VW_DW_MAX_ROWS 1024
 
-// Lists the taps of output position (n, to, ho, wo): x offsets (floats) and tap indices.
-static inline int dw_taps(const vw_conv_geo *g, int n, int to, int ho, int wo, size_t *xo, int *tap) {
-  const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
-  int a0, a1, b0, b1, c0, c1, nt = 0;
-  vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
-  vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
-  vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
-  for (int a = a0; a < a1; a++)
-    for (int b = b0; b < b1; b++) {
-      const size_t row = (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * g->W;
-      for (int c = c0; c < c1; c++) {
-        xo[nt] = (row + wi0 + c * g->dw) * g->Cin;
-        tap[nt++] = (a * g->kh + b) * g->kw + c;
-      }
-    }
-  return nt;
+// First and one-past-last output index o in [0, n_out) with 0 <= o*s + off < n_in.
+static inline void dw_run(int off, int s, int n_out, int n_in, int *lo, int *hi) {
+  int a = off >= 0 ? 0 : (-off + s - 1) / s;
+  int b = n_in - 1 - off < 0 ? 0 : (n_in - 1 - off) / s + 1;
+  if (b > n_out) b = n_out;
+  if (a > b) a = b;
+  *lo = a; *hi = b;
 }
 
-#define DW_FOR_EACH_POSITION(g, body)                                                   \
-  do {                                                                                  \
-    size_t xo[VW_DW_MAX_TAPS];                                                          \
-    int tap[VW_DW_MAX_TAPS];                                                            \
-    size_t pos = 0;                                                                     \
-    for (int n = 0; n < (g).N; n++)                                                     \
-      for (int to = 0; to < (g).To; to++)                                               \
-        for (int ho = 0; ho < (g).Ho; ho++)                                             \
-          for (int wo = 0; wo < (g).Wo; wo++, pos++) {                                  \
-            const int nt = dw_taps(&(g), n, to, ho, wo, xo, tap);                       \
-            body;                                                                       \
-          }                                                                             \
-  } while (0)
+// Input rows (n, ti, hi) read by output row (n, to, ho): pointers and tap index of (a, b, 0).
+static inline int dw_rows(const vw_conv_geo *g, const float *x, int n, int to, int ho, const float **row, int *tap) {
+  const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph;
+  int a0, a1, b0, b1, nr = 0;
+  vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
+  vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
+  for (int a = a0; a < a1; a++)
+    for (int b = b0; b < b1; b++) {
+      row[nr] = x + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * (size_t)g->W * g->Cin;
+      tap[nr++] = (a * g->kh + b) * g->kw;
+    }
+  return nr;
+}
 
 // w [C][1][kt][kh][kw] (PyTorch) and bias [C] (or NULL) -> packed [C] bias + [KK][C].
 VW_EXPORT void VW_DW_NAME(depthwise3d_pack)(const int32_t *p, const float *w, const float *bias, float *packed) {
@@ -53,27 +51,87 @@ VW_EXPORT void VW_DW_NAME(depthwise3d_pack)(const int32_t *p, const float *w, co
     for (int c = 0; c < C; c++) packed[C + (size_t)t * C + c] = w[(size_t)c * g.KK + t];
 }
 
+static void dw_forward(const vw_conv_geo *g, const float *x, const float *packed, float *y, float minv, float maxv) {
+  const int C = g->Cout;
+  const float *row[VW_DW_MAX_ROWS];
+  int tap[VW_DW_MAX_ROWS];
+  for (int n = 0; n < g->N; n++)
+    for (int to = 0; to < g->To; to++)
+      for (int ho = 0; ho < g->Ho; ho++) {
+        const int nr = dw_rows(g, x, n, to, ho, row, tap);
+        float *yr = y + (((size_t)n * g->To + to) * g->Ho + ho) * (size_t)g->Wo * C;
+        for (int wo = 0; wo < g->Wo; wo++, yr += C) {
+          const int wi0 = wo * g->sw - g->pw;
+          int c0, c1;
+          vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
+          dw_fwd_pos(C, yr, packed, row, tap, nr, wi0 + c0 * g->dw, g->dw, c0, c1 - c0, packed + C, minv, maxv);
+        }
+      }
+}
+
 // y = depthwise(x) + bias, clamped to [minv, maxv].
 VW_EXPORT void VW_DW_NAME(depthwise3d)(const int32_t *p, const float *x, const float *packed, float *y, float minv, float maxv) {
   const vw_conv_geo g = vw_conv_geo_of(p);
-  const int C = g.Cout;
-  DW_FOR_EACH_POSITION(g, dw_fwd_pos(C, y + pos * C, packed, x, xo, tap, nt, packed + C, minv, maxv));
+  dw_forward(&g, x, packed, y, minv, maxv);
 }
 
-// gx = dL/dx (overwritten): each output position scatters gy * w into the inputs it read.
-VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_data)(const int32_t *p, const float *gy, const float *packed, float *gx) {
+// gx = dL/dx (overwritten). packed as made by depthwise3d_pack; scratch holds C*(1+KK) floats.
+VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_data)(const int32_t *p, const float *gy, const float *packed, float *gx, float *scratch) {
   const vw_conv_geo g = vw_conv_geo_of(p);
   const int C = g.Cout;
+  const int qt = g.dt * (g.kt - 1) - g.pt, qh = g.dh * (g.kh - 1) - g.ph, qw = g.dw * (g.kw - 1) - g.pw;
+  if (g.st == 1 && g.sh == 1 && g.sw == 1 && qt >= 0 && qh >= 0 && qw >= 0) {
+    // transposed conv at stride 1 = conv of gy with the reversed taps and padding d*(k-1) - p
+    vw_conv_geo t = g;
+    t.T = g.To; t.H = g.Ho; t.W = g.Wo; t.To = g.T; t.Ho = g.H; t.Wo = g.W;
+    t.pt = qt; t.ph = qh; t.pw = qw;
+    for (int c = 0; c < C; c++) scratch[c] = 0.0f;
+    for (int k = 0; k < g.KK; k++) memcpy(scratch + C + (size_t)k * C, packed + C + (size_t)(g.KK - 1 - k) * C, sizeof(float) * C);
+    dw_forward(&t, gy, scratch, gx, -__builtin_inff(), __builtin_inff());
+    return;
+  }
   memset(gx, 0, sizeof(float) * (size_t)g.N * g.T * g.H * g.W * C);
-  DW_FOR_EACH_POSITION(g, dw_bwd_data_pos(C, gy + pos * C, gx, xo, tap, nt, packed + C));
+  const float *rowc[VW_DW_MAX_ROWS];
+  int tap[VW_DW_MAX_ROWS];
+  for (int n = 0; n < g.N; n++)
+    for (int to = 0; to < g.To; to++)
+      for (int ho = 0; ho < g.Ho; ho++) {
+        const int nr = dw_rows(&g, gx, n, to, ho, rowc, tap);
+        const float *gyr = gy + (((size_t)n * g.To + to) * g.Ho + ho) * (size_t)g.Wo * C;
+        for (int r = 0; r < nr; r++) {
+          float *row = (float *)rowc[r];  // rows of gx (dw_rows takes a const base)
+          for (int c = 0; c < g.kw; c++) {
+            int lo, hi;
+            dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
+            if (lo < hi)
+              dw_bwd_data_run(C, row + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, gyr + (size_t)lo * C,
+                              hi - lo, packed + C + (size_t)(tap[r] + c) * C);
+          }
+        }
+      }
 }
 
 // gw = dL/dw in PyTorch layout [C][1][kt][kh][kw] (overwritten); scratch holds KK*C floats.
 VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_weight)(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch) {
   const vw_conv_geo g = vw_conv_geo_of(p);
   const int C = g.Cout;
+  const float *row[VW_DW_MAX_ROWS];
+  int tap[VW_DW_MAX_ROWS];
   memset(scratch, 0, sizeof(float) * (size_t)g.KK * C);
-  DW_FOR_EACH_POSITION(g, dw_bwd_weight_pos(C, gy + pos * C, x, xo, tap, nt, scratch));
+  for (int n = 0; n < g.N; n++)
+    for (int to = 0; to < g.To; to++)
+      for (int ho = 0; ho < g.Ho; ho++) {
+        const int nr = dw_rows(&g, x, n, to, ho, row, tap);
+        const float *gyr = gy + (((size_t)n * g.To + to) * g.Ho + ho) * (size_t)g.Wo * C;
+        for (int r = 0; r < nr; r++)
+          for (int c = 0; c < g.kw; c++) {
+            int lo, hi;
+            dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
+            if (lo < hi)
+              dw_bwd_weight_run(C, scratch + (size_t)(tap[r] + c) * C, gyr + (size_t)lo * C,
+                                row[r] + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, hi - lo);
+          }
+      }
   for (int c = 0; c < C; c++)
     for (int t = 0; t < g.KK; t++) gw[(size_t)c * g.KK + t] = scratch[(size_t)t * C + c];
 }

@@ -1,26 +1,31 @@
 // Scalar twin of depthwise.c: the same loop nest (depthwise_impl.h), one channel at a time, in
-// the same summation order (bias first, then taps in order), so it matches the SIMD kernel.
+// the same summation order, so it matches the SIMD kernel.
 #include "vw.h"
 
-static inline void dw_fwd_pos(int C, float *yr, const float *bias, const float *x, const size_t *xo, const int *tap,
-                              int nt, const float *wts, float minv, float maxv) {
+static inline void dw_fwd_pos(int C, float *yr, const float *bias, const float *const *row, const int *tap, int nr,
+                              int wi, int dw, int c0, int nc, const float *wts, float minv, float maxv) {
+  const size_t xs = (size_t)dw * C;
   for (int c = 0; c < C; c++) {
     float s = bias[c];
-    for (int t = 0; t < nt; t++) s += x[xo[t] + c] * wts[(size_t)tap[t] * C + c];
+    for (int r = 0; r < nr; r++) {
+      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
+      for (int j = 0; j < nc; j++, xp += xs, wp += C) s += *xp * *wp;
+    }
     yr[c] = s < minv ? minv : s > maxv ? maxv : s;
   }
 }
 
-static inline void dw_bwd_data_pos(int C, const float *gyr, float *gx, const size_t *xo, const int *tap, int nt,
-                                   const float *wts) {
-  for (int t = 0; t < nt; t++)
-    for (int c = 0; c < C; c++) gx[xo[t] + c] += gyr[c] * wts[(size_t)tap[t] * C + c];
+static inline void dw_bwd_data_run(int C, float *gx, size_t gxs, const float *gy, int n, const float *w) {
+  for (int c = 0; c < C; c++)
+    for (int i = 0; i < n; i++) gx[i * gxs + c] += gy[(size_t)i * C + c] * w[c];
 }
 
-static inline void dw_bwd_weight_pos(int C, const float *gyr, const float *x, const size_t *xo, const int *tap, int nt,
-                                     float *acc) {
-  for (int t = 0; t < nt; t++)
-    for (int c = 0; c < C; c++) acc[(size_t)tap[t] * C + c] += gyr[c] * x[xo[t] + c];
+static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const float *x, size_t xs, int n) {
+  for (int c = 0; c < C; c++) {
+    float s = 0.0f;
+    for (int i = 0; i < n; i++) s += gy[(size_t)i * C + c] * x[i * xs + c];
+    acc[c] += s;
+  }
 }
 
 #define VW_DW_NAME(x) vw_f32_##x##_scalar

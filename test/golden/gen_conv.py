@@ -59,6 +59,7 @@ add("3x3x3 channel multiplier 2 (groups=Cin)", "conv3d", (1, 4, 3, 5, 5), 8, 3, 
 add("depthwise 3x3x3 C=18", "conv3d", (2, 18, 3, 5, 6), 18, 3, padding=1, groups=18)
 add("depthwise 5x1x1 C=20 no bias", "conv3d", (1, 20, 6, 3, 4), 20, (5, 1, 1), padding=(2, 0, 0), groups=20, bias=False)
 add("depthwise 3x3x3 stride (1,2,2) C=7", "conv3d", (1, 7, 3, 7, 9), 7, 3, stride=(1, 2, 2), padding=1, groups=7)
+add("depthwise 3x1x3 padding > kernel reach (scatter grad)", "conv3d", (1, 6, 3, 4, 5), 6, (3, 1, 3), padding=(3, 1, 0), groups=6)
 add("depthwise 3x3x3 dilation 2 T=1", "conv3d", (1, 5, 1, 6, 6), 5, 3, padding=2, dilation=2, groups=5)
 # model stems at small size
 add("X3D stem conv_xy 1x3x3 s(1,2,2) 3->24", "conv3d", (1, 3, 4, 16, 16), 24, (1, 3, 3), stride=(1, 2, 2), padding=(0, 1, 1), bias=False)
