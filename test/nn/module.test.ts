@@ -186,7 +186,7 @@ test('registering a name again replaces in place; a name cannot be two kinds', (
 });
 
 test('ModuleList and Sequential are indexable and iterable', () => {
-  const l = new nn.ModuleList([new nn.ReLU(), new nn.Linear(2, 3)]);
+  const l = new nn.ModuleList<nn.Module>([new nn.ReLU(), new nn.Linear(2, 3)]);
   l.append(new nn.Sigmoid());
   assert.is(l.length, 3);
   assert.is(l[1].typeName, 'Linear');

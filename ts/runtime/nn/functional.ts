@@ -6,7 +6,7 @@ import { VidwasmError } from '../errors.js';
 import * as F from '../ops/index.js';
 
 export type Size3 = number | readonly number[];
-export interface ConvOptions { stride?: Size3; padding?: Size3; dilation?: Size3; groups?: number }
+export interface ConvOptions { stride?: Size3; padding?: Size3 | 'same' | 'valid'; dilation?: Size3; groups?: number }
 export interface PoolOptions { kernelSize: Size3; stride?: Size3; padding?: Size3; dilation?: Size3; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 export interface BatchNormOptions { training: boolean; momentum: number; eps: number }
 export type Reduction = 'mean' | 'sum' | 'none';

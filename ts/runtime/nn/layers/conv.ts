@@ -11,7 +11,7 @@ export type Size = number | readonly number[];
 
 export interface ConvNdOptions {
   stride?: Size;
-  /** Sizes, or 'valid' (no padding) or 'same' (stride 1; needs an even total padding per dim). */
+  /** Sizes, or 'valid' (no padding) or 'same' (stride 1; output size = input size, as PyTorch). */
   padding?: Size | 'same' | 'valid';
   dilation?: Size;
   groups?: number;
@@ -60,10 +60,8 @@ abstract class ConvNd extends Module {
       this.paddingString = p;
       if (p === 'same') {
         if (this.stride.some((s) => s !== 1)) throw new ArgumentError(`${name}: padding='same' is not supported for strided convolutions`);
-        const total = this.kernelSize.map((k, i) => this.dilation[i] * (k - 1));
-        // PyTorch pads the extra element on one side; the conv op only pads symmetrically.
-        if (total.some((t) => t % 2)) throw new ArgumentError(`${name}: padding='same' needs an odd effective kernel size (got kernel ${pyTuple(this.kernelSize)}, dilation ${pyTuple(this.dilation)})`);
-        this.padding = total.map((t) => t / 2);
+        // The leading padding; the conv op puts PyTorch's extra element (even kernels) after.
+        this.padding = this.kernelSize.map((k, i) => Math.floor((this.dilation[i] * (k - 1)) / 2));
       } else this.padding = new Array<number>(n).fill(0);
     } else {
       this.paddingString = null;
@@ -92,7 +90,7 @@ abstract class ConvNd extends Module {
   }
 
   protected convOptions(): nnf.ConvOptions {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    return { stride: this.stride, padding: this.paddingString ?? this.padding, dilation: this.dilation, groups: this.groups };
   }
 
   override extraRepr(): string {
