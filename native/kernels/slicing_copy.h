@@ -5,7 +5,8 @@
 // So the SIMD module and its scalar twin genuinely share this one implementation; each file
 // still exports its own name (`vw_x32_strided_copy` / `vw_x32_strided_copy_scalar`) so the
 // backend switch works uniformly. The f32 *accumulating* kernels are not here: they have a
-// real SIMD form (slicing.c) and a scalar twin (slicing_scalar.c).
+// real SIMD form (slicing.c) and a scalar twin (slicing_scalar.c), except the gather/scatter
+// pair below, whose element-wise indexed accesses have no wasm SIMD form either.
 #ifndef VW_SLICING_COPY_H
 #define VW_SLICING_COPY_H
 #include "vw.h"
@@ -47,6 +48,20 @@
     }                                                                                      \
   }
 
+// gather (torch.gather on contiguous storage, index shaped like x except along dim):
+// x viewed as [outer, m, inner], idx and y as [outer, k, inner]; y[o,j,i] = x[o, idx[o,j,i], i].
+static void vw_gather32(const uint32_t *x, uint32_t *y, const int32_t *idx, int32_t outer, int32_t m, int32_t k, int32_t inner) {
+  for (int32_t o = 0; o < outer; o++, x += (size_t)m * inner)
+    for (int32_t j = 0; j < k; j++, y += inner, idx += inner)
+      for (int32_t i = 0; i < inner; i++) y[i] = x[(size_t)idx[i] * inner + i];
+}
+// Its gradient: gx[o, idx[o,j,i], i] += gy[o,j,i]. A scatter: no SIMD form either.
+static void vw_scatter_add32(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t m, int32_t k, int32_t inner) {
+  for (int32_t o = 0; o < outer; o++, gx += (size_t)m * inner)
+    for (int32_t j = 0; j < k; j++, gy += inner, idx += inner)
+      for (int32_t i = 0; i < inner; i++) gx[(size_t)idx[i] * inner + i] += gy[i];
+}
+
 VW_DEFINE_STRIDED_COPY(vw_copy32, uint32_t)
 VW_DEFINE_STRIDED_COPY(vw_copy16, uint16_t)
 VW_DEFINE_STRIDED_COPY(vw_copy8, uint8_t)
@@ -61,6 +76,8 @@ VW_DEFINE_INDEX_SELECT(vw_isel8, uint8_t)
   VW_EXPORT void vw_x8_strided_copy##SUFFIX(const uint8_t *s, uint8_t *d, const int32_t *p) { vw_copy8(s, d, p); }     \
   VW_EXPORT void vw_x32_index_select##SUFFIX(const uint32_t *s, uint32_t *d, const int32_t *i, int32_t o, int32_t ms, int32_t md, int32_t in) { vw_isel32(s, d, i, o, ms, md, in); } \
   VW_EXPORT void vw_x16_index_select##SUFFIX(const uint16_t *s, uint16_t *d, const int32_t *i, int32_t o, int32_t ms, int32_t md, int32_t in) { vw_isel16(s, d, i, o, ms, md, in); } \
-  VW_EXPORT void vw_x8_index_select##SUFFIX(const uint8_t *s, uint8_t *d, const int32_t *i, int32_t o, int32_t ms, int32_t md, int32_t in) { vw_isel8(s, d, i, o, ms, md, in); }
+  VW_EXPORT void vw_x8_index_select##SUFFIX(const uint8_t *s, uint8_t *d, const int32_t *i, int32_t o, int32_t ms, int32_t md, int32_t in) { vw_isel8(s, d, i, o, ms, md, in); } \
+  VW_EXPORT void vw_x32_gather##SUFFIX(const uint32_t *x, uint32_t *y, const int32_t *i, int32_t o, int32_t m, int32_t k, int32_t in) { vw_gather32(x, y, i, o, m, k, in); } \
+  VW_EXPORT void vw_f32_scatter_add##SUFFIX(const float *gy, float *gx, const int32_t *i, int32_t o, int32_t m, int32_t k, int32_t in) { vw_scatter_add32(gy, gx, i, o, m, k, in); }
 
 #endif

@@ -1,5 +1,5 @@
 """Golden values for the data-movement ops: cat, stack, slice/narrow, split/chunk, pad,
-index_select (forward + gradient of sum(out * gy); see common.py for the format).
+index_select, gather (forward + gradient of sum(out * gy); see common.py for the format).
 Layout is not part of the golden data: the tests replay every case on contiguous and on
 channels_last inputs, since PyTorch's values do not depend on memory format."""
 import torch
@@ -86,6 +86,15 @@ for shape, dim, idx in [((2, 5, 3, 4, 4), 1, [4, 0, 0, 2]), ((3, 4, 6), -1, [5, 
     index = torch.tensor(idx, dtype=torch.int64)
     out, gy, g = with_grads(lambda x: torch.index_select(x, dim, index), {"x": x}, ["x"])
     cases.append(case(f"indexSelect {list(shape)} dim={dim} {idx}", "indexSelect", {"dim": dim},
+                      {"x": x, "index": index, "gy": gy}, {"y": out}, g))
+
+for shape, dim, k in [((3, 5, 4), 1, 7), ((2, 3, 6), -1, 2), ((2, 4, 2, 3, 3), 1, 5)]:
+    x = randn(*shape, seed=13)
+    ishape = list(shape)
+    ishape[dim] = k
+    index = torch.randint(0, shape[dim], ishape, generator=torch.Generator().manual_seed(14))
+    out, gy, g = with_grads(lambda x: torch.gather(x, dim, index), {"x": x}, ["x"])
+    cases.append(case(f"gather {list(shape)} dim={dim} index {ishape}", "gather", {"dim": dim},
                       {"x": x, "index": index, "gy": gy}, {"y": out}, g))
 
 save("slicing", cases)

@@ -1,4 +1,4 @@
-// Data-movement ops (cat, stack, slice, narrow, split, chunk, pad, indexSelect): PyTorch golden
+// Data-movement ops (cat, stack, slice, narrow, split, chunk, pad, indexSelect, gather): PyTorch golden
 // values (forward + gradient) on SIMD and scalar kernels, on contiguous and channels_last
 // inputs, SIMD vs scalar, finite differences, other dtypes, memory, and typed errors.
 import { test } from 'uvu';
@@ -17,6 +17,7 @@ const run: Record<string, Run> = {
   chunk: (c, t) => ops.chunk(t.x, c.params.chunks, c.params.dim),
   pad: (c, t) => [ops.pad(t.x, c.params.pad, { mode: c.params.mode, value: c.params.value ?? undefined })],
   indexSelect: (c, t) => [ops.indexSelect(t.x, c.params.dim, t.index)],
+  gather: (c, t) => [ops.gather(t.x, c.params.dim, t.index)],
 };
 // Ops whose output keeps the input's rank, so it must keep a channels_last layout.
 const keepsLayout = new Set(['cat', 'slice', 'narrow', 'split', 'chunk', 'pad', 'indexSelect']);
@@ -114,6 +115,8 @@ test('gradients match finite differences', () => {
     const idx = Tensor.from(new Int32Array([1, 1, 0, 1]), [4]);
     gradCheck((b) => ops.indexSelect(b, 1, idx), [b], {}, 'indexSelect repeats');
     gradCheck((a) => { const [p, q] = ops.chunk(a, 2, 3); return ops.mul(p, q); }, [a], {}, 'chunk');
+    const gi = Tensor.from(new Int32Array(2 * 3 * 2 * 3 * 4).map((_, i) => (i * 7) % 2), [2, 3, 2, 3, 4]);
+    gradCheck((b) => ops.gather(b, 1, gi), [b], {}, 'gather channels_last');
   });
 });
 
@@ -155,6 +158,8 @@ test('bad input gives typed errors naming the op and shapes', () => {
     const bad = Tensor.from(new Int32Array([0, 3]), [2]);
     assert.throws(() => ops.indexSelect(a, 1, bad), (e: Error) => e instanceof ShapeError && /indexSelect: index 3 .*\[2, 3, 4\]/.test(e.message));
     assert.throws(() => ops.indexSelect(a, 1, a), (e: Error) => e instanceof DTypeError && /indexSelect: index/.test(e.message));
+    assert.throws(() => ops.gather(a, 1, Tensor.zeros([2, 3, 5], { dtype: 'i32' })), (e: Error) => e instanceof ShapeError && /gather: index \[2, 3, 5\] must match input \[2, 3, 4\]/.test(e.message));
+    assert.throws(() => ops.gather(a, 2, Tensor.full([2, 3, 1], 4, 'i32')), (e: Error) => e instanceof ShapeError && /gather: index value 4/.test(e.message));
     assertClose(ops.cat([a, a], 0), new Float32Array(48), {}, 'still usable');
   });
 });

@@ -1,4 +1,4 @@
-// Data movement: cat/concat, stack, slice/narrow, split/chunk, pad, indexSelect (+ gradients).
+// Data movement: cat/concat, stack, slice/narrow, split/chunk, pad, indexSelect, gather (+ gradients).
 //
 // Every op here is a strided copy between two tensors' storages, described in shape order
 // with each tensor's own element strides (stridesOf(shape, layout)). So inputs are never
@@ -11,6 +11,7 @@ import { kernel, params } from '../wasm.js';
 import { record, gradRules, needsGrad } from '../tape.js';
 import { ArgumentError, ShapeError, DTypeError, fmtShape } from '../errors.js';
 import { expectTensor, normDim } from './util.js';
+import { toLayout } from './shape.js';
 
 const COPY_DTYPES: DType[] = ['f32', 'i32', 'u8', 'i8', 'f16'];
 
@@ -251,6 +252,49 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 gradRules.indexSelect = (gy, n) => {
   const x = n.inputs[0]!, index = n.saved.index as Tensor;
   return [indexAddRaw(gy, x.shape, x.layout, n.saved.dim as number, index.ptr)];
+};
+
+// ---------------------------------------------------------------- gather (lite)
+
+/**
+ * torch.gather(x, dim, index) for the common case where index has x's shape except along dim
+ * (torch also allows smaller sizes there; this lite form does not). Output: contiguous, index's shape.
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectTensor('gather', 'input', x, ['f32', 'i32']);
+  expectTensor('gather', 'index', index, ['i32']);
+  const d = normDim('gather', dim, x.rank);
+  if (index.rank !== x.rank || index.shape.some((n, k) => k !== d && n !== x.shape[k])) {
+    throw new ShapeError(`gather: index ${fmtShape(index.shape)} must match input ${fmtShape(x.shape)} in every dim but ${d}`);
+  }
+  const idx = index.layout === 'contiguous' ? index : toLayout(index, 'contiguous');
+  const iv = idx.data();
+  for (let i = 0; i < iv.length; i++) {
+    if (iv[i] < 0 || iv[i] >= x.shape[d]) {
+      if (idx !== index) idx.dispose();
+      throw new ShapeError(`gather: index value ${iv[i]} is out of range for dim ${d} (size ${x.shape[d]}) of ${fmtShape(x.shape)}`);
+    }
+  }
+  const src = x.layout === 'contiguous' ? x : toLayout(x, 'contiguous');
+  const y = Tensor.empty(index.shape, x.dtype);
+  const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1), inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  if (y.size > 0) kernel('x32_gather')(src.ptr, y.ptr, idx.ptr, outer, x.shape[d], index.shape[d], inner);
+  if (src !== x) src.dispose();
+  if (!needsGrad(x)) { if (idx !== index) idx.dispose(); return y; }
+  const saved = idx === index ? index.detach() : idx;
+  return record('gather', [x], y, { dim: d, index: saved, outer, inner }, [saved]);
+}
+gradRules.gather = (gy, n) => {
+  const x = n.inputs[0]!;
+  const { dim, index, outer, inner } = n.saved as { dim: number; index: Tensor; outer: number; inner: number };
+  const g = gy.layout === 'contiguous' ? gy : toLayout(gy, 'contiguous');
+  const gx = Tensor.zeros(x.shape);
+  if (g.size > 0) kernel('f32_scatter_add')(g.ptr, gx.ptr, index.ptr, outer, x.shape[dim], index.shape[dim], inner);
+  if (g !== gy) g.dispose();
+  if (x.layout === 'contiguous') return [gx];
+  const r = toLayout(gx, x.layout);
+  gx.dispose();
+  return [r];
 };
 
 // ---------------------------------------------------------------- pad
