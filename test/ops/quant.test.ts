@@ -288,6 +288,9 @@ test('bad input gives typed errors naming the op and the module stays usable', (
   assert.throws(() => ops.QLinearWeights.fromFloat(Tensor.randn([4])), (e: Error) => e instanceof ShapeError && /weight must be \[out, in\]/.test(e.message));
   assert.throws(() => ops.QLinearWeights.fromFloat(w, Tensor.randn([3])), (e: Error) => e instanceof ShapeError && /bias must be \[4\]/.test(e.message));
   assert.throws(() => ops.QLinearWeights.fromInt8(i8, [1, 2, 3]), (e: Error) => e instanceof ShapeError && /scales must have 1 or 2 values/.test(e.message));
+  const wide = Tensor.zeros([1, 32769]);
+  assert.throws(() => ops.QLinearWeights.fromFloat(wide), (e: Error) => e instanceof ArgumentError && /in_features 32769 .* accumulator could overflow/.test(e.message));
+  wide.dispose();
   qw.dispose();
   assert.throws(() => ops.qlinear(xq, inp, qw, out), (e: Error) => e instanceof DisposedError && /qlinear/.test(e.message));
   const d = Tensor.randn([2, 2]);

@@ -16,6 +16,13 @@ import { expectTensor, normDim } from './util.js';
 /** Affine quantisation parameters of one int8 tensor. */
 export interface QParams { scale: number; zeroPoint: number }
 
+/**
+ * Largest in_features: |x - zero| <= 255 and |w| <= 128, so 255 * 128 * 32768 < 2^30 and, with
+ * the int32 bias clamped to +-2^30, the int32 accumulator can never overflow.
+ */
+export const QLINEAR_MAX_K = 32768;
+const BIAS_LIMIT = 2 ** 30;
+
 /** Smallest weight scale (f32 epsilon, as PyTorch's observers): an all-zero channel stays exact. */
 const MIN_SCALE = 1.1920928955078125e-7;
 
@@ -199,6 +206,7 @@ export class QLinearWeights implements Disposable {
     const op = 'QLinearWeights.fromFloat';
     expectTensor(op, 'weight', weight);
     if (weight.rank !== 2) throw new ShapeError(`${op}: weight must be [out, in], got ${fmtShape(weight.shape)}`);
+    checkK(op, weight.shape);
     const b = checkBias(op, bias, weight.shape[0]);
     const perCh = opts.perChannel ?? true;
     const scales = symmetricScales(weight, perCh ? 0 : undefined);
@@ -214,6 +222,7 @@ export class QLinearWeights implements Disposable {
     expectTensor(op, 'weight', weight, ['i8']);
     if (weight.rank !== 2) throw new ShapeError(`${op}: weight must be [out, in], got ${fmtShape(weight.shape)}`);
     const out = weight.shape[0];
+    checkK(op, weight.shape);
     if (scales.length !== 1 && scales.length !== out) {
       throw new ShapeError(`${op}: scales must have 1 or ${out} values for weight ${fmtShape(weight.shape)}, got ${scales.length}`);
     }
@@ -278,10 +287,16 @@ export class QLinearWeights implements Disposable {
 }
 
 function roundInt32(x: number): number {
-  // Round half to even, saturated to int32.
+  // Round half to even, saturated to +-2^30 (see QLINEAR_MAX_K).
   let r = Math.round(x);
   if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
-  return Math.max(-2147483648, Math.min(2147483647, r));
+  return Math.max(-BIAS_LIMIT, Math.min(BIAS_LIMIT, r));
+}
+
+function checkK(op: string, shape: Shape): void {
+  if (shape[1] > QLINEAR_MAX_K) {
+    throw new ArgumentError(`${op}: in_features ${shape[1]} of weight ${fmtShape(shape)} exceeds ${QLINEAR_MAX_K}, beyond which the int32 accumulator could overflow`);
+  }
 }
 
 function checkBias(op: string, bias: Tensor | null | undefined, out: number): Float32Array | null {
