@@ -20,7 +20,7 @@ setup:
 	    emscripten binaryen wabt chromium; fi
 	npm ci --no-audit --no-fund
 
-$(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h
+$(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj
 	emcc $(CFLAGS) $(SCALAR_FLAGS) -c $< -o $@
 
