@@ -61,7 +61,7 @@ export function initWasi(source: BufferSource | WebAssembly.Module | string, opt
   const wasi = new WASI(opts.args ?? ['vidwasm'], Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), [
     new OpenFile(new File([])), ConsoleStdout.lineBuffered(console.log), ConsoleStdout.lineBuffered(console.error),
     root instanceof PreopenDirectory ? root : new PreopenDirectory('/', root.contents),
-  ]);
+  ], { debug: false });
   if (isReady()) return wasi;
   const bytes = typeof source === 'string' ? readShimFile(root, source) : source;
   // The loader instantiates with no imports and calls _initialize (the reactor protocol).
@@ -84,7 +84,7 @@ export function runWasiCommand(command: BufferSource | WebAssembly.Module, opts:
     new ConsoleStdout((b) => { out.push(b.slice()); }),
     new ConsoleStdout((b) => { err += dec.decode(b, { stream: true }); }),
     new PreopenDirectory('/', tree(opts.files ?? {})),
-  ]);
+  ], { debug: false }); // the shim logs every call unless told not to
   const module = command instanceof WebAssembly.Module ? command : new WebAssembly.Module(command);
   const imports = WebAssembly.Module.imports(module);
   const foreign = imports.filter((i) => i.module !== 'wasi_snapshot_preview1');

@@ -1,0 +1,143 @@
+// Headless Chromium (playwright-core driving Debian's /usr/bin/chromium): the page loads the
+// browser entry from a cross-origin-isolated static server and runs the shared scenario; Node
+// runs the same scenario here. The small 3D CNN's output must be bit-identical in Node, in
+// Chromium (loader and WASI command under browser_wasi_shim) and in the jco-run WASI command.
+// No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type BrowserContext } from 'playwright-core';
+import '../../ts/node.js';
+import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { scenario, type ScenarioResult } from './scenario.js';
+import { serve, type Served } from './server.js';
+import { cnnPlanBytes, cnnInput } from '../hosts/cnn-fixture.js';
+import { commandPath, jcoRun } from '../hosts/jco.js';
+import { commandArgs, commandStdin } from '../../ts/runtime/hosts/wasi.js';
+
+const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+const planBytes = cnnPlanBytes();
+const input = cnnInput();
+const inputBytes = new Uint8Array(input.buffer);
+const command = readFileSync(commandPath());
+
+let context: BrowserContext | null = null;
+let server: Served | null = null;
+let profile = '';
+let inBrowser: ScenarioResult;
+const pageErrors: string[] = [];
+
+let setupError: unknown = null;
+/** Every test calls this: uvu does not report a failing before-hook, so the cause is rethrown here. */
+function ready(): void {
+  if (setupError) throw setupError;
+}
+
+test.before(async () => {
+  try {
+    await setup();
+  } catch (e) {
+    setupError = e;
+  }
+});
+
+async function setup(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
+  }
+  const bundle = await build({
+    entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+    // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
+    external: ['node:*'],
+  });
+  server = await serve({
+    '/index.html': '<!doctype html><meta charset="utf-8"><title>vidwasm browser test</title><script type="module" src="/page.js"></script>',
+    '/page.js': bundle.outputFiles[0].contents,
+    '/vidwasm.wasm': readFileSync(wasmPath()),
+    '/vidwasm-cmd.wasm': command,
+    '/plan.bin': planBytes,
+    '/input.bin': inputBytes,
+    '/favicon.ico': new Uint8Array(0),
+  });
+  profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    timeout: 60_000,
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  await page.goto(server.url, { timeout: 60_000 });
+  await page.waitForFunction(() => (globalThis as { vidwasmLoaded?: boolean }).vidwasmLoaded === true, null, { timeout: 60_000 })
+    .catch((e) => { throw new Error(`the page did not load vidwasm: ${pageErrors.join('; ') || e}`); });
+  inBrowser = await page.evaluate(() => (globalThis as unknown as { vidwasmRun(): Promise<ScenarioResult> }).vidwasmRun());
+}
+
+test.after(async () => {
+  await context?.close().catch(() => {});
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const inNode = () => scenario({ plan: planBytes, input: inputBytes, command });
+
+test('Chromium: the page is cross-origin isolated and the probes report SIMD', () => {
+  ready();
+  assert.equal(pageErrors, []);
+  assert.is(inBrowser.features.simd, true);
+  assert.is(inBrowser.features.crossOriginIsolated, true);
+  assert.is(inBrowser.features.sharedMemory, true);
+  assert.is(inBrowser.features.threads, true);
+  assert.type(inBrowser.features.relaxedSimd, 'boolean');
+  assert.ok(server!.requests.includes('/vidwasm.wasm'), 'the browser entry fetched vidwasm.wasm');
+});
+
+test('Chromium and Node load the same module and pick the same kernels', () => {
+  ready();
+  const node = inNode();
+  assert.is(inBrowser.kernels, node.kernels);
+  assert.is(inBrowser.backend, node.backend);
+  assert.is(inBrowser.isa, node.isa, 'both hosts pick the same ISA variant (else bit-identity is not expected)');
+});
+
+test('a tensor op gives the same values in Chromium and Node', () => {
+  ready();
+  assert.equal(inBrowser.op, [5.5, 11, 16.5, 7, 12.5, 18]);
+  assert.equal(inBrowser.op, inNode().op);
+});
+
+test('one conv3d autograd + SGD step: loss, gradients and updated weights are bit-identical', () => {
+  ready();
+  const node = inNode();
+  assert.is(inBrowser.train.length, node.train.length);
+  assert.ok(node.train.some((b) => b !== 0));
+  const i = inBrowser.train.findIndex((b, k) => b !== node.train[k]);
+  assert.is(i, -1, `first differing byte ${i}`);
+});
+
+test('the small 3D CNN: Node, Chromium, WASI command in Chromium and jco-run WASI command are bit-identical', () => {
+  ready();
+  const node = inNode();
+  assert.is(node.cnn.length, 2 * 12 * 5 * 5 * 5 * 4);
+  assert.ok(node.cnn.some((b) => b !== 0));
+  const diff = (a: number[], b: ArrayLike<number>) => a.findIndex((v, k) => v !== b[k]);
+  assert.is(inBrowser.cnn.length, node.cnn.length);
+  assert.is(diff(inBrowser.cnn, node.cnn), -1, 'Chromium (loader) vs Node');
+  assert.is(diff(inBrowser.cnnCommand, node.cnn), -1, 'Chromium (WASI command under browser_wasi_shim) vs Node');
+  assert.is(diff(node.cnnCommand, node.cnn), -1, 'Node (WASI command under browser_wasi_shim) vs Node');
+  const r = jcoRun(commandArgs(), commandStdin(planBytes, input));
+  assert.is(r.status, 0, `jco run failed: ${r.stderr}`);
+  assert.is(r.stdout.length, node.cnn.length);
+  assert.is(diff(node.cnn, r.stdout), -1, 'jco-run WASI command vs Node');
+});
+
+test.run();
