@@ -42,10 +42,83 @@ static int taps(const int32_t *p, const axis_t a[3], int32_t od, int32_t oh, int
   return k;
 }
 
+// C == 1 (contiguous storage): an output row (od, oh) reads up to 4 input rows (the d x h
+// taps, row offsets in elements) with weights wd*wh, then 1-2 taps along W per column:
+//   out = sum_k w_k * (l0*row_k[i0] + l1*row_k[i1]), k in order (the scalar twin does the same).
+static int row_taps(const int32_t *p, const axis_t a[3], int32_t od, int32_t oh, int32_t *row, float *w) {
+  int k = 0;
+  for (int td = 0; td < p[8]; td++)
+    for (int th = 0; th < p[9]; th++) {
+      row[k] = ((td ? a[0].i1[od] : a[0].i0[od]) * p[3] + (th ? a[1].i1[oh] : a[1].i0[oh])) * p[4];
+      w[k++] = (td ? a[0].l1[od] : a[0].l0[od]) * (th ? a[1].l1[oh] : a[1].l0[oh]);
+    }
+  return k;
+}
+
+static void linear_c1(const float *x, float *y, const int32_t *p, const axis_t a[3]) {
+  const int32_t B = p[0], in_px = p[2] * p[3] * p[4], OD = p[5], OH = p[6], OW = p[7], two = p[10] == 2;
+  const int32_t *i0 = a[2].i0, *i1 = a[2].i1;
+  const float *l0 = a[2].l0, *l1 = a[2].l1;
+  int32_t row[4];
+  float w[4];
+  for (int32_t b = 0; b < B; b++) {
+    const float *xb = x + (size_t)b * in_px;
+    for (int32_t od = 0; od < OD; od++)
+      for (int32_t oh = 0; oh < OH; oh++, y += OW) {
+        const int nr = row_taps(p, a, od, oh, row, w);
+        int32_t ow = 0;
+        for (; ow + 4 <= OW; ow += 4) {
+          const v128_t L0 = wasm_v128_load(l0 + ow), L1 = wasm_v128_load(l1 + ow);
+          v128_t acc = wasm_f32x4_splat(0.f);
+          for (int k = 0; k < nr; k++) {
+            const float *r = xb + row[k];
+            v128_t v = wasm_f32x4_mul(L0, wasm_f32x4_make(r[i0[ow]], r[i0[ow + 1]], r[i0[ow + 2]], r[i0[ow + 3]]));
+            if (two) v = wasm_f32x4_add(v, wasm_f32x4_mul(L1, wasm_f32x4_make(r[i1[ow]], r[i1[ow + 1]], r[i1[ow + 2]], r[i1[ow + 3]])));
+            v = wasm_f32x4_mul(wasm_f32x4_splat(w[k]), v);
+            acc = k ? wasm_f32x4_add(acc, v) : v;
+          }
+          wasm_v128_store(y + ow, acc);
+        }
+        for (; ow < OW; ow++) {
+          float acc = 0.f;
+          for (int k = 0; k < nr; k++) {
+            const float *r = xb + row[k];
+            float v = l0[ow] * r[i0[ow]];
+            if (two) v += l1[ow] * r[i1[ow]];
+            acc = k ? acc + w[k] * v : w[k] * v;
+          }
+          y[ow] = acc;
+        }
+      }
+  }
+}
+
+static void linear_c1_backward(const float *gy, float *gx, const int32_t *p, const axis_t a[3]) {
+  const int32_t B = p[0], in_px = p[2] * p[3] * p[4], OD = p[5], OH = p[6], OW = p[7], two = p[10] == 2;
+  int32_t row[4];
+  float w[4];
+  for (int32_t b = 0; b < B; b++) {
+    float *gb = gx + (size_t)b * in_px;
+    for (int32_t od = 0; od < OD; od++)
+      for (int32_t oh = 0; oh < OH; oh++, gy += OW) {
+        const int nr = row_taps(p, a, od, oh, row, w);
+        for (int k = 0; k < nr; k++) {
+          float *r = gb + row[k];
+          for (int32_t ow = 0; ow < OW; ow++) {
+            const float g = w[k] * gy[ow];
+            r[a[2].i0[ow]] += a[2].l0[ow] * g;
+            if (two) r[a[2].i1[ow]] += a[2].l1[ow] * g;
+          }
+        }
+      }
+  }
+}
+
 VW_EXPORT void vw_f32_interp_linear(const float *x, float *y, const int32_t *p, const int32_t *it, const float *ft) {
   const int32_t B = p[0], C = p[1], in_px = p[2] * p[3] * p[4], OD = p[5], OH = p[6], OW = p[7];
   axis_t a[3];
   axes(p, it, ft, a);
+  if (C == 1) { linear_c1(x, y, p, a); return; }
   int32_t pix[8];
   float w[8];
   for (int32_t b = 0; b < B; b++) {
@@ -75,6 +148,7 @@ VW_EXPORT void vw_f32_interp_linear_backward(const float *gy, float *gx, const i
   const int32_t B = p[0], C = p[1], in_px = p[2] * p[3] * p[4], OD = p[5], OH = p[6], OW = p[7];
   axis_t a[3];
   axes(p, it, ft, a);
+  if (C == 1) { linear_c1_backward(gy, gx, p, a); return; }  // a scatter: no SIMD form
   int32_t pix[8];
   float w[8];
   for (int32_t b = 0; b < B; b++) {
