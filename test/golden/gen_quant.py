@@ -68,6 +68,17 @@ for i, (shape, axis) in enumerate([((5, 7), 0), ((2, 3, 4, 5), 1), ((3, 4, 6), 2
                       {"x": x}, {"q": q.int_repr(), "y": q.dequantize()}))
 
 
+# ---- activation qparams from a calibration range (MinMaxObserver, qint8, per-tensor affine) ----
+from torch.ao.quantization import MinMaxObserver
+for i, (shift, spread) in enumerate([(1.0, 3.0), (-5.0, 0.5), (0.0, 1e-9), (10.0, 2.0), (-100.0, 30.0), (0.3, 0.1)]):
+    x = randn(257, seed=70 + i) * spread + shift
+    obs = MinMaxObserver(dtype=torch.qint8, qscheme=torch.per_tensor_affine)
+    obs(x)
+    scale, zp = obs.calculate_qparams()
+    cases.append(case(f"affineQParams [{x.min().item():.4g}, {x.max().item():.4g}]", "qparams",
+                      {"min": x.min().item(), "max": x.max().item()}, {}, {"scale": scale.float(), "zeroPoint": zp.int()}))
+
+
 # ---- qs8 / qc8 linear ----
 def reference(xq, za, iscale, wq, ws, bias, oscale, yz, qmin, qmax):
     iscale, oscale = f32(iscale), f32(oscale)

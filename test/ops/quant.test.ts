@@ -83,6 +83,17 @@ for (const c of golden.filter((g) => g.op === 'qlinear')) {
   });
 }
 
+test('affineQParams matches torch MinMaxObserver(qint8, per_tensor_affine)', () => {
+  const cs = golden.filter((g) => g.op === 'qparams');
+  assert.ok(cs.length >= 6);
+  for (const c of cs) {
+    const q = ops.affineQParams(c.params.min, c.params.max);
+    assert.is(q.scale, c.outputs.scale.data[0], `${c.name} scale`);
+    assert.is(q.zeroPoint, c.outputs.zeroPoint.data[0], `${c.name} zeroPoint`);
+  }
+  assert.throws(() => ops.affineQParams(2, 1), (e: Error) => e instanceof ArgumentError && /affineQParams/.test(e.message));
+});
+
 // ---- An independent JS reference for random shapes (odd M/N/K, saturation, narrowed ranges) ----
 function rne(x: number): number {
   const r = Math.round(x);

@@ -154,6 +154,27 @@ export function symmetricScales(w: Tensor, axis?: number): Float32Array {
 }
 
 
+/**
+ * Asymmetric int8 parameters for values in [min, max] (the range is widened to contain 0, so
+ * 0 is exact), computed in f32 exactly as torch.ao.quantization.MinMaxObserver(dtype=qint8,
+ * qscheme=per_tensor_affine).calculate_qparams(): scale = (max - min) / 255 (at least f32
+ * epsilon), zeroPoint = clamp(-128 - round(min / scale), -128, 127). For activation calibration.
+ */
+export function affineQParams(min: number, max: number): QParams {
+  if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw new ArgumentError(`affineQParams: need finite min <= max, got [${min}, ${max}]`);
+  }
+  const lo = Math.fround(Math.min(min, 0)), hi = Math.fround(Math.max(max, 0));
+  const scale = Math.max(Math.fround(Math.fround(hi - lo) / 255), MIN_SCALE);
+  const zeroPoint = Math.min(127, Math.max(-128, -128 - rne(Math.fround(lo / scale))));
+  return { scale, zeroPoint };
+}
+
+function rne(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // int8 linear layer.
 
@@ -288,9 +309,7 @@ export class QLinearWeights implements Disposable {
 
 function roundInt32(x: number): number {
   // Round half to even, saturated to +-2^30 (see QLINEAR_MAX_K).
-  let r = Math.round(x);
-  if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
-  return Math.max(-BIAS_LIMIT, Math.min(BIAS_LIMIT, r));
+  return Math.max(-BIAS_LIMIT, Math.min(BIAS_LIMIT, rne(x)));
 }
 
 function checkK(op: string, shape: Shape): void {
