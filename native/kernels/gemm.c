@@ -15,7 +15,7 @@
 //           read 4 k at a time with one load per row, lanes broadcast by shuffles (dup),
 //           K unrolled by 4.
 // Rows past M alias the last valid row (the tile computes and stores them twice, identically),
-// so one kernel handles any mr <= MR without a scalar tail.
+// so a tile handles any mr <= MR without a scalar tail (1..3 rows get their own smaller tile).
 #include "gemm.h"
 
 #define KC 256     // K block: MR*KC + 8*KC floats (<= 14 KiB) stay in L1
@@ -114,6 +114,20 @@ static inline __attribute__((always_inline)) void tile(
   for (int r = MR - 1; r >= 0; r--) store_row(cr[r], nr, acc0[r], acc1[r]);
 }
 
+// Full tiles use MR rows; a remainder of mr < MR rows gets a tile of exactly mr rows, so M = 1
+// (a linear layer at batch 1) does not pay for MR - 1 aliased rows.
+static inline __attribute__((always_inline)) void tile_mr(
+    const int MR, const int isa, int mr, int nr, int kc, const float *a, size_t lda, const float *w,
+    const float *init, int addc, int clamp, float *c, size_t ldc, v128_t lo, v128_t hi) {
+  if (mr >= MR) { tile(MR, isa, MR, nr, kc, a, lda, w, init, addc, clamp, c, ldc, lo, hi); return; }
+  switch (mr) {
+    case 1: tile(1, isa, 1, nr, kc, a, lda, w, init, addc, clamp, c, ldc, lo, hi); break;
+    case 2: tile(2, isa, 2, nr, kc, a, lda, w, init, addc, clamp, c, ldc, lo, hi); break;
+    case 3: tile(3, isa, 3, nr, kc, a, lda, w, init, addc, clamp, c, ldc, lo, hi); break;
+    default: tile(MR, isa, mr, nr, kc, a, lda, w, init, addc, clamp, c, ldc, lo, hi); break;  // 4..MR-1: alias rows
+  }
+}
+
 // K split into near-equal blocks of at most KC, multiples of 4 (except the last).
 static inline int kblock(int K) {
   if (K <= KC) return K;
@@ -137,7 +151,7 @@ static inline __attribute__((always_inline)) void gemm_impl(const int MR, const 
         const float *wp = packed + (size_t)(n0 / VW_GEMM_NR) * panel;
         const int nr = VW_MIN(VW_GEMM_NR, N - n0);
         for (int m = m0; m < m0 + mc; m += MR) {
-          tile(MR, isa, VW_MIN(MR, m0 + mc - m), nr, kc, A + (size_t)m * lda + k0, lda,
+          tile_mr(MR, isa, VW_MIN(MR, m0 + mc - m), nr, kc, A + (size_t)m * lda + k0, lda,
                wp + VW_GEMM_NR * (1 + (size_t)k0), first ? wp : NULL, first && accumulate, last,
                C + (size_t)m * ldc + n0, ldc, lo, hi);
         }
@@ -247,7 +261,7 @@ static inline __attribute__((always_inline)) void matmul_impl(const int MR, cons
         const int nr = VW_MIN(VW_GEMM_NR, N - n0);
         pack_panel(transB, B, ldb, k0, kc, n0, nr, w);
         for (int m = 0; m < mc; m += MR) {
-          tile(MR, isa, VW_MIN(MR, mc - m), nr, kc, ap + (size_t)m * alda, alda, w,
+          tile_mr(MR, isa, VW_MIN(MR, mc - m), nr, kc, ap + (size_t)m * alda, alda, w,
                first ? zeros : NULL, first && beta != 0.f, 0, C + (size_t)(m0 + m) * ldc + n0, ldc, none, none);
         }
       }
