@@ -11,7 +11,7 @@
 // rows are blocked so the A block stays in L2.
 #include "qs8.h"
 
-#define MR 2
+#define MR 2  // the full-tile epilogue below narrows rows 0 and 1 together
 #define NR VW_QS8_NR
 #define KR VW_QS8_KR
 // Rows of A per outer block: about 96 KiB of A, so it stays in L2 across the panels.
@@ -31,9 +31,10 @@ static inline v128_t hsum4(v128_t c0, v128_t c1, v128_t c2, v128_t c3) {
 }
 
 // One MR x NR tile: out[r] = bias' + A[r] . W for the NR columns of the panel (int32).
-// a[r] are row pointers (rows past M alias a valid row); K is the true depth. The loops over
+// a[r] are row pointers (rows past M alias a valid row); K is the true depth; a_end is one
+// past the last byte of A. The loops over
 // r and j have constant bounds: clang unrolls them and keeps every v128 in a register.
-static inline void tile_acc(const int8_t *a[MR], int K, const uint8_t *panel, v128_t out[MR]) {
+static inline void tile_acc(const int8_t *a[MR], int K, const int8_t *a_end, const uint8_t *panel, v128_t out[MR]) {
   const int8_t *w = (const int8_t *)(panel + NR * 4);
   v128_t c[MR][NR];
   for (int r = 0; r < MR; r++)
@@ -48,13 +49,17 @@ static inline void tile_acc(const int8_t *a[MR], int K, const uint8_t *panel, v1
     }
   }
   if (k < K) {
-    // Last partial block: copy the K % 8 remaining bytes of each row into zeroed scratch, so
-    // we never read past the end of A (the padded weights are zero anyway).
+    // Last partial block (K % 8 bytes). Reading the whole 8 bytes is fine inside A (the extra
+    // bytes only meet zero-padded weights); only where that would pass a_end (the last row)
+    // do we copy the tail into zeroed scratch, so we never read outside A.
     v128_t x[MR];
     for (int r = 0; r < MR; r++) {
-      int8_t t[KR] = {0};
-      memcpy(t, a[r] + k, (size_t)(K - k));
-      x[r] = wasm_i16x8_load8x8(t);
+      if (a[r] + k + KR <= a_end) x[r] = wasm_i16x8_load8x8(a[r] + k);
+      else {
+        int8_t t[KR] = {0};
+        for (int i = 0; i < K - k; i++) t[i] = a[r][k + i];
+        x[r] = wasm_i16x8_load8x8(t);
+      }
     }
     for (int j = 0; j < NR; j++) {
       const v128_t y = wasm_i16x8_load8x8(w + KR * j);
@@ -65,22 +70,27 @@ static inline void tile_acc(const int8_t *a[MR], int K, const uint8_t *panel, v1
   for (int r = 0; r < MR; r++) out[r] = wasm_i32x4_add(bias, hsum4(c[r][0], c[r][1], c[r][2], c[r][3]));
 }
 
-// Walks the tiles of C: calls emit(row, m, n0, nc, acc) for each valid row of each tile.
-// Written as a macro-free loop shared by the int8 and f32 outputs through a mode flag.
-static void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, void *C,
+// Walks the tiles of C and requantises them (int8 out) or scales them (f32 out). Always inlined
+// into the two exports, so the mode flag is a constant and each gets its own specialised loop.
+static inline __attribute__((always_inline)) void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, void *C,
                         int f32out) {
   const int M = p[VW_QS8_M], N = p[VW_QS8_N], K = p[VW_QS8_K];
   const int lda = p[VW_QS8_LDA], ldc = p[VW_QS8_LDC], sstride = p[VW_QS8_SSTRIDE] ? 1 : 0;
   const int32_t y_zero = p[VW_QS8_YZERO];
   if (M <= 0 || N <= 0) return;
   const size_t panel = vw_qs8_panel_bytes(K);
-  // Float clamp bounds relative to the zero point, and the magic-bias rounding constants:
-  // adding 1.5 * 2^23 to |f| <= 2^22 rounds it to an integer (half to even, the IEEE default)
-  // in the low mantissa bits; subtracting the magic's bit pattern minus y_zero leaves q.
-  const v128_t vlo = wasm_f32x4_splat((float)(p[VW_QS8_QMIN] - y_zero));
-  const v128_t vhi = wasm_f32x4_splat((float)(p[VW_QS8_QMAX] - y_zero));
+  // Requantisation with the magic-bias trick: adding 1.5 * 2^23 to f rounds it to an integer
+  // (half to even, the IEEE default) held in the low mantissa bits, and the bit pattern of
+  // f + magic grows monotonically with f for every f > -magic. So: clamp the low end in float
+  // (pmax with magic + qmin - y_zero), subtract the magic's bits minus y_zero as an int, and let
+  // the saturating narrows plus an i8 min apply the high end (for f > 2^22 the bits are no
+  // longer f's integer value, but they are still larger than any int8, so they saturate).
+  // Equal to clamp(rint(f), qmin - y_zero, qmax - y_zero) + y_zero, as the scalar twin computes.
   const v128_t vmagic = wasm_f32x4_splat(12582912.0f);
+  const v128_t vmagic_min = wasm_f32x4_splat(12582912.0f + (float)(p[VW_QS8_QMIN] - y_zero));
   const v128_t vmagic_less_zero = wasm_i32x4_splat(0x4B400000 - y_zero);
+  const v128_t vqmax = wasm_i8x16_splat((int8_t)p[VW_QS8_QMAX]);
+  const int8_t *a_end = A + (size_t)(M - 1) * lda + K;
   int mblock = A_BLOCK_BYTES / (K > 0 ? K : 1);
   mblock = mblock < MR ? MR : mblock / MR * MR;
   for (int mb = 0; mb < M; mb += mblock) {
@@ -100,7 +110,21 @@ static void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed
         const int8_t *a[MR];
         for (int r = 0; r < MR; r++) a[r] = A + (size_t)(m + VW_MIN(r, mr - 1)) * lda;
         v128_t acc[MR];
-        tile_acc(a, K, pp, acc);
+        tile_acc(a, K, a_end, pp, acc);
+        if (!f32out && mr == MR && nc == NR) {
+          // Full tile, int8 out (the common case): both rows requantised and narrowed together.
+          v128_t q[MR];
+          for (int r = 0; r < MR; r++) {
+            const v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc[r]), vscale);
+            q[r] = wasm_i32x4_sub(wasm_f32x4_pmax(vmagic_min, wasm_f32x4_add(f, vmagic)), vmagic_less_zero);
+          }
+          const v128_t q16 = wasm_i16x8_narrow_i32x4(q[0], q[1]);
+          const v128_t q8 = wasm_i8x16_min(wasm_i8x16_narrow_i16x8(q16, q16), vqmax);
+          int8_t *c = (int8_t *)C + (size_t)m * ldc + n0;
+          wasm_v128_store32_lane(c, q8, 0);
+          wasm_v128_store32_lane(c + ldc, q8, 1);
+          continue;
+        }
         for (int r = 0; r < mr; r++) {
           v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc[r]), vscale);
           if (f32out) {
@@ -113,12 +137,9 @@ static void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed
             }
             continue;
           }
-          // pmax/pmin are a < b ? b : a: single maxps/minps, and f is never NaN here.
-          f = wasm_f32x4_pmax(vlo, f);
-          f = wasm_f32x4_pmin(vhi, f);
-          const v128_t q = wasm_i32x4_sub(wasm_f32x4_add(f, vmagic), vmagic_less_zero);
+          const v128_t q = wasm_i32x4_sub(wasm_f32x4_pmax(vmagic_min, wasm_f32x4_add(f, vmagic)), vmagic_less_zero);
           const v128_t q16 = wasm_i16x8_narrow_i32x4(q, q);
-          const v128_t q8 = wasm_i8x16_narrow_i16x8(q16, q16);
+          const v128_t q8 = wasm_i8x16_min(wasm_i8x16_narrow_i16x8(q16, q16), vqmax);
           int8_t *c = (int8_t *)C + (size_t)(m + r) * ldc + n0;
           if (nc == NR) wasm_v128_store32_lane(c, q8, 0);
           else {
