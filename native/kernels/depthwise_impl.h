@@ -16,8 +16,8 @@
 // vector over channels. Parameter block: conv.h (Cin == Cout == groups).
 #include "conv.h"
 
-// Largest kt*kh the row lists take (the TS op sends bigger kernels to the GEMM path).
-#define VW_DW_MAX_ROWS 1024
+// Row lists hold at most this many (kt, kh) taps; bigger kernels go through them in chunks.
+#define VW_DW_MAX_ROWS 256
 
 // First and one-past-last output index o in [0, n_out) with 0 <= o*s + off < n_in.
 static inline void dw_run(int off, int s, int n_out, int n_in, int *lo, int *hi) {
@@ -28,17 +28,21 @@ static inline void dw_run(int off, int s, int n_out, int n_in, int *lo, int *hi)
   *lo = a; *hi = b;
 }
 
-// Input rows (n, ti, hi) read by output row (n, to, ho): pointers and tap index of (a, b, 0).
-static inline int dw_rows(const vw_conv_geo *g, const float *x, int n, int to, int ho, const float **row, int *tap) {
+// Input rows (n, ti, hi) read by output row (n, to, ho), from the r0-th on (at most
+// VW_DW_MAX_ROWS): pointers and the tap index of (a, b, 0). *total gets the number of rows.
+static inline int dw_rows(const vw_conv_geo *g, const float *x, int n, int to, int ho, int r0, const float **row, int *tap,
+                          int *total) {
   const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph;
   int a0, a1, b0, b1, nr = 0;
   vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
   vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
-  for (int a = a0; a < a1; a++)
-    for (int b = b0; b < b1; b++) {
-      row[nr] = x + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * (size_t)g->W * g->Cin;
-      tap[nr++] = (a * g->kh + b) * g->kw;
-    }
+  const int nb = b1 - b0;
+  *total = (a1 - a0) * nb;
+  for (int i = r0; i < *total && nr < VW_DW_MAX_ROWS; i++) {
+    const int a = a0 + i / nb, b = b0 + i % nb;
+    row[nr] = x + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * (size_t)g->W * g->Cin;
+    tap[nr++] = (a * g->kh + b) * g->kw;
+  }
   return nr;
 }
 
@@ -58,13 +62,19 @@ static void dw_forward(const vw_conv_geo *g, const float *x, const float *packed
   for (int n = 0; n < g->N; n++)
     for (int to = 0; to < g->To; to++)
       for (int ho = 0; ho < g->Ho; ho++) {
-        const int nr = dw_rows(g, x, n, to, ho, row, tap);
-        float *yr = y + (((size_t)n * g->To + to) * g->Ho + ho) * (size_t)g->Wo * C;
-        for (int wo = 0; wo < g->Wo; wo++, yr += C) {
-          const int wi0 = wo * g->sw - g->pw;
-          int c0, c1;
-          vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
-          dw_fwd_pos(C, yr, packed, row, tap, nr, wi0 + c0 * g->dw, g->dw, c0, c1 - c0, packed + C, minv, maxv);
+        int total = 0;
+        // one pass per chunk of rows: the first starts from the bias, later ones from y
+        for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
+          const int nr = dw_rows(g, x, n, to, ho, r0, row, tap, &total);
+          const int last = r0 + VW_DW_MAX_ROWS >= total;
+          const float lo = last ? minv : -__builtin_inff(), hi = last ? maxv : __builtin_inff();
+          float *yr = y + (((size_t)n * g->To + to) * g->Ho + ho) * (size_t)g->Wo * C;
+          for (int wo = 0; wo < g->Wo; wo++, yr += C) {
+            const int wi0 = wo * g->sw - g->pw;
+            int c0, c1;
+            vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
+            dw_fwd_pos(C, yr, r0 == 0 ? packed : yr, row, tap, nr, wi0 + c0 * g->dw, g->dw, c0, c1 - c0, packed + C, lo, hi);
+          }
         }
       }
 }
@@ -93,22 +103,25 @@ VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_data)(const int32_t *p, const float *g
   memset(gx, 0, sizeof(float) * (size_t)g.N * g.T * g.H * g.W * C);
   const float *rowc[VW_DW_MAX_ROWS];
   int tap[VW_DW_MAX_ROWS];
-  for (int n = 0; n < g.N; n++)
-    for (int to = 0; to < g.To; to++)
-      for (int ho = 0; ho < g.Ho; ho++) {
-        const int nr = dw_rows(&g, gx, n, to, ho, rowc, tap);
-        const float *gyr = gy + (((size_t)n * g.To + to) * g.Ho + ho) * (size_t)g.Wo * C;
-        for (int r = 0; r < nr; r++) {
-          float *row = (float *)rowc[r];  // rows of gx (dw_rows takes a const base)
-          for (int c = 0; c < g.kw; c++) {
-            int lo, hi;
-            dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
-            if (lo < hi)
-              dw_bwd_data_run(C, row + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, gyr + (size_t)lo * C,
-                              hi - lo, packed + C + (size_t)(tap[r] + c) * C);
-          }
+  const int rows_out = g.N * g.To * g.Ho;  // output rows (n, to, ho), in storage order
+  for (int q = 0; q < rows_out; q++) {
+    const int n = q / (g.To * g.Ho), to = q / g.Ho % g.To, ho = q % g.Ho;
+    const float *gyr = gy + (size_t)q * g.Wo * C;
+    int total = 0;
+    for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
+      const int nr = dw_rows(&g, gx, n, to, ho, r0, rowc, tap, &total);
+      for (int r = 0; r < nr; r++) {
+        float *row = (float *)rowc[r];  // rows of gx (dw_rows takes a const base)
+        for (int c = 0; c < g.kw; c++) {
+          int lo, hi;
+          dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
+          if (lo < hi)
+            dw_bwd_data_run(C, row + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, gyr + (size_t)lo * C,
+                            hi - lo, packed + C + (size_t)(tap[r] + c) * C);
         }
       }
+    }
+  }
 }
 
 // gw = dL/dw in PyTorch layout [C][1][kt][kh][kw] (overwritten); scratch holds KK*C floats.
@@ -118,20 +131,23 @@ VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_weight)(const int32_t *p, const float 
   const float *row[VW_DW_MAX_ROWS];
   int tap[VW_DW_MAX_ROWS];
   memset(scratch, 0, sizeof(float) * (size_t)g.KK * C);
-  for (int n = 0; n < g.N; n++)
-    for (int to = 0; to < g.To; to++)
-      for (int ho = 0; ho < g.Ho; ho++) {
-        const int nr = dw_rows(&g, x, n, to, ho, row, tap);
-        const float *gyr = gy + (((size_t)n * g.To + to) * g.Ho + ho) * (size_t)g.Wo * C;
-        for (int r = 0; r < nr; r++)
-          for (int c = 0; c < g.kw; c++) {
-            int lo, hi;
-            dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
-            if (lo < hi)
-              dw_bwd_weight_run(C, scratch + (size_t)(tap[r] + c) * C, gyr + (size_t)lo * C,
-                                row[r] + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, hi - lo);
-          }
-      }
+  const int rows_out = g.N * g.To * g.Ho;
+  for (int q = 0; q < rows_out; q++) {
+    const int n = q / (g.To * g.Ho), to = q / g.Ho % g.To, ho = q % g.Ho;
+    const float *gyr = gy + (size_t)q * g.Wo * C;
+    int total = 0;
+    for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
+      const int nr = dw_rows(&g, x, n, to, ho, r0, row, tap, &total);
+      for (int r = 0; r < nr; r++)
+        for (int c = 0; c < g.kw; c++) {
+          int lo, hi;
+          dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
+          if (lo < hi)
+            dw_bwd_weight_run(C, scratch + (size_t)(tap[r] + c) * C, gyr + (size_t)lo * C,
+                              row[r] + ((size_t)lo * g.sw + c * g.dw - g.pw) * C, (size_t)g.sw * C, hi - lo);
+        }
+    }
+  }
   for (int c = 0; c < C; c++)
     for (int t = 0; t < g.KK; t++) gw[(size_t)c * g.KK + t] = scratch[(size_t)t * C + c];
 }

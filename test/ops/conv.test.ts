@@ -56,6 +56,29 @@ test('every fast lowering equals the general vol2col path (channels_last input t
   }
 });
 
+test('depthwise kernels with more than 256 (kt, kh) rows (chunked row lists) match the general path', () => {
+  const run = (x: Tensor, w: Tensor, b: Tensor, o: ConvOptions) => tidy(() => {
+    for (const t of [x, w, b]) { t.grad?.dispose(); t.grad = null; }
+    const y = ops.conv3d(x, w, b, o);
+    y.backward(Tensor.full(y.shape, 0.5));
+    return [y.toArray(), x.grad!.toArray(), w.grad!.toArray(), b.grad!.toArray()];
+  });
+  // 17x17 (kt, kh) = 289 rows; stride 1 uses the flipped-kernel grad, stride 2 the scatter grad
+  for (const o of [{ padding: [8, 8, 1], groups: 5 }, { padding: [8, 9, 0], stride: [2, 1, 2], groups: 5 }] as ConvOptions[]) {
+    const x = Tensor.randn([1, 5, 17, 17, 4], { requiresGrad: true }), w = Tensor.randn([5, 1, 17, 17, 3], { requiresGrad: true });
+    const b = Tensor.randn([5], { requiresGrad: true });
+    eachBackend((backend) => {
+      const fast = run(x, w, b, o);
+      const prev = ops.setConvLowering('general');
+      let ref: ArrayLike<number>[];
+      try { ref = run(x, w, b, o); } finally { ops.setConvLowering(prev); }
+      ['y', 'grad x', 'grad w', 'grad b'].forEach((what, i) =>
+        assertClose(fast[i], ref[i], { rtol: 1e-4, atol: 1e-3 }, `${what} [${backend}] ${JSON.stringify(o)}`));
+    });
+    x.dispose(); w.dispose(); b.dispose();
+  }
+});
+
 test('channels_last and contiguous inputs give identical outputs', () => {
   tidy(() => {
     const x = Tensor.randn([2, 6, 3, 7, 5]);

@@ -33,7 +33,6 @@ export interface ConvOptions {
 // Lowering modes: keep in sync with native/kernels/conv.h.
 const GENERAL = 0, POINTWISE = 1, TEMPORAL = 2, DEPTHWISE = 3;
 const SCRATCH_PACK = 0, SCRATCH_FWD = 1, SCRATCH_BWD_DATA = 2, SCRATCH_BWD_WEIGHT = 3;
-const DW_MAX_ROWS = 1024; // kt*kh limit of the depthwise kernel's row lists (depthwise_impl.h)
 
 export type ConvLowering = 'auto' | 'general';
 let lowering: ConvLowering = 'auto';
@@ -119,7 +118,7 @@ function geometry(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | nul
 function chooseMode(g: Geo): number {
   if (lowering === 'general') return GENERAL;
   const [kt, kh, kw] = g.k, [st, sh, sw] = g.s, [pt, ph, pw] = g.p;
-  if (g.G === g.Cin && g.Cout === g.Cin && kt * kh <= DW_MAX_ROWS) return DEPTHWISE;
+  if (g.G === g.Cin && g.Cout === g.Cin) return DEPTHWISE;
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && g.Ho === g.H && g.Wo === g.W) {
     return kt === 1 && st === 1 && pt === 0 && g.To === g.T ? POINTWISE : TEMPORAL;
   }
