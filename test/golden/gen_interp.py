@@ -2,8 +2,22 @@
 align_corners both ways, size or scale_factor; forward + gradient of sum(out * gy)).
 scale_factor cases leave recompute_scale_factor unset, so PyTorch samples with 1/scale_factor,
 which differs from in/out when in*scale_factor is not an integer (e.g. 5 * 1.3)."""
+import math
+import torch
 import torch.nn.functional as F
 from common import case, randn, save, with_grads
+
+
+def nearest_by_indexing(x, sf):
+    """Nearest upsampling as explicit gathers with index floor(dst * float32(1/sf)): the rule
+    of PyTorch's contiguous forward kernel, whose autograd gives the exact adjoint."""
+    for d, s in enumerate(sf):
+        n = x.shape[2 + d]
+        scale = torch.tensor(1.0 / s, dtype=torch.float32)
+        out = int(math.floor(n * s))
+        idx = torch.clamp(torch.floor(torch.arange(out, dtype=torch.float32) * scale).long(), max=n - 1)
+        x = torch.index_select(x, 2 + d, idx)
+    return x
 
 cases = []
 specs = [
@@ -34,6 +48,11 @@ specs = [
     ((2, 3, 5, 7), "nearest", None, 1.3, None),
     ((2, 3, 7), "nearest", (10,), None, None),
     ((2, 3, 7), "nearest", None, 0.6, None),
+    # out == in although scale_factor != 1: linear modes copy; PyTorch's contiguous nearest
+    # kernel still samples floor(dst / 1.2) (its channels_last kernel would copy instead)
+    ((1, 2, 3, 5, 5), "trilinear", None, (1.2, 1.1, 1.19), False),
+    ((1, 2, 4, 5), "nearest", None, 1.2, None),
+    ((1, 3, 1, 3, 4), "nearest", None, (1.0, 2.0, 2.0), None),
 ]
 for i, (shape, mode, size, sf, ac) in enumerate(specs):
     x = randn(*shape, seed=40 + i)
@@ -45,6 +64,15 @@ for i, (shape, mode, size, sf, ac) in enumerate(specs):
     if ac is not None:
         kw["align_corners"] = ac
     out, gy, g = with_grads(lambda x: F.interpolate(x, **kw), {"x": x}, ["x"])
+    if mode == "nearest" and sf is not None:
+        # PyTorch 1.13's nearest *backward* special-cases out == in (copy) while its contiguous
+        # forward samples floor(dst / sf): when a scale_factor != 1 rounds to the same size
+        # (4 * 1.2 -> 4) its gradient is not the adjoint of its forward. The golden gradient is
+        # then the adjoint, from autograd through the same forward written as index_select.
+        sfs = sf if isinstance(sf, tuple) else (sf,) * (len(shape) - 2)
+        o2, _, g2 = with_grads(lambda x: nearest_by_indexing(x, sfs), {"x": x}, ["x"])
+        assert torch.equal(o2, out)
+        g = g2
     params = {"mode": mode, "size": list(size) if size else None,
               "scaleFactor": (list(sf) if isinstance(sf, tuple) else sf), "alignCorners": ac}
     cases.append(case(f"interpolate {list(shape)} {mode} size={size} scale={sf} alignCorners={ac}", "interpolate",

@@ -5,7 +5,9 @@
 // (Math.fround at each step where PyTorch stores a float):
 //  - scale: alignCorners ? (in-1)/(out-1) : scaleFactor given ? 1/scaleFactor : in/out
 //    (PyTorch uses 1/scale_factor when recompute_scale_factor is not set);
-//  - nearest: src = min(floor(dst * scale), in-1), with PyTorch's shortcuts out == in and out == 2*in;
+//  - nearest: src = min(floor(dst * scale), in-1), always. (PyTorch 1.13's channels_last and
+//    N*C == 1 kernels special-case out == in, which differs from its contiguous kernel when a
+//    scaleFactor != 1 rounds to the same size, e.g. 4 * 1.2; we follow the contiguous kernel);
 //  - linear: src = scale*(dst+0.5)-0.5 clamped at 0 (or scale*dst with alignCorners),
 //    i0 = trunc(src), i1 = i0 + (i0 < in-1), l1 = clamp(src - i0, 0, 1), l0 = 1 - l1;
 //    out == in copies.
@@ -37,11 +39,7 @@ function perAxis(what: string, v: number | readonly number[], n: number): number
 function nearestTable(inp: number, out: number, sf: number | undefined): number[] {
   const idx = new Array<number>(out);
   const scale = sf !== undefined && sf > 0 ? Math.fround(1 / sf) : Math.fround(inp / out);
-  for (let o = 0; o < out; o++) {
-    if (out === inp) idx[o] = o;
-    else if (out === 2 * inp) idx[o] = o >> 1;
-    else idx[o] = Math.min(Math.floor(Math.fround(o * scale)), inp - 1);
-  }
+  for (let o = 0; o < out; o++) idx[o] = Math.min(Math.floor(Math.fround(o * scale)), inp - 1);
   return idx;
 }
 
