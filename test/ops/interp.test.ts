@@ -3,7 +3,7 @@
 // contiguous and channels_last inputs; SIMD vs scalar; finite differences; typed errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, ops, tidy, memoryStats, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
+import { Tensor, ops, tidy, memoryStats, kernelNames, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
 import { loadGolden, type GoldenCase } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar } from '../helpers/assert.js';
 
@@ -103,6 +103,15 @@ test('bad input gives typed errors naming the op and shapes', () => {
     assert.throws(() => ops.interpolate(Tensor.zeros([1, 1, 3], { dtype: 'i32' }), { size: 2 }), (e: Error) => e instanceof DTypeError && /interpolate/.test(e.message));
     assert.is(ops.interpolate(x, { mode: 'trilinear', size: 2 }).size, 16, 'still usable');
   });
+});
+
+test('every kernel has its scalar twin in the module', () => {
+  // kernel() falls back to the SIMD export when a twin is missing, so check the names directly.
+  const names = new Set(kernelNames());
+  for (const k of ['f32_interp_linear', 'f32_interp_linear_backward', 'f32_interp_nearest', 'f32_interp_nearest_backward']) {
+    assert.ok(names.has(`vw_${k}`), `vw_${k} is exported`);
+    assert.ok(names.has(`vw_${k}_scalar`), `vw_${k}_scalar is exported`);
+  }
 });
 
 test.run();

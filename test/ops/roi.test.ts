@@ -3,7 +3,7 @@
 // form of boxes; memory; typed errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, ops, tidy, memoryStats, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
+import { Tensor, ops, tidy, memoryStats, kernelNames, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
 import { loadGolden } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar } from '../helpers/assert.js';
 
@@ -110,6 +110,15 @@ test('bad input gives typed errors naming the op and shapes', () => {
     assert.throws(() => ops.roiAlign(x, [Tensor.zeros([2, 5])], { outputSize: 2 }), (e: Error) => e instanceof ShapeError && /boxes\[0\] must be \[L, 4\]/.test(e.message));
     assertClose(ops.roiAlign(x, ok, { outputSize: 1 }), [0, 0, 0], {}, 'still usable');
   });
+});
+
+test('every kernel has its scalar twin in the module', () => {
+  // kernel() falls back to the SIMD export when a twin is missing, so check the names directly.
+  const names = new Set(kernelNames());
+  for (const k of ['f32_roi_align', 'f32_roi_align_backward']) {
+    assert.ok(names.has(`vw_${k}`), `vw_${k} is exported`);
+    assert.ok(names.has(`vw_${k}_scalar`), `vw_${k}_scalar is exported`);
+  }
 });
 
 test.run();

@@ -3,7 +3,7 @@
 // inputs, SIMD vs scalar, finite differences, other dtypes, memory, and typed errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, ops, tidy, memoryStats, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
+import { Tensor, ops, tidy, memoryStats, kernelNames, ShapeError, ArgumentError, DTypeError, type Layout } from '../../ts/node.js';
 import { loadGolden, type GoldenCase, type GoldenTensor } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar } from '../helpers/assert.js';
 
@@ -162,6 +162,15 @@ test('bad input gives typed errors naming the op and shapes', () => {
     assert.throws(() => ops.gather(a, 2, Tensor.full([2, 3, 1], 4, 'i32')), (e: Error) => e instanceof ShapeError && /gather: index value 4/.test(e.message));
     assertClose(ops.cat([a, a], 0), new Float32Array(48), {}, 'still usable');
   });
+});
+
+test('every kernel has its scalar twin in the module', () => {
+  // kernel() falls back to the SIMD export when a twin is missing, so check the names directly.
+  const names = new Set(kernelNames());
+  for (const k of ['x32_strided_copy', 'x16_strided_copy', 'x8_strided_copy', 'x32_index_select', 'x16_index_select', 'x8_index_select', 'x32_gather', 'f32_scatter_add', 'f32_strided_add', 'f32_index_add']) {
+    assert.ok(names.has(`vw_${k}`), `vw_${k} is exported`);
+    assert.ok(names.has(`vw_${k}_scalar`), `vw_${k}_scalar is exported`);
+  }
 });
 
 test.run();
