@@ -14,10 +14,13 @@ export NODE_PATH := /usr/share/nodejs
 .PHONY: setup wasm wasi build test bench demo clean
 all: build
 
+# Installs only what is missing (Debian packages: command they provide), then the npm tree
+# (typescript, esbuild, uvu, playwright-core, jco, browser_wasi_shim) from package-lock.json.
+SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm
 setup:
-	@if ! command -v emcc >/dev/null || ! command -v wasm-opt >/dev/null || ! command -v chromium >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	    emscripten binaryen wabt chromium; fi
+	@missing=$$(for t in $(SETUP_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
+	  if [ -n "$$missing" ]; then echo "installing: $$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
 	npm ci --no-audit --no-fund
 
 $(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h $(wildcard native/kernels/*.h)
@@ -54,15 +57,22 @@ $(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(KERNEL_OBJ)
 
 wasi: $(BUILD)/vidwasm-cmd.wasm
 
-build: wasm
+# dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
+# code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
+# hosts, no automatic load), cli.js (the `vidwasm` bin), the .wasm files and type declarations.
+build: wasm wasi
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
-	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js
+	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
+	npx esbuild ts/wasi.ts --bundle --platform=neutral --format=esm --outfile=dist/wasi.js --packages=external --external:'node:*'
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
+	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
+	cp $(BUILD)/vidwasm-cmd.wasm dist/vidwasm-cmd.wasm
 
-test: wasm
-	node test/run.mjs
+# The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
+test: wasm wasi
+	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm node test/run.mjs
 
 bench: wasm
 	npx tsx bench/run.ts $(SUITE)

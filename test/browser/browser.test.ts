@@ -31,6 +31,7 @@ let context: BrowserContext | null = null;
 let server: Served | null = null;
 let profile = '';
 let inBrowser: ScenarioResult;
+let distResult: { simd: boolean; y: number[]; grad: number[] };
 const pageErrors: string[] = [];
 
 let setupError: unknown = null;
@@ -56,7 +57,20 @@ async function setup(): Promise<void> {
     // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
     external: ['node:*'],
   });
+  // dist/browser.js exactly as `make build` bundles it, used by a plain page as a user would
+  const dist = await build({
+    entryPoints: [join(here, '../../ts/browser.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+    external: ['node:*'],
+  });
   server = await serve({
+    '/dist/browser.js': dist.outputFiles[0].contents,
+    '/dist/vidwasm.wasm': readFileSync(wasmPath()),
+    '/dist/index.html': '<!doctype html><meta charset="utf-8"><script type="module">' +
+      'import { Tensor, ops, features } from "./browser.js";' +
+      'const x = Tensor.from(new Float32Array([-1, 2, -3, 4]), [2, 2], { requiresGrad: true });' +
+      'const y = ops.relu(x).sum(); y.backward();' +
+      'globalThis.distResult = { simd: features().simd, y: Array.from(y.toArray()), grad: Array.from(x.grad.toArray()) };' +
+      '</script>',
     '/index.html': '<!doctype html><meta charset="utf-8"><title>vidwasm browser test</title><script type="module" src="/page.js"></script>',
     '/page.js': bundle.outputFiles[0].contents,
     '/vidwasm.wasm': readFileSync(wasmPath()),
@@ -80,6 +94,10 @@ async function setup(): Promise<void> {
   await page.waitForFunction(() => (globalThis as { vidwasmLoaded?: boolean }).vidwasmLoaded === true, null, { timeout: 60_000 })
     .catch((e) => { throw new Error(`the page did not load vidwasm: ${pageErrors.join('; ') || e}`); });
   inBrowser = await page.evaluate(() => (globalThis as unknown as { vidwasmRun(): Promise<ScenarioResult> }).vidwasmRun());
+  await page.goto(`${server.url}/dist/`, { timeout: 60_000 });
+  await page.waitForFunction(() => 'distResult' in globalThis, null, { timeout: 60_000 })
+    .catch((e) => { throw new Error(`the page using dist/browser.js did not finish: ${pageErrors.join('; ') || e}`); });
+  distResult = await page.evaluate(() => (globalThis as unknown as { distResult: typeof distResult }).distResult);
 }
 
 test.after(async () => {
@@ -99,6 +117,12 @@ test('Chromium: the page is cross-origin isolated and the probes report SIMD', (
   assert.is(inBrowser.features.threads, true);
   assert.type(inBrowser.features.relaxedSimd, 'boolean');
   assert.ok(server!.requests.includes('/vidwasm.wasm'), 'the browser entry fetched vidwasm.wasm');
+});
+
+test('a plain page importing the dist/browser.js bundle computes and differentiates', () => {
+  ready();
+  assert.equal(distResult, { simd: true, y: [6], grad: [0, 1, 0, 1] });
+  assert.ok(server!.requests.includes('/dist/vidwasm.wasm'), 'the bundle fetched vidwasm.wasm next to itself');
 });
 
 test('Chromium and Node load the same module and pick the same kernels', () => {
