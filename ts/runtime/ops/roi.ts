@@ -3,11 +3,13 @@
 // torchvision's float arithmetic: adaptive sampling grid ceil(roi / bins) when
 // samplingRatio <= 0, the aligned -0.5 pixel shift, roi sizes clamped to >= 1 when not
 // aligned, samples outside [-1, H] x [-1, W] contributing 0, empty bins giving 0.
-// Either layout works in place: kernels take element strides; channels_last is the fast one
-// (SIMD over C) and the output keeps the input's layout.
+// Kernels take element strides, so any layout works; channels_last is the fast one (SIMD over
+// C), so contiguous inputs with C >= 4 are computed in channels_last and converted back (the
+// per-channel arithmetic is identical either way). The output keeps the input's layout.
 import { Tensor, stridesOf } from '../tensor.js';
 import { kernel, params } from '../wasm.js';
-import { record, gradRules, needsGrad } from '../tape.js';
+import { record, gradRules, needsGrad, noGrad } from '../tape.js';
+import { toLayout } from './shape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, tuple } from './util.js';
 
@@ -74,9 +76,19 @@ export function roiAlign(x: Tensor, boxes: Tensor | readonly Tensor[], opts: Roi
         if (!Number.isFinite(r[k * 5 + q])) throw new ArgumentError(`roiAlign: box ${k} has a non-finite coordinate ${r[k * 5 + q]}`);
       }
     }
-    y = Tensor.empty([K, C, PH, PW], 'f32', x.layout);
-    p = [N, C, H, W, K, PH, PW, samplingRatio, aligned ? 1 : 0, ...stridesOf(x.shape, x.layout), ...stridesOf(y.shape, y.layout)];
-    if (y.size > 0) kernel('f32_roi_align')(x.ptr, rois.ptr, y.ptr, params(p), spatialScale);
+    const work = workLayout(x);
+    y = Tensor.empty([K, C, PH, PW], 'f32', work);
+    p = [N, C, H, W, K, PH, PW, samplingRatio, aligned ? 1 : 0, ...stridesOf(x.shape, work), ...stridesOf(y.shape, work)];
+    if (y.size > 0) {
+      const xw = noGrad(() => toLayout(x, work));
+      kernel('f32_roi_align')(xw.ptr, rois.ptr, y.ptr, params(p), spatialScale);
+      if (xw !== x) xw.dispose();
+    }
+    if (work !== x.layout) {
+      const yl = toLayout(y, x.layout);
+      y.dispose();
+      y = yl;
+    }
   } catch (e) {
     if (owned) rois.dispose();
     throw e;
@@ -89,12 +101,22 @@ export function roiAlign(x: Tensor, boxes: Tensor | readonly Tensor[], opts: Roi
   return record('roiAlign', [x], y, { rois: saved, head: p.slice(0, 9), spatialScale }, [saved]);
 }
 
+/** Layout the kernels run in: channels_last whenever SIMD over channels pays for a conversion. */
+function workLayout(x: Tensor): 'channels_last' | 'contiguous' {
+  return x.layout === 'channels_last' || x.shape[1] >= 4 ? 'channels_last' : 'contiguous';
+}
+
 gradRules.roiAlign = (gy, n) => {
   const x = n.inputs[0]!;
   const rois = n.saved.rois as Tensor;
-  const gx = Tensor.zeros(x.shape, { layout: x.layout });
-  // gy may come in either layout: pass its own strides.
-  const p = [...(n.saved.head as number[]), ...stridesOf(x.shape, x.layout), ...stridesOf(gy.shape, gy.layout)];
-  if (gy.size > 0) kernel('f32_roi_align_backward')(gy.ptr, rois.ptr, gx.ptr, params(p), n.saved.spatialScale as number);
-  return [gx];
+  const work = workLayout(x);
+  const gx = Tensor.zeros(x.shape, { layout: work });
+  const g = toLayout(gy, work);
+  const p = [...(n.saved.head as number[]), ...stridesOf(x.shape, work), ...stridesOf(gy.shape, work)];
+  if (g.size > 0) kernel('f32_roi_align_backward')(g.ptr, rois.ptr, gx.ptr, params(p), n.saved.spatialScale as number);
+  if (g !== gy) g.dispose();
+  if (work === x.layout) return [gx];
+  const r = toLayout(gx, x.layout);
+  gx.dispose();
+  return [r];
 };
