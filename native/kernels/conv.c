@@ -1,4 +1,6 @@
-// SIMD conv3d lowerings (channels-last): the template in conv_impl.h bound to the SIMD GEMM.
+// SIMD conv3d lowerings (channels-last): the template in conv_impl.h bound to the SIMD GEMM,
+// once per GEMM flavour: vw_f32_conv3d* (generic GEMM), vw_f32_conv3d*_x86 and *_arm (the ISA
+// variants of the GEMM, which the runtime picks by host like it picks vw_f32_gemm_x86/_arm).
 // Scalar twin: conv_scalar.c. Depthwise convs have their own direct kernel (depthwise.c).
 #include "vw.h"
 #include "gemm.h"
@@ -26,4 +28,20 @@ static inline void conv_add(float *dst, const float *src, int n) {
 #define VW_CONV_PACK vw_f32_gemm_pack
 #define VW_CONV_PF vw_f32_gemm_packed_floats
 #define VW_CONV_MATMUL vw_f32_matmul
+#include "conv_impl.h"
+#undef VW_CONV_NAME
+#undef VW_CONV_GEMM
+#undef VW_CONV_MATMUL
+
+#define VW_CONV_NAME(x) vw_f32_##x##_x86
+#define VW_CONV_GEMM vw_f32_gemm_x86
+#define VW_CONV_MATMUL vw_f32_matmul_x86
+#include "conv_impl.h"
+#undef VW_CONV_NAME
+#undef VW_CONV_GEMM
+#undef VW_CONV_MATMUL
+
+#define VW_CONV_NAME(x) vw_f32_##x##_arm
+#define VW_CONV_GEMM vw_f32_gemm_arm
+#define VW_CONV_MATMUL vw_f32_matmul_arm
 #include "conv_impl.h"

@@ -6,8 +6,12 @@
 //   conv_copy(dst, src, n), conv_add(dst, src, n) (dst += src), conv_fill(dst, src, rows, n)
 // See conv.h for the parameter block, the layouts and the modes. Weights are packed per call
 // (vw_f32_conv3d_pack) by the TS op; the cost is O(Cout*K), 1/M of the conv.
+// conv.c includes this file once per GEMM flavour (generic, _x86, _arm); the static helpers
+// below are defined on the first inclusion only.
 #include "conv.h"
 
+#ifndef VW_CONV_IMPL_HELPERS
+#define VW_CONV_IMPL_HELPERS
 #define VW_CONV_INF __builtin_inff()
 
 // ---- vol2col / col2vol: rows [m0, m0+mt) of the column matrix of group gi -------------------
@@ -71,6 +75,8 @@ static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0,
     if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
   }
 }
+
+#endif  // VW_CONV_IMPL_HELPERS
 
 // ---- sizes -----------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // scalar on larger odd shapes, layouts, finite-difference gradients and bad input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, ops, tidy, ShapeError, DTypeError, ArgumentError, memoryStats } from '../../ts/node.js';
+import { Tensor, ops, tidy, ShapeError, DTypeError, ArgumentError, memoryStats, getIsa, setIsa, kernelNames } from '../../ts/node.js';
 import type { ConvOptions } from '../../ts/runtime/ops/conv.js';
 import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar, throwsTyped } from '../helpers/assert.js';
@@ -76,6 +76,19 @@ test('depthwise kernels with more than 256 (kt, kh) rows (chunked row lists) mat
         assertClose(fast[i], ref[i], { rtol: 1e-4, atol: 1e-3 }, `${what} [${backend}] ${JSON.stringify(o)}`));
     });
     x.dispose(); w.dispose(); b.dispose();
+  }
+});
+
+test('both ISA variants of the conv kernels (x86 and arm GEMM lowering) match PyTorch', () => {
+  assert.ok(kernelNames().includes('vw_f32_conv3d_arm') && kernelNames().includes('vw_f32_conv3d_x86'), 'ISA variants exported');
+  const prev = getIsa();
+  try {
+    for (const isa of ['x86', 'arm'] as const) {
+      setIsa(isa);
+      for (const c of cases.filter((k) => !k.name.includes('depthwise'))) tidy(() => runCase(c, `isa ${isa}`));
+    }
+  } finally {
+    setIsa(prev);
   }
 });
 
