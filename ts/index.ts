@@ -2,3 +2,4 @@
 // kernel module first, then re-export this.
 export * from './runtime/index.js';
 export * as zoo from './zoo/index.js';
+export * as models from './models/index.js';
