@@ -88,10 +88,9 @@ for shape, dim, idx in [((2, 5, 3, 4, 4), 1, [4, 0, 0, 2]), ((3, 4, 6), -1, [5, 
     cases.append(case(f"indexSelect {list(shape)} dim={dim} {idx}", "indexSelect", {"dim": dim},
                       {"x": x, "index": index, "gy": gy}, {"y": out}, g))
 
-for shape, dim, k in [((3, 5, 4), 1, 7), ((2, 3, 6), -1, 2), ((2, 4, 2, 3, 3), 1, 5)]:
+for shape, dim, ishape in [((3, 5, 4), 1, [3, 7, 4]), ((2, 3, 6), -1, [2, 3, 2]), ((2, 4, 2, 3, 3), 1, [2, 5, 2, 3, 3]),
+                           ((3, 5, 4), 1, [2, 6, 3]), ((2, 4, 3, 3, 5), 4, [1, 3, 2, 3, 7])]:
     x = randn(*shape, seed=13)
-    ishape = list(shape)
-    ishape[dim] = k
     index = torch.randint(0, shape[dim], ishape, generator=torch.Generator().manual_seed(14))
     out, gy, g = with_grads(lambda x: torch.gather(x, dim, index), {"x": x}, ["x"])
     cases.append(case(f"gather {list(shape)} dim={dim} index {ishape}", "gather", {"dim": dim},

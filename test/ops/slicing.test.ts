@@ -117,6 +117,8 @@ test('gradients match finite differences', () => {
     gradCheck((a) => { const [p, q] = ops.chunk(a, 2, 3); return ops.mul(p, q); }, [a], {}, 'chunk');
     const gi = Tensor.from(new Int32Array(2 * 3 * 2 * 3 * 4).map((_, i) => (i * 7) % 2), [2, 3, 2, 3, 4]);
     gradCheck((b) => ops.gather(b, 1, gi), [b], {}, 'gather channels_last');
+    const gs = Tensor.from(new Int32Array(1 * 4 * 2 * 2 * 3).map((_, i) => (i * 5) % 3), [1, 4, 2, 2, 3]);
+    gradCheck((a) => ops.gather(a, 1, gs), [a], {}, 'gather with a smaller index');
   });
 });
 
@@ -158,7 +160,7 @@ test('bad input gives typed errors naming the op and shapes', () => {
     const bad = Tensor.from(new Int32Array([0, 3]), [2]);
     assert.throws(() => ops.indexSelect(a, 1, bad), (e: Error) => e instanceof ShapeError && /indexSelect: index 3 .*\[2, 3, 4\]/.test(e.message));
     assert.throws(() => ops.indexSelect(a, 1, a), (e: Error) => e instanceof DTypeError && /indexSelect: index/.test(e.message));
-    assert.throws(() => ops.gather(a, 1, Tensor.zeros([2, 3, 5], { dtype: 'i32' })), (e: Error) => e instanceof ShapeError && /gather: index \[2, 3, 5\] must match input \[2, 3, 4\]/.test(e.message));
+    assert.throws(() => ops.gather(a, 2, Tensor.zeros([2, 4, 4], { dtype: 'i32' })), (e: Error) => e instanceof ShapeError && /gather: index \[2, 4, 4\] must have the rank of input \[2, 3, 4\]/.test(e.message));
     assert.throws(() => ops.gather(a, 2, Tensor.full([2, 3, 1], 4, 'i32')), (e: Error) => e instanceof ShapeError && /gather: index value 4/.test(e.message));
     assertClose(ops.cat([a, a], 0), new Float32Array(48), {}, 'still usable');
   });

@@ -254,47 +254,54 @@ gradRules.indexSelect = (gy, n) => {
   return [indexAddRaw(gy, x.shape, x.layout, n.saved.dim as number, index.ptr)];
 };
 
-// ---------------------------------------------------------------- gather (lite)
+// ---------------------------------------------------------------- gather
 
 /**
- * torch.gather(x, dim, index) for the common case where index has x's shape except along dim
- * (torch also allows smaller sizes there; this lite form does not). Output: contiguous, index's shape.
+ * torch.gather(x, dim, index): y[..., j, ...] = x[..., index[..., j, ...], ...] along dim, with
+ * index.shape[d] <= x.shape[d] on the other dims (as torch requires). Output: contiguous, the
+ * index's shape. When index is smaller on other dims, x is first cropped to it.
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   expectTensor('gather', 'input', x, ['f32', 'i32']);
   expectTensor('gather', 'index', index, ['i32']);
   const d = normDim('gather', dim, x.rank);
-  if (index.rank !== x.rank || index.shape.some((n, k) => k !== d && n !== x.shape[k])) {
-    throw new ShapeError(`gather: index ${fmtShape(index.shape)} must match input ${fmtShape(x.shape)} in every dim but ${d}`);
+  if (index.rank !== x.rank || index.shape.some((n, k) => k !== d && n > x.shape[k])) {
+    throw new ShapeError(`gather: index ${fmtShape(index.shape)} must have the rank of input ${fmtShape(x.shape)} and no larger size in any dim but ${d}`);
   }
-  const idx = index.layout === 'contiguous' ? index : toLayout(index, 'contiguous');
-  const iv = idx.data();
+  const iv = index.data();
   for (let i = 0; i < iv.length; i++) {
     if (iv[i] < 0 || iv[i] >= x.shape[d]) {
-      if (idx !== index) idx.dispose();
       throw new ShapeError(`gather: index value ${iv[i]} is out of range for dim ${d} (size ${x.shape[d]}) of ${fmtShape(x.shape)}`);
     }
   }
-  const src = x.layout === 'contiguous' ? x : toLayout(x, 'contiguous');
+  const idx = index.layout === 'contiguous' ? index : toLayout(index, 'contiguous');
+  // The region of x that index addresses, as a contiguous tensor.
+  const region = x.shape.map((n, k) => (k === d ? n : index.shape[k]));
+  let src = x;
+  if (region.some((n, k) => n !== x.shape[k]) || x.layout !== 'contiguous') {
+    src = Tensor.empty(region, x.dtype);
+    copyRegion(x, 0, stridesFor(x), src, 0, stridesFor(src), region);
+  }
   const y = Tensor.empty(index.shape, x.dtype);
-  const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1), inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const outer = region.slice(0, d).reduce((a, b) => a * b, 1), inner = region.slice(d + 1).reduce((a, b) => a * b, 1);
   if (y.size > 0) kernel('x32_gather')(src.ptr, y.ptr, idx.ptr, outer, x.shape[d], index.shape[d], inner);
   if (src !== x) src.dispose();
   if (!needsGrad(x)) { if (idx !== index) idx.dispose(); return y; }
   const saved = idx === index ? index.detach() : idx;
-  return record('gather', [x], y, { dim: d, index: saved, outer, inner }, [saved]);
+  return record('gather', [x], y, { dim: d, index: saved, outer, inner, region }, [saved]);
 }
 gradRules.gather = (gy, n) => {
   const x = n.inputs[0]!;
-  const { dim, index, outer, inner } = n.saved as { dim: number; index: Tensor; outer: number; inner: number };
+  const { dim, index, outer, inner, region } = n.saved as { dim: number; index: Tensor; outer: number; inner: number; region: number[] };
   const g = gy.layout === 'contiguous' ? gy : toLayout(gy, 'contiguous');
-  const gx = Tensor.zeros(x.shape);
-  if (g.size > 0) kernel('f32_scatter_add')(g.ptr, gx.ptr, index.ptr, outer, x.shape[dim], index.shape[dim], inner);
+  const gr = Tensor.zeros(region);
+  if (g.size > 0) kernel('f32_scatter_add')(g.ptr, gr.ptr, index.ptr, outer, x.shape[dim], index.shape[dim], inner);
   if (g !== gy) g.dispose();
-  if (x.layout === 'contiguous') return [gx];
-  const r = toLayout(gx, x.layout);
-  gx.dispose();
-  return [r];
+  if (x.layout === 'contiguous' && region.every((v, k) => v === x.shape[k])) return [gr];
+  const gx = region.every((v, k) => v === x.shape[k]) ? Tensor.empty(x.shape, 'f32', x.layout) : Tensor.zeros(x.shape, { layout: x.layout });
+  copyRegion(gr, 0, stridesFor(gr), gx, 0, stridesFor(gx), region);
+  gr.dispose();
+  return [gx];
 };
 
 // ---------------------------------------------------------------- pad
