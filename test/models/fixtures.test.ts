@@ -21,6 +21,11 @@ function relMaxErr(a: ArrayLike<number>, e: ArrayLike<number>): number {
 
 const cases: { dir: string; build: () => any }[] = [
   {
+    // The fixture's logits are taken without the head's softmax (see shared/fixtures/README.md).
+    dir: 'x3d_xs',
+    build: () => models.createX3d({ inputClipLength: 4, inputCropSize: 160, modelNumClass: 400, headActivation: null }),
+  },
+  {
     dir: 'slow_r50_w16_small',
     build: () => models.createResnet({ modelDepth: 50, modelNumClass: 10, stemDimOut: 16, stemConvKernelSize: [1, 7, 7], headPoolKernelSize: [4, 2, 2] }),
   },
