@@ -5,7 +5,7 @@ export { BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, type BatchNormOptions
 export { Linear, Identity, Flatten } from './layers/linear.js';
 export { ReLU, SiLU, Sigmoid, Tanh, GELU, Softmax } from './layers/activation.js';
 export { Dropout, dropout } from './layers/dropout.js';
-export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, type MaxPool3dOptions, type AvgPool3dOptions } from './layers/pool.js';
+export { MaxPool3d, MaxPool2d, AvgPool3d, AvgPool2d, AdaptiveAvgPool3d, AdaptiveAvgPool2d, type MaxPoolNdOptions, type AvgPoolNdOptions } from './layers/pool.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { CrossEntropyLoss, BCEWithLogitsLoss, MSELoss, type CrossEntropyLossOptions, type BCEWithLogitsLossOptions } from './layers/loss.js';
 export * as init from './init.js';
