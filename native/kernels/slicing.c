@@ -1,6 +1,6 @@
 // Data movement for cat/stack/slice/pad/indexSelect (SIMD module side).
 // The plain copies live in slicing_copy.h (shared with the scalar twin: memcpy has no SIMD
-// form to speak of); the accumulating kernels used by the gradients are SIMD here.
+// form to speak of); the accumulating index_add used by the gradients is SIMD here.
 #include "vw.h"
 #include "slicing_copy.h"
 
@@ -18,26 +18,6 @@ static inline void add_run(const float *s, float *d, int32_t n) {
   }
   for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(s + i)));
   for (; i < n; i++) d[i] += s[i];
-}
-
-// dst += src over a strided N-d region; same param block as vw_x32_strided_copy.
-VW_EXPORT void vw_f32_strided_add(const float *src, float *dst, const int32_t *p) {
-  const int nd = p[0];
-  if (nd <= 0) { dst[0] += src[0]; return; }
-  const int32_t *n = p + 1, *ss = p + 1 + nd, *ds = p + 1 + 2 * nd;
-  const int32_t inner = n[nd - 1], si = ss[nd - 1], di = ds[nd - 1];
-  int32_t idx[8] = {0};
-  for (;;) {
-    if (si == 1 && di == 1) add_run(src, dst, inner);
-    else for (int32_t i = 0; i < inner; i++) dst[(ptrdiff_t)i * di] += src[(ptrdiff_t)i * si];
-    int d = nd - 2;
-    for (; d >= 0; d--) {
-      src += ss[d]; dst += ds[d];
-      if (++idx[d] < n[d]) break;
-      src -= (ptrdiff_t)ss[d] * n[d]; dst -= (ptrdiff_t)ds[d] * n[d]; idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
 }
 
 // Gradient of index select over [outer, m, inner]: gx[o, idx[j], :] += gy[o, j, :].

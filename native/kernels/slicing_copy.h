@@ -4,9 +4,9 @@
 // bulk memory) and the strided runs are element moves, for which wasm SIMD has no gather.
 // So the SIMD module and its scalar twin genuinely share this one implementation; each file
 // still exports its own name (`vw_x32_strided_copy` / `vw_x32_strided_copy_scalar`) so the
-// backend switch works uniformly. The f32 *accumulating* kernels are not here: they have a
-// real SIMD form (slicing.c) and a scalar twin (slicing_scalar.c), except the gather/scatter
-// pair below, whose element-wise indexed accesses have no wasm SIMD form either.
+// backend switch works uniformly. The gather/scatter-add pair below is shared for the same
+// reason (element-wise indexed accesses). The accumulating index_add has a real SIMD form
+// (slicing.c) and a scalar twin (slicing_scalar.c).
 #ifndef VW_SLICING_COPY_H
 #define VW_SLICING_COPY_H
 #include "vw.h"

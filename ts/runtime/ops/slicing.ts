@@ -16,13 +16,13 @@ import { toLayout } from './shape.js';
 const COPY_DTYPES: DType[] = ['f32', 'i32', 'u8', 'i8', 'f16'];
 
 /**
- * Copies (or, with add, accumulates, f32 only) a region of `sizes` from src storage at element
- * offset srcOff with strides ss into dst at dstOff with strides ds. Dims are visited in dst
+ * Copies a region of `sizes` from src storage at element offset srcOff with strides ss into
+ * dst at dstOff with strides ds. Dims are visited in dst
  * storage order and neighbours that are contiguous in both are merged, so the kernel's inner
  * loop is the longest run (a memcpy when both sides are unit-stride).
  */
 function copyRegion(src: Tensor, srcOff: number, ss: readonly number[], dst: Tensor, dstOff: number,
-  ds: readonly number[], sizes: readonly number[], add = false): void {
+  ds: readonly number[], sizes: readonly number[]): void {
   if (sizes.some((n) => n === 0)) return;
   const dims = sizes.map((n, i) => [n, ss[i], ds[i]] as [number, number, number]).filter((d) => d[0] !== 1);
   dims.sort((a, b) => (b[2] - a[2]) || (b[1] - a[1]));
@@ -35,8 +35,7 @@ function copyRegion(src: Tensor, srcOff: number, ss: readonly number[], dst: Ten
   if (merged.length > 8) throw new ShapeError(`copy: more than 8 non-mergeable dims in ${fmtShape(sizes)}`);
   const bytes = DTYPE_BYTES[src.dtype];
   const p = [merged.length, ...merged.map((d) => d[0]), ...merged.map((d) => d[1]), ...merged.map((d) => d[2])];
-  const name = add ? 'f32_strided_add' : `x${bytes * 8}_strided_copy`;
-  kernel(name)(src.ptr + srcOff * bytes, dst.ptr + dstOff * bytes, params(p));
+  kernel(`x${bytes * 8}_strided_copy`)(src.ptr + srcOff * bytes, dst.ptr + dstOff * bytes, params(p));
 }
 
 function fill(t: Tensor, v: number): void {
