@@ -1,6 +1,7 @@
-// The `vidwasm` command and the bundles `make build` produces: the CLI (from source and as the
-// esbuild bundle dist/cli.js would be), the Node bundle imported by a plain script, and
-// clear errors with non-zero exits on bad arguments.
+// The `vidwasm` command and the bundles `make build` produces: the CLI bundled exactly as
+// dist/cli.js (plain `node cli.js`, vidwasm.wasm found next to it) and once from source (as
+// `make demo` runs it), a plain script importing the Node bundle, and clear errors with
+// non-zero exits on bad arguments.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -11,12 +12,25 @@ import { build } from 'esbuild';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = (args: string[], script = join(root, 'ts/cli/main.ts')) =>
-  spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, VIDWASM_WASM: wasmPath() } });
+// inside the package, so the bundles' external imports (fflate, ...) resolve from node_modules
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+const dist = mkdtempSync(join(root, 'node_modules', '.cache', 'vidwasm-dist-'));
+const env = { ...process.env };
+delete env.VIDWASM_WASM; // the bundles must find vidwasm.wasm next to themselves
+const run = (script: string, args: string[], extraEnv: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8', env: { ...env, ...extraEnv } });
+const cli = (...args: string[]) => run(join(dist, 'cli.js'), args);
+
+test.before(async () => {
+  // the same esbuild options as the Makefile's build target
+  await build({ entryPoints: [join(root, 'ts/node.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dist, 'node.js'), packages: 'external', logLevel: 'silent' });
+  await build({ entryPoints: [join(root, 'ts/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dist, 'cli.js'), packages: 'external', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
+  copyFileSync(wasmPath(), join(dist, 'vidwasm.wasm'));
+});
+test.after(() => rmSync(dist, { recursive: true, force: true }));
 
 test('info --json reports the device profile', () => {
-  const r = cli(['info', '--json']);
+  const r = cli('info', '--json');
   assert.is(r.status, 0, r.stderr);
   const p = JSON.parse(r.stdout);
   assert.is(p.simd, true);
@@ -25,18 +39,20 @@ test('info --json reports the device profile', () => {
   assert.is(p.backend, 'simd');
   assert.ok(p.kernels.total > 20 && p.kernels.scalarTwins > 10, JSON.stringify(p.kernels));
   assert.match(p.wasmMemoryMax, /4\.00 GiB/);
+  assert.is(p.module, join(dist, 'vidwasm.wasm'));
 });
 
 test('info prints a readable table; --scalar switches the backend', () => {
-  const r = cli(['info', '--scalar']);
+  const r = cli('info', '--scalar');
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /wasm SIMD\s+yes/);
   assert.match(r.stdout, /backend\s+scalar/);
   assert.match(r.stdout, /kernels\s+\d+ exported/);
 });
 
-test('demo (placeholder) trains the tiny 3D CNN and the loss decreases', () => {
-  const r = cli(['demo', '--steps', '6', '--seed', '1']);
+test('demo (placeholder), run from source like `make demo`, trains the tiny 3D CNN and the loss decreases', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'ts/cli/main.ts'), 'demo', '--steps', '6', '--seed', '1'],
+    { cwd: root, encoding: 'utf8', env: { ...env, VIDWASM_WASM: wasmPath() } });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /PLACEHOLDER/);
   const losses = [...r.stdout.matchAll(/loss (\d+\.\d+)  /g)].map((m) => Number(m[1]));
@@ -44,11 +60,11 @@ test('demo (placeholder) trains the tiny 3D CNN and the loss decreases', () => {
   assert.ok(losses[5] < losses[0], `loss ${losses[0]} -> ${losses[5]}`);
 });
 
-test('help, version, and bad arguments', () => {
-  const h = cli(['--help']);
+test('help, version, and bad arguments (exit 2, a message, a pointer to --help)', () => {
+  const h = cli('--help');
   assert.is(h.status, 0);
   assert.match(h.stdout, /usage: vidwasm <command>/);
-  assert.match(cli(['--version']).stdout, /^\d+\.\d+\.\d+/);
+  assert.match(cli('--version').stdout, /^\d+\.\d+\.\d+/);
   const cases: [string[], RegExp][] = [
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['demo', '--steps', '0'], /--steps needs an integer >= 1, got 0/],
@@ -56,7 +72,7 @@ test('help, version, and bad arguments', () => {
     [['info', 'extra'], /info: unknown argument extra/],
   ];
   for (const [args, re] of cases) {
-    const r = cli(args);
+    const r = cli(...args);
     assert.is(r.status, 2, `${args.join(' ')} should exit 2`);
     assert.match(r.stderr, re);
     assert.match(r.stderr, /vidwasm --help/);
@@ -64,35 +80,17 @@ test('help, version, and bad arguments', () => {
 });
 
 test('a missing kernel module is a clear error, exit 1', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'ts/cli/main.ts'), 'info'],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, VIDWASM_WASM: '/nonexistent/vidwasm.wasm' } });
+  const r = run(join(dist, 'cli.js'), ['info'], { VIDWASM_WASM: '/nonexistent/vidwasm.wasm' });
   assert.is(r.status, 1);
-  assert.match(r.stderr, /vidwasm: .*vidwasm\.wasm/);
+  assert.match(r.stderr, /vidwasm: cannot read \/nonexistent\/vidwasm\.wasm: no such file/);
 });
 
-test('the bundles as `make build` makes them: dist/cli.js info, a script importing dist/node.js', async () => {
-  // inside the package, so the bundles' external imports (fflate, ...) resolve from node_modules
-  mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, 'node_modules', '.cache', 'vidwasm-dist-'));
-  try {
-    // same esbuild options as the Makefile's build target
-    await build({ entryPoints: [join(root, 'ts/node.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'node.js'), packages: 'external', logLevel: 'silent' });
-    await build({ entryPoints: [join(root, 'ts/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'cli.js'), packages: 'external', logLevel: 'silent', banner: { js: '#!/usr/bin/env node' } });
-    await build({ entryPoints: [join(root, 'ts/browser.ts')], bundle: true, platform: 'browser', format: 'esm', outfile: join(dir, 'browser.js'), external: ['node:*'], logLevel: 'silent' });
-    copyFileSync(wasmPath(), join(dir, 'vidwasm.wasm'));
-    const env = { ...process.env };
-    delete env.VIDWASM_WASM; // the bundle must find vidwasm.wasm next to itself
-    const info = spawnSync(process.execPath, [join(dir, 'cli.js'), 'info', '--json'], { cwd: root, encoding: 'utf8', env });
-    assert.is(info.status, 0, info.stderr);
-    assert.is(JSON.parse(info.stdout).module, join(dir, 'vidwasm.wasm'));
-    writeFileSync(join(dir, 'use.mjs'), `import { Tensor, ops } from ${JSON.stringify(join(dir, 'node.js'))};\n` +
-      `console.log(JSON.stringify(Array.from(ops.relu(Tensor.from(new Float32Array([-1, 2]), [2])).toArray())));\n`);
-    const use = spawnSync(process.execPath, [join(dir, 'use.mjs')], { cwd: root, encoding: 'utf8', env });
-    assert.is(use.status, 0, use.stderr);
-    assert.is(use.stdout.trim(), '[0,2]');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('a plain script importing the Node bundle computes', () => {
+  writeFileSync(join(dist, 'use.mjs'), `import { Tensor, ops } from ${JSON.stringify(join(dist, 'node.js'))};\n` +
+    `console.log(JSON.stringify(Array.from(ops.relu(Tensor.from(new Float32Array([-1, 2]), [2])).toArray())));\n`);
+  const use = run(join(dist, 'use.mjs'), []);
+  assert.is(use.status, 0, use.stderr);
+  assert.is(use.stdout.trim(), '[0,2]');
 });
 
 test.run();

@@ -5,6 +5,7 @@ import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
 import { encodePlan, type Plan } from '../../ts/runtime/hosts/plan.js';
 
 export const INPUT_SHAPE = [2, 3, 5, 9, 9] as const; // batch 2, odd sizes
+export const CLASSES = 5;
 
 /** Uniform values in [-scale, scale) from a fixed seed. */
 export function lcg(n: number, seed: number, scale = 1): Float32Array {
@@ -25,13 +26,24 @@ export function cnnInput(seed = 7): Float32Array {
 export type Layer =
   | { kind: 'conv3d'; w: Float32Array; shape: [number, number, number, number, number]; b: Float32Array | null;
     stride?: number | [number, number, number]; padding?: number | [number, number, number]; groups?: number }
-  | { kind: 'relu' };
+  | { kind: 'relu' }
+  | { kind: 'bn'; mean: Float32Array; var: Float32Array; w: Float32Array; b: Float32Array; eps: number }
+  | { kind: 'maxpool'; kernelSize: [number, number, number]; stride: [number, number, number]; padding?: [number, number, number] }
+  | { kind: 'adaptiveavg'; size: number }
+  | { kind: 'linear'; w: Float32Array; b: Float32Array; out: number };
+
+/** Positive values in [lo, lo + span). */
+const positive = (n: number, seed: number, lo: number, span: number) => lcg(n, seed, 0.5).map((v) => lo + (v + 0.5) * span);
 
 export function cnnLayers(): Layer[] {
   return [
     // general (vol2col + GEMM), stride 2 in space
     { kind: 'conv3d', w: lcg(8 * 3 * 27, 11, 0.3), shape: [8, 3, 3, 3, 3], b: lcg(8, 12, 0.1), stride: [1, 2, 2], padding: 1 },
+    // batch norm in eval mode (running statistics)
+    { kind: 'bn', mean: lcg(8, 31, 0.2), var: positive(8, 32, 0.5, 1), w: positive(8, 33, 0.8, 0.4), b: lcg(8, 34, 0.1), eps: 1e-5 },
     { kind: 'relu' },
+    // max pool 1x3x3 / stride 1x2x2, padding 1 in space: [2, 8, 5, 5, 5] -> [2, 8, 5, 3, 3]
+    { kind: 'maxpool', kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1] },
     // depthwise (direct channels-last kernel)
     { kind: 'conv3d', w: lcg(8 * 27, 21, 0.3), shape: [8, 1, 3, 3, 3], b: lcg(8, 22, 0.1), padding: 1, groups: 8 },
     // temporal (kt shifted GEMMs)
@@ -40,6 +52,8 @@ export function cnnLayers(): Layer[] {
     // pointwise (one GEMM), no bias
     { kind: 'conv3d', w: lcg(12 * 16, 15, 0.3), shape: [12, 16, 1, 1, 1], b: null },
     { kind: 'relu' },
+    { kind: 'adaptiveavg', size: 1 },
+    { kind: 'linear', w: lcg(CLASSES * 12, 41, 0.4), b: lcg(CLASSES, 42, 0.1), out: CLASSES },
   ];
 }
 
@@ -47,7 +61,11 @@ export function cnnPlan(): Plan {
   const b = new PlanBuilder(INPUT_SHAPE);
   for (const l of cnnLayers()) {
     if (l.kind === 'conv3d') b.conv3d(l.w, l.shape, l.b, { stride: l.stride, padding: l.padding, groups: l.groups });
-    else b.relu();
+    else if (l.kind === 'relu') b.relu();
+    else if (l.kind === 'bn') b.batchNorm3d(l.mean, l.var, l.w, l.b, l.eps);
+    else if (l.kind === 'maxpool') b.maxPool3d({ kernelSize: l.kernelSize, stride: l.stride, padding: l.padding });
+    else if (l.kind === 'adaptiveavg') b.adaptiveAvgPool3d(l.size);
+    else b.linear(l.w, l.b, l.out);
   }
   return b.build();
 }

@@ -1,9 +1,9 @@
 // vidwasm-cmd: a real WASI command (wasi_snapshot_preview1, `main`) that runs a compiled
 // inference plan with the SAME kernel object files as the reactor module vidwasm.wasm.
 //
-//   vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] < plan.vwplan [input.f32] > output.f32
+//   cat plan.vwplan input.f32 | vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] > output.f32
 //
-// A plan (written by ts/runtime/hosts/plan*.ts; format in plan-format.md next to this file) is
+// A plan (written by ts/runtime/hosts/plan-builder.ts; format documented in ts/runtime/hosts/plan.ts) is
 // a list of buffers (weights, scratch, parameter blocks, the input) and a list of kernel calls
 // with their arguments. The TypeScript plan runner executes the same list through the loader in
 // Node and in browsers, so all hosts run the same kernels, in the same order, on the same
@@ -50,7 +50,10 @@ typedef void (*anyfn)(void);
   X(f32_conv3d_pack, (I, I, I, I, I), "iiiii")                                                  \
   X(f32_conv3d, (I, I, I, I, I, I, F, F), "iiiiiiff")                                           \
   X(f32_depthwise3d_pack, (I, I, I, I), "iiii")                                                 \
-  X(f32_depthwise3d, (I, I, I, I, F, F), "iiiiff")
+  X(f32_depthwise3d, (I, I, I, I, F, F), "iiiiff")                                             \
+  X(f32_channel_affine, (I, I, I, I, I, I), "iiiiii")                                           \
+  X(f32_maxpool3d, (I, I, I, I), "iiii")                                                        \
+  X(f32_adaptive_avgpool3d, (I, I, I), "iii")
 
 #define DECL3(name, proto, sig) KERNEL(name, proto)
 #define ROW3(name, proto, sig) ROW(name, sig)

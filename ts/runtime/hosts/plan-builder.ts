@@ -111,6 +111,64 @@ export class PlanBuilder {
     return this;
   }
 
+  /**
+   * F.batch_norm(x, runningMean, runningVar, weight, bias, training=false, eps): as ops.batchNorm
+   * in eval mode, the per-channel scale a = w / sqrt(var + eps) and shift s = b - mean * a are
+   * computed here in double precision and rounded to f32 exactly as the op does, then
+   * vw_f32_channel_affine applies y = x * a + s.
+   */
+  batchNorm3d(runningMean: Float32Array, runningVar: Float32Array, weight: Float32Array | null, bias: Float32Array | null, eps = 1e-5): this {
+    const [N, C, T, H, W] = this.expect5('batchNorm3d');
+    for (const [what, v] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+      if (v && v.length !== C) throw new ShapeError(`plan batchNorm3d: ${what} has ${v.length} values, expected ${C}`);
+    }
+    if (!(eps > 0)) throw new ArgumentError(`plan batchNorm3d: eps must be positive, got ${eps}`);
+    const a = new Float32Array(C), sh = new Float32Array(C);
+    for (let c = 0; c < C; c++) {
+      const mean = runningMean[c], invstd = 1 / Math.sqrt(runningVar[c] + eps);
+      a[c] = (weight ? weight[c] : 1) * invstd;
+      sh[c] = (bias ? bias[c] : 0) - mean * a[c];
+    }
+    const M = N * T * H * W;
+    const y = this.zeros(M * C, 'batchNorm3d output');
+    this.call('f32_channel_affine', 'iiiiii', [{ buf: this.cur }, { buf: y }, this.floats(a, 'bn scale'), this.floats(sh, 'bn shift'), { i: M }, { i: C }]);
+    this.cur = y;
+    return this;
+  }
+
+  /** F.max_pool3d(x, kernelSize, stride = kernelSize, padding, dilation): vw_f32_maxpool3d (with its argmax buffer). */
+  maxPool3d(opts: { kernelSize: Size3; stride?: Size3; padding?: Size3; dilation?: Size3 }): this {
+    const [N, C, T, H, W] = this.expect5('maxPool3d');
+    const k = triple('kernelSize', opts.kernelSize, 1), s = opts.stride === undefined ? k : triple('stride', opts.stride, 1);
+    const pad = triple('padding', opts.padding, 0), d = triple('dilation', opts.dilation, 1);
+    if (k.some((v) => v < 1) || s.some((v) => v < 1) || d.some((v) => v < 1) || pad.some((v, i) => v > Math.floor(k[i] / 2))) {
+      throw new ArgumentError(`plan maxPool3d: bad kernel ${fmtShape(k)} / stride ${fmtShape(s)} / padding ${fmtShape(pad)} / dilation ${fmtShape(d)}`);
+    }
+    const sp = [T, H, W];
+    const out = sp.map((v, i) => Math.floor((v + 2 * pad[i] - d[i] * (k[i] - 1) - 1) / s[i]) + 1);
+    if (out.some((v) => v < 1)) throw new ShapeError(`plan maxPool3d: kernel ${fmtShape(k)} does not fit ${fmtShape(this.shape)}`);
+    const p = [N, C, T, H, W, ...out, ...k, ...s, ...pad, ...d, 1, 0];
+    const n = N * C * out[0] * out[1] * out[2];
+    const y = this.zeros(n, 'maxPool3d output'), arg = this.zeros(n, 'maxPool3d argmax (i32)');
+    this.call('f32_maxpool3d', 'iiii', [{ buf: this.cur }, { buf: y }, { buf: arg }, this.ints(p)]);
+    this.cur = y;
+    this.shape = [N, C, ...out];
+    return this;
+  }
+
+  /** F.adaptive_avg_pool3d(x, outputSize): vw_f32_adaptive_avgpool3d (PyTorch's window rule). */
+  adaptiveAvgPool3d(outputSize: Size3): this {
+    const [N, C, T, H, W] = this.expect5('adaptiveAvgPool3d');
+    const out = triple('outputSize', outputSize, 1);
+    if (out.some((v) => v < 1)) throw new ArgumentError(`plan adaptiveAvgPool3d: outputSize must be positive, got ${fmtShape(out)}`);
+    const p = [N, C, T, H, W, ...out, ...new Array(14).fill(0)];
+    const y = this.zeros(N * C * out[0] * out[1] * out[2], 'adaptiveAvgPool3d output');
+    this.call('f32_adaptive_avgpool3d', 'iii', [{ buf: this.cur }, { buf: y }, this.ints(p)]);
+    this.cur = y;
+    this.shape = [N, C, ...out];
+    return this;
+  }
+
   /** F.relu(x): vw_f32_unary(RELU). */
   relu(): this {
     const n = this.shape.reduce((a, b) => a * b, 1);
