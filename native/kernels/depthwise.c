@@ -1,91 +1,81 @@
 // SIMD bodies of the depthwise conv3d (loop nest in depthwise_impl.h), vectorised over
-// channels: blocks of 16 (4 independent accumulators hide the add latency), then 8, 4 and a
-// scalar tail. Scalar twin: depthwise_scalar.c (same summation order).
+// channels: blocks of 16 channels (4 weight vectors held in registers over a run of positions),
+// then 4, then the last C % 4 channels as one overlapping vector whose already-done lanes are
+// masked to zero (no scalar tail when C >= 4). Scalar twin: depthwise_scalar.c (same order).
 #include "vw.h"
 
-static inline v128_t dw_clamp(v128_t v, v128_t lo, v128_t hi) {
-  // pmax/pmin: one instruction each on x86; a NaN input stays NaN
-  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi);
-}
-#define DW_MAC(acc, xp, wp) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(wp)))
+#define DW_MAC(acc, a, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
 
-// One output position: yr[c] = clamp(bias[c] + sum over rows r and kw taps j of
-// row[r][(wi + j*dw)*C + c] * w[tap[r] + c0 + j][c]).
-static inline void dw_fwd_pos(int C, float *yr, const float *bias, const float *const *row, const int *tap, int nr,
-                              int wi, int dw, int c0, int nc, const float *wts, float minv, float maxv) {
-  const v128_t lo = wasm_f32x4_splat(minv), hi = wasm_f32x4_splat(maxv);
-  const size_t xs = (size_t)dw * C;
+// Lanes >= 4 - rem set: selects the last rem channels of the vector at C-4.
+static inline v128_t dw_tail_mask(int rem) {
+  const int32_t k = 4 - rem;
+  return wasm_i32x4_ge(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat(k));
+}
+
+// A run of n positions of one tap: dst[i*ds + c] += src[i*ss + c] * w[c] for c < C.
+static inline void dw_axpy_run(int C, float *dst, size_t ds, const float *src, size_t ss, int n, const float *w) {
   int c = 0;
   for (; c + 16 <= C; c += 16) {
-    v128_t a0 = wasm_v128_load(bias + c), a1 = wasm_v128_load(bias + c + 4);
-    v128_t a2 = wasm_v128_load(bias + c + 8), a3 = wasm_v128_load(bias + c + 12);
-    for (int r = 0; r < nr; r++) {
-      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
-      for (int j = 0; j < nc; j++, xp += xs, wp += C) {
-        DW_MAC(a0, xp, wp); DW_MAC(a1, xp + 4, wp + 4); DW_MAC(a2, xp + 8, wp + 8); DW_MAC(a3, xp + 12, wp + 12);
-      }
+    const v128_t w0 = wasm_v128_load(w + c), w1 = wasm_v128_load(w + c + 4);
+    const v128_t w2 = wasm_v128_load(w + c + 8), w3 = wasm_v128_load(w + c + 12);
+    float *d = dst + c;
+    const float *s = src + c;
+    for (int i = 0; i < n; i++, d += ds, s += ss) {
+      v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + 4), a2 = wasm_v128_load(d + 8), a3 = wasm_v128_load(d + 12);
+      DW_MAC(a0, wasm_v128_load(s), w0); DW_MAC(a1, wasm_v128_load(s + 4), w1);
+      DW_MAC(a2, wasm_v128_load(s + 8), w2); DW_MAC(a3, wasm_v128_load(s + 12), w3);
+      wasm_v128_store(d, a0); wasm_v128_store(d + 4, a1); wasm_v128_store(d + 8, a2); wasm_v128_store(d + 12, a3);
     }
-    wasm_v128_store(yr + c, dw_clamp(a0, lo, hi));
-    wasm_v128_store(yr + c + 4, dw_clamp(a1, lo, hi));
-    wasm_v128_store(yr + c + 8, dw_clamp(a2, lo, hi));
-    wasm_v128_store(yr + c + 12, dw_clamp(a3, lo, hi));
-  }
-  for (; c + 8 <= C; c += 8) {
-    v128_t a0 = wasm_v128_load(bias + c), a1 = wasm_v128_load(bias + c + 4);
-    for (int r = 0; r < nr; r++) {
-      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
-      for (int j = 0; j < nc; j++, xp += xs, wp += C) { DW_MAC(a0, xp, wp); DW_MAC(a1, xp + 4, wp + 4); }
-    }
-    wasm_v128_store(yr + c, dw_clamp(a0, lo, hi));
-    wasm_v128_store(yr + c + 4, dw_clamp(a1, lo, hi));
   }
   for (; c + 4 <= C; c += 4) {
-    v128_t a0 = wasm_v128_load(bias + c);
-    for (int r = 0; r < nr; r++) {
-      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
-      for (int j = 0; j < nc; j++, xp += xs, wp += C) DW_MAC(a0, xp, wp);
+    const v128_t w0 = wasm_v128_load(w + c);
+    float *d = dst + c;
+    const float *s = src + c;
+    for (int i = 0; i < n; i++, d += ds, s += ss) {
+      v128_t a0 = wasm_v128_load(d);
+      DW_MAC(a0, wasm_v128_load(s), w0);
+      wasm_v128_store(d, a0);
     }
-    wasm_v128_store(yr + c, dw_clamp(a0, lo, hi));
   }
-  for (; c < C; c++) {
-    float s = bias[c];
-    for (int r = 0; r < nr; r++) {
-      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
-      for (int j = 0; j < nc; j++, xp += xs, wp += C) s += *xp * *wp;
-    }
-    yr[c] = s < minv ? minv : s > maxv ? maxv : s;
-  }
-}
-
-// A run of n output positions of one tap: gx[i*gxs + c] += gy[i*C + c] * w[c].
-static inline void dw_bwd_data_run(int C, float *gx, size_t gxs, const float *gy, int n, const float *w) {
-  int c = 0;
-  for (; c + 4 <= C; c += 4) {
-    const v128_t wv = wasm_v128_load(w + c);
-    float *xp = gx + c;
-    const float *gp = gy + c;
-    for (int i = 0; i < n; i++, xp += gxs, gp += C)
-      wasm_v128_store(xp, wasm_f32x4_add(wasm_v128_load(xp), wasm_f32x4_mul(wasm_v128_load(gp), wv)));
+  if (c == C) return;
+  if (C >= 4) {
+    const v128_t m = dw_tail_mask(C - c), w0 = wasm_v128_load(w + C - 4);
+    float *d = dst + C - 4;
+    const float *s = src + C - 4;
+    for (int i = 0; i < n; i++, d += ds, s += ss)
+      wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), wasm_v128_and(wasm_f32x4_mul(wasm_v128_load(s), w0), m)));
+    return;
   }
   for (; c < C; c++)
-    for (int i = 0; i < n; i++) gx[i * gxs + c] += gy[(size_t)i * C + c] * w[c];
+    for (int i = 0; i < n; i++) dst[i * ds + c] += src[i * ss + c] * w[c];
 }
 
-// A run of n output positions of one tap: acc[c] += sum_i gy[i*C + c] * x[i*xs + c].
+// A run of n positions of one tap: acc[c] += sum_i gy[i*C + c] * x[i*xs + c].
 static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const float *x, size_t xs, int n) {
   int c = 0;
   for (; c + 8 <= C; c += 8) {
     v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
     const float *gp = gy + c, *xp = x + c;
-    for (int i = 0; i < n; i++, gp += C, xp += xs) { DW_MAC(s0, gp, xp); DW_MAC(s1, gp + 4, xp + 4); }
+    for (int i = 0; i < n; i++, gp += C, xp += xs) {
+      DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
+      DW_MAC(s1, wasm_v128_load(gp + 4), wasm_v128_load(xp + 4));
+    }
     wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
     wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), s1));
   }
   for (; c + 4 <= C; c += 4) {
     v128_t s0 = wasm_f32x4_splat(0.0f);
     const float *gp = gy + c, *xp = x + c;
-    for (int i = 0; i < n; i++, gp += C, xp += xs) DW_MAC(s0, gp, xp);
+    for (int i = 0; i < n; i++, gp += C, xp += xs) DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
     wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
+  }
+  if (c == C) return;
+  if (C >= 4) {
+    v128_t s0 = wasm_f32x4_splat(0.0f);
+    const float *gp = gy + C - 4, *xp = x + C - 4;
+    for (int i = 0; i < n; i++, gp += C, xp += xs) DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
+    wasm_v128_store(acc + C - 4, wasm_f32x4_add(wasm_v128_load(acc + C - 4), wasm_v128_and(s0, dw_tail_mask(C - c))));
+    return;
   }
   for (; c < C; c++) {
     float s = 0.0f;

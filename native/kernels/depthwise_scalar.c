@@ -2,22 +2,9 @@
 // the same summation order, so it matches the SIMD kernel.
 #include "vw.h"
 
-static inline void dw_fwd_pos(int C, float *yr, const float *bias, const float *const *row, const int *tap, int nr,
-                              int wi, int dw, int c0, int nc, const float *wts, float minv, float maxv) {
-  const size_t xs = (size_t)dw * C;
-  for (int c = 0; c < C; c++) {
-    float s = bias[c];
-    for (int r = 0; r < nr; r++) {
-      const float *xp = row[r] + (size_t)wi * C + c, *wp = wts + (size_t)(tap[r] + c0) * C + c;
-      for (int j = 0; j < nc; j++, xp += xs, wp += C) s += *xp * *wp;
-    }
-    yr[c] = s < minv ? minv : s > maxv ? maxv : s;
-  }
-}
-
-static inline void dw_bwd_data_run(int C, float *gx, size_t gxs, const float *gy, int n, const float *w) {
-  for (int c = 0; c < C; c++)
-    for (int i = 0; i < n; i++) gx[i * gxs + c] += gy[(size_t)i * C + c] * w[c];
+static inline void dw_axpy_run(int C, float *dst, size_t ds, const float *src, size_t ss, int n, const float *w) {
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < C; c++) dst[i * ds + c] += src[i * ss + c] * w[c];
 }
 
 static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const float *x, size_t xs, int n) {
