@@ -90,7 +90,25 @@ static inline v128_t un4(int op, v128_t x) {
 VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
   int i = 0;
   if (op >= 0 && op < VW_UNARY_COUNT) {
-    for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, un4(op, wasm_v128_load(x + i)));
+    // One loop per op (straight-line bodies), 4 independent vectors per iteration: the
+    // transcendental ones are long dependency chains, and interleaving four hides their latency
+    // (measured 1.5x on exp).
+#define UNARY_LOOP(OP) case OP:                                                                            \
+      for (; i + 16 <= n; i += 16) {                                                                      \
+        const v128_t a = un4(OP, wasm_v128_load(x + i)), b = un4(OP, wasm_v128_load(x + i + 4));           \
+        const v128_t c = un4(OP, wasm_v128_load(x + i + 8)), d = un4(OP, wasm_v128_load(x + i + 12));      \
+        wasm_v128_store(y + i, a); wasm_v128_store(y + i + 4, b);                                          \
+        wasm_v128_store(y + i + 8, c); wasm_v128_store(y + i + 12, d);                                     \
+      }                                                                                                    \
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, un4(OP, wasm_v128_load(x + i)));                  \
+      break;
+    switch (op) {
+      UNARY_LOOP(VW_RELU) UNARY_LOOP(VW_SIGMOID) UNARY_LOOP(VW_TANH) UNARY_LOOP(VW_EXP) UNARY_LOOP(VW_LOG)
+      UNARY_LOOP(VW_SQRT) UNARY_LOOP(VW_NEG) UNARY_LOOP(VW_ABS) UNARY_LOOP(VW_GELU) UNARY_LOOP(VW_SILU)
+      UNARY_LOOP(VW_SQUARE) UNARY_LOOP(VW_RSQRT) UNARY_LOOP(VW_RECIPROCAL) UNARY_LOOP(VW_GELU_TANH)
+      default: break;
+    }
+#undef UNARY_LOOP
     if (i < n) {  // tail through the same SIMD code, so every element sees one implementation
       float bx[4] = {0.f, 0.f, 0.f, 0.f}, by[4];
       for (int k = 0; i + k < n; k++) bx[k] = x[i + k];

@@ -24,7 +24,11 @@ static inline v128_t vw_v_exp(v128_t x) {
   static const float P[5] = {4.999999955e-01f, 1.666657732e-01f, 4.166685354e-02f, 8.363140354e-03f, 1.390126900e-03f};
   // Clamping keeps n within what two power-of-two factors can express; NaN passes through min/max.
   x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-110.f)), wasm_f32x4_splat(89.f));
-  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  // n = round(x / ln2) by the magic-number trick: adding 1.5 * 2^23 rounds to an integer and
+  // leaves it in the low mantissa bits, so the integer n costs one subtract (no float->int op).
+  const v128_t magic = wasm_f32x4_splat(12582912.f);
+  const v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  const v128_t n = wasm_f32x4_sub(nm, magic);
   // ln2 split in two: ln2_hi has 12 significant bits, so n * ln2_hi is exact for |n| < 2^12.
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-06f)));
@@ -32,7 +36,7 @@ static inline v128_t vw_v_exp(v128_t x) {
                                   wasm_f32x4_mul(wasm_f32x4_mul(r, r), vw_v_horner(r, P, 5)));
   // 2^n as two factors 2^n1 * 2^n2 (n in [-159, 128]): each factor is a normal float, so the
   // product overflows to inf or underflows gradually with a single final rounding.
-  const v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
+  const v128_t ni = wasm_i32x4_sub(nm, magic);
   const v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
   const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
   const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
@@ -122,14 +126,18 @@ static inline v128_t vw_v_erfc_big2(v128_t a, v128_t a_lo) {
   return wasm_f32x4_mul(e, r);
 }
 
-// erf: x P(x^2) for |x| < 1, else sign(x) (1 - erfc(|x|)).
-static inline v128_t vw_v_erf(v128_t x) {
+// erf(x) = x P(x^2) for |x| < 1.
+static inline v128_t vw_v_erf_small(v128_t x) {
   static const float P[7] = {1.128379166e+00f, -3.761262582e-01f, 1.128358514e-01f, -2.685381168e-02f,
                              5.188327195e-03f, -8.010189317e-04f, 7.853847133e-05f};
+  return wasm_f32x4_mul(x, vw_v_horner(wasm_f32x4_mul(x, x), P, 7));
+}
+
+// erf: x P(x^2) for |x| < 1, else sign(x) (1 - erfc(|x|)).
+static inline v128_t vw_v_erf(v128_t x) {
   const v128_t a = wasm_f32x4_abs(x);
-  const v128_t small = wasm_f32x4_mul(x, vw_v_horner(wasm_f32x4_mul(x, x), P, 7));
   const v128_t big = vw_v_copysign(wasm_f32x4_sub(wasm_f32x4_splat(1.f), vw_v_erfc_big2(a, wasm_f32x4_splat(0.f))), x);
-  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(a, wasm_f32x4_splat(1.f)));
+  return wasm_v128_bitselect(vw_v_erf_small(x), big, wasm_f32x4_lt(a, wasm_f32x4_splat(1.f)));
 }
 
 // Standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, accurate in the lower tail too
@@ -148,7 +156,7 @@ static inline v128_t vw_v_ncdf(v128_t x) {
   const v128_t half = wasm_f32x4_splat(0.5f);
   const v128_t hc = wasm_f32x4_mul(half, vw_v_erfc_big2(a, a_lo));  // erfc(|z|) / 2, used when |z| >= 1
   const v128_t tail = wasm_v128_bitselect(hc, wasm_f32x4_sub(wasm_f32x4_splat(1.f), hc), wasm_f32x4_lt(z, wasm_f32x4_splat(0.f)));
-  const v128_t mid = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_splat(1.f), vw_v_erf(z)));
+  const v128_t mid = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_splat(1.f), vw_v_erf_small(z)));
   return wasm_v128_bitselect(mid, tail, wasm_f32x4_lt(a, wasm_f32x4_splat(1.f)));
 }
 
