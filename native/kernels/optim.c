@@ -74,10 +74,8 @@ VW_EXPORT void vw_f32_adamw_step(float *p, const float *g, float *m, float *v, f
     wasm_v128_store(v + i, vi);
     v128_t s = vi;
     if (ams) {
-      // torch.maximum propagates NaN; pmax does not, so pick v where v is NaN.
-      const v128_t old = wasm_v128_load(vmax + i);
-      s = wasm_v128_bitselect(vi, wasm_f32x4_max(old, vi), wasm_f32x4_ne(vi, vi));
-      s = wasm_v128_bitselect(old, s, wasm_f32x4_ne(old, old));
+      // f32x4.max propagates NaN, like torch.maximum (pmax would not).
+      s = wasm_f32x4_max(wasm_v128_load(vmax + i), vi);
       wasm_v128_store(vmax + i, s);
     }
     const v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(s), vbc), veps);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, nn, ops, tidy, manualSeed, ShapeError, ArgumentError } from '../../ts/node.js';
-import { assertClose, eachBackend, throwsTyped } from '../helpers/assert.js';
+import { assertClose, eachBackend, gradCheck, throwsTyped } from '../helpers/assert.js';
 import { golden, tensor, values } from './golden_nn.js';
 import { smallNet } from './trees.js';
 
@@ -204,6 +204,16 @@ test('train/eval switching changes a whole model: BN running stats move only in 
     assert.not.equal(Array.from(net.forward(x).toArray()), Array.from(e1), 'eval output follows the new stats');
   });
   net.dispose();
+});
+
+test('gradients through a module stack (Conv3d, BatchNorm3d, ReLU, pool, Linear) match finite differences', () => {
+  manualSeed(11);
+  const net = smallNet();
+  const x = Tensor.randn([2, 3, 2, 3, 3]);
+  const conv = net.get(0) as nn.Conv3d, bn = net.get(1) as nn.BatchNorm3d, lin = net.get(5) as nn.Linear;
+  // Training-mode BN: the output depends on the batch only (running stats do not feed back).
+  gradCheck(() => net.forward(x), [conv.weight, bn.weight!, bn.bias!, lin.weight], { maxChecks: 12, eps: 1e-2, rtol: 3e-2, atol: 3e-3 }, 'smallNet params');
+  x.dispose(); net.dispose();
 });
 
 test('default inits: PyTorch ranges, seeded and reproducible; init functions', () => {
