@@ -19,7 +19,7 @@
 #include "gemm.h"
 
 #define KC 256     // K block: MR*KC + 8*KC floats (<= 14 KiB) stay in L1
-#define MC 256     // M block of gemm: MC*KC floats of A (256 KiB) stay in L2
+#define MC 128    // M block of gemm: MC*KC floats of A (128 KiB) stay in L2 (measured flat from 32 to 256)
 #define MC_T 64    // M block of matmul with transposed A: packed on the stack (64 KiB)
 #define MR_MAX 6
 
