@@ -56,4 +56,22 @@ ln("ln [2,3,5] over [3,5]", (2, 3, 5), (3, 5), seed=110)
 ln("ln [4,10] no affine", (4, 10), (10,), affine=False, seed=120)
 ln("ln [2,4,9] eps 1e-3", (2, 4, 9), (9,), eps=1e-3, seed=130)
 ln("ln [2,2,3,4,16] over last", (2, 2, 3, 4, 16), (16,), seed=140)
+
+
+def gn(name, shape, G, affine=True, eps=1e-5, seed=0):
+    C = shape[1]
+    x = randn(*shape, seed=seed) * 1.5 - 0.3
+    inputs, names = {"x": x}, ["x"]
+    if affine:
+        inputs.update(weight=rand(C, seed=seed + 1, lo=0.5, hi=1.5), bias=rand(C, seed=seed + 2, lo=-0.5, hi=0.5))
+        names += ["weight", "bias"]
+    fn = lambda x, weight=None, bias=None: F.group_norm(x, G, weight, bias, eps)
+    out, gy, g = with_grads(fn, inputs, names)
+    cases.append(case(name, "groupNorm", {"numGroups": G, "eps": eps}, dict(inputs, gy=gy), {"y": out}, g))
+
+
+gn("gn [2,6,3,4,5] G=3", (2, 6, 3, 4, 5), 3, seed=200)
+gn("gn [3,4,7] G=4 no affine", (3, 4, 7), 4, affine=False, seed=210)
+gn("gn [2,8] G=2", (2, 8), 2, seed=220)
+gn("gn [1,6,1,3,3] G=1 eps 1e-3", (1, 6, 1, 3, 3), 1, eps=1e-3, seed=230)
 save("norm", cases)

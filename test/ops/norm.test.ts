@@ -1,4 +1,4 @@
-// Batch norm and layer norm: PyTorch golden values (forward, updated running stats, gradients
+// Batch norm, layer norm and group norm: PyTorch golden values (forward, updated running stats, gradients
 // for x / weight / bias) on the SIMD kernels and their scalar twins, both input layouts, SIMD
 // vs scalar, finite differences, bad input.
 import { test } from 'uvu';
@@ -23,6 +23,8 @@ for (const c of loadGolden('norm')) {
           rm = c.inputs.runningMean ? tensorOf(c.inputs.runningMean) : null;
           rv = c.inputs.runningVar ? tensorOf(c.inputs.runningVar) : null;
           y = ops.batchNorm(x, rm, rv, w, b, { training: c.params.training, momentum: c.params.momentum, eps: c.params.eps });
+        } else if (c.op === 'groupNorm') {
+          y = ops.groupNorm(x, c.params.numGroups, w, b, { eps: c.params.eps });
         } else {
           y = ops.layerNorm(x, c.params.normalizedShape, w, b, { eps: c.params.eps });
         }
@@ -98,6 +100,7 @@ test('gradients match finite differences (training and eval batch norm, layer no
     gradCheck((x) => ops.batchNorm(x, null, null, null, null, { training: true }), [x2], {}, 'batchNorm [N, C]');
     const wl = Tensor.rand([6], 0.5, 1.5, { requiresGrad: true }), bl = Tensor.randn([6], { requiresGrad: true });
     gradCheck((x, w, b) => ops.layerNorm(x, [6], w, b), [x2, wl, bl], {}, 'layerNorm');
+    gradCheck((x, w, b) => ops.groupNorm(x, 2, w, b), [x, w, b], {}, 'groupNorm');
   });
 });
 
@@ -115,6 +118,8 @@ test('bad input gives typed errors naming the op and shapes', () => {
     assert.throws(() => ops.batchNorm(Tensor.zeros([2, 3], { dtype: 'i32' }), null, null, null, null, { training: true }), (e: Error) => e instanceof DTypeError && /batchNorm/.test(e.message));
     assert.throws(() => ops.layerNorm(x, [3, 4], null, null), (e: Error) => e instanceof ShapeError && /layerNorm: normalizedShape \[3, 4\] must match the last dims of input \[2, 3, 4, 4\]/.test(e.message));
     assert.throws(() => ops.layerNorm(x, [4], Tensor.ones([3]), null), (e: Error) => e instanceof ShapeError && /layerNorm: weight \[3\] must be \[4\]/.test(e.message));
+    assert.throws(() => ops.groupNorm(x, 2), (e: Error) => e instanceof ArgumentError && /groupNorm: 3 channels of input \[2, 3, 4, 4\] cannot be split into 2 groups/.test(e.message));
+    assert.throws(() => ops.groupNorm(x, 3, Tensor.ones([4])), (e: Error) => e instanceof ShapeError && /groupNorm: weight \[4\] must be \[3\]/.test(e.message));
     const rm = Tensor.zeros([3]), rv = Tensor.ones([3]);
     assertClose(ops.batchNorm(Tensor.zeros([2, 3]), rm, rv, null, null, { training: false }), new Float32Array(6), {}, 'still usable');
   });

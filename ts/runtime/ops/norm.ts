@@ -167,3 +167,67 @@ gradRules.layerNorm = (gy, n) => {
   if (g !== gy) g.dispose();
   return [gx, gw, gb];
 };
+
+/**
+ * torch.nn.functional.group_norm: x [N, C, ...] split into numGroups groups of channels, each
+ * (sample, group) normalised over its channels and positions, then a per-channel affine.
+ * Normalisation runs in the layer-norm kernel on rows of (C / G) * S; the per-channel affine
+ * and its reductions are plain loops.
+ */
+export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null,
+  opts: { eps?: number } = {}): Tensor {
+  const op = 'groupNorm';
+  expectTensor(op, 'input', x);
+  const eps = opts.eps ?? 1e-5;
+  if (x.rank < 2) throw new ShapeError(`${op}: input must be [N, C, ...], got ${fmtShape(x.shape)}`);
+  const [N, C] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {
+    throw new ArgumentError(`${op}: ${C} channels of input ${fmtShape(x.shape)} cannot be split into ${numGroups} groups`);
+  }
+  const w = channelVector(op, 'weight', weight, C, x), b = channelVector(op, 'bias', bias, C, x);
+  const S = x.size / Math.max(N * C, 1), rows = N * numGroups, D = (C / numGroups) * S;
+  const xc = toLayout(x, 'contiguous');
+  const xhat = Tensor.empty(x.shape), mean = Tensor.empty([rows]), rstd = Tensor.empty([rows]);
+  if (x.size > 0) kernel('f32_layernorm')(xc.ptr, xhat.ptr, 0, 0, mean.ptr, rstd.ptr, rows, D, eps);
+  const y = Tensor.empty(x.shape);
+  const XH = xhat.data() as Float32Array, Y = y.data() as Float32Array;
+  const W = w ? w.data() : null, B = b ? b.data() : null;
+  for (let n = 0, i = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const wc = W ? W[c] : 1, bc = B ? B[c] : 0;
+      for (let s = 0; s < S; s++, i++) Y[i] = XH[i] * wc + bc;
+    }
+  }
+  const owned = [xhat, mean, rstd];
+  if (xc !== x) owned.push(xc);
+  return record(op, [xc, w, b], y, { xc, xhat, mean, rstd, w, N, C, S, rows, D }, owned);
+}
+
+gradRules.groupNorm = (gy, n) => {
+  const { xc, xhat, mean, rstd, w, N, C, S, rows, D } = n.saved as {
+    xc: Tensor; xhat: Tensor; mean: Tensor; rstd: Tensor; w: Tensor | null; N: number; C: number; S: number; rows: number; D: number;
+  };
+  const [x, wt, bt] = n.inputs;
+  const g = toLayout(gy, 'contiguous');
+  const G = g.data() as Float32Array, XH = xhat.data() as Float32Array, W = w ? w.data() : null;
+  const gw = new Float64Array(C), gb = new Float64Array(C);
+  const gh = Tensor.empty(xc.shape), GH = gh.data() as Float32Array;
+  for (let b = 0, i = 0; b < N; b++) {
+    for (let c = 0; c < C; c++) {
+      const wc = W ? W[c] : 1;
+      for (let s = 0; s < S; s++, i++) {
+        GH[i] = G[i] * wc;
+        gw[c] += G[i] * XH[i];
+        gb[c] += G[i];
+      }
+    }
+  }
+  let gx: Tensor | null = null;
+  if (x && x.requiresGrad) {
+    gx = Tensor.empty(xc.shape);
+    if (gx.size > 0) kernel('f32_layernorm_grad')(xc.ptr, gh.ptr, 0, mean.ptr, rstd.ptr, gx.ptr, 0, 0, rows, D);
+  }
+  gh.dispose();
+  if (g !== gy) g.dispose();
+  return [gx, wt && wt.requiresGrad ? vec(gw) : null, bt && bt.requiresGrad ? vec(gb) : null];
+};
