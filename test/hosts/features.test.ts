@@ -4,6 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { initFromModule, initFromModuleAsync, isReady, features, UnsupportedError, VidwasmError, Tensor, ops } from '../../ts/wasi.js';
 import { probeFeatures } from '../../ts/runtime/hosts/features.js';
 import { requireSimd } from '../../ts/runtime/wasm.js';
@@ -26,6 +28,20 @@ test('probes: this Node has SIMD; every probe answers a boolean', () => {
   for (const k of ['simd', 'relaxedSimd', 'threads', 'sharedMemory'] as const) assert.type(f[k], 'boolean', k);
   // Node 20's V8 validates shared memories (threads) without flags
   assert.is(f.threads, true);
+});
+
+test('the relaxed-SIMD probe flips with the engine: off in Node 20 by default, on with V8\'s flag', () => {
+  const script = `import { probeFeatures } from ${JSON.stringify(fileURLToPath(new URL('../../ts/runtime/hosts/features.ts', import.meta.url)))};` +
+    'console.log(JSON.stringify(probeFeatures()));';
+  const probe = (flags: string[]) => {
+    const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { relaxedSimd: boolean; simd: boolean };
+  };
+  const on = probe(['--experimental-wasm-relaxed-simd']);
+  assert.is(on.relaxedSimd, true);
+  assert.is(on.simd, true);
+  assert.is(probe([]).relaxedSimd, probeFeatures().relaxedSimd);
 });
 
 test('the SIMD probe really needs SIMD: a validator that rejects SIMD makes simd false', () => {
