@@ -6,7 +6,6 @@
 #include "vmath.h"
 
 void vw_f32_softmax_scalar(const float *x, float *y, int outer, int r, int inner, int log);
-void vw_f32_softmax_grad_scalar(const float *y, const float *gy, float *gx, int outer, int r, int inner, int log);
 
 static inline float hmax(v128_t v) {
   v = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
@@ -107,8 +106,32 @@ VW_EXPORT void vw_f32_softmax(const float *x, float *y, int outer, int r, int in
 }
 
 VW_EXPORT void vw_f32_softmax_grad(const float *y, const float *gy, float *gx, int outer, int r, int inner, int log) {
-  if (inner != 1) {
-    vw_f32_softmax_grad_scalar(y, gy, gx, outer, r, inner, log);
+  if (inner != 1) {  // 4 neighbouring columns at a time, leftover columns through the twin's formula
+    for (int o = 0; o < outer; o++) {
+      const size_t base = (size_t)o * r * inner;
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        v128_t s = wasm_f32x4_splat(0.f);
+        for (int k = 0; k < r; k++) {
+          const size_t j = base + (size_t)k * inner + i;
+          const v128_t g = wasm_v128_load(gy + j);
+          s = wasm_f32x4_add(s, log ? g : wasm_f32x4_mul(g, wasm_v128_load(y + j)));
+        }
+        for (int k = 0; k < r; k++) {
+          const size_t j = base + (size_t)k * inner + i;
+          const v128_t yv = wasm_v128_load(y + j), g = wasm_v128_load(gy + j);
+          wasm_v128_store(gx + j, log ? wasm_f32x4_sub(g, wasm_f32x4_mul(vw_v_exp(yv), s)) : wasm_f32x4_mul(yv, wasm_f32x4_sub(g, s)));
+        }
+      }
+      for (; i < inner; i++) {
+        float s = 0.f;
+        for (int k = 0; k < r; k++) { const size_t j = base + (size_t)k * inner + i; s += log ? gy[j] : gy[j] * y[j]; }
+        for (int k = 0; k < r; k++) {
+          const size_t j = base + (size_t)k * inner + i;
+          gx[j] = log ? gy[j] - exp1(y[j]) * s : y[j] * (gy[j] - s);
+        }
+      }
+    }
     return;
   }
   for (int o = 0; o < outer; o++) {
