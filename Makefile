@@ -16,7 +16,7 @@ all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
 # (typescript, esbuild, uvu, playwright-core, jco, browser_wasi_shim) from package-lock.json.
-SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm
+SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm ffmpeg:ffmpeg
 setup:
 	@missing=$$(for t in $(SETUP_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
 	  if [ -n "$$missing" ]; then echo "installing: $$missing"; apt-get update -qq && \
@@ -47,7 +47,7 @@ wasm: $(BUILD)/vidwasm.wasm
 # Optimised and stripped like vidwasm.wasm, so both modules carry the same kernel code.
 WASI_LDFLAGS := -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
   -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
-$(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(KERNEL_OBJ)
+$(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(wildcard native/kernels/wasi/*.h) $(KERNEL_OBJ)
 	emcc $(CFLAGS) native/kernels/wasi/main.c $(KERNEL_OBJ) -o $(BUILD)/vidwasm-cmd.link.wasm $(WASI_LDFLAGS)
 	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm-cmd.link.wasm -o $(BUILD)/vidwasm-cmd.opt.wasm
 	wasm-strip $(BUILD)/vidwasm-cmd.opt.wasm

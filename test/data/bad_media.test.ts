@@ -1,0 +1,134 @@
+// Bad media: every failure is a VideoDecodeError naming the file and saying what failed, the
+// time limit stops a long decode, the memory budget stops a huge clip, and the shared core
+// keeps working afterwards.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryStats } from '../../ts/node.js';
+import { EncodedVideo } from '../../ts/data/encoded_video.js';
+import { FrameVideo } from '../../ts/data/frame_video.js';
+import { VideoDecodeError, type VideoDecodeReason } from '../../ts/data/errors.js';
+import { badMedia, frameFolder, media } from '../helpers/media.js';
+
+async function expectDecodeError(fn: () => Promise<unknown>, path: string, reasons: VideoDecodeReason[], what: string): Promise<VideoDecodeError> {
+  try {
+    await fn();
+  } catch (e) {
+    assert.ok(e instanceof VideoDecodeError, `${what}: expected VideoDecodeError, got ${String(e)}`);
+    const err = e as VideoDecodeError;
+    assert.ok(reasons.includes(err.reason), `${what}: reason ${err.reason} not in ${reasons.join('/')} (${err.message})`);
+    assert.is(err.path, path, `${what}: error names the file`);
+    assert.ok(err.message.includes(path), `${what}: message names the file: ${err.message}`);
+    assert.is(err.code, 'E_VIDEO_DECODE');
+    return err;
+  }
+  assert.unreachable(`${what}: no error`);
+  throw new Error('unreachable');
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'vidwasm-bad-'));
+
+test('a missing file', async () => {
+  const p = join(tmp, 'does not exist.mp4');
+  await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['missing'], 'missing');
+});
+
+test('a zero-byte file', async () => {
+  const p = badMedia('empty');
+  await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['empty'], 'zero-byte');
+});
+
+test('a truncated file (index lost)', async () => {
+  const p = badMedia('truncated');
+  await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['unreadable'], 'truncated');
+});
+
+test('a truncated file whose index survives: the missing part fails, the rest decodes', async () => {
+  // -movflags +faststart puts the index first; cutting the file keeps it but loses samples.
+  const full = join(tmp, 'faststart.mp4');
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', media('h264'), '-c', 'copy', '-movflags', '+faststart', full]);
+  assert.is(r.status, 0, 'remux');
+  const bytes = readFileSync(full);
+  const cut = join(tmp, 'faststart-cut.mp4');
+  writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.5)));
+  const v = await EncodedVideo.fromPath(cut, { decodeAudio: false });
+  const head = await v.getClip(0, 0.5);
+  assert.is(head.video.shape[1], 15, 'the first half still decodes');
+  head.video.dispose();
+  await expectDecodeError(() => v.getClip(3.2, 3.9), cut, ['out-of-range', 'decode-failed', 'unreadable'], 'clip in the cut part');
+});
+
+test('garbage bytes', async () => {
+  const p = badMedia('garbage');
+  await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['unreadable'], 'garbage');
+});
+
+test('an image renamed .mp4', async () => {
+  const p = badMedia('image');
+  const e = await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['not-a-video'], 'image');
+  assert.match(e.message, /still image/);
+});
+
+test('an audio-only file has no video stream', async () => {
+  const p = badMedia('audioOnly');
+  await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['no-video-stream'], 'audio only');
+});
+
+test('a clip past the end; a clip overlapping the end is cut short', async () => {
+  const p = media('h264');
+  const v = await EncodedVideo.fromPath(p);
+  await expectDecodeError(() => v.getClip(10, 12), p, ['out-of-range'], 'past the end');
+  await expectDecodeError(() => v.getClip(4.0, 5.0), p, ['out-of-range'], 'starting at the end');
+  await expectDecodeError(() => v.getClip(2, 1), p, ['out-of-range'], 'end before start');
+  const tail = await v.getClip(3.5, 6);
+  assert.is(tail.video.shape[1], 15, 'the last 0.5 s at 30 fps');
+  tail.video.dispose(); tail.audio?.dispose();
+});
+
+test('the per-file time limit stops a long decode (no hang)', async () => {
+  const p = media('hd');
+  const v = await EncodedVideo.fromPath(p, { timeoutMs: 150 });
+  const t0 = performance.now();
+  const e = await expectDecodeError(() => v.getClip(0, 3), p, ['timeout'], '720p with a 150 ms limit');
+  const ms = performance.now() - t0;
+  // A full 3 s 720p decode takes seconds here; the limit returned control long before that.
+  assert.ok(ms < 150 * 10 + 3000, `stopped after ${ms.toFixed(0)} ms`);
+  assert.match(e.message, /150 ms/);
+});
+
+test('the memory budget refuses a clip that is too large, without leaking', async () => {
+  const p = media('h264');
+  const before = memoryStats().liveBytes;
+  const v = await EncodedVideo.fromPath(p, { maxClipBytes: 2_000_000 });
+  await expectDecodeError(() => v.getClip(0, 4), p, ['too-large'], '120 frames of 230 KB with a 2 MB budget');
+  const w = await EncodedVideo.fromPath(p, { maxClipBytes: 1000 });
+  await expectDecodeError(() => w.getClip(0, 1), p, ['too-large'], 'one frame over budget');
+  assert.is(memoryStats().liveBytes, before, 'the partial clip was freed');
+});
+
+test('FrameVideo: a missing frame and a corrupt frame name the frame file', async () => {
+  const dir = frameFolder('png', 6);
+  const v = await FrameVideo.fromDirectory(dir, 30);
+  const paths = Array.from({ length: 6 }, (_, i) => join(dir, `frame_${i + 1}.png`));
+  const gone = FrameVideo.fromFramePaths([...paths.slice(0, 3), join(tmp, 'frame_x.png')], 30);
+  await expectDecodeError(() => gone.getClip(0, 0.2), join(tmp, 'frame_x.png'), ['missing'], 'missing frame');
+  const junk = join(tmp, 'junk.png');
+  writeFileSync(junk, new Uint8Array(500).fill(7));
+  const bad = FrameVideo.fromFramePaths([paths[0], paths[1], junk], 30);
+  await expectDecodeError(() => bad.getClip(0, 0.1), junk, ['unreadable', 'decode-failed'], 'corrupt frame');
+  const ok = await v.getClip(0, 0.1);
+  assert.is(ok!.video.shape[1], 3);
+  ok!.video.dispose();
+});
+
+test('the shared core still decodes correctly after all of the above', async () => {
+  const v = await EncodedVideo.fromPath(media('odd'));
+  const c = await v.getClip(0, 1);
+  assert.equal([...c.video.shape], [3, 25, 61, 97]);
+  c.video.dispose();
+});
+
+test.run();

@@ -1,0 +1,62 @@
+// EncodedVideo: PyTorchVideo's accessor for an encoded video file (mp4, webm, ...), decoded by
+// ffmpeg.wasm. getClip(start, end) returns the frames whose pts fall in [start, end) as a u8
+// [3, T, H, W] tensor in vidwasm memory (PyTorchVideo returns the same values as float32; use
+// ConvertUint8ToFloat) and the audio of that span as a mono f32 waveform.
+import type { Tensor } from '../runtime/tensor.js';
+import { ArgumentError } from '../runtime/errors.js';
+import { decodeClip, probe, type DecodeOptions, type VideoInfo } from './decoder/ffmpeg_node.js';
+import { VideoDecodeError } from './errors.js';
+import { fileStem } from './decoder/node_host.js';
+
+export interface EncodedVideoOptions {
+  /** Decode the audio track too (PyTorchVideo's decode_audio). Default true. */
+  decodeAudio?: boolean;
+  /** Decoder backend; only 'ffmpeg' (ffmpeg.wasm) exists. */
+  decoder?: 'ffmpeg';
+  /** Audio sample rate of returned waveforms. Default 16000. */
+  sampleRate?: number;
+  /** Per-file decode time limit in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Largest clip (frame bytes) a getClip may produce. Default 1 GiB. */
+  maxClipBytes?: number;
+}
+
+export interface Clip { video: Tensor; audio: Tensor | null }
+
+export class EncodedVideo {
+  private closed = false;
+  private constructor(readonly info: VideoInfo, private readonly opts: EncodedVideoOptions, readonly name: string) {}
+
+  /** Opens and probes a video file (PyTorchVideo's EncodedVideo.from_path). */
+  static async fromPath(path: string, opts: EncodedVideoOptions = {}): Promise<EncodedVideo> {
+    const decoder = opts.decoder ?? 'ffmpeg';
+    if (decoder !== 'ffmpeg') throw new ArgumentError(`EncodedVideo: unknown decoder '${String(decoder)}' (only 'ffmpeg')`);
+    const info = await probe(path, { timeoutMs: opts.timeoutMs });
+    // PyTorchVideo names a video by its file stem.
+    const name = fileStem(path);
+    return new EncodedVideo(info, { decodeAudio: true, ...opts }, name);
+  }
+
+  /** Seconds; the largest of the video and audio stream durations (PyTorchVideo's rule). */
+  get duration(): number { return this.info.duration; }
+  get width(): number { return this.info.width; }
+  get height(): number { return this.info.height; }
+  get fps(): number { return this.info.fps; }
+  get hasAudio(): boolean { return this.info.hasAudio; }
+
+  /**
+   * Frames with pts in [startSec, endSec) and the audio of that span. Pass `width`/`height`
+   * to decode at a smaller size (ffmpeg scales with the accurate bilinear flags).
+   */
+  async getClip(startSec: number, endSec: number, size: { width?: number; height?: number } = {}): Promise<Clip> {
+    if (this.closed) throw new VideoDecodeError(this.info.path, 'decode-failed', 'getClip after close()');
+    const o: DecodeOptions = {
+      ...size, audio: this.opts.decodeAudio, sampleRate: this.opts.sampleRate,
+      timeoutMs: this.opts.timeoutMs, maxClipBytes: this.opts.maxClipBytes,
+    };
+    return decodeClip(this.info, startSec, endSec, o);
+  }
+
+  /** Nothing stays open between clips (each getClip mounts the file); marks the video closed. */
+  close(): void { this.closed = true; }
+}

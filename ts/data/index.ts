@@ -1,0 +1,8 @@
+// vidwasm.data: PyTorchVideo's data API (pytorchvideo.data). This first slice: ffmpeg.wasm
+// decoding (EncodedVideo, FrameVideo) and the clip samplers.
+export * from './clip_sampling.js';
+export { Fraction } from './fraction.js';
+export { EncodedVideo, type EncodedVideoOptions, type Clip } from './encoded_video.js';
+export { FrameVideo, type FrameVideoOptions } from './frame_video.js';
+export { VideoDecodeError, type VideoDecodeReason } from './errors.js';
+export { probe, decodeClip, SWS_FLAGS, type VideoInfo, type DecodeOptions } from './decoder/ffmpeg_node.js';
