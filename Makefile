@@ -45,8 +45,11 @@ wasm: $(BUILD)/vidwasm.wasm
 # The WASI command (native/kernels/wasi/main.c + the same kernel objects): a `main` that imports
 # only wasi_snapshot_preview1, run in tests through jco (`jco new --wasi-command`, `jco run`).
 # Optimised and stripped like vidwasm.wasm, so both modules carry the same kernel code.
+# emcc 3.1.6's JS library does not know WASI's path_open/fd_prestat_*, which main.c imports
+# itself (wasi_files.h), so undefined symbols may not abort the link; the import check below
+# is the guard (anything undefined would show up as a non-WASI import).
 WASI_LDFLAGS := -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
-  -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
+  -sERROR_ON_UNDEFINED_SYMBOLS=0 -sTOTAL_STACK=1MB
 $(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(wildcard native/kernels/wasi/*.h) $(KERNEL_OBJ)
 	emcc $(CFLAGS) native/kernels/wasi/main.c $(KERNEL_OBJ) -o $(BUILD)/vidwasm-cmd.link.wasm $(WASI_LDFLAGS)
 	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm-cmd.link.wasm -o $(BUILD)/vidwasm-cmd.opt.wasm

@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { PreopenDirectory, File } from '@bjorn3/browser_wasi_shim';
-import { initWasi, readShimFile, VidwasmError, runPlan, runPlanCommand, runWasiCommand, commandStdin, encodePlan, isReady, kernelNames, setBackend, getIsa } from '../../ts/wasi.js';
+import { PreopenDirectory, Directory, File } from '@bjorn3/browser_wasi_shim';
+import { initWasi, readShimFile, VidwasmError, commandArgs, runPlan, runPlanCommand, runWasiCommand, commandStdin, encodePlan, isReady, kernelNames, setBackend, getIsa } from '../../ts/wasi.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { cnnPlan, cnnInput } from './cnn-fixture.js';
 import { commandPath, jcoRun } from './jco.js';
@@ -60,6 +60,26 @@ for (const backend of ['simd', 'scalar'] as const) {
   });
 }
 
+test('the command also reads the plan and input from files and writes -o files (shim preopens)', () => {
+  const plan = cnnPlan();
+  const node = bytesOf(runPlan(plan, input));
+  const dir = new PreopenDirectory('/', new Map([['data', new Directory(new Map([
+    ['plan.bin', new File(encodePlan(plan))], ['input.bin', new File(bytesOf(input).slice())]]))]]));
+  const cmd = readFileSync(commandPath());
+  const r = runWasiCommand(cmd, { args: [...commandArgs(), '/data/plan.bin', 'data/input.bin', '-o', '/data/out.f32'], dir });
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout.byteLength, 0);
+  assertBitIdentical(readShimFile(dir, '/data/out.f32'), node, 'the -o file');
+  // a plan file with its input on stdin
+  const s = runWasiCommand(cmd, { args: [...commandArgs(), '/data/plan.bin'], dir, stdin: bytesOf(input).slice() });
+  assertBitIdentical(s.stdout, node, 'plan file + stdin input');
+  const missing = runWasiCommand(cmd, { args: ['/data/nope.bin'], dir });
+  assert.ok(missing.exitCode !== 0);
+  assert.match(missing.stderr, /cannot open: \/data\/nope\.bin/);
+  const outside = runWasiCommand(cmd, { args: ['/data/plan.bin'], files: {} });
+  assert.ok(outside.exitCode !== 0);
+});
+
 test('a different input gives a different output (the comparison can fail)', () => {
   const plan = cnnPlan();
   const a = runPlan(plan, input), b = runPlan(plan, cnnInput(8));
@@ -74,7 +94,7 @@ test('the command rejects bad plans and bad arguments with a message and a non-z
   const plan = encodePlan(cnnPlan());
   const short = runWasiCommand(cmd, { stdin: commandStdin(plan, input.subarray(0, 10)) });
   assert.ok(short.exitCode !== 0);
-  assert.match(short.stderr, /stdin ends before the plan's input/);
+  assert.match(short.stderr, /the input ends before the plan's input tensor/);
   const bad = runWasiCommand(cmd, { args: ['--frobnicate'], stdin: plan });
   assert.ok(bad.exitCode !== 0);
   assert.match(bad.stderr, /unknown argument: --frobnicate/);

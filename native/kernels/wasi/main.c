@@ -1,7 +1,8 @@
 // vidwasm-cmd: a real WASI command (wasi_snapshot_preview1, `main`) that runs a compiled
 // inference plan with the SAME kernel object files as the reactor module vidwasm.wasm.
 //
-//   cat plan.vwplan input.f32 | vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] > output.f32
+//   vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [PLAN [INPUT]] [-o OUTPUT]
+//   cat plan.vwplan input.f32 | vidwasm-cmd > output.f32          (the same, through pipes)
 //
 // A plan (written by ts/runtime/hosts/plan-builder.ts; format documented in ts/runtime/hosts/plan.ts) is
 // a list of buffers (weights, scratch, parameter blocks, the input) and a list of kernel calls
@@ -9,8 +10,9 @@
 // Node and in browsers, so all hosts run the same kernels, in the same order, on the same
 // arguments: their outputs are bit-identical unless the hosts' wasm engines differ.
 //
-// Standalone emscripten has no file system (fopen cannot reach WASI preopens), so the plan
-// and the raw input arrive on stdin and the raw f32 output leaves on stdout.
+// Standalone emscripten has no file system (fopen cannot reach WASI preopens), so files are
+// opened through WASI itself (wasi_files.h); without file arguments the plan and its raw input
+// arrive on stdin and the raw f32 output leaves on stdout.
 // This folder is not matched by the Makefile's native/kernels/*.c glob, so main() never
 // lands in the zero-import reactor module.
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "wasi_files.h"
 
 #define WEAK __attribute__((weak))
 typedef void (*anyfn)(void);
@@ -72,18 +75,19 @@ static int die(const char *msg, const char *detail) {
   exit(2);
 }
 
-// Reads all of fd 0 into a growing buffer.
-static uint8_t *read_stdin(size_t *len) {
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
+// Appends everything readable from fd to buf[*len..] (growing buf).
+static uint8_t *read_all(int fd, uint8_t *buf, size_t *len) {
+  size_t n = *len, cap = n + (1 << 16);
+  buf = realloc(buf, cap);
+  if (!buf) die("out of memory reading input", NULL);
   for (;;) {
     if (n == cap) {
       cap *= 2;
       buf = realloc(buf, cap);
       if (!buf) die("out of memory reading stdin", NULL);
     }
-    ssize_t r = read(0, buf + n, cap - n);
-    if (r < 0) die("cannot read stdin", NULL);
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0) die(fd == 0 ? "cannot read stdin" : "cannot read an input file", NULL);
     if (r == 0) break;
     n += (size_t)r;
   }
@@ -156,13 +160,26 @@ static void invoke(const char *sig, anyfn fn, const uint32_t *a) {
 }
 
 static const char *USAGE =
-    "usage: vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [--list] < plan [raw input] > output\n"
-    "Runs a vidwasm inference plan (kernel calls over the same kernels as vidwasm.wasm) read from\n"
-    "stdin, followed by the plan's raw f32 input when the plan does not embed it; writes the raw\n"
-    "little-endian f32 output to stdout.\n";
+    "usage: vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [--list] [PLAN [INPUT]] [-o OUTPUT]\n"
+    "Runs a vidwasm inference plan (kernel calls over the same kernels as vidwasm.wasm) on the\n"
+    "plan's raw f32 input and writes the raw little-endian f32 output. PLAN, INPUT and OUTPUT are\n"
+    "files in directories the WASI host preopened; missing ones are stdin (the plan, then the\n"
+    "input) and stdout.\n";
+
+// Reads a whole file (through the host's preopens) onto the end of buf.
+static uint8_t *read_file(const char *path, uint8_t *buf, size_t *len) {
+  int32_t fd = wasi_open(path, 0);
+  if (fd == -1) die("no preopened directory holds (grant one, e.g. wasmtime --dir)", path);
+  if (fd < 0) die("cannot open", path);
+  buf = read_all(fd, buf, len);
+  close(fd);
+  return buf;
+}
 
 int main(int argc, char **argv) {
   int scalar = 0, arm = 0;
+  const char *files[2] = {NULL, NULL}, *out_path = NULL;
+  int nfiles = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -183,16 +200,24 @@ int main(int argc, char **argv) {
       const char *v = argv[++i];
       if (!strcmp(v, "arm")) arm = 1;
       else if (strcmp(v, "x86")) die("--isa must be x86 or arm, got", v);
+    } else if (!strcmp(a, "-o") && i + 1 < argc) {
+      out_path = argv[++i];
+    } else if (a[0] != '-' && nfiles < 2) {
+      files[nfiles++] = a;
     } else {
       fputs(USAGE, stderr);
       die("unknown argument", a);
     }
   }
 
-  size_t len;
-  uint8_t *all = read_stdin(&len);
+  // The byte stream is the plan followed by its raw input, from files or stdin.
+  size_t len = 0;
+  uint8_t *all = NULL;
+  all = files[0] ? read_file(files[0], all, &len) : read_all(0, all, &len);
+  if (files[1]) all = read_file(files[1], all, &len);
+  else if (files[0]) all = read_all(0, all, &len);  // a plan file, its input on stdin (if any)
   Reader r = {all, len, 0};
-  if (u32(&r) != 0x4C505756u) die("stdin does not start with a vidwasm plan (magic VWPL)", NULL);
+  if (u32(&r) != 0x4C505756u) die("the input does not start with a vidwasm plan (magic VWPL)", NULL);
   uint32_t version = u32(&r);
   if (version != 1) die("unsupported plan version", NULL);
 
@@ -230,7 +255,7 @@ int main(int argc, char **argv) {
   if (out_buf >= nbuf || (uint64_t)out_off + out_bytes > size[out_buf]) die("plan output is out of range", NULL);
 
   if (input >= 0) {
-    if (r.pos + size[input] > len) die("stdin ends before the plan's input tensor", NULL);
+    if (r.pos + size[input] > len) die("the input ends before the plan's input tensor", NULL);
     memcpy(buf[input], all + r.pos, size[input]);
     r.pos += size[input];
   }
@@ -272,11 +297,18 @@ int main(int argc, char **argv) {
     invoke(sig, fn, args);
   }
 
+  int out_fd = 1;
+  if (out_path) {
+    out_fd = wasi_open(out_path, 1);
+    if (out_fd == -1) die("no preopened directory holds (grant one, e.g. wasmtime --dir)", out_path);
+    if (out_fd < 0) die("cannot create", out_path);
+  }
   const uint8_t *out = buf[out_buf] + out_off;
   for (uint32_t done = 0; done < out_bytes;) {
-    ssize_t w = write(1, out + done, out_bytes - done);
-    if (w <= 0) die("cannot write stdout", NULL);
+    ssize_t w = write(out_fd, out + done, out_bytes - done);
+    if (w <= 0) die("cannot write the output", out_path ? out_path : "stdout");
     done += (uint32_t)w;
   }
+  if (out_fd != 1) close(out_fd);
   return 0;
 }

@@ -73,9 +73,11 @@ export interface WasiRunResult { exitCode: number; stdout: Uint8Array; stderr: s
 
 /**
  * Runs a WASI command module under the shim: `stdin` is fd 0, stdout/stderr are collected,
- * `files` are preopened at "/". Synchronous (the shim is), so keep inputs modest.
+ * `files` (or the directory `dir`) are preopened at "/". Synchronous (the shim is), so keep
+ * inputs modest.
  */
-export function runWasiCommand(command: BufferSource | WebAssembly.Module, opts: WasiEnvOptions & { stdin?: Uint8Array } = {}): WasiRunResult {
+export function runWasiCommand(command: BufferSource | WebAssembly.Module,
+  opts: WasiEnvOptions & { stdin?: Uint8Array; dir?: PreopenDirectory } = {}): WasiRunResult {
   const out: Uint8Array[] = [];
   let err = '';
   const dec = new TextDecoder();
@@ -83,7 +85,7 @@ export function runWasiCommand(command: BufferSource | WebAssembly.Module, opts:
     new OpenFile(new File(opts.stdin ?? new Uint8Array(0), { readonly: true })),
     new ConsoleStdout((b) => { out.push(b.slice()); }),
     new ConsoleStdout((b) => { err += dec.decode(b, { stream: true }); }),
-    new PreopenDirectory('/', tree(opts.files ?? {})),
+    opts.dir ?? new PreopenDirectory('/', tree(opts.files ?? {})), // pass `dir` to read files the command writes
   ], { debug: false }); // the shim logs every call unless told not to
   const module = command instanceof WebAssembly.Module ? command : new WebAssembly.Module(command);
   const imports = WebAssembly.Module.imports(module);
