@@ -19,23 +19,44 @@ static inline v128_t vw_v_horner(v128_t x, const float *c, int n) {  // c[0] + c
   return p;
 }
 
-// exp(x) = 2^n * exp(r), n = round(x / ln2), r = x - n ln2 in [-ln2/2, ln2/2].
-static inline v128_t vw_v_exp(v128_t x) {
+// exp(big + small) = 2^n * exp(r), n = round((big + small) / ln2), r = big + small - n ln2 in
+// [-ln2/2, ln2/2]. The argument may come in two parts (|small| << |big|, big with few significant
+// bits) so callers can pass -a^2 exactly; plain exp passes small = 0.
+static inline v128_t vw_v_exp2part(v128_t big, v128_t small) {
   static const float P[5] = {4.999999955e-01f, 1.666657732e-01f, 4.166685354e-02f, 8.363140354e-03f, 1.390126900e-03f};
   // Clamping keeps n within what two power-of-two factors can express; NaN passes through min/max.
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-110.f)), wasm_f32x4_splat(89.f));
-  // n = round(x / ln2) by the magic-number trick: adding 1.5 * 2^23 rounds to an integer and
-  // leaves it in the low mantissa bits, so the integer n costs one subtract (no float->int op).
+  big = wasm_f32x4_min(wasm_f32x4_max(big, wasm_f32x4_splat(-110.f)), wasm_f32x4_splat(89.f));
+  // n by the magic-number trick: adding 1.5 * 2^23 rounds to an integer and leaves it in the
+  // low mantissa bits, so the integer n costs one subtract (no float->int conversion).
   const v128_t magic = wasm_f32x4_splat(12582912.f);
-  const v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  const v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(big, small), wasm_f32x4_splat(1.44269504088896341f)), magic);
   const v128_t n = wasm_f32x4_sub(nm, magic);
-  // ln2 split in two: ln2_hi has 12 significant bits, so n * ln2_hi is exact for |n| < 2^12.
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  // ln2 split in two: ln2_hi has 12 significant bits, so n * ln2_hi is exact for |n| < 2^12 and
+  // big - n ln2_hi is exact too (the two are within a factor of 2).
+  v128_t r = wasm_f32x4_add(wasm_f32x4_sub(big, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f))), small);
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-06f)));
   const v128_t p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_splat(1.f), r),
                                   wasm_f32x4_mul(wasm_f32x4_mul(r, r), vw_v_horner(r, P, 5)));
   // 2^n as two factors 2^n1 * 2^n2 (n in [-159, 128]): each factor is a normal float, so the
   // product overflows to inf or underflows gradually with a single final rounding.
+  const v128_t ni = wasm_i32x4_sub(nm, magic);
+  const v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
+  const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
+  const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+}
+
+// exp(x): the same steps with a one-part argument.
+static inline v128_t vw_v_exp(v128_t x) {
+  static const float P[5] = {4.999999955e-01f, 1.666657732e-01f, 4.166685354e-02f, 8.363140354e-03f, 1.390126900e-03f};
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-110.f)), wasm_f32x4_splat(89.f));
+  const v128_t magic = wasm_f32x4_splat(12582912.f);
+  const v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  const v128_t n = wasm_f32x4_sub(nm, magic);
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-06f)));
+  const v128_t p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_splat(1.f), r),
+                                  wasm_f32x4_mul(wasm_f32x4_mul(r, r), vw_v_horner(r, P, 5)));
   const v128_t ni = wasm_i32x4_sub(nm, magic);
   const v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
   const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
@@ -105,25 +126,21 @@ static inline v128_t vw_v_sigmoid(v128_t x) {
   return wasm_f32x4_div(num, wasm_f32x4_add(wasm_f32x4_splat(1.f), e));
 }
 
-// erfc(a) for a >= 1: exp(-a^2) * R(1/a), R fitted in two pieces (a in [1, 2.5] and [2.5, 10]).
-// a^2 is formed in extended precision: a = hi + lo with hi holding 12 bits (so hi^2 is exact),
-// plus a_lo, the caller's rounding error of a itself. Near a = 9, one ulp of a^2 is already a
-// 1e-5 relative error of exp(-a^2), so this matters for the far tail.
-static inline v128_t vw_v_erfc_big2(v128_t a, v128_t a_lo) {
-  static const float R1[8] = {3.944374924e-04f, 5.570868787e-01f, 5.482035383e-02f, -5.175863744e-01f,
-                              5.961754315e-01f, -3.746764976e-01f, 1.316617925e-01f, -2.029244899e-02f};
-  static const float R2[8] = {3.709145231e-07f, 5.641825553e-01f, -6.253031561e-05f, -2.791220888e-01f,
-                              -3.643397049e-02f, 6.540280277e-01f, -8.192641771e-01f, 3.649650262e-01f};
-  // exp(-d) by its Taylor series for the small remainder d (|d| < 0.05 for a <= 10).
-  static const float E[5] = {1.f, -1.f, 0.5f, -1.f / 6.f, 1.f / 24.f};
-  const v128_t t = wasm_f32x4_div(wasm_f32x4_splat(1.f), wasm_f32x4_min(a, wasm_f32x4_splat(10.f)));
-  const v128_t r = wasm_v128_bitselect(vw_v_horner(t, R1, 8), vw_v_horner(t, R2, 8), wasm_f32x4_gt(t, wasm_f32x4_splat(0.4f)));
+// erfc(a) for a >= 0 (a_lo: the caller's rounding error of a, or 0):
+//   erfc(a) = t exp(-a^2 + Q(t)),  t = 1 / (1 + a / 2),
+// with Q a degree-9 polynomial fitted for a in [0, 10] (relative error 5e-8 there; beyond, the
+// result underflows to 0 anyway). -a^2 goes to the exponential in two parts: a = hi + lo with hi
+// holding 12 bits, so -hi^2 is exact, and the small rest (and Q) join the reduced argument.
+// Near a = 9 one ulp of a^2 would already be a 1e-5 relative error, so this matters in the tail.
+static inline v128_t vw_v_erfc2(v128_t a, v128_t a_lo) {
+  static const float Q[10] = {-1.265441448e+00f, 9.984927366e-01f, 3.878977692e-01f, 2.836673231e-02f, 2.016705636e-02f,
+                              -1.167321839e-01f, -6.513161355e-01f, 1.122452200e+00f, -6.660849570e-01f, 1.421982752e-01f};
+  const v128_t t = wasm_f32x4_div(wasm_f32x4_splat(1.f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_mul(a, wasm_f32x4_splat(0.5f))));
   const v128_t hi = wasm_v128_and(a, wasm_i32x4_splat((int32_t)0xfffff000));
   const v128_t lo = wasm_f32x4_sub(a, hi);
-  const v128_t sq_hi = wasm_f32x4_mul(hi, hi);  // exact
   const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(lo, wasm_f32x4_add(a, hi)), wasm_f32x4_mul(wasm_f32x4_add(a, a), a_lo));
-  const v128_t e = wasm_f32x4_mul(vw_v_exp(wasm_f32x4_neg(sq_hi)), vw_v_horner(d, E, 5));
-  return wasm_f32x4_mul(e, r);
+  const v128_t small = wasm_f32x4_sub(vw_v_horner(t, Q, 10), d);
+  return wasm_f32x4_mul(t, vw_v_exp2part(wasm_f32x4_neg(wasm_f32x4_mul(hi, hi)), small));
 }
 
 // erf(x) = x P(x^2) for |x| < 1.
@@ -136,12 +153,12 @@ static inline v128_t vw_v_erf_small(v128_t x) {
 // erf: x P(x^2) for |x| < 1, else sign(x) (1 - erfc(|x|)).
 static inline v128_t vw_v_erf(v128_t x) {
   const v128_t a = wasm_f32x4_abs(x);
-  const v128_t big = vw_v_copysign(wasm_f32x4_sub(wasm_f32x4_splat(1.f), vw_v_erfc_big2(a, wasm_f32x4_splat(0.f))), x);
+  const v128_t big = vw_v_copysign(wasm_f32x4_sub(wasm_f32x4_splat(1.f), vw_v_erfc2(a, wasm_f32x4_splat(0.f))), x);
   return wasm_v128_bitselect(vw_v_erf_small(x), big, wasm_f32x4_lt(a, wasm_f32x4_splat(1.f)));
 }
 
-// Standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, accurate in the lower tail too
-// (there it is erfc(-x / sqrt 2) / 2 directly, with no cancellation): exact GELU is x Phi(x).
+// Standard normal CDF Phi(x) = erfc(-x / sqrt 2) / 2 (x < 0) or 1 - erfc(x / sqrt 2) / 2: no
+// cancellation in the lower tail, one erfc for every lane. Exact GELU is x Phi(x).
 static inline v128_t vw_v_ncdf(v128_t x) {
   x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-30.f)), wasm_f32x4_splat(30.f));  // Phi is 0 or 1 there
   // z = x / sqrt 2 as zh + zl: with 1/sqrt2 = ch + cl and x = xh + xl (ch, xh, xl of 12 bits),
@@ -153,11 +170,8 @@ static inline v128_t vw_v_ncdf(v128_t x) {
   const v128_t z = wasm_f32x4_add(p1, p23);
   const v128_t zl = wasm_f32x4_add(wasm_f32x4_sub(p1, z), p23);
   const v128_t a = wasm_f32x4_abs(z), a_lo = vw_v_copysign(zl, wasm_f32x4_mul(zl, z));  // zl * sign(z)
-  const v128_t half = wasm_f32x4_splat(0.5f);
-  const v128_t hc = wasm_f32x4_mul(half, vw_v_erfc_big2(a, a_lo));  // erfc(|z|) / 2, used when |z| >= 1
-  const v128_t tail = wasm_v128_bitselect(hc, wasm_f32x4_sub(wasm_f32x4_splat(1.f), hc), wasm_f32x4_lt(z, wasm_f32x4_splat(0.f)));
-  const v128_t mid = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_splat(1.f), vw_v_erf_small(z)));
-  return wasm_v128_bitselect(mid, tail, wasm_f32x4_lt(a, wasm_f32x4_splat(1.f)));
+  const v128_t hc = wasm_f32x4_mul(wasm_f32x4_splat(0.5f), vw_v_erfc2(a, a_lo));  // erfc(|z|) / 2
+  return wasm_v128_bitselect(hc, wasm_f32x4_sub(wasm_f32x4_splat(1.f), hc), wasm_f32x4_lt(z, wasm_f32x4_splat(0.f)));
 }
 
 // softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), never overflows.
