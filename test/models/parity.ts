@@ -20,7 +20,9 @@ export function parityTests(name: string, build: (builder: string, kwargs: any) 
       net.eval();
       noGrad(() => tidy(() => {
         const xs = Object.values(c.inputs).map((g) => tensorOf(g));
-        const y: Tensor = (c as any).multipathway ? net.forward(xs) : net.forward(...xs);
+        // `pathways: n` (detection cases): the first n inputs are the pathway list, the rest (boxes) follow.
+        const n = (c as any).pathways;
+        const y: Tensor = n ? net.forward(xs.slice(0, n), ...xs.slice(n)) : (c as any).multipathway ? net.forward(xs) : net.forward(...xs);
         assert.equal([...y.shape], c.outputs.y.shape);
         assertClose(y, c.outputs.y.data, tol, `${c.name} output`);
       }));

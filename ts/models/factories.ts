@@ -33,6 +33,8 @@ export const Sigmoid: ActivationFactory = () => new nn.Sigmoid();
 export const Softmax: ActivationFactory = () => new nn.Softmax(1);
 export const MaxPool3d: PoolFactory = (a) => new nn.MaxPool3d(a.kernelSize, { stride: a.stride, padding: a.padding });
 export const AvgPool3d: PoolFactory = (a) => new nn.AvgPool3d(a.kernelSize, { stride: a.stride, padding: a.padding });
+export const MaxPool2d: PoolFactory = (a) => new nn.MaxPool2d(a.kernelSize, { stride: a.stride, padding: a.padding });
+export const AvgPool2d: PoolFactory = (a) => new nn.AvgPool2d(a.kernelSize, { stride: a.stride, padding: a.padding });
 
 /** Marker for head pools that take an output size (PyTorchVideo checks `pool == nn.AdaptiveAvgPool3d`). */
 export const AdaptiveAvgPool3d: PoolFactory & { adaptive: true } = Object.assign(

@@ -8,3 +8,5 @@ export * from './x3d.js';
 export * from './layers/swish.js';
 export * from './layers/squeeze_excitation.js';
 export * from './layers/conv2plus1d.js';
+export * from './slowfast.js';
+export * from './layers/roi_align.js';

@@ -1,5 +1,5 @@
 // pytorchvideo.models.net: Net, MultiPathWayWithFuse, DetectionBBoxNetwork.
-import { nn, type Tensor } from '../runtime/index.js';
+import { nn, ArgumentError, fmtShape, type Tensor } from '../runtime/index.js';
 
 type Module = InstanceType<typeof nn.Module>;
 
@@ -28,7 +28,8 @@ export class MultiPathWayWithFuse extends nn.Module {
   }
   override forward(xs: Tensor[]): Tensor[] {
     if (!Array.isArray(xs) || xs.length !== this.multipathwayBlocks.length) {
-      throw new TypeError(`MultiPathWayWithFuse: expected a list of ${this.multipathwayBlocks.length} pathway inputs`);
+      const got = Array.isArray(xs) ? `a list of ${xs.length}: [${xs.map((x) => (x?.shape ? fmtShape(x.shape) : typeof x)).join(', ')}]` : (xs as any)?.shape ? `one tensor ${fmtShape((xs as any).shape)}` : typeof xs;
+      throw new ArgumentError(`MultiPathWayWithFuse: expected a list of ${this.multipathwayBlocks.length} pathway inputs, got ${got}`);
     }
     let out = xs.map((x, i) => this.multipathwayBlocks.get(i).forward(x) as Tensor);
     if (this.multipathwayFusion) out = this.multipathwayFusion.forward(out);

@@ -2,12 +2,12 @@
 // (C2D / I3D / Slow are create_resnet with different kernel arguments).
 import { nn, ops, ArgumentError, type Tensor } from '../runtime/index.js';
 import {
-  Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, maybe, halfPad,
+  Conv3d, BatchNorm3d, ReLU, Sigmoid, MaxPool3d, AvgPool3d, maybe, halfPad,
   type ConvFactory, type NormFactory, type ActivationFactory, type PoolFactory,
 } from './factories.js';
 import { createResBasicStem, type ResBasicStemOptions } from './stem.js';
-import { createResBasicHead, type ResBasicHeadOptions } from './head.js';
-import { Net } from './net.js';
+import { createResBasicHead, createResRoiPoolingHead, type ResBasicHeadOptions, type ResRoiPoolingHeadOptions } from './head.js';
+import { Net, DetectionBBoxNetwork } from './net.js';
 
 type Module = InstanceType<typeof nn.Module>;
 type Triple = number[];
@@ -231,7 +231,7 @@ export function createResnetBlocks(o: ResnetOptions): { blocks: Module[]; dimOut
       bottleneck: Array.isArray(bottleneck) ? bottleneck[i] : bottleneck,
       convAKernelSize: aKernel, convAStride: [stageTemporalStride[i], 1, 1], convAPadding: aPad,
       convBKernelSize: stageConvBKernelSize[i], convBStride: [1, stageSpatialHStride[i], stageSpatialWStride[i]],
-      convBPadding: halfPad(stageConvBKernelSize[i]), convBNumGroups: stageConvBNumGroups[i], convBDilation: stageConvBDilation[i],
+      convBPadding: convBPadding(stageConvBKernelSize[i], stageConvBDilation[i]), convBNumGroups: stageConvBNumGroups[i], convBDilation: stageConvBDilation[i],
       norm, activation,
     }));
     dimIn = dimOut;
@@ -239,6 +239,11 @@ export function createResnetBlocks(o: ResnetOptions): { blocks: Module[]; dimOut
     if (i === 0 && stage1Pool) blocks.push(stage1Pool({ kernelSize: stage1PoolKernelSize, stride: stage1PoolKernelSize, padding: [0, 0, 0] }));
   }
   return { blocks, dimOut: dimIn };
+}
+
+/** create_resnet's conv_b padding: a dilated spatial axis pads by its dilation (keeps the size), others by kernel // 2. */
+export function convBPadding(kernel: readonly number[], dilation: readonly number[]): number[] {
+  return [Math.floor(kernel[0] / 2), ...[1, 2].map((i) => (dilation[i] > 1 ? dilation[i] : Math.floor(kernel[i] / 2)))];
 }
 
 /** create_resnet: C2D, I3D and Slow ResNets for video classification. */
@@ -255,4 +260,39 @@ export function createResnet(o: ResnetOptions = {}): Net {
     }));
   }
   return new Net({ blocks });
+}
+
+export interface ResnetWithRoiHeadOptions extends Omit<ResnetOptions, 'head'> {
+  head?: (o: ResRoiPoolingHeadOptions) => Module;
+  headSpatialResolution?: number[];
+  headSpatialScale?: number;
+  headSamplingRatio?: number;
+}
+
+/**
+ * create_resnet_with_roi_head: a ResNet backbone (no head) and an RoI pooling head over boxes
+ * [K, 5]. Defaults are the AVA detection ones: 2D stem, last stage dilated (1, 2, 2) with stride
+ * 1 (features at 1/16 of the input), sigmoid outputs per box.
+ */
+export function createResnetWithRoiHead(o: ResnetWithRoiHeadOptions = {}): DetectionBBoxNetwork {
+  const {
+    modelDepth = 50, modelNumClass = 80, dropoutRate = 0.5, stemDimOut = 64, head = createResRoiPoolingHead, headPool = AvgPool3d,
+    headPoolKernelSize = [4, 1, 1], headOutputSize = [1, 1, 1], headActivation = Sigmoid, headOutputWithGlobalAverage = false,
+    headSpatialResolution = [7, 7], headSpatialScale = 1 / 16, headSamplingRatio = 0,
+  } = o;
+  const model = createResnet({
+    stemConvKernelSize: [1, 7, 7],
+    stageConvBDilation: [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 2, 2]],
+    stageSpatialHStride: [1, 2, 2, 1],
+    stageSpatialWStride: [1, 2, 2, 1],
+    ...o,
+    modelDepth, modelNumClass, dropoutRate, stemDimOut,
+    head: null,
+  });
+  const stages = MODEL_STAGE_DEPTH[modelDepth].length;
+  return new DetectionBBoxNetwork(model, head({
+    inFeatures: stemDimOut * 2 ** (stages + 1), outFeatures: modelNumClass, pool: headPool, outputSize: headOutputSize,
+    poolKernelSize: headPoolKernelSize, dropoutRate, activation: headActivation, outputWithGlobalAverage: headOutputWithGlobalAverage,
+    resolution: headSpatialResolution, spatialScale: headSpatialScale, samplingRatio: headSamplingRatio,
+  }));
 }
