@@ -155,17 +155,30 @@ static inline v128_t ungrad4(int op, v128_t x, v128_t y) {
   }
 }
 
+static inline v128_t grad4(int op, const float *x, const float *y, const float *gy, int i) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  const v128_t vx = x ? wasm_v128_load(x + i) : zero, vy = y ? wasm_v128_load(y + i) : zero, g = wasm_v128_load(gy + i);
+  if (op == VW_RELU) return wasm_v128_and(wasm_f32x4_gt(vx, zero), g);  // select, so 0 * inf is never NaN
+  return wasm_f32x4_mul(g, ungrad4(op, vx, vy));
+}
+
 VW_EXPORT void vw_f32_unary_grad(int op, const float *x, const float *y, const float *gy, float *gx, int n) {
   int i = 0;
-  if (op >= 0 && op < VW_UNARY_COUNT) {
-    const v128_t zero = wasm_f32x4_splat(0.f);
-    for (; i + 4 <= n; i += 4) {
-      const v128_t vx = x ? wasm_v128_load(x + i) : zero, vy = y ? wasm_v128_load(y + i) : zero;
-      v128_t g = wasm_f32x4_mul(wasm_v128_load(gy + i), ungrad4(op, vx, vy));
-      if (op == VW_RELU) g = wasm_v128_and(wasm_f32x4_gt(vx, zero), wasm_v128_load(gy + i));  // no 0 * inf = NaN
-      wasm_v128_store(gx + i, g);
-    }
+  // one loop per op, two independent vectors per iteration (see vw_f32_unary)
+#define GRAD_LOOP(OP) case OP:                                                                             \
+      for (; i + 8 <= n; i += 8) {                                                                        \
+        const v128_t a = grad4(OP, x, y, gy, i), b = grad4(OP, x, y, gy, i + 4);                           \
+        wasm_v128_store(gx + i, a); wasm_v128_store(gx + i + 4, b);                                        \
+      }                                                                                                    \
+      for (; i + 4 <= n; i += 4) wasm_v128_store(gx + i, grad4(OP, x, y, gy, i));                         \
+      break;
+  switch (op) {
+    GRAD_LOOP(VW_RELU) GRAD_LOOP(VW_SIGMOID) GRAD_LOOP(VW_TANH) GRAD_LOOP(VW_EXP) GRAD_LOOP(VW_LOG)
+    GRAD_LOOP(VW_SQRT) GRAD_LOOP(VW_NEG) GRAD_LOOP(VW_ABS) GRAD_LOOP(VW_GELU) GRAD_LOOP(VW_SILU)
+    GRAD_LOOP(VW_SQUARE) GRAD_LOOP(VW_RSQRT) GRAD_LOOP(VW_RECIPROCAL) GRAD_LOOP(VW_GELU_TANH)
+    default: break;
   }
+#undef GRAD_LOOP
   for (; i < n; i++) gx[i] = gy[i] * vw_f32_unary_grad1_scalar(op, x ? x[i] : 0.f, y ? y[i] : 0.f);
 }
 
