@@ -6,4 +6,5 @@
 export { initWasi as init, initWasi, runWasiCommand, runPlanCommand, commandArgs, commandStdin, readShimFile } from './runtime/hosts/wasi.js';
 export { runPlan, encodePlan, decodePlan, validatePlan, planInputBytes, PlanError, type Plan } from './runtime/hosts/plan.js';
 export { PlanBuilder } from './runtime/hosts/plan-builder.js';
+export { planFromModule } from './runtime/hosts/plan-nn.js';
 export * from './index.js';

@@ -7,6 +7,11 @@ import { Tensor, ops, tidy, setBackend, memoryBytes } from '../../ts/node.js';
 import { malloc, free } from '../../ts/runtime/wasm.js';
 import { runPlan, encodePlan, decodePlan, PlanError, type Plan } from '../../ts/runtime/hosts/plan.js';
 import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
+import { planFromModule } from '../../ts/runtime/hosts/plan-nn.js';
+import { runPlanCommand } from '../../ts/runtime/hosts/wasi.js';
+import { nn, manualSeed, noGrad, ArgumentError } from '../../ts/node.js';
+import { readFileSync } from 'node:fs';
+import { commandPath } from './jco.js';
 import { cnnPlan, cnnInput, cnnLayers, INPUT_SHAPE, CLASSES } from './cnn-fixture.js';
 
 /** The fixture's layers through the public ops; returns the output's raw (channels-last) storage. */
@@ -88,6 +93,49 @@ test('malformed plans are rejected with PlanError', () => {
   assert.throws(() => runPlan(wrongSig, cnnInput()), (e: unknown) => e instanceof PlanError && /vw_f32_unary takes 4 arguments, the plan passes 3/.test(String(e)));
   const outOfRange: Plan = { ...plan, calls: [{ kernel: 'f32_unary', sig: 'iiii', args: [{ i: 0 }, { buf: 999 }, { buf: 0 }, { i: 1 }] }] };
   assert.throws(() => runPlan(outOfRange, cnnInput()), (e: unknown) => e instanceof PlanError && /outside the plan's buffers/.test(String(e)));
+});
+
+function tinyModel(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Conv3d(3, 6, [3, 3, 3], { padding: 1, stride: [1, 2, 2], bias: false }),
+    new nn.BatchNorm3d(6),
+    new nn.ReLU(),
+    new nn.MaxPool3d([1, 2, 2]),
+    new nn.Sequential(new nn.Conv3d(6, 6, [3, 3, 3], { padding: 1, groups: 6 }), new nn.Conv3d(6, 10, 1), new nn.ReLU()),
+    new nn.Dropout(0.3),
+    new nn.AdaptiveAvgPool3d(1),
+    new nn.Flatten(),
+    new nn.Linear(10, 4),
+  );
+}
+
+test('planFromModule: a trained nn model in eval mode == its plan, bit for bit (and under the WASI command)', () => {
+  manualSeed(3);
+  const model = tinyModel();
+  const x = Tensor.randn([2, 3, 4, 10, 10]);
+  // two training forwards give BatchNorm non-trivial running statistics
+  noGrad(() => tidy(() => { model.forward(x); model.forward(ops.mul(x, 0.5)); }));
+  model.eval();
+  const want = tidy(() => noGrad(() => (model.forward(x).toArray() as Float32Array).slice()));
+  const plan = planFromModule(model, x.shape);
+  const input = x.toArray() as Float32Array;
+  const got = runPlan(plan, input);
+  assert.equal(Array.from(plan.output.shape), [2, 4]);
+  assert.is(got.findIndex((v, i) => !Object.is(v, want[i])), -1, 'plan vs model.forward');
+  const cmd = runPlanCommand(readFileSync(commandPath()), plan, input);
+  assert.is(cmd.findIndex((v, i) => !Object.is(v, want[i])), -1, 'WASI command vs model.forward');
+  model.dispose();
+  x.dispose();
+});
+
+test('planFromModule refuses training mode and layers it cannot lower, naming them', () => {
+  const model = tinyModel();
+  assert.throws(() => planFromModule(model, [1, 3, 4, 8, 8]), (e: unknown) => e instanceof ArgumentError && /call model.eval\(\) first/.test(String(e)));
+  const odd = new nn.Sequential(new nn.Conv3d(3, 4, 3), new nn.Sigmoid());
+  odd.eval();
+  assert.throws(() => planFromModule(odd, [1, 3, 4, 8, 8]), (e: unknown) => e instanceof ArgumentError && /layer 1 \(Sigmoid\) cannot be lowered/.test(String(e)));
+  model.dispose();
+  odd.dispose();
 });
 
 test('the builder rejects shapes that do not fit, naming them', () => {
