@@ -31,13 +31,21 @@ static inline v128_t loadx(const float *x, int c, int n, float pad) {
 }
 
 static float row_lse(const float *x, int C) {
-  v128_t vm = wasm_f32x4_splat(-__builtin_inff());
-  for (int c = 0; c < C; c += 4) vm = wasm_f32x4_max(vm, loadx(x, c, VW_MIN(4, C - c), -__builtin_inff()));
-  const float m = hmax(vm);
-  const v128_t mv = wasm_f32x4_splat(m);
-  v128_t vs = wasm_f32x4_splat(0.f);
-  for (int c = 0; c < C; c += 4) vs = wasm_f32x4_add(vs, vw_v_exp(wasm_f32x4_sub(loadx(x, c, VW_MIN(4, C - c), -__builtin_inff()), mv)));
-  return m + wasm_f32x4_extract_lane(vw_v_log(wasm_f32x4_splat(hsum(vs))), 0);
+  const float ninf = -__builtin_inff();
+  v128_t vm = wasm_f32x4_splat(ninf);
+  int c = 0;
+  for (; c + 4 <= C; c += 4) vm = wasm_f32x4_max(vm, wasm_v128_load(x + c));
+  if (c < C) vm = wasm_f32x4_max(vm, load_part(x + c, C - c, ninf));
+  const v128_t mv = wasm_f32x4_splat(hmax(vm));
+  // two independent sums: exp is a long dependency chain
+  v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0;
+  for (c = 0; c + 8 <= C; c += 8) {
+    s0 = wasm_f32x4_add(s0, vw_v_exp(wasm_f32x4_sub(wasm_v128_load(x + c), mv)));
+    s1 = wasm_f32x4_add(s1, vw_v_exp(wasm_f32x4_sub(wasm_v128_load(x + c + 4), mv)));
+  }
+  for (; c + 4 <= C; c += 4) s0 = wasm_f32x4_add(s0, vw_v_exp(wasm_f32x4_sub(wasm_v128_load(x + c), mv)));
+  if (c < C) s1 = wasm_f32x4_add(s1, vw_v_exp(wasm_f32x4_sub(load_part(x + c, C - c, ninf), mv)));  // exp(-inf) = 0
+  return wasm_f32x4_extract_lane(mv, 0) + wasm_f32x4_extract_lane(vw_v_log(wasm_f32x4_splat(hsum(wasm_f32x4_add(s0, s1)))), 0);
 }
 
 VW_EXPORT void vw_f32_xent(const float *x, const int32_t *ti, const float *ts, const float *w, float *lse, float *loss,

@@ -37,13 +37,21 @@ static void rows(const float *x, float *y, int outer, int r, int log) {
     for (; k < r; k++) m = xo[k] > m || xo[k] != xo[k] ? xo[k] : m;
     const v128_t mv = wasm_f32x4_splat(m);
     // exp(x - m) into y (also for log-softmax, where y is overwritten below), summed
-    v128_t vs = wasm_f32x4_splat(0.f);
-    for (k = 0; k + 4 <= r; k += 4) {
+    v128_t vs = wasm_f32x4_splat(0.f), vs2 = vs;
+    for (k = 0; k + 8 <= r; k += 8) {  // two vectors per step: exp is a long dependency chain
+      const v128_t e = vw_v_exp(wasm_f32x4_sub(wasm_v128_load(xo + k), mv));
+      const v128_t e2 = vw_v_exp(wasm_f32x4_sub(wasm_v128_load(xo + k + 4), mv));
+      wasm_v128_store(yo + k, e);
+      wasm_v128_store(yo + k + 4, e2);
+      vs = wasm_f32x4_add(vs, e);
+      vs2 = wasm_f32x4_add(vs2, e2);
+    }
+    for (; k + 4 <= r; k += 4) {
       const v128_t e = vw_v_exp(wasm_f32x4_sub(wasm_v128_load(xo + k), mv));
       wasm_v128_store(yo + k, e);
       vs = wasm_f32x4_add(vs, e);
     }
-    float s = hsum(vs);
+    float s = hsum(wasm_f32x4_add(vs, vs2));
     if (k < r) { exp_tail(xo + k, yo + k, r - k, m); for (; k < r; k++) s += yo[k]; }
     if (log) {
       const v128_t lse = wasm_f32x4_splat(m + log1(s));
