@@ -3,10 +3,12 @@
 // Microkernel design (the "c8" scheme): a tile is MR rows x NR=4 columns. For every block of
 // KR=8 k, each row of A and each packed column is loaded with one widening load
 // (i16x8.load8x8_s, a single pmovsxbw / sxtl), and every (row, column) pair gets one
-// i32x4.dot_i16x8_s (pmaddwd / smull+smlal2+addp) added into its own i32x4 accumulator: four
+// i32x4.dot_i16x8_s (pmaddwd on x86; smull + smull2 + addp on arm) added into its own i32x4 accumulator: four
 // partial sums per pair, reduced once per tile after the k loop. No shuffles in the hot loop;
 // MR=2 keeps 8 accumulators + 2 rows + 1 column in registers with room to spare; measured here
 // (V8, x86-64 Zen 3) it beat MR=1, 3 and 4 (which spill) and a 2x-unrolled k loop.
+// No _x86 / _arm variants: both lowerings of these three instructions are already the natural
+// ones, so there is nothing to pick at run time.
 // Loop order: the packed panel (NR * K bytes) stays in L1 while row tiles stream over it, and
 // rows are blocked so the A block stays in L2.
 #include "qs8.h"
@@ -72,8 +74,9 @@ static inline void tile_acc(const int8_t *a[MR], int K, const int8_t *a_end, con
 
 // Walks the tiles of C and requantises them (int8 out) or scales them (f32 out). Always inlined
 // into the two exports, so the mode flag is a constant and each gets its own specialised loop.
-static inline __attribute__((always_inline)) void gemm_driver(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, void *C,
-                        int f32out) {
+static inline __attribute__((always_inline)) void gemm_driver(const int32_t *p, const int8_t *A,
+                                                              const uint8_t *packed, const float *scale, void *C,
+                                                              int f32out) {
   const int M = p[VW_QS8_M], N = p[VW_QS8_N], K = p[VW_QS8_K];
   const int lda = p[VW_QS8_LDA], ldc = p[VW_QS8_LDC], sstride = p[VW_QS8_SSTRIDE] ? 1 : 0;
   const int32_t y_zero = p[VW_QS8_YZERO];
