@@ -106,7 +106,9 @@ test.after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-const inNode = () => scenario({ plan: planBytes, input: inputBytes, command });
+let nodeResult: ScenarioResult | null = null;
+/** The same scenario in this Node process (computed once). */
+const inNode = () => (nodeResult ??= scenario({ plan: planBytes, input: inputBytes, command }));
 
 test('Chromium: the page is cross-origin isolated and the probes report SIMD', () => {
   ready();
