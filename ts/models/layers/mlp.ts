@@ -1,0 +1,32 @@
+// pytorchvideo.layers.mlp.make_multilayer_perceptron: Linear [-> norm] -> activation per hidden
+// layer, then the last Linear [-> Dropout] [-> final activation], in one Sequential.
+import { nn, ArgumentError } from '../../runtime/index.js';
+import { ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
+
+export interface MultilayerPerceptronOptions {
+  norm?: NormFactory | null;
+  midActivation?: ActivationFactory;
+  finalActivation?: ActivationFactory | null;
+  dropoutRate?: number;
+}
+
+/** Returns [mlp, outputDim], as PyTorchVideo returns (mlp, output_dim). */
+export function makeMultilayerPerceptron(fullyConnectedDims: number[], o: MultilayerPerceptronOptions = {}): [InstanceType<typeof nn.Sequential>, number] {
+  const { norm = null, midActivation = ReLU, finalActivation = ReLU, dropoutRate = 0.0 } = o;
+  if (!Array.isArray(fullyConnectedDims) || fullyConnectedDims.length < 2 || !fullyConnectedDims.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`makeMultilayerPerceptron: fullyConnectedDims must list at least two non-negative integers, got ${JSON.stringify(fullyConnectedDims)}`);
+  }
+  const layers: InstanceType<typeof nn.Module>[] = [];
+  let cur = fullyConnectedDims[0];
+  for (const dim of fullyConnectedDims.slice(1, -1)) {
+    layers.push(new nn.Linear(cur, dim));
+    if (norm) layers.push(norm({ numFeatures: dim }));
+    layers.push(midActivation());
+    cur = dim;
+  }
+  const outputDim = fullyConnectedDims[fullyConnectedDims.length - 1];
+  layers.push(new nn.Linear(cur, outputDim));
+  if (dropoutRate > 0) layers.push(new nn.Dropout(dropoutRate));
+  if (finalActivation) layers.push(finalActivation());
+  return [new nn.Sequential(...layers), outputDim];
+}

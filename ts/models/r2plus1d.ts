@@ -1,0 +1,93 @@
+// pytorchvideo.models.r2plus1d: the (2+1)D bottleneck (conv_b factorised into a temporal and a
+// spatial conv, Conv2plus1d) and create_r2plus1d.
+import { nn, ArgumentError } from '../runtime/index.js';
+import { BatchNorm3d, ReLU, AvgPool3d, Softmax, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
+import { createResBasicStem } from './stem.js';
+import { createResBasicHead } from './head.js';
+import { BottleneckBlock, createResStage, MODEL_STAGE_DEPTH, type BottleneckOptions, type BottleneckFactory } from './resnet.js';
+import { Net } from './net.js';
+import { Conv2plus1d } from './layers/conv2plus1d.js';
+
+type Module = InstanceType<typeof nn.Module>;
+type Triple = number[];
+
+/** create_2plus1d_bottleneck_block: 1x1x1 -> (kx1x1 -> norm -> act -> 1xkxk) -> 1x1x1. */
+export function create2plus1dBottleneckBlock(o: BottleneckOptions): BottleneckBlock {
+  const {
+    dimIn, dimInner, dimOut, convAKernelSize = [1, 1, 1], convAStride = [1, 1, 1], convAPadding = [0, 0, 0],
+    convBKernelSize = [3, 3, 3], convBStride = [2, 2, 2], convBPadding = [1, 1, 1],
+    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
+  } = o;
+  // PyTorchVideo accepts conv_b_num_groups / conv_b_dilation here but does not use them.
+  const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
+  const act = () => (activation ? activation() : null);
+  return new BottleneckBlock({
+    convA: new nn.Conv3d(dimIn, dimInner, convAKernelSize, { stride: convAStride, padding: convAPadding, bias: false }),
+    normA: n(dimInner),
+    actA: act(),
+    convB: new Conv2plus1d({
+      convT: new nn.Conv3d(dimInner, dimInner, [convBKernelSize[0], 1, 1], {
+        stride: [convBStride[0], 1, 1], padding: [convBPadding[0], 0, 0], bias: false,
+      }),
+      norm: n(dimInner),
+      activation: act(),
+      convXy: new nn.Conv3d(dimInner, dimInner, [1, convBKernelSize[1], convBKernelSize[2]], {
+        stride: [1, convBStride[1], convBStride[2]], padding: [0, convBPadding[1], convBPadding[2]], bias: false,
+      }),
+    }),
+    normB: n(dimInner),
+    actB: act(),
+    convC: new nn.Conv3d(dimInner, dimOut, [1, 1, 1], { bias: false }),
+    normC: n(dimOut),
+  });
+}
+/** The name used in vidwasm's issue text; same builder. */
+export const createR2plus1dBottleneckBlock = create2plus1dBottleneckBlock;
+
+export interface R2plus1dOptions {
+  inputChannel?: number; modelDepth?: number; modelNumClass?: number; dropoutRate?: number;
+  norm?: NormFactory | null;
+  /** Accepted as in PyTorchVideo, which does not forward them (its layers keep eps 1e-5, momentum 0.1). */
+  normEps?: number; normMomentum?: number;
+  activation?: ActivationFactory | null;
+  stemDimOut?: number; stemConvKernelSize?: Triple; stemConvStride?: Triple;
+  stageConvAKernelSize?: Triple[]; stageConvBKernelSize?: Triple[]; stageConvBNumGroups?: number[]; stageConvBDilation?: Triple[];
+  stageSpatialStride?: number[]; stageTemporalStride?: number[]; stageBottleneck?: BottleneckFactory[];
+  headPool?: PoolFactory | null; headPoolKernelSize?: Triple; headOutputSize?: Triple; headActivation?: ActivationFactory | null;
+}
+
+/** create_r2plus1d with PyTorchVideo's defaults (R(2+1)D-R50, 16x112² in its zoo). */
+export function createR2plus1d(o: R2plus1dOptions = {}): Net {
+  const {
+    inputChannel = 3, modelDepth = 50, modelNumClass = 400, dropoutRate = 0.0, norm = BatchNorm3d,
+    activation = ReLU, stemDimOut = 64, stemConvKernelSize = [1, 7, 7], stemConvStride = [1, 2, 2],
+    stageConvAKernelSize = [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]], stageConvBKernelSize = [[3, 3, 3], [3, 3, 3], [3, 3, 3], [3, 3, 3]],
+    stageConvBNumGroups = [1, 1, 1, 1], stageConvBDilation = [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]],
+    stageSpatialStride = [2, 2, 2, 2], stageTemporalStride = [1, 1, 2, 2],
+    stageBottleneck = [create2plus1dBottleneckBlock, create2plus1dBottleneckBlock, create2plus1dBottleneckBlock, create2plus1dBottleneckBlock],
+    headPool = AvgPool3d, headPoolKernelSize = [4, 7, 7], headOutputSize = [1, 1, 1], headActivation = Softmax,
+  } = o;
+  const depths = MODEL_STAGE_DEPTH[modelDepth];
+  if (!depths || modelDepth === 18) throw new ArgumentError(`createR2plus1d: modelDepth must be one of 50, 101, 152, got ${modelDepth}`);
+  const blocks: Module[] = [createResBasicStem({
+    inChannels: inputChannel, outChannels: stemDimOut, convKernelSize: stemConvKernelSize, convStride: stemConvStride,
+    convPadding: halfPad(stemConvKernelSize), pool: null, norm, activation,
+  })];
+  let dimIn = stemDimOut, dimOut = stemDimOut * 4;
+  for (let i = 0; i < depths.length; i++) {
+    blocks.push(createResStage({
+      depth: depths[i], dimIn, dimInner: Math.floor(dimOut / 4), dimOut, bottleneck: stageBottleneck[i],
+      convAKernelSize: stageConvAKernelSize[i], convAStride: [1, 1, 1], convAPadding: halfPad(stageConvAKernelSize[i]),
+      convBKernelSize: stageConvBKernelSize[i], convBStride: [stageTemporalStride[i], stageSpatialStride[i], stageSpatialStride[i]],
+      convBPadding: halfPad(stageConvBKernelSize[i]), convBNumGroups: stageConvBNumGroups[i], convBDilation: stageConvBDilation[i],
+      norm, activation,
+    }));
+    dimIn = dimOut;
+    dimOut *= 2;
+  }
+  blocks.push(createResBasicHead({
+    inFeatures: dimIn, outFeatures: modelNumClass, pool: headPool, outputSize: headOutputSize, poolKernelSize: headPoolKernelSize,
+    dropoutRate, activation: headActivation,
+  }));
+  return new Net({ blocks });
+}
