@@ -7,7 +7,11 @@ import { VidwasmError } from '../errors.js';
 
 /** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
 export function wasmPath(): string {
-  if (process.env.VIDWASM_WASM) return process.env.VIDWASM_WASM;
+  const env = process.env.VIDWASM_WASM;
+  if (env) {
+    if (!existsSync(env)) throw new VidwasmError('E_LOAD', `VIDWASM_WASM points to ${env}, which does not exist`);
+    return env;
+  }
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     for (const c of [join(dir, 'vidwasm.wasm'), join(dir, 'wasm', 'vidwasm.wasm')]) if (existsSync(c)) return c;
