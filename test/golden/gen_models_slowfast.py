@@ -113,3 +113,12 @@ save_case("i3d_r50", m, clip(1, 4, 40, 20), "createResnet",
           dict(stemDimOut=4, modelNumClass=5, stemConvKernelSize=[5, 7, 7], stage1Pool="MaxPool3d",
                stageConvAKernelSize=[[3, 1, 1], [[3, 1, 1], [1, 1, 1]], [[3, 1, 1], [1, 1, 1]], [[1, 1, 1], [3, 1, 1]]],
                headPoolKernelSize=[2, 2, 2]))
+
+# AVSlowFast-R18 (slow 8 / fast 1 / audio 4 channels): slow 2 frames, fast 8, audio 32 x 16 mel bins.
+from ptv.audio_visual_slowfast import create_audio_visual_slowfast  # noqa: E402
+
+m = randomize(create_audio_visual_slowfast(model_depth=18, stem_dim_outs=(8, 1, 4), model_num_class=6,
+                                           head_pool_kernel_sizes=((2, 2, 2), (8, 2, 2), (4, 1, 2))), seed=21)
+save_case("avslowfast_r18", m, [clip(1, 2, 40, 22), clip(1, 8, 40, 23), rand(1, 1, 32, 1, 16, seed=24)],
+          "createAudioVisualSlowfast",
+          dict(modelDepth=18, stemDimOuts=[8, 1, 4], modelNumClass=6, headPoolKernelSizes=[[2, 2, 2], [8, 2, 2], [4, 1, 2]]))

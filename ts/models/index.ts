@@ -19,3 +19,4 @@ export * from './layers/audio_se.js';
 export * from './layers/fusion.js';
 export * from './layers/mlp.js';
 export * from './layers/positional_encoding.js';
+export * from './audio_visual_slowfast.js';

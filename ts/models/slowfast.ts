@@ -209,8 +209,8 @@ export function createSlowfast(o: SlowfastOptions = {}): Net {
 
   let pools: Module[] | null = null;
   if (headPool === AdaptiveAvgPool3d) {
-    const sizes = typeof headOutputSize[0] === 'number' ? Array.from({ length: nPath }, () => headOutputSize as Triple) : (headOutputSize as Triple[]);
-    pools = sizes.map((s) => new nn.AdaptiveAvgPool3d(s));
+    // As PyTorchVideo: pathway p pools to headOutputSize[p] (an int of the default (1, 1, 1), or a triple).
+    pools = Array.from({ length: nPath }, (_, p) => new nn.AdaptiveAvgPool3d(headOutputSize[p]));
   } else if (headPool === AvgPool3d) {
     pools = headPoolKernelSizes.slice(0, nPath).map((k) => new nn.AvgPool3d(k, { stride: [1, 1, 1], padding: [0, 0, 0] }));
   } else if (headPool) {
