@@ -32,7 +32,7 @@ enum { VW_CONV_GENERAL = 0, VW_CONV_POINTWISE = 1, VW_CONV_TEMPORAL = 2, VW_CONV
 enum { VW_CONV_SCRATCH_PACK = 0, VW_CONV_SCRATCH_FWD = 1, VW_CONV_SCRATCH_BWD_DATA = 2, VW_CONV_SCRATCH_BWD_WEIGHT = 3 };
 
 // Budget of the vol2col tile (floats, 384 KiB): most of the 512 KiB L2. Measured (CPU time) on
-// X3D/R50 shapes: 12K-48K floats were up to 1.4x slower in grad weight (its GEMM runs over the tile
+// X3D/R50 shapes: 12K-48K floats were up to 1.6x slower in grad weight (its GEMM runs over the tile
 // rows, so short tiles mean many small GEMMs) and no faster elsewhere.
 #define VW_CONV_TILE_FLOATS (96 * 1024)
 

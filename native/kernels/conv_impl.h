@@ -3,7 +3,8 @@
 // twins and plain loops. The includer defines:
 //   VW_CONV_NAME(x)   exported name of kernel x (vw_f32_x or vw_f32_x_scalar)
 //   VW_CONV_GEMM, VW_CONV_PACK, VW_CONV_PF, VW_CONV_MATMUL   the GEMM entry points (gemm.h)
-//   conv_copy(dst, src, n), conv_add(dst, src, n) (dst += src), conv_fill(dst, src, rows, n)
+//   conv_copy(dst, src, n), conv_zero(dst, n), conv_add(dst, src, n) (dst += src): inline, because
+//   vol2col moves a few floats per tap and a libc memcpy/memset call per tap costs more than that
 // See conv.h for the parameter block, the layouts and the modes. Weights are packed per call
 // (vw_f32_conv3d_pack) by the TS op; the cost is O(Cout*K), 1/M of the conv.
 // conv.c includes this file once per GEMM flavour (generic, _x86, _arm); the static helpers
@@ -20,59 +21,77 @@
 // Channels-last makes every tap a contiguous copy of Cg floats.
 
 static void conv_vol2col(const vw_conv_geo *g, const float *x, int gi, int m0, int mt, float *col) {
-  int wo = m0 % g->Wo, r = m0 / g->Wo;
-  int ho = r % g->Ho; r /= g->Ho;
-  int to = r % g->To, n = r / g->To;
-  const int Cg = g->Cg;
-  for (int i = 0; i < mt; i++) {
-    float *row = col + (size_t)i * g->K;
-    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
+  const int Cg = g->Cg, K = g->K, kwc = g->kw * Cg;
+  // kw taps of adjacent pixels with all channels: one contiguous copy per (row, a, b)
+  const int adjacent = Cg == g->Cin && g->dw == 1;
+  for (int m = m0; m < m0 + mt;) {
+    // one run of output positions along W: (n, to, ho) and the tap rows are fixed over it
+    int wo = m % g->Wo, r = m / g->Wo;
+    const int ho = r % g->Ho; r /= g->Ho;
+    const int to = r % g->To, n = r / g->To;
+    const int run = VW_MIN(g->Wo - wo, m0 + mt - m);
+    float *row0 = col + (size_t)(m - m0) * K;
+    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph;
+    // output positions [wlo, whi) of the run whose kw taps are all inside the input
+    int wlo = wo, whi = wo + run;
+    while (wlo < whi && wlo * g->sw - g->pw < 0) wlo++;
+    while (whi > wlo && (whi - 1) * g->sw - g->pw + (g->kw - 1) * g->dw >= g->W) whi--;
     for (int a = 0; a < g->kt; a++) {
       const int ti = ti0 + a * g->dt;
-      float *ra = row + (size_t)a * g->kh * g->kw * Cg;
-      if (ti < 0 || ti >= g->T) { memset(ra, 0, sizeof(float) * g->kh * g->kw * Cg); continue; }
       for (int b = 0; b < g->kh; b++) {
         const int hi = hi0 + b * g->dh;
-        float *rb = ra + (size_t)b * g->kw * Cg;
-        if (hi < 0 || hi >= g->H) { memset(rb, 0, sizeof(float) * g->kw * Cg); continue; }
-        const float *xr = x + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin + (size_t)gi * Cg;
-        if (Cg == g->Cin && g->dw == 1 && wi0 >= 0 && wi0 + g->kw <= g->W) {
-          // all kw taps inside and adjacent: one copy of kw*Cin floats (stems with Cin=3 live here)
-          conv_copy(rb, xr + (size_t)wi0 * g->Cin, g->kw * Cg);
+        float *rb = row0 + ((size_t)a * g->kh + b) * kwc;
+        if (ti < 0 || ti >= g->T || hi < 0 || hi >= g->H) {
+          for (int i = 0; i < run; i++) conv_zero(rb + (size_t)i * K, kwc);
           continue;
         }
-        for (int c = 0; c < g->kw; c++) {
-          const int wi = wi0 + c * g->dw;
-          if (wi < 0 || wi >= g->W) memset(rb + (size_t)c * Cg, 0, sizeof(float) * Cg);
-          else conv_copy(rb + (size_t)c * Cg, xr + (size_t)wi * g->Cin, Cg);
+        const float *xr = x + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin + (size_t)gi * Cg;
+        for (int i = 0; i < run; i++, rb += K) {
+          const int w = wo + i, wi0 = w * g->sw - g->pw;
+          if (adjacent && w >= wlo && w < whi) { conv_copy(rb, xr + (size_t)wi0 * g->Cin, kwc); continue; }
+          for (int c = 0; c < g->kw; c++) {
+            const int wi = wi0 + c * g->dw;
+            if (wi < 0 || wi >= g->W) conv_zero(rb + (size_t)c * Cg, Cg);
+            else conv_copy(rb + (size_t)c * Cg, xr + (size_t)wi * g->Cin, Cg);
+          }
         }
       }
     }
-    if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
+    m += run;
   }
 }
 
 // The adjoint of conv_vol2col: adds each column row back into gx (which the caller zeroed).
 static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0, int mt, float *gx) {
-  int wo = m0 % g->Wo, r = m0 / g->Wo;
-  int ho = r % g->Ho; r /= g->Ho;
-  int to = r % g->To, n = r / g->To;
-  const int Cg = g->Cg;
-  for (int i = 0; i < mt; i++) {
-    const float *row = col + (size_t)i * g->K;
-    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
-    int a0, a1, b0, b1, c0, c1;
+  const int Cg = g->Cg, K = g->K, kwc = g->kw * Cg;
+  const int adjacent = Cg == g->Cin && g->dw == 1;
+  for (int m = m0; m < m0 + mt;) {
+    int wo = m % g->Wo, r = m / g->Wo;
+    const int ho = r % g->Ho; r /= g->Ho;
+    const int to = r % g->To, n = r / g->To;
+    const int run = VW_MIN(g->Wo - wo, m0 + mt - m);
+    const float *row0 = col + (size_t)(m - m0) * K;
+    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph;
+    int a0, a1, b0, b1;
     vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
     vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
-    vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
     for (int a = a0; a < a1; a++) {
       for (int b = b0; b < b1; b++) {
         float *xr = gx + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * g->W * g->Cin + (size_t)gi * Cg;
-        const float *rb = row + ((size_t)a * g->kh + b) * g->kw * Cg;
-        for (int c = c0; c < c1; c++) conv_add(xr + (size_t)(wi0 + c * g->dw) * g->Cin, rb + (size_t)c * Cg, Cg);
+        const float *rb = row0 + ((size_t)a * g->kh + b) * kwc;
+        for (int i = 0; i < run; i++, rb += K) {
+          const int wi0 = (wo + i) * g->sw - g->pw;
+          int c0, c1;
+          vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
+          if (adjacent) {  // adjacent pixels: one add over the valid taps
+            if (c1 > c0) conv_add(xr + (size_t)(wi0 + c0) * g->Cin, rb + (size_t)c0 * Cg, (c1 - c0) * Cg);
+            continue;
+          }
+          for (int c = c0; c < c1; c++) conv_add(xr + (size_t)(wi0 + c * g->dw) * g->Cin, rb + (size_t)c * Cg, Cg);
+        }
       }
     }
-    if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
+    m += run;
   }
 }
 
@@ -152,7 +171,7 @@ VW_EXPORT void VW_CONV_NAME(conv3d)(const int32_t *p, const float *x, const floa
         // start from the bias, then accumulate each tap's GEMM; clamp on the last one
         for (int i = 0; i < HW; i++) {
           float *yr = yf + (size_t)i * g.Cout;
-          if (bias) memcpy(yr, bias, sizeof(float) * g.Cout); else memset(yr, 0, sizeof(float) * g.Cout);
+          if (bias) conv_copy(yr, bias, g.Cout); else conv_zero(yr, g.Cout);
           if (a0 == a1) for (int o = 0; o < g.Cout; o++) yr[o] = VW_MIN(VW_MAX(yr[o], minv), maxv);
         }
         for (int a = a0; a < a1; a++) {

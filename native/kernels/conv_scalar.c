@@ -7,6 +7,10 @@ static inline void conv_copy(float *dst, const float *src, int n) {
   for (int i = 0; i < n; i++) dst[i] = src[i];
 }
 
+static inline void conv_zero(float *dst, int n) {
+  for (int i = 0; i < n; i++) dst[i] = 0.0f;
+}
+
 static inline void conv_add(float *dst, const float *src, int n) {
   for (int i = 0; i < n; i++) dst[i] += src[i];
 }

@@ -67,7 +67,8 @@ static void dw_forward(const vw_conv_geo *g, const float *x, const float *packed
   for (int q = 0; q < rows_out; q++) {
     const int n = q / (g->To * g->Ho), to = q / g->Ho % g->To, ho = q % g->Ho;
     float *yr = y + (size_t)q * row_len;
-    for (int wo = 0; wo < g->Wo; wo++) memcpy(yr + (size_t)wo * C, packed, sizeof(float) * C);  // bias
+    for (int wo = 0; wo < g->Wo; wo++)  // start from the bias (a loop: a memcpy call per position costs more)
+      for (int c = 0; c < C; c++) yr[(size_t)wo * C + c] = packed[c];
     int total = 0;
     for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
       const int nr = dw_rows(g, x, n, to, ho, r0, row, tap, &total);
