@@ -85,11 +85,29 @@ save_case("slowfast_r18_train", m, [clip(1, 2, 36, 10), clip(1, 8, 36, 11)], "cr
 
 # SlowFast with the RoI head (dilated last stage, stride 16): 2 clips, 3 boxes.
 bx = boxes([[0, 2.0, 3.0, 30.0, 35.0], [1, 10.5, 0.0, 39.0, 20.0], [0, 0.0, 0.0, 40.0, 40.0]])
-m = randomize(create_slowfast_with_roi_head(**SF_NARROW, head_pool_kernel_sizes=((2, 1, 1), (8, 1, 1))), seed=12)
+ROI_SF = dict(SF_NARROW, head_pool_kernel_sizes=((2, 1, 1), (8, 1, 1)))
+m = randomize(create_slowfast_with_roi_head(**ROI_SF), seed=12)
+xs_roi = [clip(2, 2, 40, 13), clip(2, 8, 40, 14)]
+# Training mode through RoI align (same inputs as the eval case): loss = sum(scores * w), gradients
+# to the backbone and head.
+trained = create_slowfast_with_roi_head(**ROI_SF)
+trained.load_state_dict(m.state_dict())
+trained.train()
+for mod in trained.modules():
+    if isinstance(mod, nn.Dropout):
+        mod.eval()
+scores = trained([x.clone() for x in xs_roi], bx)
+w = rand(*scores.shape, seed=25)
+(scores * w).sum().backward()
+params = dict(trained.named_parameters())
+roi_names = ["model.blocks.0.multipathway_blocks.0.conv.weight", "model.blocks.1.multipathway_fusion.conv_fast_to_slow.weight",
+             "model.blocks.4.multipathway_blocks.0.res_blocks.2.branch2.conv_b.weight", "detection_head.proj.weight"]
+roi_train = {"w": enc(w), "scores": enc(scores),
+             "grads": {n: enc(params[n].grad) for n in roi_names}}
 m.__class__ = PathwayArgs  # same module tree and keys; inputs named x_0, x_1, bboxes
-save_case("slowfast_roi", m, {"x_0": clip(2, 2, 40, 13), "x_1": clip(2, 8, 40, 14), "bboxes": bx},
+save_case("slowfast_roi", m, {"x_0": xs_roi[0], "x_1": xs_roi[1], "bboxes": bx},
           "createSlowfastWithRoiHead", dict(SF_NARROW_TS, headPoolKernelSizes=[[2, 1, 1], [8, 1, 1]]),
-          extra={"pathways": 2})
+          extra={"pathways": 2, "train": roi_train})
 
 # Slow-R50 with the RoI head (defaults: dilation (1, 2, 2) and stride 1 in stage 5, sigmoid).
 m = randomize(create_resnet_with_roi_head(stem_dim_out=4, model_num_class=7), seed=15)

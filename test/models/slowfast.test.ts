@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { Tensor, models, zoo, tidy, noGrad, ops, memoryStats, ShapeError, ArgumentError, VidwasmError } from '../../ts/node.js';
+import { Tensor, models, zoo, nn, tidy, noGrad, ops, memoryStats, ShapeError, ArgumentError, VidwasmError } from '../../ts/node.js';
 import { assertClose } from '../helpers/assert.js';
 import { parityTests } from './parity.js';
 
@@ -55,7 +55,7 @@ test('slowfast_r18_train: training-mode loss, gradients (first convs, fusion con
   const { net, c } = await loaded('slowfast_r18_train');
   const tr = c.train;
   net.train();
-  for (const m of net.modules()) if (m instanceof (await import('../../ts/node.js')).nn.Dropout) m.eval();
+  for (const m of net.modules()) if (m instanceof nn.Dropout) m.eval();
   tidy(() => {
     const xs = Object.values(tr.inputs as Record<string, Enc>).map(dec);
     const logits = net.forward(xs) as Tensor;
@@ -83,6 +83,25 @@ test('slowfast_r18_train: training-mode loss, gradients (first convs, fusion con
   const first = step();
   step();
   assert.equal(step(), first, 'live tensors/bytes after a training step');
+  net.dispose();
+});
+
+test('slowfast_roi: training-mode backward through RoI align matches PyTorch gradients (first conv, fusion conv, dilated conv_b, head proj)', async () => {
+  const { net, c } = await loaded('slowfast_roi');
+  const tr = c.train;
+  net.train();
+  for (const m of net.modules()) if (m instanceof nn.Dropout) m.eval();
+  tidy(() => {
+    const [x0, x1, boxes] = ['x_0', 'x_1', 'bboxes'].map((k) => dec(c.inputs[k]));
+    const scores = net.forward([x0, x1], boxes) as Tensor;
+    assertClose(scores, floats(tr.scores), { rtol: 1e-4, atol: 1e-5 }, 'training-mode scores');
+    ops.sum(ops.mul(scores, dec(tr.w))).backward();
+  });
+  for (const [k, g] of Object.entries(tr.grads as Record<string, Enc>)) {
+    const p = net.getParameter(k);
+    assert.ok(p.grad, `${k} has a gradient`);
+    assertClose(p.grad!, floats(g), { rtol: 1e-4, atol: 1e-4 * Math.max(...floats(g).map(Math.abs)) }, `grad ${k}`);
+  }
   net.dispose();
 });
 
