@@ -14,8 +14,8 @@ from common import case, enc, randn
 from models_common import randomize, save_case, GOLD
 from ptv.csn import create_csn
 from ptv.fam_base import create_res_stage
-from ptv.r2plus1d import create_r2plus1d, create_2plus1d_bottleneck_block
-from ptv.acoustic import create_acoustic_resnet, create_acoustic_bottleneck_block
+from ptv.r2plus1d import create_r2plus1d, create_2plus1d_bottleneck_block, create_conv_2plus1d
+from ptv.acoustic import ConvReduce3D, create_acoustic_resnet, create_acoustic_bottleneck_block, create_acoustic_building_block
 from ptv import layers as L
 
 torch.manual_seed(0)
@@ -25,6 +25,11 @@ def csn():
     kw = dict(modelDepth=101, modelNumClass=10, stemDimOut=4, headPoolKernelSize=[1, 2, 2])
     m = randomize(create_csn(model_depth=101, model_num_class=10, stem_dim_out=4, head_pool_kernel_size=(1, 2, 2)), seed=1)
     save_case("csn_r101_narrow", m, randn(1, 3, 4, 32, 32, seed=11), "createCsn", kw)
+    m = randomize(create_csn(model_depth=50, model_num_class=6, stem_dim_out=4, stem_pool=nn.MaxPool3d, bottleneck_ratio=8,
+                             stage_conv_b_width_per_group=2, head_pool_kernel_size=(1, 1, 1), head_activation=nn.Softmax), seed=27)
+    save_case("csn_r50_pool_groups", m, randn(1, 3, 8, 64, 64, seed=51), "createCsn",
+              dict(modelDepth=50, modelNumClass=6, stemDimOut=4, stemPool="MaxPool3d", bottleneckRatio=8, stageConvBWidthPerGroup=2,
+                   headPoolKernelSize=[1, 1, 1], headActivation="Softmax"))
 
 
 def r2plus1d():
@@ -37,6 +42,23 @@ def acoustic():
     kw = dict(modelDepth=50, modelNumClass=10, stemDimOut=4)
     m = randomize(create_acoustic_resnet(model_depth=50, model_num_class=10, stem_dim_out=4), seed=3)
     save_case("acoustic_r50_narrow", m, randn(1, 1, 32, 1, 32, seed=13), "createAcousticResnet", kw)
+    m = randomize(create_acoustic_building_block(dim_in=6, dim_inner=4, dim_out=8, conv_b_kernel_size=(3, 1, 3),
+                                                 conv_b_padding=(1, 0, 1), conv_b_stride=(1, 1, 1)), seed=23)
+    save_case("acoustic_building_block", m, randn(2, 6, 5, 1, 7, seed=47), "createAcousticBuildingBlock",
+              dict(dimIn=6, dimInner=4, dimOut=8, convBKernelSize=[3, 1, 3], convBPadding=[1, 0, 1], convBStride=[1, 1, 1]))
+    m = randomize(create_conv_2plus1d(in_channels=5, out_channels=6), seed=24)
+    save_case("conv2plus1d", m, randn(1, 5, 5, 7, 6, seed=48), "createConv2plus1d", dict(inChannels=5, outChannels=6))
+    m = randomize(create_conv_2plus1d(in_channels=4, out_channels=6, inner_channels=8, kernel_size=(3, 3, 3), stride=(1, 2, 2),
+                                      padding=(2, 1, 1), dilation=(2, 1, 1), groups=2), seed=26)
+    save_case("conv2plus1d_groups", m, randn(2, 4, 5, 7, 6, seed=50), "createConv2plus1d",
+              dict(inChannels=4, outChannels=6, innerChannels=8, kernelSize=[3, 3, 3], stride=[1, 2, 2], padding=[2, 1, 1],
+                   dilation=[2, 1, 1], groups=2))
+    m = randomize(ConvReduce3D(in_channels=4, out_channels=3, kernel_size=((3, 1, 1), (1, 3, 3), (1, 1, 1)),
+                               stride=((1, 2, 2), (1, 2, 2), (1, 2, 2)), padding=((1, 0, 0), (0, 1, 1), None),
+                               bias=(True, False, None), reduction_method="cat"), seed=25)
+    save_case("conv_reduce_cat", m, randn(1, 4, 3, 5, 5, seed=49), "ConvReduce3D",
+              dict(inChannels=4, outChannels=3, kernelSize=[[3, 1, 1], [1, 3, 3], [1, 1, 1]], stride=[[1, 2, 2], [1, 2, 2], [1, 2, 2]],
+                   padding=[[1, 0, 0], [0, 1, 1], None], bias=[True, False, None], reductionMethod="cat"))
 
 
 def layers():

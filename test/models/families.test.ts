@@ -11,7 +11,7 @@ import { parityTests } from './parity.js';
 
 // Builder kwargs in the case files name factories by string; other strings ('softmax', 'max') stay.
 const FACTORIES: Record<string, unknown> = {
-  BatchNorm1d: models.BatchNorm1d, ReLU: models.ReLU, Softmax: models.Softmax,
+  BatchNorm1d: models.BatchNorm1d, ReLU: models.ReLU, Softmax: models.Softmax, MaxPool3d: models.MaxPool3d,
   create2plus1dBottleneckBlock: models.create2plus1dBottleneckBlock, createAcousticBottleneckBlock: models.createAcousticBottleneckBlock,
 };
 const BUILDERS: Record<string, (o: any) => any> = {
@@ -19,6 +19,9 @@ const BUILDERS: Record<string, (o: any) => any> = {
   createR2plus1d: models.createR2plus1d,
   createAcousticResnet: models.createAcousticResnet,
   createResStage: models.createResStage,
+  createAcousticBuildingBlock: models.createAcousticBuildingBlock,
+  createConv2plus1d: models.createConv2plus1d,
+  ConvReduce3D: (o) => new models.ConvReduce3D(o),
   createNonlocal: models.createNonlocal,
   createAudio2dSqueezeExcitationBlock: models.createAudio2dSqueezeExcitationBlock,
   makeFusionLayer: (o) => models.makeFusionLayer(o.method, o.featureDims),
@@ -32,8 +35,9 @@ function build(builder: string, kwargs: Record<string, unknown>): any {
 }
 
 for (const name of [
-  'csn_r101_narrow', 'r2plus1d_r50_narrow', 'acoustic_r50_narrow', 'nonlocal_softmax_pool', 'nonlocal_dot',
-  'audio_se2d_stride', 'audio_se2d_identity', 'r2plus1d_stage_train', 'acoustic_stage_train', 'mlp_bn', 'mlp_relu', 'posenc', 'st_cls_posenc_sep', 'st_cls_posenc', 'st_posenc_nocls',
+  'csn_r101_narrow', 'csn_r50_pool_groups', 'r2plus1d_r50_narrow', 'acoustic_r50_narrow', 'nonlocal_softmax_pool', 'nonlocal_dot',
+  'audio_se2d_stride', 'audio_se2d_identity', 'r2plus1d_stage_train', 'acoustic_stage_train',
+  'acoustic_building_block', 'conv2plus1d', 'conv2plus1d_groups', 'conv_reduce_cat', 'mlp_bn', 'mlp_relu', 'posenc', 'st_cls_posenc_sep', 'st_cls_posenc', 'st_posenc_nocls',
 ]) {
   parityTests(name, build);
 }
@@ -146,10 +150,13 @@ test('bad inputs raise typed errors naming the module and the shapes', () => {
 });
 
 test('builders keep PyTorchVideo defaults and module trees', () => {
-  // Default CSN-R50: depthwise conv_b (groups = width), no stem pool, 3x3x3 conv_b with temporal stride in stage 2.
+  // Default CSN-R50: depthwise conv_b (groups = width = dimOut / 4), no stem pool, strided 3x3x3 conv_b, no head softmax.
   const csn = models.createCsn();
   const b = csn.getSubmodule('blocks.2.res_blocks.0.branch2.conv_b') as any;
-  assert.equal([b.groups, b.inChannels, ...b.kernelSize, ...b.stride], [64, 64, 3, 3, 3, 2, 2, 2]);
+  assert.equal([b.groups, b.inChannels, ...b.kernelSize, ...b.stride], [128, 128, 3, 3, 3, 2, 2, 2]);
+  const b4 = csn.getSubmodule('blocks.4.res_blocks.0.branch2.conv_b') as any;
+  assert.equal([b4.groups, ...b4.stride], [512, 2, 2, 2]);
+  assert.equal(csn.getSubmodule('blocks.5').getAttr('activation'), null);
   assert.equal(csn.getSubmodule('blocks.0').getAttr('pool'), null);
   csn.dispose();
   const r = models.createR2plus1d();

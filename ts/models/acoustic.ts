@@ -117,6 +117,37 @@ export function createAcousticBottleneckBlock(o: BottleneckOptions): SeparableBo
   });
 }
 
+/**
+ * create_acoustic_building_block: no conv_a; a kt x1x1 (conv_b.0) and a 1xkhxkw (conv_b.1) conv
+ * straight from dimIn, each taking its own part of the conv_b stride, summed, then conv_c.
+ * (The convA* options are accepted and ignored, as in PyTorchVideo.)
+ */
+export function createAcousticBuildingBlock(o: BottleneckOptions): SeparableBottleneckBlock {
+  const {
+    dimIn, dimInner, dimOut, convBKernelSize = [1, 1, 1], convBStride = [1, 1, 1], convBPadding = [0, 0, 0], convBNumGroups = 1,
+    convBDilation = [1, 1, 1], convB = Conv3d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
+  } = o;
+  const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
+  const act = () => (activation ? activation() : null);
+  const temporal = convB({
+    inChannels: dimIn, outChannels: dimInner, kernelSize: [convBKernelSize[0], 1, 1], stride: [convBStride[0], 1, 1],
+    padding: [convBPadding[0], 0, 0], bias: false, groups: convBNumGroups, dilation: [convBDilation[0], 1, 1],
+  });
+  const normT = n(dimInner), actT = act();
+  const spatial = convB({
+    inChannels: dimIn, outChannels: dimInner, kernelSize: [1, convBKernelSize[1], convBKernelSize[2]], stride: [1, convBStride[1], convBStride[2]],
+    padding: [0, convBPadding[1], convBPadding[2]], bias: false, groups: convBNumGroups, dilation: [1, convBDilation[1], convBDilation[2]],
+  });
+  const normS = n(dimInner), actS = act();
+  return new SeparableBottleneckBlock({
+    convB: [temporal, spatial],
+    normB: [normT, normS],
+    actB: [actT, actS],
+    convC: convC({ inChannels: dimInner, outChannels: dimOut, kernelSize: [1, 1, 1], bias: false }),
+    normC: n(dimOut),
+  });
+}
+
 export interface AcousticResnetOptions extends Omit<ResnetOptions, 'stageConvAKernelSize' | 'stageConvBKernelSize' | 'stageConvBDilation' | 'headPool'> {
   /** One kernel for every stage, or one per stage. */
   stageConvAKernelSize?: Triple | (Triple | Triple[])[];

@@ -1,43 +1,41 @@
 // pytorchvideo.models.r2plus1d: the (2+1)D bottleneck (conv_b factorised into a temporal and a
 // spatial conv, Conv2plus1d) and create_r2plus1d.
 import { nn, ArgumentError } from '../runtime/index.js';
-import { BatchNorm3d, ReLU, AvgPool3d, Softmax, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
+import { Conv3d, BatchNorm3d, ReLU, AvgPool3d, Softmax, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
 import { createResBasicStem } from './stem.js';
 import { createResBasicHead } from './head.js';
 import { BottleneckBlock, createResStage, MODEL_STAGE_DEPTH, type BottleneckOptions, type BottleneckFactory } from './resnet.js';
 import { Net } from './net.js';
-import { Conv2plus1d } from './layers/conv2plus1d.js';
+import { createConv2plus1d, type Conv2plus1dOptions } from './layers/convolutions.js';
 
 type Module = InstanceType<typeof nn.Module>;
 type Triple = number[];
 
-/** create_2plus1d_bottleneck_block: 1x1x1 -> (kx1x1 -> norm -> act -> 1xkxk) -> 1x1x1. */
-export function create2plus1dBottleneckBlock(o: BottleneckOptions): BottleneckBlock {
+/** Options of the (2+1)D bottleneck: convB builds the factorised conv and also gets the norm/activation. */
+export interface R2plus1dBottleneckOptions extends Omit<BottleneckOptions, 'convB'> {
+  convB?: (o: Conv2plus1dOptions) => Module;
+}
+
+/** create_2plus1d_bottleneck_block: 1x1x1 -> Conv2plus1d (kx1x1 -> norm -> act -> 1xkxk) -> 1x1x1. */
+export function create2plus1dBottleneckBlock(o: R2plus1dBottleneckOptions): BottleneckBlock {
   const {
-    dimIn, dimInner, dimOut, convAKernelSize = [1, 1, 1], convAStride = [1, 1, 1], convAPadding = [0, 0, 0],
-    convBKernelSize = [3, 3, 3], convBStride = [2, 2, 2], convBPadding = [1, 1, 1],
-    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
+    dimIn, dimInner, dimOut, convAKernelSize = [1, 1, 1], convAStride = [1, 1, 1], convAPadding = [0, 0, 0], convA = Conv3d,
+    convBKernelSize = [3, 3, 3], convBStride = [2, 2, 2], convBPadding = [1, 1, 1], convBNumGroups = 1, convBDilation = [1, 1, 1],
+    convB = createConv2plus1d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
   } = o;
-  // PyTorchVideo accepts conv_b_num_groups / conv_b_dilation here but does not use them.
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   const act = () => (activation ? activation() : null);
   return new BottleneckBlock({
-    convA: new nn.Conv3d(dimIn, dimInner, convAKernelSize, { stride: convAStride, padding: convAPadding, bias: false }),
+    convA: convA({ inChannels: dimIn, outChannels: dimInner, kernelSize: convAKernelSize, stride: convAStride, padding: convAPadding, bias: false }),
     normA: n(dimInner),
     actA: act(),
-    convB: new Conv2plus1d({
-      convT: new nn.Conv3d(dimInner, dimInner, [convBKernelSize[0], 1, 1], {
-        stride: [convBStride[0], 1, 1], padding: [convBPadding[0], 0, 0], bias: false,
-      }),
-      norm: n(dimInner),
-      activation: act(),
-      convXy: new nn.Conv3d(dimInner, dimInner, [1, convBKernelSize[1], convBKernelSize[2]], {
-        stride: [1, convBStride[1], convBStride[2]], padding: [0, convBPadding[1], convBPadding[2]], bias: false,
-      }),
+    convB: convB({
+      inChannels: dimInner, outChannels: dimInner, kernelSize: convBKernelSize, stride: convBStride, padding: convBPadding, bias: false,
+      groups: convBNumGroups, dilation: convBDilation, norm, normEps, normMomentum, activation,
     }),
     normB: n(dimInner),
     actB: act(),
-    convC: new nn.Conv3d(dimInner, dimOut, [1, 1, 1], { bias: false }),
+    convC: convC({ inChannels: dimInner, outChannels: dimOut, kernelSize: [1, 1, 1], bias: false }),
     normC: n(dimOut),
   });
 }
@@ -52,7 +50,7 @@ export interface R2plus1dOptions {
   activation?: ActivationFactory | null;
   stemDimOut?: number; stemConvKernelSize?: Triple; stemConvStride?: Triple;
   stageConvAKernelSize?: Triple[]; stageConvBKernelSize?: Triple[]; stageConvBNumGroups?: number[]; stageConvBDilation?: Triple[];
-  stageSpatialStride?: number[]; stageTemporalStride?: number[]; stageBottleneck?: BottleneckFactory[];
+  stageSpatialStride?: number[]; stageTemporalStride?: number[]; stageBottleneck?: (BottleneckFactory | ((o: R2plus1dBottleneckOptions) => Module))[];
   headPool?: PoolFactory | null; headPoolKernelSize?: Triple; headOutputSize?: Triple; headActivation?: ActivationFactory | null;
 }
 
@@ -76,7 +74,7 @@ export function createR2plus1d(o: R2plus1dOptions = {}): Net {
   let dimIn = stemDimOut, dimOut = stemDimOut * 4;
   for (let i = 0; i < depths.length; i++) {
     blocks.push(createResStage({
-      depth: depths[i], dimIn, dimInner: Math.floor(dimOut / 4), dimOut, bottleneck: stageBottleneck[i],
+      depth: depths[i], dimIn, dimInner: Math.floor(dimOut / 4), dimOut, bottleneck: stageBottleneck[i] as BottleneckFactory,
       convAKernelSize: stageConvAKernelSize[i], convAStride: [1, 1, 1], convAPadding: halfPad(stageConvAKernelSize[i]),
       convBKernelSize: stageConvBKernelSize[i], convBStride: [stageTemporalStride[i], stageSpatialStride[i], stageSpatialStride[i]],
       convBPadding: halfPad(stageConvBKernelSize[i]), convBNumGroups: stageConvBNumGroups[i], convBDilation: stageConvBDilation[i],

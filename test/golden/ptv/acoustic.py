@@ -121,3 +121,22 @@ def create_acoustic_resnet(*, input_channel=1, model_depth=50, model_num_class=4
                                         pool_kernel_size=head_pool_kernel_size, dropout_rate=dropout_rate, activation=head_activation,
                                         output_with_global_average=head_output_with_global_average))
     return Net(blocks)
+
+
+def create_acoustic_building_block(*, dim_in, dim_inner, dim_out, conv_a_kernel_size=None, conv_a_stride=None,
+                                   conv_a_padding=None, conv_b_kernel_size=(1, 1, 1), conv_b_stride=(1, 1, 1),
+                                   conv_b_padding=(0, 0, 0), conv_b_num_groups=1, conv_b_dilation=(1, 1, 1),
+                                   norm=nn.BatchNorm3d, norm_eps=1e-5, norm_momentum=0.1, activation=nn.ReLU):
+    """No conv_a; a temporal (conv_b.0) and a spatial (conv_b.1) conv straight from dim_in, each with its own stride part."""
+    n = lambda c: None if norm is None else norm(num_features=c, eps=norm_eps, momentum=norm_momentum)
+    a = lambda: None if activation is None else activation()
+    conv_b_1 = nn.Conv3d(dim_in, dim_inner, [conv_b_kernel_size[0], 1, 1], stride=[conv_b_stride[0], 1, 1],
+                         padding=[conv_b_padding[0], 0, 0], bias=False, groups=conv_b_num_groups, dilation=[conv_b_dilation[0], 1, 1])
+    norm_b_1, act_b_1 = n(dim_inner), a()
+    conv_b_2 = nn.Conv3d(dim_in, dim_inner, [1, conv_b_kernel_size[1], conv_b_kernel_size[2]], stride=[1, conv_b_stride[1], conv_b_stride[2]],
+                         padding=[0, conv_b_padding[1], conv_b_padding[2]], bias=False, groups=conv_b_num_groups,
+                         dilation=[1, conv_b_dilation[1], conv_b_dilation[2]])
+    norm_b_2, act_b_2 = n(dim_inner), a()
+    return SeparableBottleneckBlock(conv_a=None, norm_a=None, act_a=None, conv_b=nn.ModuleList([conv_b_1, conv_b_2]),
+                                    norm_b=nn.ModuleList([norm_b_1, norm_b_2]), act_b=nn.ModuleList([act_b_1, act_b_2]),
+                                    conv_c=nn.Conv3d(dim_inner, dim_out, (1, 1, 1), bias=False), norm_c=n(dim_out))

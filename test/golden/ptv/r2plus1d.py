@@ -1,5 +1,6 @@
 """create_r2plus1d / create_2plus1d_bottleneck_block re-stated from pytorchvideo/models/r2plus1d.py
-and Conv2plus1d from pytorchvideo/layers/convolutions.py (plain torch)."""
+and Conv2plus1d / create_conv_2plus1d from pytorchvideo/layers/convolutions.py (plain torch). As in the
+released version, the bottleneck builds conv_b with create_conv_2plus1d (groups/dilation forwarded)."""
 import torch.nn as nn
 from ptv.fam_base import DEPTHS, Net, half, BottleneckBlock, create_res_basic_stem, create_res_stage, create_res_basic_head
 
@@ -24,12 +25,10 @@ def create_2plus1d_bottleneck_block(*, dim_in, dim_inner, dim_out, conv_a_kernel
                                     norm=nn.BatchNorm3d, norm_eps=1e-5, norm_momentum=0.1, activation=nn.ReLU):
     n = lambda c: None if norm is None else norm(num_features=c, eps=norm_eps, momentum=norm_momentum)
     a = lambda: None if activation is None else activation()
-    conv_b = Conv2plus1d(
-        nn.Conv3d(dim_inner, dim_inner, (conv_b_kernel_size[0], 1, 1), stride=(conv_b_stride[0], 1, 1),
-                  padding=(conv_b_padding[0], 0, 0), bias=False),
-        n(dim_inner), a(),
-        nn.Conv3d(dim_inner, dim_inner, (1, conv_b_kernel_size[1], conv_b_kernel_size[2]),
-                  stride=(1, conv_b_stride[1], conv_b_stride[2]), padding=(0, conv_b_padding[1], conv_b_padding[2]), bias=False))
+    conv_b = create_conv_2plus1d(in_channels=dim_inner, out_channels=dim_inner, kernel_size=conv_b_kernel_size,
+                                 stride=conv_b_stride, padding=conv_b_padding, bias=False, groups=conv_b_num_groups,
+                                 dilation=conv_b_dilation, norm=norm, norm_eps=norm_eps, norm_momentum=norm_momentum,
+                                 activation=activation)
     return BottleneckBlock(
         conv_a=nn.Conv3d(dim_in, dim_inner, conv_a_kernel_size, stride=conv_a_stride, padding=conv_a_padding, bias=False),
         norm_a=n(dim_inner), act_a=a(), conv_b=conv_b, norm_b=n(dim_inner), act_b=a(),
@@ -59,3 +58,17 @@ def create_r2plus1d(*, input_channel=3, model_depth=50, model_num_class=400, dro
     blocks.append(create_res_basic_head(in_features=dim_in, out_features=model_num_class, pool=head_pool, output_size=head_output_size,
                                         pool_kernel_size=head_pool_kernel_size, dropout_rate=dropout_rate, activation=head_activation))
     return Net(blocks)
+
+
+def create_conv_2plus1d(*, in_channels, out_channels, inner_channels=None, kernel_size=(3, 3, 3), stride=(2, 2, 2),
+                        padding=(1, 1, 1), bias=False, dilation=(1, 1, 1), groups=1, norm=nn.BatchNorm3d, norm_eps=1e-5,
+                        norm_momentum=0.1, activation=nn.ReLU):
+    """Released signature (inner_channels, dilation and groups reach both convs); conv_xy_first not restated."""
+    inner = out_channels if inner_channels is None else inner_channels
+    return Conv2plus1d(
+        nn.Conv3d(in_channels, inner, (kernel_size[0], 1, 1), stride=(stride[0], 1, 1), padding=(padding[0], 0, 0),
+                  dilation=(dilation[0], 1, 1), groups=groups, bias=bias),
+        None if norm is None else norm(num_features=inner, eps=norm_eps, momentum=norm_momentum),
+        None if activation is None else activation(),
+        nn.Conv3d(inner, out_channels, (1, kernel_size[1], kernel_size[2]), stride=(1, stride[1], stride[2]),
+                  padding=(0, padding[1], padding[2]), dilation=(1, dilation[1], dilation[2]), groups=groups, bias=bias))

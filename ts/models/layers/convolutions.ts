@@ -46,22 +46,36 @@ export class ConvReduce3D extends nn.Module {
 }
 
 export interface Conv2plus1dOptions {
-  inChannels: number; outChannels: number; convKernelSize?: number[]; convStride?: number[]; convPadding?: number[];
-  convBias?: boolean; norm?: NormFactory | null; normEps?: number; normMomentum?: number; activation?: ActivationFactory | null;
+  inChannels: number; outChannels: number;
+  /** Channels between conv_t and conv_xy (default outChannels). */
+  innerChannels?: number;
+  kernelSize?: number[]; stride?: number[]; padding?: number[]; bias?: boolean; dilation?: number[]; groups?: number;
+  /** Older PyTorchVideo spellings of kernelSize / stride / padding / bias. */
+  convKernelSize?: number[]; convStride?: number[]; convPadding?: number[]; convBias?: boolean;
+  norm?: NormFactory | null; normEps?: number; normMomentum?: number; activation?: ActivationFactory | null;
 }
 
-/** create_conv_2plus1d: a kx1x1 temporal conv, norm, activation, then a 1xkxk spatial conv. */
+/**
+ * create_conv_2plus1d: a kx1x1 temporal conv, norm, activation, then a 1xkxk spatial conv. Its
+ * options are a superset of ConvArgs, so it is also the convB factory of the (2+1)D bottleneck.
+ */
 export function createConv2plus1d(o: Conv2plus1dOptions): Conv2plus1d {
-  const { inChannels, outChannels, convKernelSize = [3, 3, 3], convStride = [2, 2, 2], convPadding = [1, 1, 1], convBias = false,
+  const { inChannels, outChannels, innerChannels = outChannels, dilation = [1, 1, 1], groups = 1,
     norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU } = o;
+  const triple = (v: number | number[] | undefined, d: number[]) => (v === undefined ? d : typeof v === 'number' ? [v, v, v] : v);
+  const kernelSize = triple(o.kernelSize ?? o.convKernelSize, [3, 3, 3]);
+  const stride = triple(o.stride ?? o.convStride, [2, 2, 2]);
+  const padding = triple(o.padding ?? o.convPadding, [1, 1, 1]);
+  const bias = o.bias ?? o.convBias ?? false;
+  const dil = triple(dilation, [1, 1, 1]);
   return new Conv2plus1d({
-    convT: new nn.Conv3d(inChannels, outChannels, [convKernelSize[0], 1, 1], {
-      stride: [convStride[0], 1, 1], padding: [convPadding[0], 0, 0], bias: convBias,
+    convT: new nn.Conv3d(inChannels, innerChannels, [kernelSize[0], 1, 1], {
+      stride: [stride[0], 1, 1], padding: [padding[0], 0, 0], dilation: [dil[0], 1, 1], groups, bias,
     }),
-    norm: norm ? norm({ numFeatures: outChannels, eps: normEps, momentum: normMomentum }) : null,
+    norm: norm ? norm({ numFeatures: innerChannels, eps: normEps, momentum: normMomentum }) : null,
     activation: activation ? activation() : null,
-    convXy: new nn.Conv3d(outChannels, outChannels, [1, convKernelSize[1], convKernelSize[2]], {
-      stride: [1, convStride[1], convStride[2]], padding: [0, convPadding[1], convPadding[2]], bias: convBias,
+    convXy: new nn.Conv3d(innerChannels, outChannels, [1, kernelSize[1], kernelSize[2]], {
+      stride: [1, stride[1], stride[2]], padding: [0, padding[1], padding[2]], dilation: [1, dil[1], dil[2]], groups, bias,
     }),
   });
 }
