@@ -1,7 +1,8 @@
 // SIMD bodies of the depthwise conv3d (loop nest in depthwise_impl.h), vectorised over
 // channels: blocks of 16 channels (4 weight vectors held in registers over a run of positions),
 // then 4, then the last C % 4 channels as one overlapping vector whose already-done lanes are
-// masked to zero (no scalar tail when C >= 4). Scalar twin: depthwise_scalar.c (same order).
+// masked to zero (no scalar tail when C >= 4). Scalar twin: depthwise_scalar.c (same order,
+// except that grad-weight reductions split even and odd positions into two partial sums).
 #include "vw.h"
 
 #define DW_MAC(acc, a, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
@@ -50,31 +51,43 @@ static inline void dw_axpy_run(int C, float *dst, size_t ds, const float *src, s
     for (int i = 0; i < n; i++) dst[i * ds + c] += src[i * ss + c] * w[c];
 }
 
+// One vector of sum_i gy[i*C] * x[i*xs] over a run: two positions per step into two
+// accumulators, so the adds of consecutive positions do not wait on each other.
+static inline v128_t dw_dot_run(const float *gp, size_t gs, const float *xp, size_t xs, int n) {
+  v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+  int i = 0;
+  for (; i + 2 <= n; i += 2, gp += 2 * gs, xp += 2 * xs) {
+    DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
+    DW_MAC(s1, wasm_v128_load(gp + gs), wasm_v128_load(xp + xs));
+  }
+  if (i < n) DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
+  return wasm_f32x4_add(s0, s1);
+}
+
 // A run of n positions of one tap: acc[c] += sum_i gy[i*C + c] * x[i*xs + c].
 static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const float *x, size_t xs, int n) {
   int c = 0;
   for (; c + 8 <= C; c += 8) {
-    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+    // 4 independent accumulators: 2 channel vectors x 2 positions
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
     const float *gp = gy + c, *xp = x + c;
-    for (int i = 0; i < n; i++, gp += C, xp += xs) {
+    int i = 0;
+    for (; i + 2 <= n; i += 2, gp += 2 * (size_t)C, xp += 2 * xs) {
       DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
       DW_MAC(s1, wasm_v128_load(gp + 4), wasm_v128_load(xp + 4));
+      DW_MAC(s2, wasm_v128_load(gp + C), wasm_v128_load(xp + xs));
+      DW_MAC(s3, wasm_v128_load(gp + C + 4), wasm_v128_load(xp + xs + 4));
     }
-    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
-    wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), s1));
+    if (i < n) { DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp)); DW_MAC(s1, wasm_v128_load(gp + 4), wasm_v128_load(xp + 4)); }
+    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), wasm_f32x4_add(s0, s2)));
+    wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), wasm_f32x4_add(s1, s3)));
   }
-  for (; c + 4 <= C; c += 4) {
-    v128_t s0 = wasm_f32x4_splat(0.0f);
-    const float *gp = gy + c, *xp = x + c;
-    for (int i = 0; i < n; i++, gp += C, xp += xs) DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
-    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
-  }
+  for (; c + 4 <= C; c += 4)
+    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), dw_dot_run(gy + c, C, x + c, xs, n)));
   if (c == C) return;
   if (C >= 4) {
-    v128_t s0 = wasm_f32x4_splat(0.0f);
-    const float *gp = gy + C - 4, *xp = x + C - 4;
-    for (int i = 0; i < n; i++, gp += C, xp += xs) DW_MAC(s0, wasm_v128_load(gp), wasm_v128_load(xp));
-    wasm_v128_store(acc + C - 4, wasm_f32x4_add(wasm_v128_load(acc + C - 4), wasm_v128_and(s0, dw_tail_mask(C - c))));
+    const v128_t s = wasm_v128_and(dw_dot_run(gy + C - 4, C, x + C - 4, xs, n), dw_tail_mask(C - c));
+    wasm_v128_store(acc + C - 4, wasm_f32x4_add(wasm_v128_load(acc + C - 4), s));
     return;
   }
   for (; c < C; c++) {
