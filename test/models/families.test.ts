@@ -145,6 +145,12 @@ test('bad inputs raise typed errors naming the module and the shapes', () => {
     st.dispose();
     throwsTyped(() => models.createCsn({ modelDepth: 34 }), ArgumentError, /modelDepth/, 'CSN depth');
     throwsTyped(() => models.createR2plus1d({ modelDepth: 18 }), ArgumentError, /modelDepth/, 'R(2+1)D depth');
+    const cr = new models.ConvReduce3D({ inChannels: 2, outChannels: 3, kernelSize: [[3, 1, 1], [1, 3, 3]], padding: [[1, 0, 0], null] });
+    throwsTyped(() => cr.forward(Tensor.zeros([1, 2, 3, 5, 5])), ShapeError, /ConvReduce3D: conv 1 gives \[1, 3, 3, 3, 3\], conv 0 gives \[1, 3, 3, 5, 5\]/, 'ConvReduce3D shapes');
+    cr.dispose();
+    const sep = models.createAcousticBottleneckBlock({ dimIn: 4, dimInner: 2, dimOut: 4, convBKernelSize: [3, 1, 3], convBPadding: [1, 0, 0] });
+    throwsTyped(() => sep.forward(Tensor.zeros([1, 4, 4, 1, 6])), ShapeError, /SeparableBottleneckBlock: conv_b branches give different shapes/, 'separable branches');
+    sep.dispose();
     throwsTyped(() => new models.ConvReduce3D({ inChannels: 1, outChannels: 2, kernelSize: [1], reductionMethod: 'mean' as any }), ArgumentError, /reductionMethod/, 'ConvReduce3D');
   }));
 });

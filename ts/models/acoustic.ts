@@ -1,7 +1,7 @@
 // pytorchvideo.models.resnet (acoustic part) and stem.create_acoustic_res_basic_stem: ResNets on
 // log-mel spectrograms laid out as [N, 1, T, 1, F]. The stem sums a temporal kx1x1 and a
 // frequency 1xkxk conv (ConvReduce3D); the acoustic bottleneck sums two separable conv_b branches.
-import { nn, ops, ArgumentError, type Tensor } from '../runtime/index.js';
+import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../runtime/index.js';
 import { Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, maybe, type PoolFactory } from './factories.js';
 import { ResNetBasicStem, type ResBasicStemOptions } from './stem.js';
 import { createResBasicHead } from './head.js';
@@ -72,7 +72,7 @@ export class SeparableBottleneckBlock extends nn.Module {
       y = outs[0];
       for (let i = 1; i < outs.length; i++) {
         if (outs[i].shape.join() !== y.shape.join()) {
-          throw new ArgumentError(`SeparableBottleneckBlock: conv_b branches give different shapes [${y.shape.join(', ')}] and [${outs[i].shape.join(', ')}]`);
+          throw new ShapeError(`SeparableBottleneckBlock: conv_b branches give different shapes ${fmtShape(outs[0].shape)} and ${fmtShape(outs[i].shape)} (input ${fmtShape(x.shape)})`);
         }
         y = ops.add(y, outs[i]);
       }

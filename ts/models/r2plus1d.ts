@@ -54,7 +54,11 @@ export interface R2plus1dOptions {
   headPool?: PoolFactory | null; headPoolKernelSize?: Triple; headOutputSize?: Triple; headActivation?: ActivationFactory | null;
 }
 
-/** create_r2plus1d with PyTorchVideo's defaults (R(2+1)D-R50, 16x112² in its zoo). */
+/**
+ * create_r2plus1d with PyTorchVideo's defaults (its zoo's R(2+1)D-R50: 28.11 M parameters, as built
+ * here). The seeds' API reference prints stage_spatial_stride=(2, 2, 2) / stage_temporal_stride=(1, 2, 2),
+ * one entry short for four stages; the source's (2, 2, 2, 2) / (1, 1, 2, 2) are used.
+ */
 export function createR2plus1d(o: R2plus1dOptions = {}): Net {
   const {
     inputChannel = 3, modelDepth = 50, modelNumClass = 400, dropoutRate = 0.0, norm = BatchNorm3d,

@@ -1,6 +1,6 @@
 // pytorchvideo.layers.convolutions: ConvReduce3D (several Conv3d on the same input, summed or
 // concatenated over channels) and create_conv_2plus1d (the Conv2plus1d builder).
-import { nn, ops, ArgumentError, type Tensor } from '../../runtime/index.js';
+import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../../runtime/index.js';
 import { BatchNorm3d, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
 import { Conv2plus1d } from './conv2plus1d.js';
 
@@ -37,6 +37,10 @@ export class ConvReduce3D extends nn.Module {
   }
   override forward(x: Tensor): Tensor {
     const outs = this.convs.map((c) => c.forward(x) as Tensor);
+    for (let i = 1; i < outs.length; i++) {
+      const same = this.reductionMethod === 'cat' ? outs[i].shape.every((d, k) => k === 1 || d === outs[0].shape[k]) : outs[i].shape.join() === outs[0].shape.join();
+      if (!same) throw new ShapeError(`ConvReduce3D: conv ${i} gives ${fmtShape(outs[i].shape)}, conv 0 gives ${fmtShape(outs[0].shape)} (input ${fmtShape(x.shape)}); they cannot be ${this.reductionMethod === 'cat' ? 'concatenated' : 'summed'}`);
+    }
     if (this.reductionMethod === 'cat') return ops.cat(outs, 1);
     // PyTorchVideo's stack(...).sum(0), as a chain of adds (same values, fewer copies).
     let y = outs[0];
