@@ -105,6 +105,16 @@ test('slowfast_roi: training-mode backward through RoI align matches PyTorch gra
   net.dispose();
 });
 
+test('slowfast_r50_narrow: channels_last clips give the same logits (fusion concat and pathway pools on the fast layout)', async () => {
+  const { net, c } = await loaded('slowfast_r50_narrow');
+  net.eval();
+  noGrad(() => tidy(() => {
+    const xs = ['input_0', 'input_1'].map((k) => ops.toLayout(dec(c.inputs[k]), 'channels_last'));
+    assertClose(net.forward(xs) as Tensor, floats(c.outputs.y), { rtol: 1e-4, atol: 1e-5 }, 'channels_last logits');
+  }));
+  net.dispose();
+});
+
 // ---- bad input: typed errors that name the module and the shapes ----
 
 function throwsTyped(fn: () => unknown, type: new (...a: any[]) => VidwasmError, ...needles: string[]): void {
