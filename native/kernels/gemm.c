@@ -183,7 +183,27 @@ static inline int kblock(int K) {
 static inline __attribute__((always_inline)) void pack_a_tiles(const int MR, int transA, const float *A, size_t lda,
     int m0, int mfull, int k0, int kc, float *dst) {
   for (int t = 0; t < mfull; t += MR, dst += (size_t)MR * kc) {
-    if (transA) {  // op(A)[m][k] = A[k][m]: the MR values of a step are contiguous
+    if (MR == 4) {  // one v128 per step: a copy (transA) or 4x4 transposes in registers
+      int k = 0;
+      if (transA) {
+        for (; k < kc; k++) wasm_v128_store(dst + 4 * k, wasm_v128_load(A + (size_t)(k0 + k) * lda + m0 + t));
+      } else {
+        const float *s0 = A + (size_t)(m0 + t) * lda + k0;
+        for (; k + 4 <= kc; k += 4) {
+          const v128_t v0 = wasm_v128_load(s0 + k), v1 = wasm_v128_load(s0 + lda + k);
+          const v128_t v2 = wasm_v128_load(s0 + 2 * lda + k), v3 = wasm_v128_load(s0 + 3 * lda + k);
+          const v128_t t0 = wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7);
+          const v128_t t2 = wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7);
+          wasm_v128_store(dst + 4 * k, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+          wasm_v128_store(dst + 4 * k + 4, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+          wasm_v128_store(dst + 4 * k + 8, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+          wasm_v128_store(dst + 4 * k + 12, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        }
+        for (; k < kc; k++) {
+          for (int r = 0; r < 4; r++) dst[4 * k + r] = s0[(size_t)r * lda + k];
+        }
+      }
+    } else if (transA) {  // op(A)[m][k] = A[k][m]: the MR values of a step are contiguous
       for (int k = 0; k < kc; k++) {
         const float *src = A + (size_t)(k0 + k) * lda + m0 + t;
         for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r];
