@@ -14,8 +14,8 @@
 // the conv's work, M = output positions). Measured (bench/kernels_conv.ts): 0.01-0.4% of the
 // forward on the X3D-XS / Slow-R50 shapes, ~12% at the smallest X3D stage (1x1x1 192->432 on
 // 4x5x5). Packing per call needs no cache invalidation when an optimizer or loadStateDict writes
-// weights in place (tensors carry no version counter); an inference plan that wants to skip it
-// packs once itself (ts/runtime/hosts/plan-builder.ts calls the same kernels).
+// weights in place (tensors carry no version counter). Packing and convolving are separate
+// kernels (vw_f32_conv3d_pack, vw_f32_conv3d), so an inference plan can pack once at build time.
 import { Tensor, type Layout } from '../tensor.js';
 import { kernel, params, malloc, free } from '../wasm.js';
 import { record, gradRules, noGrad, type Node } from '../tape.js';
