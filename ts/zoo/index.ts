@@ -1,3 +1,6 @@
 // The model zoo: checkpoint IO now; the registry of PyTorchVideo models comes with the model family.
 export * from './checkpoint/index.js';
 export { CheckpointError } from './errors.js';
+export * from './registry.js';
+export * from './kinetics400.js';
+export { load, build, hub, hubKey, resolveBuilder, type LoadOptions, type HubLoader, type HubOptions } from './load.js';

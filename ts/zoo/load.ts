@@ -1,0 +1,86 @@
+// zoo.load(name, { weights }): build a registered model with the hub's keyword arguments and,
+// when weights are given, load them strictly. Weights come only from what the caller passes
+// (a path, bytes, or a URL the caller names): nothing is ever downloaded implicitly.
+import * as models from '../models/index.js';
+import type { nn } from '../runtime/index.js';
+import { readCheckpoint, type Source } from './checkpoint/index.js';
+import { modelInfo, listModels, BuilderUnavailableError, type OptionValue } from './registry.js';
+
+type Module = InstanceType<typeof nn.Module>;
+type Builder = (o: Record<string, unknown>) => Module;
+
+export interface LoadOptions {
+  /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes. */
+  weights?: Source;
+  /** Strict key matching (default true): missing/unexpected keys throw a StateDictError listing them. */
+  strict?: boolean;
+  /** Builder keyword arguments overriding the hub's (camelCase), as hub functions take **kwargs. */
+  options?: Record<string, unknown>;
+}
+
+/** The builder function ts/models exports under `name`, looked up when needed. */
+export function resolveBuilder(modelName: string, builder: string | null): Builder {
+  if (!builder) throw new BuilderUnavailableError(modelName, null, `: ${modelInfo(modelName).notes ?? 'not loadable'}`);
+  const fn = (models as Record<string, unknown>)[builder];
+  if (typeof fn !== 'function') throw new BuilderUnavailableError(modelName, builder);
+  return fn as Builder;
+}
+
+/** Registry options with {factory: 'MaxPool3d'} references replaced by the ts/models factories. */
+export function resolveOptions(modelName: string, v: OptionValue): unknown {
+  if (Array.isArray(v)) return v.map((x) => resolveOptions(modelName, x));
+  if (v && typeof v === 'object') {
+    if (typeof (v as { factory?: unknown }).factory === 'string' && Object.keys(v).length === 1) {
+      const name = (v as { factory: string }).factory;
+      const fn = (models as Record<string, unknown>)[name];
+      if (typeof fn !== 'function') throw new BuilderUnavailableError(modelName, name, ' (a layer factory its options name)');
+      return fn;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveOptions(modelName, x)]));
+  }
+  return v;
+}
+
+/** Builds a registered model (random init) with the hub's arguments, overridden by `options`. */
+export function build(name: string, options: Record<string, unknown> = {}): Module {
+  const info = modelInfo(name);
+  const builder = resolveBuilder(name, info.builder);
+  return builder({ ...(resolveOptions(name, info.options) as Record<string, unknown>), ...options });
+}
+
+/**
+ * Builds `name` and, if `weights` is given, loads its state dict (from {model_state: ...} or a
+ * bare state dict). The returned model is in training mode, as torch hub returns it; call eval().
+ */
+export async function load(name: string, opts: LoadOptions = {}): Promise<Module> {
+  const { weights, strict = true, options = {} } = opts;
+  const net = build(name, options);
+  if (weights === undefined) return net;
+  let sd: Map<string, import('../runtime/index.js').Tensor> | undefined;
+  try {
+    sd = await readCheckpoint(weights);
+    net.loadStateDict(sd, { strict });
+  } catch (e) {
+    net.dispose();
+    throw e;
+  } finally {
+    if (sd) for (const t of sd.values()) t.dispose();
+  }
+  return net;
+}
+
+/** camelCase of a hub function name: x3d_xs -> x3dXs, slowfast_16x8_r101_50_50 -> slowfast16x8R101_50_50. */
+export function hubKey(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/_(\d)/g, (m, d: string, i: number, s: string) => (/[a-z]/i.test(s[i - 1]) ? d : m));
+}
+
+export interface HubOptions extends Record<string, unknown> { pretrained?: Source }
+export type HubLoader = (o?: HubOptions) => Promise<Module>;
+
+/**
+ * torch-hub style loaders, one per PyTorchVideo hub function: `hub.x3dXs({ pretrained: 'X3D_XS.pyth' })`.
+ * Unlike torch hub, `pretrained` is the checkpoint itself (path, URL or bytes), never a flag that downloads.
+ */
+export const hub: Record<string, HubLoader> = Object.fromEntries(listModels()
+  .filter((n) => modelInfo(n).hub)
+  .map((n) => [hubKey(modelInfo(n).hub!), ({ pretrained, ...kwargs }: HubOptions = {}) => load(n, { weights: pretrained, options: kwargs })]));
