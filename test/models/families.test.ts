@@ -25,7 +25,9 @@ const BUILDERS: Record<string, (o: any) => any> = {
   createNonlocal: models.createNonlocal,
   createAudio2dSqueezeExcitationBlock: models.createAudio2dSqueezeExcitationBlock,
   makeFusionLayer: (o) => models.makeFusionLayer(o.method, o.featureDims),
-  makeMultilayerPerceptron: ({ fullyConnectedDims, ...o }) => models.makeMultilayerPerceptron(fullyConnectedDims, o)[0],
+  // Both call forms: (dims, options) when a norm is given, ({ fullyConnectedDims, ... }) otherwise.
+  makeMultilayerPerceptron: ({ fullyConnectedDims, ...o }) => (o.norm
+    ? models.makeMultilayerPerceptron(fullyConnectedDims, o)[0] : models.makeMultilayerPerceptron({ fullyConnectedDims, ...o })[0]),
   PositionalEncoding: (o) => new models.PositionalEncoding(o.embedDim, o.seqLen),
   SpatioTemporalClsPositionalEncoding: (o) => new models.SpatioTemporalClsPositionalEncoding(o.embedDim, o.patchEmbedShape, o),
 };
@@ -151,6 +153,7 @@ test('bad inputs raise typed errors naming the module and the shapes', () => {
     throwsTyped(() => models.makeFusionLayer('mean' as any, [5]), ArgumentError, /not available/, 'unknown fusion');
     throwsTyped(() => models.makeFusionLayer('max', [5, 6]), ArgumentError, /equal/, 'max dims');
     throwsTyped(() => models.makeMultilayerPerceptron([4]), ArgumentError, /at least two/, 'MLP dims');
+    throwsTyped(() => models.makeMultilayerPerceptron({}), ArgumentError, /at least two/, 'MLP without dims');
     const [mlp] = models.makeMultilayerPerceptron([4, 3]);
     throwsTyped(() => mlp.forward(Tensor.zeros([2, 5])), ShapeError, /Linear\(in_features=4.*\[2, 5\]/, 'MLP input');
     mlp.dispose();

@@ -4,15 +4,21 @@ import { nn, ArgumentError } from '../../runtime/index.js';
 import { ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
 
 export interface MultilayerPerceptronOptions {
+  /** [input, hidden..., output]; may instead be the first argument. */
+  fullyConnectedDims?: number[];
   norm?: NormFactory | null;
   midActivation?: ActivationFactory;
   finalActivation?: ActivationFactory | null;
   dropoutRate?: number;
 }
 
-/** Returns [mlp, outputDim], as PyTorchVideo returns (mlp, output_dim). */
-export function makeMultilayerPerceptron(fullyConnectedDims: number[], o: MultilayerPerceptronOptions = {}): [InstanceType<typeof nn.Sequential>, number] {
-  const { norm = null, midActivation = ReLU, finalActivation = ReLU, dropoutRate = 0.0 } = o;
+/**
+ * Returns [mlp, outputDim], as PyTorchVideo returns (mlp, output_dim). Called as
+ * makeMultilayerPerceptron([2048, 1024, 2048], opts) or makeMultilayerPerceptron({ fullyConnectedDims, ... }).
+ */
+export function makeMultilayerPerceptron(dimsOrOptions: number[] | MultilayerPerceptronOptions, opts: MultilayerPerceptronOptions = {}): [InstanceType<typeof nn.Sequential>, number] {
+  const o = Array.isArray(dimsOrOptions) ? { ...opts, fullyConnectedDims: dimsOrOptions } : dimsOrOptions;
+  const { fullyConnectedDims = [], norm = null, midActivation = ReLU, finalActivation = ReLU, dropoutRate = 0.0 } = o;
   if (!Array.isArray(fullyConnectedDims) || fullyConnectedDims.length < 2 || !fullyConnectedDims.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ArgumentError(`makeMultilayerPerceptron: fullyConnectedDims must list at least two non-negative integers, got ${JSON.stringify(fullyConnectedDims)}`);
   }
