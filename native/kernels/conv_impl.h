@@ -75,12 +75,16 @@ static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0,
     int a0, a1, b0, b1;
     vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
     vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
+    int wlo = wo, whi = wo + run;  // positions whose kw taps are all inside (as in conv_vol2col)
+    while (wlo < whi && wlo * g->sw - g->pw < 0) wlo++;
+    while (whi > wlo && (whi - 1) * g->sw - g->pw + (g->kw - 1) * g->dw >= g->W) whi--;
     for (int a = a0; a < a1; a++) {
       for (int b = b0; b < b1; b++) {
         float *xr = gx + (((size_t)n * g->T + ti0 + a * g->dt) * g->H + hi0 + b * g->dh) * g->W * g->Cin + (size_t)gi * Cg;
         const float *rb = row0 + ((size_t)a * g->kh + b) * kwc;
         for (int i = 0; i < run; i++, rb += K) {
-          const int wi0 = (wo + i) * g->sw - g->pw;
+          const int w = wo + i, wi0 = w * g->sw - g->pw;
+          if (adjacent && w >= wlo && w < whi) { conv_add(xr + (size_t)wi0 * g->Cin, rb, kwc); continue; }
           int c0, c1;
           vw_conv_tap_range(wi0, g->dw, g->kw, g->W, &c0, &c1);
           if (adjacent) {  // adjacent pixels: one add over the valid taps
