@@ -158,3 +158,28 @@ VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_weight)(const int32_t *p, const float 
   for (int c = 0; c < C; c++)
     for (int t = 0; t < g.KK; t++) gw[(size_t)c * g.KK + t] = scratch[(size_t)t * C + c];
 }
+
+// Channel multiplier m = Cout / Cin (groups == Cin): output channel c*m + j reads input channel
+// c. The op runs the plain kernel above on an input expanded to Cout channels (xe[c*m + j] =
+// x[c]), and folds the expanded input gradient back (gx[c] = sum_j gxe[c*m + j]).
+// p is the conv's own block (Cin < Cout); xe and gxe hold N*T*H*W*Cout floats.
+VW_EXPORT void VW_DW_NAME(depthwise3d_expand)(const int32_t *p, const float *x, float *xe) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  const int m = g.Cout / g.Cin;
+  const size_t npos = (size_t)g.N * g.T * g.H * g.W;
+  for (size_t i = 0; i < npos; i++, x += g.Cin)
+    for (int c = 0; c < g.Cin; c++)
+      for (int j = 0; j < m; j++) *xe++ = x[c];
+}
+
+VW_EXPORT void VW_DW_NAME(depthwise3d_fold)(const int32_t *p, const float *gxe, float *gx) {
+  const vw_conv_geo g = vw_conv_geo_of(p);
+  const int m = g.Cout / g.Cin;
+  const size_t npos = (size_t)g.N * g.T * g.H * g.W;
+  for (size_t i = 0; i < npos; i++, gx += g.Cin)
+    for (int c = 0; c < g.Cin; c++) {
+      float s = 0.0f;
+      for (int j = 0; j < m; j++) s += *gxe++;
+      gx[c] = s;
+    }
+}

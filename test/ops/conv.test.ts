@@ -110,6 +110,7 @@ test('SIMD and scalar twins agree on larger odd shapes (all lowerings, forward +
     [[1, 5, 3, 11, 9], [19, 5, 1, 3, 3], { padding: [0, 1, 1], stride: [1, 2, 2] }],
     [[1, 6, 4, 7, 7], [10, 3, 3, 3, 3], { padding: 1, groups: 2, dilation: [1, 2, 1] }],
     [[2, 37, 4, 6, 5], [37, 1, 3, 3, 3], { padding: 1, groups: 37 }],
+    [[1, 6, 3, 7, 6], [18, 1, 3, 3, 3], { padding: 1, stride: [1, 2, 2], groups: 6 }],
   ];
   for (const [xs, ws, o] of configs) {
     const x = Tensor.randn(xs, { layout: 'channels_last' }), w = Tensor.randn(ws), b = Tensor.randn([ws[0]]);
@@ -140,6 +141,7 @@ test('gradients match finite differences', () => {
     [[1, 3, 4, 3, 3], [3, 1, 3, 3, 3], { padding: 1, groups: 3 }],
     [[1, 3, 4, 2, 3], [2, 3, 3, 1, 1], { padding: [1, 0, 0] }],
     [[2, 3, 2, 2, 2], [4, 3, 1, 1, 1], {}],
+    [[1, 2, 3, 3, 3], [6, 1, 3, 3, 3], { padding: 1, groups: 2 }],
   ];
   for (const [xs, ws, o] of configs) {
     const x = Tensor.randn(xs, { requiresGrad: true }), w = Tensor.randn(ws, { requiresGrad: true });

@@ -1,9 +1,9 @@
 // conv3d / conv2d / conv1d with torch.nn.functional semantics, computed on channels-last storage.
 //
 // The op validates, picks a lowering (see native/kernels/conv.h) and calls the kernels:
-//   depthwise (groups == Cin == Cout)         -> direct channels-last kernel (depthwise*.c);
-//                                                a channel multiplier (Cout = m*Cin) takes the
-//                                                grouped GEMM path below (correct, not fast)
+//   depthwise (groups == Cin, Cout = m*Cin)   -> direct channels-last kernel (depthwise*.c); with a
+//                                                channel multiplier m > 1 on the input expanded
+//                                                to Cout channels (gradient folded back)
 //   1x1x1, stride 1, no padding               -> one GEMM per group over [N*T*H*W, Cin]
 //   (kt,1,1), spatial stride 1, no spatial pad -> kt shifted GEMMs per output frame
 //   anything else                             -> vol2col tiles (sized for L2) + GEMM per group
@@ -122,7 +122,7 @@ function geometry(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | nul
 function chooseMode(g: Geo): number {
   if (lowering === 'general') return GENERAL;
   const [kt, kh, kw] = g.k, [st, sh, sw] = g.s, [pt, ph, pw] = g.p;
-  if (g.G === g.Cin && g.Cout === g.Cin) return DEPTHWISE;
+  if (g.G === g.Cin && g.Cout % g.Cin === 0) return DEPTHWISE;
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && g.Ho === g.H && g.Wo === g.W) {
     return kt === 1 && st === 1 && pt === 0 && g.To === g.T ? POINTWISE : TEMPORAL;
   }
@@ -142,15 +142,28 @@ function withBuffers<R>(floats: number[], what: string, fn: (...ptrs: number[]) 
   }
 }
 
+/** Geometry of the plain depthwise kernel on the input expanded to Cout channels (multiplier > 1). */
+const expanded = (g: Geo): Geo => ({ ...g, Cin: g.Cout, G: g.Cout });
+const positions = (g: Geo) => g.N * g.T * g.H * g.W;
+
+/** Runs fn on x itself, or (channel multiplier) on a scratch copy expanded to Cout channels. */
+function withExpanded<R>(g: Geo, x: number, fn: (xe: number, ge: Geo) => R): R {
+  if (g.Cout === g.Cin) return fn(x, g);
+  return withBuffers([positions(g) * g.Cout], 'conv3d expanded input', (xe) => {
+    kernel('f32_depthwise3d_expand')(params(block(g)), x, xe);
+    return fn(xe, expanded(g));
+  });
+}
+
 function forward(g: Geo, x: number, w: number, b: number, y: number): void {
-  const pv = block(g);
   if (g.mode === DEPTHWISE) {
-    withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
-      kernel('f32_depthwise3d_pack')(params(pv), w, b, packed);
-      kernel('f32_depthwise3d')(params(pv), x, packed, y, -Infinity, Infinity);
-    });
+    withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
+      kernel('f32_depthwise3d_pack')(params(block(ge)), w, b, packed);
+      kernel('f32_depthwise3d')(params(block(ge)), xe, packed, y, -Infinity, Infinity);
+    }));
     return;
   }
+  const pv = block(g);
   const pf = kernel('f32_conv3d_packed_floats')(params(pv));
   const scr = Math.max(kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_PACK),
     kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_FWD));
@@ -161,26 +174,27 @@ function forward(g: Geo, x: number, w: number, b: number, y: number): void {
 }
 
 function backwardData(g: Geo, gy: number, w: number, gx: number): void {
-  const pv = block(g);
   if (g.mode === DEPTHWISE) {
-    const n = g.Cout * (1 + taps(g));
-    withBuffers([n, n], 'conv3d packed weights', (packed, scratch) => {
-      kernel('f32_depthwise3d_pack')(params(pv), w, 0, packed);
-      kernel('f32_depthwise3d_bwd_data')(params(pv), gy, packed, gx, scratch);
+    const ge = expanded(g), n = g.Cout * (1 + taps(g)), m = g.Cout / g.Cin;
+    withBuffers([n, n, m > 1 ? positions(g) * g.Cout : 0], 'conv3d packed weights', (packed, scratch, gxe) => {
+      kernel('f32_depthwise3d_pack')(params(block(ge)), w, 0, packed);
+      kernel('f32_depthwise3d_bwd_data')(params(block(ge)), gy, packed, m > 1 ? gxe : gx, scratch);
+      if (m > 1) kernel('f32_depthwise3d_fold')(params(block(g)), gxe, gx);
     });
     return;
   }
+  const pv = block(g);
   const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_DATA);
   withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_data')(params(pv), gy, w, gx, scratch));
 }
 
 function backwardWeight(g: Geo, x: number, gy: number, gw: number): void {
-  const pv = block(g);
   if (g.mode === DEPTHWISE) {
-    withBuffers([g.Cout * taps(g)], 'conv3d backward scratch', (scratch) =>
-      kernel('f32_depthwise3d_bwd_weight')(params(pv), x, gy, gw, scratch));
+    withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * taps(g)], 'conv3d backward scratch', (scratch) =>
+      kernel('f32_depthwise3d_bwd_weight')(params(block(ge)), xe, gy, gw, scratch)));
     return;
   }
+  const pv = block(g);
   const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_WEIGHT);
   withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_weight')(params(pv), x, gy, gw, scratch));
 }
