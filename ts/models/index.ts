@@ -28,3 +28,7 @@ export * from './ssl/simclr.js';
 export * from './ssl/byol.js';
 export * from './ssl/moco.js';
 export * from './ssl/memory_bank.js';
+export * from './layers/multihead_attention.js';
+export * from './layers/lstm.js';
+export * from './layers/transformer_encoder.js';
+export * from './masked_multistream.js';
