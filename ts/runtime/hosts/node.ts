@@ -9,7 +9,7 @@ import { VidwasmError } from '../errors.js';
 export function wasmPath(): string {
   const env = process.env.VIDWASM_WASM;
   if (env) {
-    if (!existsSync(env)) throw new VidwasmError('E_LOAD', `VIDWASM_WASM points to ${env}, which does not exist`);
+    if (!existsSync(env)) throw new VidwasmError('E_LOAD', `cannot read ${env}: no such file (VIDWASM_WASM names it)`);
     return env;
   }
   let dir = dirname(fileURLToPath(import.meta.url));
