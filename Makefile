@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup wasm wasi build test bench demo clean
+.PHONY: setup wasm wasi pixels build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -60,10 +60,24 @@ $(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(wildcard native/kernels/
 
 wasi: $(BUILD)/vidwasm-cmd.wasm
 
+# Pixel kernels (AssemblyScript, native/pixels): they import the C module's memory (env.memory,
+# not shared), use the stub runtime and never allocate, so the module has no data segment that
+# could land in the C module's memory. asc comes from node_modules (npm ci).
+PIXELS_SRC := $(wildcard native/pixels/*.ts)
+$(BUILD)/pixels.wasm: $(PIXELS_SRC)
+	@mkdir -p $(BUILD)
+	npx asc native/pixels/index.ts -o $(BUILD)/pixels.tmp.wasm --importMemory --runtime stub -O3 --noAssert --enable simd
+	@bad=$$(wasm-objdump -x -j Import $(BUILD)/pixels.tmp.wasm | grep ' <- ' | grep -vc ' <- env\.' || true); \
+	  if [ "$$bad" != "0" ]; then echo "pixels.wasm may import only env.memory/env.abort, has $$bad other imports"; exit 1; fi
+	@if wasm-objdump -h $(BUILD)/pixels.tmp.wasm | grep -q ' Data '; then echo "pixels.wasm must have no data segment"; exit 1; fi
+	mv $(BUILD)/pixels.tmp.wasm $(BUILD)/pixels.wasm
+
+pixels: $(BUILD)/pixels.wasm
+
 # dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
 # code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
 # hosts, no automatic load), cli.js (the `vidwasm` bin), the .wasm files and type declarations.
-build: wasm wasi
+build: wasm wasi pixels
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
 	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
@@ -72,9 +86,10 @@ build: wasm wasi
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-cmd.wasm dist/vidwasm-cmd.wasm
+	cp $(BUILD)/pixels.wasm dist/pixels.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: wasm wasi
+test: wasm wasi pixels
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm node test/run.mjs
 
 bench: wasm

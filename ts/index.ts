@@ -4,3 +4,4 @@ export * from './runtime/index.js';
 export * as zoo from './zoo/index.js';
 export * as models from './models/index.js';
 export * as data from './data/index.js';
+export * as transforms from './data/transforms/index.js';

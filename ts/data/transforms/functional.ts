@@ -1,0 +1,11 @@
+// pytorchvideo.transforms.functional, camelCased.
+export {
+  uniformTemporalSubsample, uniformTemporalSubsampleRepeated, shortSideScale, uniformCrop, randomResizedCrop,
+  convertUint8ToFloat, div255, normalize, uint8Normalize, centerCrop, randomCrop, horizontalFlip, crop, resizeVideo,
+  selectFrames, linspaceF32, uniformTemporalIndices, getParamSpatialCrop, shortSideSize,
+} from './video.js';
+export {
+  shortSideScaleWithBoxes, randomShortSideScaleWithBoxes, randomCropWithBoxes, uniformCropWithBoxes,
+  horizontalFlipWithBoxes, clipBoxesToImage, cropBoxes,
+} from './boxes.js';
+export { convertToOneHot, mixLabels, sampleBeta, sampleGamma } from './mix.js';

@@ -1,0 +1,7 @@
+// vidwasm transforms: pytorchvideo.transforms (class forms as factories) and, under
+// `functional`, pytorchvideo.transforms.functional with camelCased names.
+export * from './transforms.js';
+export { MixUp, CutMix, MixVideo, convertToOneHot, type MixOptions } from './mix.js';
+export { createVideoTransform, type VideoTransformOptions } from './factory.js';
+export type { Interpolation, Backend } from './video.js';
+export * as functional from './functional.js';

@@ -1,0 +1,161 @@
+// MixUp and CutMix for batches [B, C, T, H, W] (pytorchvideo.transforms.mix), and
+// convertToOneHot. The mixing weight comes from Beta(alpha, alpha) drawn with vidwasm's seeded
+// generator, so a fixed manualSeed gives the same mix everywhere.
+import { Tensor } from '../../runtime/tensor.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../../runtime/errors.js';
+import { random } from '../../runtime/random.js';
+
+/** Gamma(shape, 1) by Marsaglia-Tsang (shape < 1 boosted with U^(1/shape)). */
+export function sampleGamma(shape: number): number {
+  if (shape < 1) return sampleGamma(shape + 1) * Math.pow(1 - random.uniform(), 1 / shape);
+  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do { x = random.normal(); v = 1 + c * x; } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - random.uniform();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Beta(a, b) = X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+export function sampleBeta(a: number, b: number): number {
+  if (!(a > 0 && b > 0)) throw new ArgumentError(`Beta(${a}, ${b}): concentrations must be > 0`);
+  const x = sampleGamma(a), y = sampleGamma(b);
+  return x / (x + y);
+}
+
+function labelsOf(op: string, labels: Tensor | readonly number[]): number[] {
+  if (labels instanceof Tensor) {
+    if (labels.rank !== 1) throw new ShapeError(`${op}: labels must have shape [B], got ${fmtShape(labels.shape)}`);
+    return Array.from(labels.toArray());
+  }
+  return Array.from(labels);
+}
+
+/**
+ * pytorchvideo convert_to_one_hot: [B] class indices -> [B, numClass]. i32 when labelSmooth is 0
+ * (PyTorch gives int64 there), else f32 with labelSmooth/numClass off target.
+ */
+export function convertToOneHot(targets: Tensor | readonly number[], numClass: number, labelSmooth = 0): Tensor {
+  const t = labelsOf('convertToOneHot', targets);
+  if (!(t.every((v) => Number.isInteger(v) && v >= 0 && v < numClass))) {
+    throw new ArgumentError(`convertToOneHot: class indices must be integers in [0, ${numClass}), got ${JSON.stringify(t.slice(0, 8))}`);
+  }
+  if (!(labelSmooth >= 0 && labelSmooth < 1)) throw new ArgumentError(`convertToOneHot: labelSmooth must be in [0, 1), got ${labelSmooth}`);
+  const off = Math.fround(labelSmooth / numClass), on = Math.fround(1 - labelSmooth + off);
+  const out = Tensor.full([t.length, numClass], labelSmooth === 0 ? 0 : off, labelSmooth === 0 ? 'i32' : 'f32');
+  const d = out.data();
+  t.forEach((c, i) => { d[i * numClass + c] = labelSmooth === 0 ? 1 : on; });
+  return out;
+}
+
+/** labels1 * lam + flip(labels1) * (1 - lam) over one-hot rows (f32 [B, numClasses]). */
+export function mixLabels(labels: Tensor | readonly number[], numClasses: number, lam: number, labelSmoothing = 0, oneHot = false): Tensor {
+  const f = Math.fround;
+  let rows: Float32Array, b: number;
+  if (oneHot) {
+    if (!(labels instanceof Tensor) || labels.rank !== 2) throw new ShapeError('mixLabels: oneHot labels must be a Tensor [B, numClasses]');
+    rows = Float32Array.from(labels.toArray()); b = labels.shape[0]; numClasses = labels.shape[1];
+  } else {
+    const oh = convertToOneHot(labels, numClasses, labelSmoothing);
+    rows = Float32Array.from(oh.toArray()); b = oh.shape[0];
+    oh.dispose();
+  }
+  const out = Tensor.empty([b, numClasses], 'f32');
+  const d = out.data() as Float32Array;
+  const l = f(lam), l1 = f(1 - l);
+  for (let i = 0; i < b; i++) {
+    for (let k = 0; k < numClasses; k++) d[i * numClasses + k] = f(f(rows[i * numClasses + k] * l) + f(rows[(b - 1 - i) * numClasses + k] * l1));
+  }
+  return out;
+}
+
+export interface MixOptions { alpha?: number; labelSmoothing?: number; numClasses?: number; oneHot?: boolean }
+
+function checkBatch(op: string, x: Tensor, ranks: number[]): void {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: expected a batch Tensor`);
+  if (!ranks.includes(x.rank)) throw new ShapeError(`${op}: expected a batch of shape [B, C, T, H, W], got ${fmtShape(x.shape)}`);
+  if (x.dtype !== 'f32') throw new DTypeError(`${op}: expected an f32 batch, got ${x.describe()}`);
+  if (x.shape[0] < 2) throw new ShapeError(`${op} cannot be applied to a single instance (batch ${fmtShape(x.shape)})`);
+}
+
+export type MixResult = [Tensor, Tensor] & { lambda?: number };
+
+/**
+ * MixUp: x <- lam * x + (1 - lam) * flip(x, 0), labels mixed likewise. Mixes the batch in place
+ * (as PyTorchVideo's mul_/add_) and returns it with the new f32 labels; `lastLambda` holds lam.
+ */
+export function MixUp(opts: MixOptions = {}) {
+  const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
+  if (!(alpha > 0)) throw new ArgumentError(`MixUp: alpha must be > 0, got ${alpha}`);
+  const fn = (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] => {
+    checkBatch('MixUp', xVideo, [2, 3, 4, 5, 6]);
+    const lam = Math.fround(sampleBeta(alpha, alpha));
+    fn.lastLambda = lam;
+    const f = Math.fround, l1 = f(1 - lam);
+    const b = xVideo.shape[0], per = xVideo.size / b;
+    if (xVideo.layout !== 'contiguous') throw new ArgumentError('MixUp: expected a contiguous batch');
+    const d = xVideo.data() as Float32Array;
+    for (let i = 0; i < Math.ceil(b / 2); i++) {
+      const j = b - 1 - i, oi = i * per, oj = j * per;
+      for (let k = 0; k < per; k++) {
+        const a = d[oi + k], c = d[oj + k];
+        d[oi + k] = f(f(a * lam) + f(c * l1));
+        if (j !== i) d[oj + k] = f(f(c * lam) + f(a * l1));
+      }
+    }
+    return [xVideo, mixLabels(labels, numClasses, lam, labelSmoothing, oneHot)];
+  };
+  fn.lastLambda = NaN;
+  fn.alpha = alpha; fn.labelSmoothing = labelSmoothing; fn.numClasses = numClasses;
+  return fn;
+}
+
+/**
+ * CutMix: a random box (side ratio sqrt(1 - lam)) of every sample is replaced by the same box of
+ * the flipped batch; labels mixed with the area-corrected lambda. In place, like PyTorchVideo.
+ */
+export function CutMix(opts: MixOptions = {}) {
+  const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
+  if (!(alpha > 0)) throw new ArgumentError(`CutMix: alpha must be > 0, got ${alpha}`);
+  const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const fn = (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] => {
+    checkBatch('CutMix', xVideo, [4, 5]);
+    if (xVideo.layout !== 'contiguous') throw new ArgumentError('CutMix: expected a contiguous batch');
+    const lam = Math.fround(sampleBeta(alpha, alpha));
+    const ratio = Math.sqrt(1 - lam);
+    const h = xVideo.shape[xVideo.rank - 2], w = xVideo.shape[xVideo.rank - 1];
+    const cutH = Math.trunc(h * ratio), cutW = Math.trunc(w * ratio);
+    const cy = random.int(h), cx = random.int(w);
+    const yl = clip(cy - Math.floor(cutH / 2), 0, h), yh = clip(cy + Math.floor(cutH / 2), 0, h);
+    const xl = clip(cx - Math.floor(cutW / 2), 0, w), xh = clip(cx + Math.floor(cutW / 2), 0, w);
+    const corrected = 1 - ((yh - yl) * (xh - xl)) / (h * w);
+    fn.lastLambda = lam; fn.lastBox = [yl, yh, xl, xh]; fn.lastCorrectedLambda = corrected;
+    const b = xVideo.shape[0], per = xVideo.size / b, planes = per / (h * w);
+    const d = xVideo.data() as Float32Array;
+    for (let i = 0; i < Math.floor(b / 2); i++) {
+      const j = b - 1 - i;
+      for (let p = 0; p < planes; p++) {
+        for (let y = yl; y < yh; y++) {
+          const oi = i * per + p * h * w + y * w, oj = j * per + p * h * w + y * w;
+          for (let x = xl; x < xh; x++) { const t = d[oi + x]; d[oi + x] = d[oj + x]; d[oj + x] = t; }
+        }
+      }
+    }
+    return [xVideo, mixLabels(labels, numClasses, corrected, labelSmoothing, oneHot)];
+  };
+  fn.lastLambda = NaN; fn.lastCorrectedLambda = NaN; fn.lastBox = [0, 0, 0, 0] as number[];
+  fn.alpha = alpha; fn.labelSmoothing = labelSmoothing; fn.numClasses = numClasses;
+  return fn;
+}
+
+/** MixVideo: CutMix with probability cutmixProb, else MixUp. */
+export function MixVideo(opts: MixOptions & { cutmixProb?: number; mixupAlpha?: number; cutmixAlpha?: number } = {}) {
+  const cutmixProb = opts.cutmixProb ?? 0.5;
+  if (!(cutmixProb >= 0 && cutmixProb <= 1)) throw new ArgumentError(`MixVideo: cutmixProb must be in [0, 1], got ${cutmixProb}`);
+  const base = { labelSmoothing: opts.labelSmoothing, numClasses: opts.numClasses, oneHot: opts.oneHot };
+  const mixup = MixUp({ ...base, alpha: opts.mixupAlpha ?? 1.0 }), cutmix = CutMix({ ...base, alpha: opts.cutmixAlpha ?? 1.0 });
+  return (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] =>
+    random.uniform() < cutmixProb ? cutmix(xVideo, labels) : mixup(xVideo, labels);
+}
