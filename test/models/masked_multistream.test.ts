@@ -4,7 +4,7 @@
 // the input, and typed errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, models, nn, zoo, tidy, noGrad, ShapeError, ArgumentError } from '../../ts/node.js';
+import { Tensor, models, nn, zoo, tidy, noGrad, memoryStats, ShapeError, ArgumentError } from '../../ts/node.js';
 import { assertClose, throwsTyped } from '../helpers/assert.js';
 import { loadGolden, tensorOf } from '../helpers/golden.js';
 
@@ -73,15 +73,27 @@ for (const c of loadGolden('models_masked')) {
   });
 }
 
-test('TransposeMultiheadAttention / TransposeTransformerEncoder set mask[:, 0] in place, as PyTorchVideo does', () => {
+test('TransposeMultiheadAttention sets mask[:, 0] in place, as PyTorchVideo does; attentionWeights', () => {
+  const a = new M.TransposeMultiheadAttention(4);
   noGrad(() => tidy(() => {
     const mask = Tensor.from(new Uint8Array([0, 1, 0, 0, 0, 1]), [2, 3], { dtype: 'u8' });
-    const a = new M.TransposeMultiheadAttention(4);
     a.forward(Tensor.randn([2, 3, 4]), mask);
     assert.equal(Array.from(mask.toArray() as Uint8Array), [1, 1, 0, 1, 0, 1]);
     assert.equal([...a.attentionWeights!.shape], [2, 3, 3], 'head-averaged weights [B, T, T]');
-    a.dispose();
   }));
+  // The weights outlive the caller's tidy scope; each call replaces (frees) the previous ones.
+  const w = a.attentionWeights!;
+  assert.ok(!w.isDisposed);
+  const rows = w.toArray() as Float32Array;
+  for (let r = 0; r < 6; r++) assert.ok(Math.abs(rows[r * 3] + rows[r * 3 + 1] + rows[r * 3 + 2] - 1) < 1e-5, 'rows sum to 1');
+  // Sample 0 (mask [1, 1, 0] after the in-place guard), query 0: key 2 is invalid.
+  assert.is(rows[2], 0, 'masked key has weight 0');
+  const live = memoryStats().liveTensors;
+  noGrad(() => tidy(() => { a.forward(Tensor.randn([2, 3, 4])); }));
+  assert.ok(w.isDisposed, 'previous weights freed');
+  assert.is(memoryStats().liveTensors, live, 'no growth across calls');
+  a.dispose();
+  assert.is(a.attentionWeights, null);
 });
 
 test('TorchLSTM: torch.nn.LSTM keys (two layers, bidirectional), shapes, lengths freeze the state', () => {

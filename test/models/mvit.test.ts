@@ -127,6 +127,26 @@ test('hub configs: MViT-B 16x4 / 32x3 / image 16 module trees as PyTorchVideo bu
   img.dispose();
 });
 
+test('enablePatchEmbed: false takes tokens: same output as the full model fed its own patch embedding', async () => {
+  const full = models.createMultiscaleVisionTransformers({ ...TINY });
+  const sd = await zoo.readCheckpoint(new URL('../data/models/mvit_tiny.pyth', import.meta.url).pathname);
+  full.loadStateDict(sd);
+  const noStem = models.createMultiscaleVisionTransformers({ ...TINY, spatialSize: 8, temporalSize: 2, enablePatchEmbed: false });
+  assert.ok(!Object.keys(noStem.stateDict()).some((k) => k.startsWith('patch_embed')));
+  noStem.loadStateDict(new Map([...sd].filter(([k]) => !k.startsWith('patch_embed'))));
+  for (const t of sd.values()) t.dispose();
+  full.eval();
+  noStem.eval();
+  noGrad(() => tidy(() => {
+    const x = tensorOf(loadGolden('models_mvit_tiny')[0].inputs.input_0);
+    const a = full.forward(x);
+    const b = noStem.forward(full.patchEmbed!.forward(x));
+    assertClose(b, a.toArray() as Float32Array, { rtol: 1e-6, atol: 1e-7 }, 'token input');
+  }));
+  full.dispose();
+  noStem.dispose();
+});
+
 test('bad inputs raise typed errors naming the module and the shapes', () => {
   noGrad(() => tidy(() => {
     const net = models.createMultiscaleVisionTransformers({ ...TINY });

@@ -5,7 +5,7 @@
 // As in PyTorchVideo, TransposeMultiheadAttention and TransposeTransformerEncoder set mask[:, 0]
 // to true IN PLACE (each row needs one valid key); later modules of a MaskedSequential, and the
 // caller, see the modified mask. This is kept so outputs match PyTorchVideo's.
-import { nn, ops, Tensor, ArgumentError, ShapeError, fmtShape } from '../runtime/index.js';
+import { nn, ops, Tensor, keep, noGrad, ArgumentError, ShapeError, fmtShape } from '../runtime/index.js';
 import { MultiheadAttention } from './layers/multihead_attention.js';
 import { TorchLSTM } from './layers/lstm.js';
 import { TransformerEncoder, TransformerEncoderLayer } from './layers/transformer_encoder.js';
@@ -76,7 +76,7 @@ export class TransposeMultiheadAttention extends nn.Module {
     super();
     this.attention = this.registerModule('_attention', new MultiheadAttention(featureDim, numHeads));
   }
-  /** Head-averaged attention weights [B, T, T] of the last forward call. */
+  /** Head-averaged attention weights [B, T, T] of the last forward call (detached; owned by the module). */
   get attentionWeights(): Tensor | null { return this.weights; }
   override forward(x: Tensor, mask: Tensor | null = null): Tensor {
     const who = `TransposeMultiheadAttention(${this.featureDim}, heads=${this.numHeads})`;
@@ -90,8 +90,15 @@ export class TransposeMultiheadAttention extends nn.Module {
     }
     const xt = ops.transpose(x, 0, 1);
     const [out, w] = this.attention.forward(xt, xt, xt, { keyPaddingMask: padding });
-    this.weights = w;
+    // A detached copy kept out of tidy() scopes (so it outlives the caller's scope), replacing the previous one.
+    this.weights?.dispose();
+    this.weights = w ? keep(noGrad(() => w.detach())) : null;
     return ops.transpose(out, 0, 1);
+  }
+  override dispose(): void {
+    this.weights?.dispose();
+    this.weights = null;
+    super.dispose();
   }
 }
 
