@@ -110,8 +110,10 @@ static inline __attribute__((always_inline)) void gemm_driver(const int32_t *p, 
       } else vscale = wasm_v128_load32_splat(scale);
       for (int m = mb; m < me; m += MR) {
         const int mr = VW_MIN(MR, me - m);
+        // a row past M (last tile of an odd block) aliases row 0 of the tile: computed, not stored
         const int8_t *a[MR];
-        for (int r = 0; r < MR; r++) a[r] = A + (size_t)(m + VW_MIN(r, mr - 1)) * lda;
+        a[0] = A + (size_t)m * lda;
+        a[1] = mr > 1 ? a[0] + lda : a[0];
         v128_t acc[MR];
         tile_acc(a, K, a_end, pp, acc);
         if (!f32out && mr == MR && nc == NR) {
