@@ -8,4 +8,4 @@ export {
   shortSideScaleWithBoxes, randomShortSideScaleWithBoxes, randomCropWithBoxes, uniformCropWithBoxes,
   horizontalFlipWithBoxes, clipBoxesToImage, cropBoxes,
 } from './boxes.js';
-export { convertToOneHot, mixLabels, sampleBeta, sampleGamma } from './mix.js';
+export { convertToOneHot, mixLabels, mixupInPlace, sampleBeta, sampleGamma } from './mix.js';

@@ -80,6 +80,24 @@ function checkBatch(op: string, x: Tensor, ranks: number[]): void {
   if (x.shape[0] < 2) throw new ShapeError(`${op} cannot be applied to a single instance (batch ${fmtShape(x.shape)})`);
 }
 
+/** x <- x * lam + flip(x, 0) * (1 - lam), in place, in PyTorchVideo's float32 order. */
+export function mixupInPlace(xVideo: Tensor, lam: number): Tensor {
+  checkBatch('mixupInPlace', xVideo, [2, 3, 4, 5, 6]);
+  if (xVideo.layout !== 'contiguous') throw new ArgumentError('MixUp: expected a contiguous batch');
+  const f = Math.fround, l = f(lam), l1 = f(1 - l);
+  const b = xVideo.shape[0], per = xVideo.size / b;
+  const d = xVideo.data() as Float32Array;
+  for (let i = 0; i < Math.ceil(b / 2); i++) {
+    const j = b - 1 - i, oi = i * per, oj = j * per;
+    for (let k = 0; k < per; k++) {
+      const a = d[oi + k], c = d[oj + k];
+      d[oi + k] = f(f(a * l) + f(c * l1));
+      if (j !== i) d[oj + k] = f(f(c * l) + f(a * l1));
+    }
+  }
+  return xVideo;
+}
+
 export type MixResult = [Tensor, Tensor] & { lambda?: number };
 
 /**
@@ -93,18 +111,7 @@ export function MixUp(opts: MixOptions = {}) {
     checkBatch('MixUp', xVideo, [2, 3, 4, 5, 6]);
     const lam = Math.fround(sampleBeta(alpha, alpha));
     fn.lastLambda = lam;
-    const f = Math.fround, l1 = f(1 - lam);
-    const b = xVideo.shape[0], per = xVideo.size / b;
-    if (xVideo.layout !== 'contiguous') throw new ArgumentError('MixUp: expected a contiguous batch');
-    const d = xVideo.data() as Float32Array;
-    for (let i = 0; i < Math.ceil(b / 2); i++) {
-      const j = b - 1 - i, oi = i * per, oj = j * per;
-      for (let k = 0; k < per; k++) {
-        const a = d[oi + k], c = d[oj + k];
-        d[oi + k] = f(f(a * lam) + f(c * l1));
-        if (j !== i) d[oj + k] = f(f(c * lam) + f(a * l1));
-      }
-    }
+    mixupInPlace(xVideo, lam);
     return [xVideo, mixLabels(labels, numClasses, lam, labelSmoothing, oneHot)];
   };
   fn.lastLambda = NaN;
