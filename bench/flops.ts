@@ -17,7 +17,7 @@ export function countMacs(model: Module, run: () => unknown): MacCount {
     const orig = m.forward;
     const self = m as any;
     self.forward = (x: Tensor, ...rest: unknown[]) => {
-      const y = orig.call(m, x, ...rest) as Tensor;
+      const y = (orig as (...a: unknown[]) => Tensor).apply(m, [x, ...rest]);
       let macs: number;
       if (conv) {
         const vol = (self.kernelSize as number[]).reduce((p, d) => p * d, 1);

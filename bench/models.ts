@@ -103,7 +103,7 @@ export async function runModelsSuite({ quick = false, filter }: { quick?: boolea
     const gmac = macs.macs / 1e9;
     const oursRate = (2 * macs.macs) / (ours.cpu * 1e6);
     const info = zoo.modelInfo(c.zoo);
-    console.log(`${c.name.padEnd(24)} ${gmac.toFixed(2)} GMAC (published ${info.gflops} G at the test crop)  ` +
+    console.log(`${c.name.padEnd(24)} ${gmac.toFixed(2)} GMAC (zoo table: ${info.gflops} G)  ` +
       `vidwasm ${ours.cpu.toFixed(1)} ms [${ours.wall.toFixed(1)}]  ${oursRate.toFixed(2)} GFLOP/s`);
     rows.push({ name: `${c.name}: vidwasm`, backend: 'simd', gflops: oursRate, latencyMs: ours.cpu, wallMs: ours.wall, gmacs: gmac });
 
