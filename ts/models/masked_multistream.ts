@@ -155,7 +155,10 @@ export class TransposeTransformerEncoder extends nn.Module {
   readonly encoder: TransformerEncoder;
   constructor(readonly dimIn: number, readonly numHeads = 1, readonly numLayers = 1) {
     super();
-    this.encoder = this.registerModule('encoder', new TransformerEncoder(new TransformerEncoderLayer(dimIn, numHeads), numLayers));
+    // TransformerEncoder copies the template layer (as nn.TransformerEncoder deep-copies it); free the template.
+    const template = new TransformerEncoderLayer(dimIn, numHeads);
+    this.encoder = this.registerModule('encoder', new TransformerEncoder(template, numLayers));
+    template.dispose();
   }
   override forward(data: Tensor, mask: Tensor | null = null): Tensor {
     const who = `TransposeTransformerEncoder(${this.dimIn}, heads=${this.numHeads})`;

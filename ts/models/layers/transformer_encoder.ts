@@ -69,7 +69,7 @@ export class TransformerEncoderLayer extends nn.Module {
   }
 }
 
-/** numLayers copies of encoderLayer (same initial weights, like copy.deepcopy), then an optional norm. */
+/** numLayers copies of encoderLayer (same initial weights, like copy.deepcopy), then an optional norm. The caller keeps ownership of encoderLayer (dispose it when unused). */
 export class TransformerEncoder extends nn.Module {
   readonly layers: InstanceType<typeof nn.ModuleList>;
   readonly norm: Module | null;
