@@ -88,3 +88,48 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def layer_cases():
+    """The torch layers themselves, on paths the PyTorchVideo wrappers do not take: MultiheadAttention
+    batch-first with attn_mask (bool and float) and per-head weights; a 2-layer bidirectional LSTM
+    (sequence first) with h0/c0 and full output; a pre-norm GELU batch-first TransformerEncoderLayer."""
+    cases = []
+
+    def add(name, m, inputs, fn, names):
+        randomize(m, seed=len(name) + 100)
+        m.eval()
+        torch.save(m.state_dict(), os.path.join(DATA, f"masked_{name}.pyth"))
+        enc_in = {k: enc(v.to(torch.uint8) if v.dtype == torch.bool else v) for k, v in inputs.items()}
+        ins = {k: (v.clone().requires_grad_(True) if v.dtype == torch.float32 and k.startswith("x") else v) for k, v in inputs.items()}
+        outs = fn(m, ins)
+        gys = {k: randn(*v.shape, seed=50 + i) for i, (k, v) in enumerate(outs.items())}
+        sum((v * gys[k]).sum() for k, v in outs.items()).backward()
+        params = dict(m.named_parameters())
+        grads = {n: enc(params[n].grad) for n in names}
+        grads.update({f"input_{k}": enc(v.grad) for k, v in ins.items() if isinstance(v, torch.Tensor) and v.grad is not None})
+        cases.append({"name": name, "op": "layer", "params": {"names": names, "keys": list(m.state_dict().keys())},
+                      "inputs": {**enc_in, **{f"gy_{k}": enc(v) for k, v in gys.items()}},
+                      "outputs": {k: enc(v) for k, v in outs.items()}, "grads": grads})
+        print(f"{name}: outputs {[tuple(v.shape) for v in outs.values()]}")
+
+    causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+    kpm = mask_of([[0, 0, 0, 1], [0, 0, 0, 0]])
+    add("torch_mha_bf_bool", nn.MultiheadAttention(6, 3, batch_first=True), {"x": randn(2, 4, 6, seed=60), "attn_mask": causal, "kpm": kpm},
+        lambda m, i: dict(zip(("y", "w"), m(i["x"], i["x"], i["x"], attn_mask=i["attn_mask"], key_padding_mask=i["kpm"], average_attn_weights=False))),
+        ["in_proj_weight", "out_proj.bias"])
+    add("torch_mha_float_mask", nn.MultiheadAttention(6, 2), {"x": randn(4, 2, 6, seed=61), "xk": randn(5, 2, 6, seed=62), "attn_mask": randn(4, 5, seed=63)},
+        lambda m, i: dict(zip(("y", "w"), m(i["x"], i["xk"], i["xk"], attn_mask=i["attn_mask"]))), ["in_proj_weight", "in_proj_bias"])
+    add("torch_lstm_2l_bi", nn.LSTM(3, 4, num_layers=2, bidirectional=True),
+        {"x": randn(5, 2, 3, seed=64), "h0": randn(4, 2, 4, seed=65), "c0": randn(4, 2, 4, seed=66)},
+        lambda m, i: (lambda o: {"y": o[0], "h": o[1][0], "c": o[1][1]})(m(i["x"], (i["h0"], i["c0"]))),
+        ["weight_ih_l0", "weight_hh_l1_reverse", "bias_ih_l1"])
+    add("torch_encoder_layer_prenorm", nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation="gelu", batch_first=True, norm_first=True),
+        {"x": randn(2, 5, 8, seed=67), "kpm": mask_of([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]])},
+        lambda m, i: {"y": m(i["x"], src_key_padding_mask=i["kpm"])}, ["self_attn.in_proj_weight", "linear1.weight", "norm2.bias"])
+    with open(os.path.join(GOLD, "models_masked_layers.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
+
+
+if __name__ == "__main__":
+    layer_cases()

@@ -73,6 +73,58 @@ for (const c of loadGolden('models_masked')) {
   });
 }
 
+// The torch layers on the paths the wrappers do not take (batch-first, attn masks, per-head weights, two
+// bidirectional LSTM layers with h0 / c0, a pre-norm GELU encoder layer).
+const LAYERS: Record<string, { build: () => any; run: (m: any, i: Record<string, Tensor>) => Record<string, Tensor> }> = {
+  torch_mha_bf_bool: {
+    build: () => new M.MultiheadAttention(6, 3, { batchFirst: true }),
+    run: (m, i) => { const [y, w] = m.forward(i.x, i.x, i.x, { attnMask: i.attn_mask, keyPaddingMask: i.kpm, averageAttnWeights: false }); return { y, w }; },
+  },
+  torch_mha_float_mask: {
+    build: () => new M.MultiheadAttention(6, 2),
+    run: (m, i) => { const [y, w] = m.forward(i.x, i.xk, i.xk, { attnMask: i.attn_mask }); return { y, w }; },
+  },
+  torch_lstm_2l_bi: {
+    build: () => new M.TorchLSTM(3, 4, { numLayers: 2, bidirectional: true }),
+    run: (m, i) => { const [y, [h, c]] = m.forward(i.x, [i.h0, i.c0]); return { y, h, c }; },
+  },
+  torch_encoder_layer_prenorm: {
+    build: () => new M.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: 'gelu', batchFirst: true, normFirst: true }),
+    run: (m, i) => ({ y: m.forward(i.x, { srcKeyPaddingMask: i.kpm }) }),
+  },
+};
+for (const c of loadGolden('models_masked_layers')) {
+  test(`torch layer ${c.name}: keys, outputs and gradients match torch`, async () => {
+    const spec = LAYERS[c.name];
+    const net = spec.build();
+    assert.equal(Object.keys(net.stateDict()), c.params.keys, 'state-dict keys and order');
+    const sd = await zoo.readCheckpoint(new URL(`../data/models/masked_${c.name}.pyth`, import.meta.url).pathname);
+    net.loadStateDict(sd);
+    for (const t of sd.values()) t.dispose();
+    net.eval();
+    tidy(() => {
+      const ins = Object.fromEntries(Object.entries(c.inputs).filter(([k]) => !k.startsWith('gy_')).map(([k, g]) => [k, tensorOf(g, k.startsWith('x'))]));
+      const outs = spec.run(net, ins);
+      let loss: Tensor | null = null;
+      for (const [k, e] of Object.entries(c.outputs)) {
+        assert.equal([...outs[k].shape], e.shape, `${k} shape`);
+        assertClose(outs[k], e.data as any, { rtol: 1e-4, atol: 1e-5 }, `${c.name} ${k}`);
+        const term = (outs[k] as Tensor).mul(tensorOf(c.inputs[`gy_${k}`])).sum();
+        loss = loss ? loss.add(term) : term;
+      }
+      loss!.backward();
+      const grad = (k: string) => (k.startsWith('input_') ? ins[k.slice(6)].grad : net.getParameter(k).grad);
+      for (const [k, e] of Object.entries(c.grads)) {
+        let scale = 0;
+        for (let i = 0; i < e.data.length; i++) scale = Math.max(scale, Math.abs(e.data[i]));
+        assertClose(grad(k)!, e.data as any, { rtol: 1e-4, atol: 1e-5 * Math.max(scale, 1e-3) }, `${c.name} grad ${k}`);
+      }
+    });
+    net.zeroGrad();
+    net.dispose();
+  });
+}
+
 test('TransposeMultiheadAttention sets mask[:, 0] in place, as PyTorchVideo does; attentionWeights', () => {
   const a = new M.TransposeMultiheadAttention(4);
   noGrad(() => tidy(() => {
