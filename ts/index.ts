@@ -5,3 +5,4 @@ export * as zoo from './zoo/index.js';
 export * as models from './models/index.js';
 export * as data from './data/index.js';
 export * as transforms from './data/transforms/index.js';
+export * as train from './train/index.js';
