@@ -156,3 +156,60 @@ v = TF.center_crop(v, [14, 14])
 cases.append(case("kinetics val chain", "kinetics_val", {}, {"x": x}, {"y": v}))
 
 save("transforms", cases)
+
+
+# ---------------------------------------------------------------------------------------------
+# Augmentations (pytorchvideo.transforms.augmentations, i.e. torchvision tensor ops) on
+# [T, C, H, W] videos, u8 and float in [0, 1] -> data/transforms_aug.json
+import torchvision.transforms.functional_tensor as F_t
+from torchvision.transforms.functional import InterpolationMode
+
+aug = []
+g = torch.Generator().manual_seed(7)
+vu8 = torch.randint(0, 256, (2, 3, 9, 11), generator=g, dtype=torch.uint8)
+# a low-contrast u8 video so equalize/autocontrast have work to do
+vlow = (torch.randint(60, 140, (2, 3, 9, 11), generator=g)).to(torch.uint8)
+vf = torch.rand((2, 3, 9, 11), generator=g)
+fill = [0.5, 0.5, 0.5]
+
+
+def ptv_equalize(v):
+    if v.dtype != torch.uint8:
+        return (TF.equalize((v * 255).to(torch.uint8)) / 255).to(v.dtype)
+    return TF.equalize(v)
+
+
+def ptv_posterize(v, bits):
+    if v.dtype != torch.uint8:
+        return (TF.posterize((v * 255).to(torch.uint8), bits) / 255).to(v.dtype)
+    return TF.posterize(v, bits)
+
+
+ops = [
+    ("adjust_brightness", 1.6, lambda v, a: TF.adjust_brightness(v, a)),
+    ("adjust_brightness", 0.4, lambda v, a: TF.adjust_brightness(v, a)),
+    ("adjust_contrast", 1.7, lambda v, a: TF.adjust_contrast(v, a)),
+    ("adjust_contrast", 0.3, lambda v, a: TF.adjust_contrast(v, a)),
+    ("adjust_saturation", 1.5, lambda v, a: TF.adjust_saturation(v, a)),
+    ("adjust_saturation", 0.2, lambda v, a: TF.adjust_saturation(v, a)),
+    ("adjust_sharpness", 1.9, lambda v, a: TF.adjust_sharpness(v, a)),
+    ("adjust_sharpness", 0.1, lambda v, a: TF.adjust_sharpness(v, a)),
+    ("autocontrast", None, lambda v, a: TF.autocontrast(v)),
+    ("equalize", None, lambda v, a: ptv_equalize(v)),
+    ("invert", None, lambda v, a: TF.invert(v)),
+    ("posterize", 3, lambda v, a: ptv_posterize(v, a)),
+    ("rotate", 17.0, lambda v, a: TF.rotate(v, a, fill=fill, interpolation=InterpolationMode.BILINEAR)),
+    ("rotate", -25.0, lambda v, a: TF.rotate(v, a, fill=fill, interpolation=InterpolationMode.BILINEAR)),
+    ("shear_x", 0.2, lambda v, a: F_t.affine(v, [1, a, v.size(-2) * a / 2, 0, 1, 0], fill=fill, interpolation="bilinear")),
+    ("shear_y", -0.15, lambda v, a: F_t.affine(v, [1, 0, 0, a, 1, v.size(-1) * a / 2], fill=fill, interpolation="bilinear")),
+    ("translate_x", 0.3, lambda v, a: F_t.affine(v, [1, 0, a * v.size(-1), 0, 1, 0], fill=fill, interpolation="bilinear")),
+    ("translate_y", -0.2, lambda v, a: F_t.affine(v, [1, 0, 0, 0, 1, a * v.size(-2)], fill=fill, interpolation="bilinear")),
+]
+for name, arg, fn in ops:
+    for label, v in (("u8", vu8), ("u8 low", vlow), ("f32", vf)):
+        if label == "u8 low" and name not in ("equalize", "autocontrast", "adjust_contrast"):
+            continue
+        aug.append(case(f"{name} {arg} {label}", name, {"arg": arg}, {"x": v}, {"y": fn(v.clone(), arg)}))
+for label, v, thr in (("u8", vu8, 0.3), ("u8", vu8, 200.0), ("f32", vf, 0.6)):
+    aug.append(case(f"solarize {thr} {label}", "solarize", {"arg": thr}, {"x": v}, {"y": TF.solarize(v.clone(), thr)}))
+save("transforms_aug", aug)

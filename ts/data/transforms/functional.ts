@@ -9,3 +9,7 @@ export {
   horizontalFlipWithBoxes, clipBoxesToImage, cropBoxes,
 } from './boxes.js';
 export { convertToOneHot, mixLabels, mixupInPlace, sampleBeta, sampleGamma } from './mix.js';
+export {
+  adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, autocontrast, equalize, invert, posterize,
+  solarize, affine, rotate, shearX, shearY, translateX, translateY,
+} from './augmentations.js';

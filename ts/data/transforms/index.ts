@@ -2,6 +2,7 @@
 // `functional`, pytorchvideo.transforms.functional with camelCased names.
 export * from './transforms.js';
 export { MixUp, CutMix, MixVideo, convertToOneHot, type MixOptions } from './mix.js';
+export { RandAugment, AugMix, AugmentTransform, type RandAugmentOptions, type AugMixOptions, type AugmentTransformOptions } from './randaug.js';
 export { createVideoTransform, type VideoTransformOptions } from './factory.js';
 export type { Interpolation, Backend } from './video.js';
 export * as functional from './functional.js';

@@ -144,8 +144,13 @@ export function Permute(dims: readonly number[]): Transform<Tensor, Tensor> {
   });
 }
 
-/** Weighted sampling of numSampleOp transforms (torch.multinomial semantics), applied in order. */
-export function OpSampler(transformsList: readonly Transform[], transformsProb: readonly number[] | null = null, numSampleOp = 1, replacement = false): Transform & { lastIndices: number[] } {
+/**
+ * Weighted sampling of numSampleOp transforms (torch.multinomial semantics), applied in order.
+ * randomlySampleDepth (pytorchvideo's newer 4th argument, here 5th to keep the documented order)
+ * draws the number of ops uniformly in [1, numSampleOp] per call.
+ */
+export function OpSampler(transformsList: readonly Transform[], transformsProb: readonly number[] | null = null, numSampleOp = 1,
+  replacement = false, randomlySampleDepth = false): Transform & { lastIndices: number[] } {
   if (!transformsList.length) throw new ArgumentError('OpSampler: transformsList cannot be empty');
   if (!(numSampleOp > 0)) throw new ArgumentError('OpSampler: need to sample at least one transform');
   if (numSampleOp > transformsList.length && !replacement) throw new ArgumentError('OpSampler: numSampleOp cannot be greater than the number of transforms');
@@ -155,7 +160,8 @@ export function OpSampler(transformsList: readonly Transform[], transformsProb: 
   }
   const probs = transformsProb ? [...transformsProb] : transformsList.map(() => 1);
   const fn = (x: any) => {
-    const idx = sampleIndices(probs, numSampleOp, replacement);
+    const n = randomlySampleDepth ? 1 + random.int(numSampleOp) : numSampleOp;
+    const idx = sampleIndices(probs, n, replacement);
     fn.lastIndices = idx;
     return idx.reduce((v, i) => transformsList[i](v), x);
   };
