@@ -52,6 +52,8 @@ export class RunLog {
       const a = steps.slice(Math.max(0, i - win + 1), i + 1);
       return [s.step, a.reduce((t, r) => t + r.loss, 0) / a.length];
     });
+    // One x range (0 .. last step) for every panel, so the charts line up.
+    const xMax = Math.max(1, ...this.records.map((r) => r.step));
     const panels: Panel[] = [
       {
         title: 'Loss', xLabel: 'step', yLabel: 'loss',
@@ -71,6 +73,6 @@ export class RunLog {
       },
       { title: 'Learning rate', xLabel: 'step', yLabel: 'lr', series: [{ name: 'lr', points: steps.map((s) => [s.step, s.lr]), color: '#ff7f0e' }] },
     ];
-    return chartsSvg(panels);
+    return chartsSvg(panels.map((p) => ({ ...p, xMin: 0, xMax })));
   }
 }

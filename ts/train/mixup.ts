@@ -3,11 +3,15 @@
 //   cutmix: a box of area (1 - lam) * H * W taken from x.flip(0) (same box for every frame),
 //           lam then recomputed from the clipped box
 //   targets: one-hot with label smoothing (off = s / C, on = 1 - s + off), mixed with the same lam.
-// Lives here (not in ts/data) because it mixes whole batches, which only the training loop sees.
+// ts/data/transforms/mix.ts has PyTorchVideo's MixUp/CutMix/MixVideo for a loader to apply
+// (single contiguous tensor, numClasses up front); this one is the trainer's: it mixes every
+// pathway of a multi-pathway batch with one lam and builds targets once the model has told the
+// number of classes. Loaders that mix themselves pass f32 [N, C] labels and no `mixup` option.
 // Draws come from vidwasm's seeded generator, so a resumed run mixes identically.
 import { Tensor } from '../runtime/tensor.js';
 import { random } from '../runtime/random.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { sampleBeta } from '../data/transforms/mix.js';
 
 export interface MixupOptions {
   /** MixUp Beta(alpha, alpha); 0 disables MixUp. */
@@ -20,23 +24,8 @@ export interface MixupOptions {
   switchProb?: number;
 }
 
-/** Gamma(a, 1) by Marsaglia and Tsang (boosted with U^(1/a) for a < 1). */
-function sampleGamma(a: number): number {
-  if (a < 1) return sampleGamma(a + 1) * random.uniform() ** (1 / a);
-  const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number, v: number;
-    do { x = random.normal(); v = 1 + c * x; } while (v <= 0);
-    v = v * v * v;
-    const u = random.uniform();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-export function sampleBeta(a: number, b: number): number {
-  const x = sampleGamma(a), y = sampleGamma(b);
-  return x / (x + y);
-}
+// Beta draws come from the data pipeline's sampler (same seeded generator as its MixUp).
+export { sampleBeta };
 
 /** Soft targets [N, C]: one-hot with label smoothing (i32 labels) or the given f32 [N, C] targets. */
 export function softTargets(label: Tensor, numClasses: number, smoothing = 0): Float32Array {

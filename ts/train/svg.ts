@@ -2,7 +2,7 @@
 // confusion matrix heat map. Plain strings, no plotting library, so they work in every host.
 
 export interface Series { name: string; points: [number, number][]; color: string; dashed?: boolean }
-export interface Panel { title: string; xLabel: string; yLabel: string; series: Series[]; yMin?: number; yMax?: number; logY?: boolean }
+export interface Panel { title: string; xLabel: string; yLabel: string; series: Series[]; xMin?: number; xMax?: number; yMin?: number; yMax?: number; logY?: boolean }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -25,18 +25,18 @@ export function fmtTick(v: number): string {
 
 /** One chart at (x0, y0) of size w x h: frame, grid, ticks, axis labels, title, lines, legend. */
 function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): string {
-  const m = { l: 62, r: 14, t: 28, b: 42 };
+  const m = { l: 62, r: 14, t: 30, b: 42 };
   const pw = w - m.l - m.r, ph = h - m.t - m.b;
   const pts = p.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!p.logY || y > 0));
   const out: string[] = [`<g transform="translate(${x0},${y0})">`];
-  out.push(`<text x="${m.l + pw / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${esc(p.title)}</text>`);
+  out.push(`<text x="${m.l}" y="19" font-size="14" font-weight="bold">${esc(p.title)}</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="#fff" stroke="#333"/>`);
   if (pts.length === 0) {
     out.push(`<text x="${m.l + pw / 2}" y="${m.t + ph / 2}" text-anchor="middle" font-size="12" fill="#888">no data</text></g>`);
     return out.join('\n');
   }
   const ty = (v: number) => (p.logY ? Math.log10(v) : v);
-  let xlo = Math.min(...pts.map((q) => q[0])), xhi = Math.max(...pts.map((q) => q[0]));
+  let xlo = p.xMin ?? Math.min(...pts.map((q) => q[0])), xhi = p.xMax ?? Math.max(...pts.map((q) => q[0]));
   let ylo = p.yMin ?? Math.min(...pts.map((q) => ty(q[1]))), yhi = p.yMax ?? Math.max(...pts.map((q) => ty(q[1])));
   if (xhi === xlo) { xlo -= 1; xhi += 1; }
   if (yhi === ylo) { const d = Math.abs(ylo) * 0.1 || 1; ylo -= d; yhi += d; }
@@ -54,16 +54,20 @@ function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): strin
   }
   out.push(`<text x="${m.l + pw / 2}" y="${h - 6}" text-anchor="middle" font-size="12">${esc(p.xLabel)}</text>`);
   out.push(`<text transform="translate(14,${m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(p.yLabel)}</text>`);
-  let ly = m.t + 14;
+  // The legend sits in the top margin, right-aligned, so it never hides the curves.
+  const shown = p.series.filter((s) => s.points.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  let lx = m.l + pw - shown.reduce((t, s) => t + 30 + 6.5 * s.name.length, 0);
+  for (const s of shown) {
+    out.push(`<line x1="${lx.toFixed(1)}" y1="15" x2="${(lx + 18).toFixed(1)}" y2="15" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/>`);
+    out.push(`<text x="${(lx + 22).toFixed(1)}" y="19" font-size="11">${esc(s.name)}</text>`);
+    lx += 30 + 6.5 * s.name.length;
+  }
   for (const s of p.series) {
     const ok = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!p.logY || y > 0));
     if (!ok.length) continue;
     const d = ok.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/>`);
     if (ok.length <= 40) for (const [x, y] of ok) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
-    out.push(`<line x1="${m.l + pw - 110}" y1="${ly - 4}" x2="${m.l + pw - 90}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
-    out.push(`<text x="${m.l + pw - 86}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
-    ly += 15;
   }
   out.push('</g>');
   return out.join('\n');
@@ -89,7 +93,8 @@ export function confusionSvg(matrix: number[][], classNames?: string[], title = 
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
   out.push(`<text x="${w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`);
   out.push(`<text x="${x0 + (k * cell) / 2}" y="40" text-anchor="middle" font-size="12">predicted</text>`);
-  out.push(`<text transform="translate(14,${y0 + (k * cell) / 2}) rotate(-90)" text-anchor="middle" font-size="12">true</text>`);
+  const longest = Math.max(...names.map((n) => n.length), 1);
+  out.push(`<text transform="translate(${Math.max(14, x0 - 14 - 6.5 * longest)},${y0 + (k * cell) / 2}) rotate(-90)" text-anchor="middle" font-size="12">true</text>`);
   for (let i = 0; i < k; i++) {
     const total = matrix[i].reduce((a, b) => a + b, 0) || 1;
     const cy = y0 + i * cell;
