@@ -11,6 +11,7 @@ import { memoryStats } from '../../ts/node.js';
 import { EncodedVideo } from '../../ts/data/encoded_video.js';
 import { FrameVideo } from '../../ts/data/frame_video.js';
 import { VideoDecodeError, type VideoDecodeReason } from '../../ts/data/errors.js';
+import { FFmpegNode } from '../../ts/data/decoder/ffmpeg_core_node.js';
 import { badMedia, frameFolder, media } from '../helpers/media.js';
 
 async function expectDecodeError(fn: () => Promise<unknown>, path: string, reasons: VideoDecodeReason[], what: string): Promise<VideoDecodeError> {
@@ -122,6 +123,34 @@ test('FrameVideo: a missing frame and a corrupt frame name the frame file', asyn
   const ok = await v.getClip(0, 0.1);
   assert.is(ok!.video.shape[1], 3);
   ok!.video.dispose();
+});
+
+test('one core survives hundreds of runs; a retired core is replaced transparently', async () => {
+  // ffmpeg.wasm leaks its C stack on every run (each run ends in abort()); without the stack
+  // restore in FFmpegNode.run a core traps or hangs after ~100 decodes.
+  const v = await EncodedVideo.fromPath(media('odd'), { decodeAudio: false });
+  const ref = await v.getClip(0.4, 0.6);
+  const want = Array.from(ref.video.toArray());
+  ref.video.dispose();
+  const first = await FFmpegNode.get();
+  for (let i = 0; i < 160; i++) {
+    const c = await v.getClip(0.4, 0.6);
+    if (i % 40 === 0) assert.equal(Array.from(c.video.toArray()), want, `run ${i}`);
+    c.video.dispose();
+  }
+  assert.is(await FFmpegNode.get(), first, 'still the same core');
+  const limit = FFmpegNode.maxRunsPerCore;
+  FFmpegNode.maxRunsPerCore = 10;
+  try {
+    for (let i = 0; i < 12; i++) (await v.getClip(0.4, 0.6)).video.dispose();
+    const next = await FFmpegNode.get();
+    assert.ok(next !== first, 'retired after maxRunsPerCore runs');
+    const c = await v.getClip(0.4, 0.6);
+    assert.equal(Array.from(c.video.toArray()), want, 'the fresh core decodes the same frames');
+    c.video.dispose();
+  } finally {
+    FFmpegNode.maxRunsPerCore = limit;
+  }
 });
 
 test('the shared core still decodes correctly after all of the above', async () => {

@@ -131,6 +131,15 @@ async function decodeImages(paths: string[], opts: FrameVideoOptions): Promise<T
   const names = paths.map((_, i) => `${String(i).padStart(6, '0')}.${e}`);
   const timeoutMs = opts.timeoutMs ?? 30000;
   const maxBytes = opts.maxClipBytes ?? 2 ** 30;
+  try {
+    return decodeMounted(ff, paths, names, e, timeoutMs, maxBytes);
+  } catch (err) {
+    if (err instanceof VideoDecodeError || err instanceof ArgumentError) throw err;
+    throw new VideoDecodeError(paths[0], 'decode-failed', `ffmpeg crashed: ${(err as Error).message}`);
+  }
+}
+
+function decodeMounted(ff: FFmpegNode, paths: string[], names: string[], e: string, timeoutMs: number, maxBytes: number): Tensor {
   return ff.withMounted(paths, (mounted) => {
     const dir = mounted[0].slice(0, mounted[0].lastIndexOf('/'));
     const probe = ff.run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', mounted[0]], { timeoutMs });

@@ -32,6 +32,7 @@ interface EmFS {
 }
 interface FFmpegCore {
   FS: EmFS;
+  asm: Record<string, unknown>;
   exec(...args: string[]): number;
   ffprobe(...args: string[]): number;
   setLogger(fn: (l: LogLine) => void): void;
@@ -64,6 +65,36 @@ const hostReader = (fs: NodeHost['fs']) => ({
   },
 });
 
+type CoreFactory = (opts: object) => Promise<FFmpegCore>;
+interface Loaded { factory: CoreFactory; module: WebAssembly.Module; stackNames: [string, string] | null; host: NodeHost }
+
+/** Finds, imports and compiles @ffmpeg/core once per process. */
+async function loadCore(): Promise<Loaded> {
+  const host = await nodeHost('decoding video files');
+  // The core's emscripten glue was built for browsers/workers and reads self.location.
+  const g = globalThis as unknown as { self?: unknown };
+  g.self ??= { location: { href: import.meta.url } };
+  // Resolve @ffmpeg/core from this file (the installed package), else from the working dir.
+  let resolved: string;
+  try {
+    resolved = host.module.createRequire(import.meta.url).resolve('@ffmpeg/core');
+  } catch {
+    resolved = host.module.createRequire(`${process.cwd()}/`).resolve('@ffmpeg/core');
+  }
+  const jsPath = resolved.replace(/umd([\\/])ffmpeg-core\.js$/, 'esm$1ffmpeg-core.js');
+  const wasmPath = jsPath.replace(/\.js$/, '.wasm');
+  const load = (u: string) => import(u) as Promise<{ default: CoreFactory }>;
+  const [mod, module] = await Promise.all([
+    load(host.url.pathToFileURL(jsPath).href),
+    WebAssembly.compile(host.fs.readFileSync(wasmPath)),
+  ]);
+  // The glue keeps stackSave/stackRestore private; their (minified) export names are in it.
+  const glue = host.fs.readFileSync(jsPath, 'utf8');
+  const name = (f: string) => new RegExp(`${f}=Module\\["asm"\\]\\["(\\w+)"\\]`).exec(glue)?.[1];
+  const save = name('stackSave'), restore = name('stackRestore');
+  return { factory: mod.default, module, stackNames: save && restore ? [save, restore] : null, host };
+}
+
 export interface RunResult { ret: number; log: LogLine[]; timedOut: boolean; ms: number }
 
 /** The shared core plus the plumbing around it (mounts, device sinks, log capture, time limit). */
@@ -72,7 +103,8 @@ export class FFmpegNode {
   private sinks: (ByteSink | null)[] = [];
   private mountId = 0;
 
-  private constructor(private readonly core: FFmpegCore, readonly host: NodeHost) {
+  private constructor(private readonly core: FFmpegCore, readonly host: NodeHost,
+    private readonly stack: { save(): number; restore(sp: number): void } | null) {
     core.setLogger((l) => { this.log.push(l); });
     core.FS.filesystems.WORKERFS.reader = hostReader(host.fs);
     core.FS.mkdir('/vw');
@@ -93,31 +125,38 @@ export class FFmpegNode {
   }
 
   private static instance: Promise<FFmpegNode> | null = null;
+  private static loaded: Promise<Loaded> | null = null;
+  /** Runs before a core is replaced by a fresh one (a safety net for leaks inside ffmpeg). */
+  static maxRunsPerCore = 400;
+  private runs = 0;
+  private retired = false;
 
-  /** The process-wide core (created on first use). */
-  static get(): Promise<FFmpegNode> {
+  /**
+   * The process-wide core (created on first use). A core that crashed, or that has done
+   * maxRunsPerCore runs, is replaced here by a fresh instance of the compiled module.
+   */
+  static async get(): Promise<FFmpegNode> {
     FFmpegNode.instance ??= FFmpegNode.create();
+    const ff = await FFmpegNode.instance;
+    if (!ff.retired) return ff;
+    FFmpegNode.instance = FFmpegNode.create();
     return FFmpegNode.instance;
   }
 
   private static async create(): Promise<FFmpegNode> {
-    const host = await nodeHost('decoding video files');
-    // The core's emscripten glue was built for browsers/workers and reads self.location.
-    const g = globalThis as unknown as { self?: unknown };
-    g.self ??= { location: { href: import.meta.url } };
-    // Resolve @ffmpeg/core from this file (the installed package), else from the working dir.
-    let resolved: string;
-    try {
-      resolved = host.module.createRequire(import.meta.url).resolve('@ffmpeg/core');
-    } catch {
-      resolved = host.module.createRequire(`${process.cwd()}/`).resolve('@ffmpeg/core');
-    }
-    const jsPath = resolved.replace(/umd([\\/])ffmpeg-core\.js$/, 'esm$1ffmpeg-core.js');
-    const wasmPath = jsPath.replace(/\.js$/, '.wasm');
-    const load = (u: string) => import(u) as Promise<{ default: (opts: object) => Promise<FFmpegCore> }>;
-    const mod = await load(host.url.pathToFileURL(jsPath).href);
-    const core = await mod.default({ wasmBinary: host.fs.readFileSync(wasmPath) });
-    return new FFmpegNode(core, host);
+    FFmpegNode.loaded ??= loadCore();
+    const { factory, module, stackNames, host } = await FFmpegNode.loaded;
+    const core = await factory({
+      // Instantiate the module compiled once; a new core then costs an instantiation only.
+      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+        WebAssembly.instantiate(module, imports).then((inst) => done(inst, module));
+        return {};
+      },
+    });
+    const save = stackNames && core.asm[stackNames[0]], restore = stackNames && core.asm[stackNames[1]];
+    const stack = typeof save === 'function' && typeof restore === 'function'
+      ? { save: save as () => number, restore: restore as (sp: number) => void } : null;
+    return new FFmpegNode(core, host, stack);
   }
 
   /**
@@ -162,10 +201,20 @@ export class FFmpegNode {
     this.core.setTimeout(limit);
     const t0 = performance.now();
     let ret: number;
+    const sp = this.stack?.save();
+    if (++this.runs >= FFmpegNode.maxRunsPerCore) this.retired = true;
     try {
       ret = tool === 'ffmpeg' ? this.core.exec(...args) : this.core.ffprobe(...args);
+    } catch (e) {
+      this.retired = true; // a wasm trap leaves the core in an unknown state: never reuse it
+      throw e;
     } finally {
       this.sinks = [];
+      // ffmpeg ends every run with abort(), a JS exception thrown through the wasm frames:
+      // the C stack pointer is never unwound, so each run leaks its stack depth and after
+      // ~100 runs the stack overruns the heap (ffmpeg.wasm issues #563/#820: "memory access
+      // out of bounds" or a hang). Restoring the stack pointer makes runs independent.
+      if (sp !== undefined) this.stack!.restore(sp);
     }
     const ms = performance.now() - t0;
     const timedOut = limit > 0 && ret !== 0 && ms >= limit * 0.9;

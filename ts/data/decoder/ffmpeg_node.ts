@@ -89,8 +89,14 @@ function checkHostFile(ff: FFmpegNode, path: string): number {
 export async function probe(path: string, opts: { timeoutMs?: number } = {}): Promise<VideoInfo> {
   const ff = await FFmpegNode.get();
   checkHostFile(ff, path);
-  const res = ff.withMounted([path], ([p]) =>
-    ff.run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', p], { timeoutMs: opts.timeoutMs ?? 30000 }));
+  let res;
+  try {
+    res = ff.withMounted([path], ([p]) =>
+      ff.run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', p], { timeoutMs: opts.timeoutMs ?? 30000 }));
+  } catch (e) {
+    // A trap inside the core (it is retired and replaced on the next use).
+    throw new VideoDecodeError(path, 'decode-failed', `ffmpeg crashed while probing: ${(e as Error).message}`);
+  }
   if (res.timedOut) throw new VideoDecodeError(path, 'timeout', `probing took longer than ${opts.timeoutMs ?? 30000} ms`);
   const json = res.log.filter((l) => l.type === 'stdout').map((l) => l.message).join('\n');
   let report: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };

@@ -1,0 +1,83 @@
+// Decode benchmark (not a test): 2 s of 320x240 and of 1280x720 H.264 decoded to rgb24
+// [3, T, H, W] by ffmpeg.wasm in Node (EncodedVideo.getClip), next to native Debian ffmpeg
+// decoding the same frames with the same filters in the same run (spawned, single thread,
+// its CPU time from -benchmark). Both single-threaded; figures from median CPU time.
+// Run: npx tsx bench/run.ts data   (or npx tsx bench/data.ts)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Tensor, ops } from '../ts/node.js';
+import { EncodedVideo } from '../ts/data/encoded_video.js';
+import { SWS_FLAGS, clipArgs } from '../ts/data/decoder/ffmpeg_node.js';
+
+const DIR = join(tmpdir(), 'vidwasm-bench-media');
+
+function makeClip(size: string): string {
+  mkdirSync(DIR, { recursive: true });
+  const path = join(DIR, `h264-${size}.mp4`);
+  if (!existsSync(path)) {
+    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=4`,
+      '-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
+    if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+  }
+  return path;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** CPU ms of native ffmpeg running the same arguments as the wasm decode (output discarded). */
+function nativeCpuMs(args: string[]): number {
+  const r = spawnSync('ffmpeg', ['-nostdin', '-y', '-benchmark', '-threads', '1', ...args], { maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`native ffmpeg failed: ${r.stderr}`);
+  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(String(r.stderr));
+  if (!m) throw new Error('no -benchmark line from ffmpeg');
+  return (Number(m[1]) + Number(m[2])) * 1000;
+}
+
+export async function runDataSuite(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  const reps = opts.quick ? 3 : 5;
+  console.log(`decode 2 s of H.264 to rgb24 (sws ${SWS_FLAGS}), single thread, median of ${reps}`);
+  console.log(`${'clip'.padEnd(12)} ${'frames'.padStart(6)} ${'wasm ms'.padStart(9)} ${'wasm fps'.padStart(9)} ${'native ms'.padStart(10)} ${'native fps'.padStart(11)} ${'wasm/native'.padStart(12)} ${'permute ms'.padStart(11)}`);
+  for (const size of ['320x240', '1280x720']) {
+    const path = makeClip(size);
+    const v = await EncodedVideo.fromPath(path, { decodeAudio: false });
+    const warm = await v.getClip(1, 3);
+    const frames = warm.video.shape[1];
+    warm.video.dispose();
+    const wasm: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const c0 = process.cpuUsage();
+      const c = await v.getClip(1, 3);
+      const d = process.cpuUsage(c0);
+      wasm.push((d.user + d.system) / 1000);
+      c.video.dispose();
+    }
+    // The same ffmpeg arguments natively: seek, trim, accurate scale to rgb24, raw output.
+    const { args } = clipArgs(v.info, path, 1, 3, { audio: false });
+    // (-benchmark reports at info level, so the log level goes up; nothing else prints with -nostats)
+    const nargs = args.map((a) => (a.startsWith('/vw/sink') ? '-' : a === 'error' ? 'info' : a));
+    nargs.splice(nargs.length - 1, 1, '/dev/null');
+    const native: number[] = [];
+    for (let i = 0; i < reps; i++) native.push(nativeCpuMs(nargs));
+    // The HWC -> CHW permute the wasm path adds (u8 permute kernel).
+    const [h, w] = size.split('x').map(Number).reverse();
+    const thwc = Tensor.empty([frames, h, w, 3], 'u8');
+    const perm: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const c0 = process.cpuUsage();
+      ops.permute(thwc, [3, 0, 1, 2]).dispose();
+      const d = process.cpuUsage(c0);
+      perm.push((d.user + d.system) / 1000);
+    }
+    thwc.dispose();
+    const wm = median(wasm), nm = median(native);
+    console.log(`${size.padEnd(12)} ${String(frames).padStart(6)} ${wm.toFixed(0).padStart(9)} ${(frames / wm * 1000).toFixed(1).padStart(9)} ${nm.toFixed(0).padStart(10)} ${(frames / nm * 1000).toFixed(1).padStart(11)} ${(wm / nm).toFixed(2).padStart(11)}x ${median(perm).toFixed(1).padStart(11)}`);
+  }
+  return [];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runDataSuite({ quick: process.argv.includes('--quick') });
+}
