@@ -1,0 +1,131 @@
+// DataLoader: batch shapes and collation, seeded shuffle, dropLast, numWorkers 0 vs 2 giving
+// the same batches, bad videos through workers, and flat memory across epochs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryStats, Tensor } from '../../ts/node.js';
+import { random } from '../../ts/runtime/random.js';
+import { makeClipSampler } from '../../ts/data/clip_sampling.js';
+import { VideoDecodeError } from '../../ts/data/errors.js';
+import { LabeledVideoDataset, DataLoader, defaultCollate, collateBoxes, type ClipDict, type Batch } from '../../ts/data/datasets/index.js';
+import { badMedia } from '../helpers/media.js';
+import { place, tinyMp4 } from '../helpers/dataset_tree.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vidwasm-loader-'));
+const videos: Array<[string, Record<string, unknown>]> = Array.from({ length: 5 }, (_, i) => [place(tinyMp4(1, i * 40), join(root, `v${i}.mp4`)), { label: i }]);
+
+function disposeBatch(b: Batch): void {
+  for (const v of Object.values(b)) for (const t of [v].flat()) if (t instanceof Tensor && !t.isDisposed) t.dispose();
+}
+// A transform that crops to 16x16 at a random offset and subsamples 4 frames: it uses vidwasm's
+// generator, so equal batches mean equal per-clip seeds.
+function transform(c: ClipDict): ClipDict {
+  const v = c.video as Tensor;
+  const [C, T, H, W] = v.shape;
+  const y = random.int(H - 16 + 1), x = random.int(W - 16 + 1);
+  const src = v.toArray();
+  const out = new Uint8Array(C * 4 * 16 * 16);
+  let o = 0;
+  for (let ch = 0; ch < C; ch++) for (let t = 0; t < 4; t++) {
+    const tt = Math.floor(t * (T - 1) / 3);
+    for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) out[o++] = src[((ch * T + tt) * H + y + i) * W + x + j];
+  }
+  v.dispose();
+  return { ...c, video: Tensor.from(out, [C, 4, 16, 16]), offset: [y, x] };
+}
+
+const makeDs = (extra: Array<[string, Record<string, unknown>]> = [], skip = false) =>
+  new LabeledVideoDataset([...videos, ...extra], makeClipSampler('random', 0.5), { transform, decodeAudio: false, videoSampler: 'sequential', skipBadVideos: skip, log: () => {} });
+
+async function all(loader: DataLoader): Promise<Array<{ video: number[]; shape: readonly number[]; label: number[]; names: string[]; offset: unknown }>> {
+  const out = [];
+  for await (const b of loader) {
+    out.push({ video: Array.from(b.video.toArray() as Uint8Array), shape: b.video.shape, label: b.label, names: b.video_name, offset: b.offset });
+    disposeBatch(b);
+  }
+  return out;
+}
+
+test('batches: stacked video [B, C, T, H, W], lists of labels and names, last batch kept; length', async () => {
+  const loader = new DataLoader(makeDs(), { batchSize: 2, seed: 1 });
+  assert.is(loader.length, 3);
+  const bs = await all(loader);
+  assert.equal(bs.map((b) => b.shape), [[2, 3, 4, 16, 16], [2, 3, 4, 16, 16], [1, 3, 4, 16, 16]]);
+  assert.equal(bs.map((b) => b.label), [[0, 1], [2, 3], [4]]);
+  assert.equal(bs[0].names, ['v0', 'v1']);
+});
+
+test('dropLast drops the incomplete batch', async () => {
+  const loader = new DataLoader(makeDs(), { batchSize: 2, dropLast: true, seed: 1 });
+  assert.is(loader.length, 2);
+  assert.equal((await all(loader)).map((b) => b.label), [[0, 1], [2, 3]]);
+});
+
+test('seeded shuffle: same seed same order and pixels, other seed other order, epochs differ', async () => {
+  const a = await all(new DataLoader(makeDs(), { batchSize: 5, shuffle: true, seed: 7 }));
+  const b = await all(new DataLoader(makeDs(), { batchSize: 5, shuffle: true, seed: 7 }));
+  const c = await all(new DataLoader(makeDs(), { batchSize: 5, shuffle: true, seed: 8 }));
+  assert.equal(a, b);
+  assert.equal([...a[0].label].sort(), [0, 1, 2, 3, 4]);
+  assert.not.equal(a[0].label, c[0].label);
+  const l = new DataLoader(makeDs(), { batchSize: 5, shuffle: true, seed: 7 });
+  const e0 = await all(l), e1 = await all(l);
+  assert.equal(e0, a);
+  assert.not.equal(e0[0].label, e1[0].label, 'epoch 1 reshuffles');
+});
+
+test('numWorkers 0 and 2 give the same batches (same seed)', async () => {
+  const w0 = await all(new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 11 }));
+  const w2 = await all(new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 11, numWorkers: 2 }));
+  assert.equal(w2, w0);
+});
+
+test('workers: bad videos are skipped and counted in the dataset, or fail with the file named', async () => {
+  const bad: Array<[string, Record<string, unknown>]> = [[badMedia('garbage'), { label: 9 }], [join(root, 'missing.mp4'), { label: 8 }]];
+  const ds = makeDs(bad, true);
+  const bs = await all(new DataLoader(ds, { batchSize: 3, numWorkers: 2, seed: 1 }));
+  assert.equal(bs.flatMap((b) => b.label), [0, 1, 2, 3, 4]);
+  assert.is(ds.skipped, 2);
+  assert.equal(ds.skippedVideos.map((s) => s.reason).sort(), ['missing', 'unreadable']);
+  try {
+    await all(new DataLoader(makeDs(bad, false), { batchSize: 3, numWorkers: 2, seed: 1 }));
+    assert.unreachable('no error');
+  } catch (e) {
+    assert.ok(e instanceof VideoDecodeError, String(e));
+    assert.is((e as VideoDecodeError).path, badMedia('garbage'));
+    assert.ok((e as Error).message.includes(badMedia('garbage')));
+  }
+});
+
+test('collate: boxes become [K, 5] with the batch index first; bad shapes are typed errors', () => {
+  const items = [
+    { video: Tensor.zeros([3, 2, 4, 4]), boxes: Tensor.from(new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.6, 0.6]), [2, 4]), labels: [[1], [2, 3]] },
+    { video: Tensor.ones([3, 2, 4, 4]), boxes: Tensor.from(new Float32Array([0, 0, 1, 1]), [1, 4]), labels: [[4]] },
+  ];
+  const b = defaultCollate(items);
+  assert.equal(b.video.shape, [2, 3, 2, 4, 4]);
+  assert.equal(b.boxes.shape, [3, 5]);
+  assert.equal(Array.from(b.boxes.toArray() as Float32Array).map((x) => Math.round(x * 10) / 10), [0, 0.1, 0.2, 0.3, 0.4, 0, 0.5, 0.5, 0.6, 0.6, 1, 0, 0, 1, 1]);
+  assert.equal(b.labels, [[[1], [2, 3]], [[4]]]);
+  assert.ok(items[0].video.isDisposed, 'collate owns the items');
+  disposeBatch(b);
+  const before = memoryStats().liveTensors;
+  assert.throws(() => defaultCollate([{ video: Tensor.zeros([3, 2, 4, 4]) }, { video: Tensor.zeros([3, 2, 4, 5]) }]), (e: Error) => e.name === 'ShapeError' && /\[3, 2, 4, 5\]/.test(e.message));
+  assert.is(memoryStats().liveTensors, before, 'a failed collate frees everything');
+  assert.throws(() => collateBoxes([Tensor.zeros([2, 3])]), (e: Error) => e.name === 'ShapeError');
+});
+
+test('memory stays flat across epochs (workers and inline)', async () => {
+  for (const numWorkers of [0, 2]) {
+    const loader = new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 3, numWorkers });
+    // the first epoch starts the workers; later epochs reuse them
+    await all(loader);
+    const base = memoryStats();
+    for (let e = 0; e < 3; e++) await all(loader);
+    assert.equal(memoryStats(), base, `numWorkers ${numWorkers}`);
+  }
+});
+
+test.run();

@@ -1,0 +1,250 @@
+// DataLoader: batches of clip dicts from a video dataset, with seeded order, dropLast, and
+// parallel decoding in worker threads.
+//
+// Work is split by unit (one video of an iterable dataset, one item of a map-style one). A unit's
+// clips are decoded without the transform (in a worker when numWorkers > 0), then the main
+// thread transforms them with vidwasm's generator reseeded per clip from (seed, epoch, unit,
+// clip), and batches them in unit order. So numWorkers 0 and N give the same batches for the
+// same seed. Workers receive the dataset as data (toSpec) and send tensors back as transferred
+// ArrayBuffers; the main thread owns every tensor it yields. The transform runs on the main
+// thread (closures cannot cross to a worker); the pixel kernels make that the cheap part.
+import { ArgumentError, UnsupportedError, VidwasmError } from '../../runtime/errors.js';
+import { random } from '../../runtime/random.js';
+import { VideoDecodeError, type VideoDecodeReason } from '../errors.js';
+import { mixSeed, type ClipDict } from '../datasets/labeled_video_dataset.js';
+import { makeGenerator, randperm } from '../datasets/samplers.js';
+import { defaultCollate, disposeTensors, type Batch, type Collate } from './collate.js';
+import { isIterableDataset, isMapDataset, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
+import { fromWire } from './transfer.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+export interface DataLoaderOptions {
+  /** Clips per batch. Default 1. */
+  batchSize?: number;
+  /**
+   * Shuffle the units each epoch (seed + epoch). Default: false for map-style datasets; for
+   * iterable datasets the dataset's own video sampler decides the order unless this is true.
+   */
+  shuffle?: boolean;
+  /** Seed of the order and of per-clip randomness. Default: drawn from vidwasm's generator. */
+  seed?: number;
+  /** Drop the last, incomplete batch. Default false. */
+  dropLast?: boolean;
+  /** Decoding threads (worker_threads). 0 decodes in the main thread. Default 0. */
+  numWorkers?: number;
+  /** Units in flight per worker. Default 2. */
+  prefetch?: number;
+  /** Turns a list of clip dicts into a batch (and owns them). Default defaultCollate. */
+  collate?: Collate;
+  /** Worker script URL (default: ./worker.ts|js next to this file). */
+  workerUrl?: URL | string;
+}
+
+export class DataLoader implements AsyncIterable<Batch> {
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  readonly numWorkers: number;
+  readonly prefetch: number;
+  readonly seed: number;
+  readonly shuffle: boolean | undefined;
+  private readonly collate: Collate;
+  /** Epochs started so far (the next iteration uses this epoch number). */
+  epoch = 0;
+
+  constructor(readonly dataset: LoaderDataset, private readonly opts: DataLoaderOptions = {}) {
+    if (!isIterableDataset(dataset) && !isMapDataset(dataset)) throw new ArgumentError('DataLoader: dataset must be a video dataset (clipsOfVideo) or map-style (length + getItem)');
+    this.batchSize = opts.batchSize ?? 1;
+    this.numWorkers = opts.numWorkers ?? 0;
+    this.prefetch = opts.prefetch ?? 2;
+    for (const [k, v, min] of [['batchSize', this.batchSize, 1], ['numWorkers', this.numWorkers, 0], ['prefetch', this.prefetch, 1]] as const) {
+      if (!(Number.isInteger(v) && v >= min)) throw new ArgumentError(`DataLoader: ${k} must be an integer >= ${min}, got ${v}`);
+    }
+    this.dropLast = opts.dropLast ?? false;
+    this.shuffle = opts.shuffle;
+    this.seed = (opts.seed ?? random.nextU32()) >>> 0;
+    this.collate = opts.collate ?? defaultCollate;
+    if (this.numWorkers > 0 && !dataset.toSpec()) {
+      throw new ArgumentError('DataLoader: numWorkers > 0 needs a dataset that can be rebuilt in a worker (a built-in dataset with a built-in clip sampler)');
+    }
+  }
+
+  /** Clips per unit when the clip sampler fixes it (null: it depends on the video). */
+  private clipsPerUnit(): number | null {
+    if (isMapDataset(this.dataset)) return 1;
+    const cs = (this.dataset as { clipSampler?: { constructor: { name: string }; clipsPerVideo?: number; augsPerClip?: number } }).clipSampler;
+    const name = cs?.constructor.name ?? '';
+    if (['RandomClipSampler', 'RandomMultiClipSampler', 'RandomMultiClipSamplerTruncateFromStart', 'TimeStampClipSampler'].includes(name)) return 1;
+    if (name === 'ConstantClipsPerVideoSampler') return (cs!.clipsPerVideo ?? 1) * (cs!.augsPerClip ?? 1);
+    return null;
+  }
+
+  /** Batches per epoch when known in advance (no bad videos, a fixed number of clips per video). */
+  get length(): number | undefined {
+    const k = this.clipsPerUnit();
+    if (k === null) return undefined;
+    const n = this.unitCount() * k;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  private unitCount(): number {
+    const d = this.dataset;
+    return isMapDataset(d) ? d.length : (d as { numVideos?: number }).numVideos ?? d.videos.length;
+  }
+
+  /** The unit order of an epoch. */
+  unitOrder(epoch: number): number[] {
+    const d = this.dataset;
+    if (isMapDataset(d)) return this.shuffle ? randperm(d.length, makeGenerator(mixSeed(this.seed, epoch, 1))) : Array.from({ length: d.length }, (_, i) => i);
+    if (this.shuffle) return randperm(d.videos.length, makeGenerator(mixSeed(this.seed, epoch, 1)));
+    return d.videoOrder();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const epoch = this.epoch++;
+    const units = this.unitOrder(epoch);
+    const unitSeed = mixSeed(this.seed, epoch, 2);
+    const source = this.numWorkers > 0 ? this.fromWorkers(units, unitSeed) : this.inline(units, unitSeed);
+    let pending: ClipDict[] = [];
+    try {
+      for await (const { unit, clips } of source) {
+        for (const c of transformUnit(this.dataset.transform, clips, unit, unitSeed)) {
+          pending.push(c);
+          if (pending.length === this.batchSize) { const b = pending; pending = []; yield this.collate(b); }
+        }
+      }
+      if (pending.length > 0 && !this.dropLast) { const b = pending; pending = []; yield this.collate(b); }
+    } finally {
+      pending.forEach(disposeTensors);
+    }
+  }
+
+  private async *inline(units: number[], seed: number): AsyncGenerator<{ unit: number; clips: ClipDict[] }> {
+    for (const u of units) yield { unit: u, clips: await produceUnit(this.dataset, u, seed) };
+  }
+
+  /** Units decoded by a pool of workers, yielded in unit order. */
+  private async *fromWorkers(units: number[], seed: number): AsyncGenerator<{ unit: number; clips: ClipDict[] }> {
+    // Workers persist across epochs (starting one loads vidwasm and the ffmpeg core).
+    this.pool ??= WorkerPool.start(this.numWorkers, this.dataset.toSpec(), this.opts.workerUrl);
+    const pool = await this.pool;
+    let finished = false;
+    const done = new Map<number, ClipDict[] | Error>();
+    let next = 0; // next unit to dispatch
+    let emit = 0; // next unit to yield
+    let wake: (() => void) | null = null;
+    const inFlight = new Array(pool.size).fill(0);
+    const dispatch = () => {
+      // Bounded: at most prefetch units per worker are decoding or waiting to be yielded.
+      while (next < units.length && next - emit < pool.size * this.prefetch) {
+        const w = inFlight.indexOf(Math.min(...inFlight));
+        if (inFlight[w] >= this.prefetch) break;
+        const seq = next++;
+        inFlight[w]++;
+        void pool.send(w, { unit: units[seq], seed }).then((r) => {
+          inFlight[w]--;
+          // an epoch abandoned early (break) frees what still arrives
+          if (finished) { if (!(r instanceof Error)) r.forEach(disposeTensors); return; }
+          done.set(seq, r);
+          wake?.();
+        });
+      }
+    };
+    try {
+      while (emit < units.length) {
+        dispatch();
+        while (!done.has(emit)) await new Promise<void>((res) => { wake = res; });
+        wake = null;
+        const r = done.get(emit)!;
+        done.delete(emit);
+        if (r instanceof Error) throw r;
+        yield { unit: units[emit], clips: r };
+        emit++;
+      }
+    } finally {
+      finished = true;
+      for (const r of done.values()) if (!(r instanceof Error)) r.forEach(disposeTensors);
+      // Skipped videos reported by workers count in the dataset, as without workers.
+      const skipped = pool.skipped.splice(0);
+      const d = this.dataset as { skipped?: number; skippedVideos?: unknown[] };
+      if (d.skippedVideos) { d.skippedVideos.push(...skipped); d.skipped = (d.skipped ?? 0) + skipped.length; }
+    }
+  }
+
+  private pool: Promise<WorkerPool> | null = null;
+
+  /** Stops the worker threads (they do not keep the process alive, but hold memory). */
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    if (p) (await p).close();
+  }
+}
+
+/** Worker threads for one epoch, each holding the dataset rebuilt from its spec. */
+class WorkerPool {
+  readonly skipped: Array<{ path: string; reason: string; message: string }> = [];
+  private waiting = new Map<number, (r: ClipDict[] | Error) => void>();
+  private closed = false;
+  private constructor(private readonly workers: Array<{ postMessage(m: unknown): void; terminate(): unknown; unref(): void; ref(): void }>) {}
+  get size(): number { return this.workers.length; }
+
+  static async start(n: number, spec: unknown, url?: URL | string): Promise<WorkerPool> {
+    const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown } }).process;
+    if (!proc?.versions?.node || !proc.getBuiltinModule) throw new UnsupportedError('DataLoader: numWorkers > 0 runs on Node worker_threads; Web Workers in the browser are not wired up yet (use numWorkers: 0)');
+    const { Worker } = proc.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
+    const here = import.meta.url;
+    const file = url ?? new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
+    const href = (file instanceof URL ? file : new URL(file)).href;
+    // Running from TypeScript sources (tests, tsx): the worker registers tsx's loader itself,
+    // because loader hooks given by --import do not reach worker threads on Node 20.
+    const ws = Array.from({ length: n }, () => href.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(href)}); })`, { eval: true, execArgv: [] })
+      : new Worker(new URL(href)));
+    const pool = new WorkerPool(ws);
+    await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
+      const onMsg = (m: FromWorker) => {
+        if (m.type === 'ready') { w.unref(); resolve(); return; } // idle workers never keep the process alive
+        if (m.type === 'done') {
+          pool.skipped.push(...m.skipped);
+          const items = m.items.map((x) => fromWire(x) as ClipDict);
+          const cb = pool.waiting.get(m.seq);
+          pool.waiting.delete(m.seq);
+          if (cb && !pool.closed) cb(items); else items.forEach(disposeTensors);
+        } else if (m.type === 'error') {
+          const cb = pool.waiting.get(m.seq);
+          pool.waiting.delete(m.seq);
+          const e = m.error;
+          const err = e.path && e.reason
+            ? new VideoDecodeError(e.path, e.reason as VideoDecodeReason, e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message)
+            : new VidwasmError(e.code ?? 'E_WORKER', `${e.name}: ${e.message}`);
+          cb?.(err);
+        }
+      };
+      w.on('message', onMsg);
+      w.on('error', (e) => { reject(e); for (const cb of pool.waiting.values()) cb(e as Error); pool.waiting.clear(); });
+      w.postMessage({ type: 'init', spec } as ToWorker);
+    })));
+    return pool;
+  }
+
+  private seq = 0;
+  private pending: number[] = [];
+  /** Work for worker w; a worker with work in flight keeps the process alive, an idle one not. */
+  send(w: number, work: { unit: number; seed: number }): Promise<ClipDict[] | Error> {
+    const seq = this.seq++;
+    const worker = this.workers[w] as { ref(): void; unref(): void; postMessage(m: unknown): void };
+    if ((this.pending[w] = (this.pending[w] ?? 0) + 1) === 1) worker.ref();
+    return new Promise((resolve) => {
+      this.waiting.set(seq, (r) => {
+        if (--this.pending[w] === 0) worker.unref();
+        resolve(r);
+      });
+      worker.postMessage({ type: 'work', seq, ...work } satisfies ToWorker);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) void w.terminate();
+  }
+}

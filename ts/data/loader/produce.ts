@@ -1,0 +1,49 @@
+// One unit of loader work, the same in the main thread and in a worker: every (untransformed)
+// clip dict of one video of an iterable dataset, or one item of a map-style dataset. The
+// transform runs afterwards, reseeded per clip, so batches do not depend on numWorkers.
+import { manualSeed } from '../../runtime/random.js';
+import { mixSeed, type ClipDict, type ClipTransform, type SkippedVideo } from '../datasets/labeled_video_dataset.js';
+
+/** An iterable (PyTorchVideo IterableDataset-style) video dataset. */
+export interface IterableVideoDataset {
+  transform: ClipTransform | null;
+  skipped: number;
+  readonly skippedVideos: SkippedVideo[];
+  videoOrder(): number[];
+  readonly videos: readonly unknown[];
+  clipsOfVideo(videoIndex: number, o?: { seed?: number; transform?: boolean }): AsyncGenerator<ClipDict>;
+  toSpec(): unknown;
+}
+/** A map-style dataset (PyTorch Dataset: __len__ and __getitem__). */
+export interface MapVideoDataset {
+  transform: ClipTransform | null;
+  readonly length: number;
+  getItem(index: number, o?: { seed?: number; transform?: boolean }): Promise<ClipDict>;
+  toSpec(): unknown;
+}
+export type LoaderDataset = IterableVideoDataset | MapVideoDataset;
+
+export const isIterableDataset = (d: unknown): d is IterableVideoDataset => typeof (d as IterableVideoDataset)?.clipsOfVideo === 'function';
+export const isMapDataset = (d: unknown): d is MapVideoDataset => typeof (d as MapVideoDataset)?.getItem === 'function' && typeof (d as MapVideoDataset).length === 'number';
+
+/** Decodes one unit without the transform. */
+export async function produceUnit(ds: LoaderDataset, unit: number, seed: number): Promise<ClipDict[]> {
+  if (isIterableDataset(ds)) {
+    const out: ClipDict[] = [];
+    for await (const c of ds.clipsOfVideo(unit, { seed, transform: false })) out.push(c);
+    return out;
+  }
+  return [await ds.getItem(unit, { seed, transform: false })];
+}
+
+/** The transform of a unit's clips, each with its own seed (clip k of unit u: mixSeed(seed, u, k)). */
+export function transformUnit(transform: ClipTransform | null, clips: ClipDict[], unit: number, seed: number): ClipDict[] {
+  if (!transform) return clips;
+  const out: ClipDict[] = [];
+  clips.forEach((c, k) => {
+    manualSeed(mixSeed(seed, unit, k + 1));
+    const r = transform(c);
+    if (r !== null && r !== undefined) out.push(r);
+  });
+  return out;
+}

@@ -1,0 +1,77 @@
+// Loader worker entry: rebuilds the dataset from its spec, then decodes the units it is sent and
+// posts back clip dicts whose tensor bytes are transferred (not copied). Runs as a Node
+// worker_thread; written against the Web Worker message API too (self.onmessage/postMessage,
+// the kernel module sent as a WebAssembly.Module in the init message), but the browser path is
+// not tested yet.
+import { initFromModule, isReady } from '../../runtime/wasm.js';
+import { VideoDecodeError } from '../errors.js';
+import { LabeledVideoDataset, type DatasetSpec } from '../datasets/labeled_video_dataset.js';
+import { mapDatasetFromSpec } from '../datasets/map_datasets.js';
+import '../datasets/kinetics.js';
+import '../datasets/frame_lists.js';
+import { produceUnit, type LoaderDataset } from './produce.js';
+import { toWire } from './transfer.js';
+
+export type ToWorker =
+  | { type: 'init'; spec: DatasetSpec | { kind: string }; wasm?: WebAssembly.Module }
+  | { type: 'work'; seq: number; unit: number; seed: number };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; seq: number; items: unknown[]; skipped: Array<{ path: string; reason: string; message: string }> }
+  | { type: 'error'; seq: number; error: { name: string; message: string; path?: string; reason?: string; code?: string } };
+
+interface Port { postMessage(m: unknown, transfer?: ArrayBuffer[]): void }
+
+async function start(): Promise<void> {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown } }).process;
+  let port: Port;
+  let listen: (fn: (m: ToWorker) => void) => void;
+  if (proc?.versions?.node) {
+    const wt = proc.getBuiltinModule!('node:worker_threads') as typeof import('node:worker_threads');
+    const pp = wt.parentPort!;
+    port = pp as unknown as Port;
+    listen = (fn) => pp.on('message', fn);
+  } else {
+    const self_ = globalThis as unknown as Port & { onmessage: ((e: { data: ToWorker }) => void) | null };
+    port = self_;
+    listen = (fn) => { self_.onmessage = (e) => fn(e.data); };
+  }
+  let ds: LoaderDataset | null = null;
+  let seenSkipped = 0;
+  // Units are handled one at a time, in arrival order (decoding is synchronous anyway).
+  let chain: Promise<void> = Promise.resolve();
+  listen((msg) => {
+    chain = chain.then(async () => {
+      if (msg.type === 'init') {
+        if (!isReady()) {
+          if (msg.wasm) initFromModule(msg.wasm);
+          else {
+            const spec = './../../runtime/hosts/node.js';
+            const host = await import(spec) as { initNode(): void };
+            host.initNode();
+          }
+        }
+        ds = 'videos' in msg.spec && 'clipSampler' in msg.spec ? LabeledVideoDataset.fromSpec(msg.spec as DatasetSpec) : mapDatasetFromSpec(msg.spec);
+        port.postMessage({ type: 'ready' } satisfies FromWorker);
+        return;
+      }
+      try {
+        const items = await produceUnit(ds!, msg.unit, msg.seed);
+        const transfer: ArrayBuffer[] = [];
+        const wire = items.map((c) => toWire(c, transfer));
+        const sv = (ds as { skippedVideos?: Array<{ path: string; reason: string; message: string }> }).skippedVideos ?? [];
+        const skipped = sv.slice(seenSkipped);
+        seenSkipped = sv.length;
+        port.postMessage({ type: 'done', seq: msg.seq, items: wire, skipped } satisfies FromWorker, transfer);
+      } catch (e) {
+        const err = e as VideoDecodeError & { code?: string };
+        port.postMessage({ type: 'error', seq: msg.seq, error: {
+          name: err?.name ?? 'Error', message: err?.message ?? String(e), path: err instanceof VideoDecodeError ? err.path : undefined,
+          reason: err instanceof VideoDecodeError ? err.reason : undefined, code: err?.code,
+        } } satisfies FromWorker);
+      }
+    });
+  });
+}
+
+void start();
