@@ -9,3 +9,5 @@ export { probe, decodeClip, SWS_FLAGS, type VideoInfo, type DecodeOptions } from
 // Video transforms (pytorchvideo.transforms) and the AssemblyScript pixel kernels they run on.
 export * as transforms from './transforms/index.js';
 export { initPixels, initPixelsAsync, pixelsReady, pixelKernelNames } from './pixels.js';
+// Datasets (Kinetics, UCF101, HMDB51, Charades, SSv2, AVA, ...), video samplers and the DataLoader.
+export * from './datasets/index.js';
