@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { pixelsPath } from '../../ts/data/pixels.js';
 import { scenario, type ScenarioResult } from './scenario.js';
 import { serve, type Served } from './server.js';
 import { cnnPlanBytes, cnnInput } from '../hosts/cnn-fixture.js';
@@ -65,6 +66,7 @@ async function setup(): Promise<void> {
   server = await serve({
     '/dist/browser.js': dist.outputFiles[0].contents,
     '/dist/vidwasm.wasm': readFileSync(wasmPath()),
+    '/dist/pixels.wasm': readFileSync(pixelsPath()!),
     '/dist/index.html': '<!doctype html><meta charset="utf-8"><script type="module">' +
       'import { Tensor, ops, features } from "./browser.js";' +
       'const x = Tensor.from(new Float32Array([-1, 2, -3, 4]), [2, 2], { requiresGrad: true });' +
@@ -74,6 +76,7 @@ async function setup(): Promise<void> {
     '/index.html': '<!doctype html><meta charset="utf-8"><title>vidwasm browser test</title><script type="module" src="/page.js"></script>',
     '/page.js': bundle.outputFiles[0].contents,
     '/vidwasm.wasm': readFileSync(wasmPath()),
+    '/pixels.wasm': readFileSync(pixelsPath()!),
     '/vidwasm-cmd.wasm': command,
     '/plan.bin': planBytes,
     '/input.bin': inputBytes,
