@@ -15,13 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { Tensor, zoo, noGrad, tidy } from '../ts/node.js';
 import { countMacs } from './flops.js';
 
-interface ModelCase { name: string; zoo: string; shapes: number[][]; iters: number; quickIters: number }
+interface ModelCase { name: string; zoo: string; shapes: number[][]; iters: number; quickIters: number; warmups: number }
 
 const CASES: ModelCase[] = [
-  { name: 'X3D-XS 4x160²', zoo: 'x3d_xs', shapes: [[1, 3, 4, 160, 160]], iters: 10, quickIters: 3 },
-  { name: 'X3D-S 13x160²', zoo: 'x3d_s', shapes: [[1, 3, 13, 160, 160]], iters: 5, quickIters: 2 },
-  { name: 'Slow-R50 8x8 224²', zoo: 'slow_r50', shapes: [[1, 3, 8, 224, 224]], iters: 3, quickIters: 1 },
-  { name: 'SlowFast-R50 8x8 224²', zoo: 'slowfast_r50', shapes: [[1, 3, 8, 224, 224], [1, 3, 32, 224, 224]], iters: 3, quickIters: 1 },
+  { name: 'X3D-XS 4x160²', zoo: 'x3d_xs', shapes: [[1, 3, 4, 160, 160]], iters: 10, quickIters: 3, warmups: 3 },
+  { name: 'X3D-S 13x160²', zoo: 'x3d_s', shapes: [[1, 3, 13, 160, 160]], iters: 5, quickIters: 2, warmups: 2 },
+  { name: 'Slow-R50 8x8 224²', zoo: 'slow_r50', shapes: [[1, 3, 8, 224, 224]], iters: 3, quickIters: 1, warmups: 1 },
+  { name: 'SlowFast-R50 8x8 224²', zoo: 'slowfast_r50', shapes: [[1, 3, 8, 224, 224], [1, 3, 32, 224, 224]], iters: 3, quickIters: 1, warmups: 1 },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,7 +97,9 @@ export async function runModelsSuite({ quick = false, filter }: { quick?: boolea
     const feed = inputs.length === 1 ? inputs[0] : inputs;
     const forward = () => noGrad(() => tidy(() => { net.forward(feed); }));
     const macs = countMacs(net, forward);  // also the first warm-up call
-    const ours = await timeRuns(forward, quick ? 0 : 1, iters);
+    // Warm-up calls let V8 tier both wasm modules up from its baseline compiler (same count for each).
+    const warmups = quick ? 1 : c.warmups;
+    const ours = await timeRuns(forward, warmups - 1, iters);
     for (const t of inputs) t.dispose();
     net.dispose();
     const gmac = macs.macs / 1e9;
@@ -114,7 +116,7 @@ export async function runModelsSuite({ quick = false, filter }: { quick?: boolea
     const session = await ort.InferenceSession.create(readFileSync(file), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     const feeds: Record<string, InstanceType<Ort['Tensor']>> = {};
     session.inputNames.forEach((n, i) => { feeds[n] = new ort.Tensor('float32', data[i], c.shapes[i]); });
-    const theirs = await timeRuns(() => session.run(feeds), 1, iters);
+    const theirs = await timeRuns(() => session.run(feeds), warmups, iters);
     await session.release();
     const ortRate = (2 * macs.macs) / (theirs.cpu * 1e6);
     const ratio = ours.cpu / theirs.cpu;
