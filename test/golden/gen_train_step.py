@@ -16,6 +16,7 @@ own gradients by 2e-4 (default init) to 1e-1 (randomised BN scales) -- so float3
 differences after one step grow to 10 % gradient differences at the second step, for any
 implementation. One step from here is well posed; the X3D case's two steps exercise momentum."""
 import json
+import math
 import os
 import torch
 import torch.nn.functional as F
@@ -23,6 +24,7 @@ from common import enc, randn
 from models_common import randomize, DATA, GOLD
 from ptv.x3d import create_x3d
 from ptv.resnet import create_resnet
+from ptv.slowfast import create_slowfast
 
 torch.manual_seed(0)
 
@@ -34,6 +36,13 @@ def groups(model, wd):
     return [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}]
 
 
+def wave(shape, seed):
+    """Inputs that need no storage: sin(0.731 i + seed) in float64, rounded to float32 (the test
+    computes Math.fround(Math.sin(0.731 * i + seed)), the same double-precision value)."""
+    n = math.prod(shape)
+    return torch.sin(torch.arange(n, dtype=torch.float64) * 0.731 + seed).float().reshape(shape)
+
+
 def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, seed, randomise=True):
     os.makedirs(DATA, exist_ok=True)
     if randomise:
@@ -43,9 +52,15 @@ def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, 
     opt = torch.optim.SGD(groups(model, wd), lr=lrs[0], momentum=0.9, weight_decay=wd)
     inputs, losses, norms = {}, [], []
     for k, lr in enumerate(lrs):
-        x = randn(*batch, seed=100 + 10 * seed + k)
-        y = torch.randint(0, classes, (batch[0],), generator=torch.Generator().manual_seed(200 + k))
-        inputs[f"x{k}"], inputs[f"y{k}"] = x, y
+        multi = isinstance(batch[0], (list, tuple))
+        if multi:  # pathways from the wave formula (seed 10k + pathway), labels stored
+            x = [wave(b, 10 * k + j) for j, b in enumerate(batch)]
+            y = torch.randint(0, classes, (batch[0][0],), generator=torch.Generator().manual_seed(200 + k))
+            inputs[f"y{k}"] = y
+        else:
+            x = randn(*batch, seed=100 + 10 * seed + k)
+            y = torch.randint(0, classes, (batch[0],), generator=torch.Generator().manual_seed(200 + k))
+            inputs[f"x{k}"], inputs[f"y{k}"] = x, y
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad()
@@ -62,6 +77,7 @@ def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, 
         "name": name, "builder": builder, "kwargs": kwargs, "lrs": lrs, "momentum": 0.9, "weightDecay": wd,
         "labelSmoothing": smoothing, "gradClip": clip, "losses": losses, "gradNorms": norms, "steps": len(lrs),
         "inputs": {k: enc(v) for k, v in inputs.items()}, "params": n,
+        "waveShapes": [list(b) for b in batch] if isinstance(batch[0], (list, tuple)) else None,
     }
 
 
@@ -76,6 +92,12 @@ cases = [
         (torch.manual_seed(2), create_resnet(model_depth=50, model_num_class=5, stem_dim_out=4, head_pool_kernel_size=(2, 1, 1), dropout_rate=0.0))[1],
         "createResnet", dict(modelDepth=50, modelNumClass=5, stemDimOut=4, headPoolKernelSize=[2, 1, 1], dropoutRate=0),
         (8, 3, 2, 32, 32), 5, [0.02], 1e-3, 0.1, 0.0, 2, randomise=False),
+    run("slowfast_r18_narrow",
+        create_slowfast(model_depth=18, stem_dim_outs=(8, 1), model_num_class=6, slowfast_fusion_conv_kernel_size=(5, 1, 1),
+                        head_pool=torch.nn.AdaptiveAvgPool3d, head_output_size=((1, 1, 1), (1, 1, 1)), dropout_rate=0.0),
+        "createSlowfast", dict(modelDepth=18, stemDimOuts=[8, 1], modelNumClass=6, slowfastFusionConvKernelSize=[5, 1, 1],
+                               headPool="AdaptiveAvgPool3d", headOutputSize=[[1, 1, 1], [1, 1, 1]], dropoutRate=0),
+        [(4, 3, 2, 32, 32), (4, 3, 8, 32, 32)], 6, [0.05, 0.02], 1e-3, 0.0, 2.0, 7),
 ]
 with open(os.path.join(GOLD, "train_step.json"), "w") as f:
     json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
