@@ -50,7 +50,7 @@ const cases: [MediaName, number, number][] = [['h264', 1.0, 2.5], ['vp9', 0.52, 
 for (const [name, start, end] of cases) {
   test(`${name}: getClip(${start}, ${end}) is bit-identical to native ffmpeg`, async () => {
     const path = media(name);
-    const v = await EncodedVideo.fromPath(path);
+    const v = await EncodedVideo.fromPath(path, { decodeAudio: false }); // audio has its own test
     const nat = nativeFrames(path, v.width, v.height, SWS_FLAGS);
     const want = expectedClip(v, nat, start, end);
     assert.ok(want.length > 5, 'the clip has frames');
@@ -79,8 +79,8 @@ test('decoding at a target size matches native ffmpeg scaling', async () => {
   half.video.dispose();
 });
 
-test('clips from UniformClipSampler partition the frames exactly (VFR and CFR)', async () => {
-  for (const name of ['vfr', 'h264'] as const) {
+test('clips from UniformClipSampler partition the frames exactly (VFR, and CFR VP9)', async () => {
+  for (const name of ['vfr', 'oddVp9'] as const) {
     const path = media(name);
     const v = await EncodedVideo.fromPath(path, { decodeAudio: false });
     const nat = nativeFrames(path, v.width, v.height, SWS_FLAGS);
