@@ -15,3 +15,10 @@ export {
 export { DatasetFileError } from './host.js';
 export { DataLoader, type DataLoaderOptions } from '../loader/data_loader.js';
 export { defaultCollate, stackTensors, collateBoxes, disposeTensors, type Batch, type Collate } from '../loader/collate.js';
+export {
+  EpicKitchenRecognition, EpicKitchenRecognitionDataset, EpicKitchenForecasting, EpicKitchenForecastingDataset,
+  DomsevVideoDataset, DomsevVideoDatasetImpl, DomsevFrameDataset, DomsevFrameDatasetImpl, ClipListDataset,
+  loadManifestVideos, readActions, readDomsevLabels, hmsToSeconds,
+  type ActionData, type DomsevLabel, type ManifestVideo, type VideoClipInfo, type VideoDatasetType, type DomsevClipSampler,
+  type EpicKitchenRecognitionArgs, type EpicKitchenForecastingArgs, type DomsevVideoArgs, type DomsevFrameArgs,
+} from './map_datasets.js';
