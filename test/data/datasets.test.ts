@@ -13,7 +13,7 @@ import {
   Kinetics, UCF101, HMDB51, LabeledVideoPaths, LabeledVideoDataset, labeledVideoDataset, DatasetFileError,
   DistributedSampler, RandomSampler, SequentialSampler, type ClipDict,
 } from '../../ts/data/datasets/index.js';
-import { badMedia } from '../helpers/media.js';
+import { badMedia, media } from '../helpers/media.js';
 import { place, tinyMp4 } from '../helpers/dataset_tree.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vidwasm-ds-'));
@@ -160,6 +160,19 @@ test('skipBadVideos gives up after maxConsecutiveFailures bad videos in a row', 
   const ds = new LabeledVideoDataset([[bad, {}], [bad, {}], [bad, {}]], makeClipSampler('random', 0.5), { skipBadVideos: true, maxConsecutiveFailures: 2, log: () => {} });
   try { await collect(ds); assert.unreachable('no error'); } catch (e) {
     assert.ok(e instanceof VideoDecodeError && /2 consecutive failures/.test(e.message), String(e));
+  }
+});
+
+test('the per-file time limit stops a slow decode: a timeout error naming the file, or a skip', async () => {
+  const hd = media('hd');
+  const mk = (skipBadVideos: boolean) => new LabeledVideoDataset([[hd, { label: 0 }], [join(tree, 'bowling', 'b1.mp4'), { label: 1 }]], makeClipSampler('uniform', 2.0), { timeoutMs: 1, skipBadVideos, videoSampler: 'sequential', decodeAudio: false, log: () => {} });
+  const ds = mk(true);
+  const clips = await collect(ds);
+  assert.equal([ds.skippedVideos[0].path, ds.skippedVideos[0].reason], [hd, 'timeout']);
+  assert.is(clips.length + ds.skipped, 2, 'the tiny file decodes or times out too; nothing hangs');
+  dispose(clips);
+  try { await collect(mk(false)); assert.unreachable('no error'); } catch (e) {
+    assert.ok(e instanceof VideoDecodeError && e.reason === 'timeout' && e.path === hd && e.message.includes(hd), String(e));
   }
 });
 

@@ -205,7 +205,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     this.skipped++;
     this.consecutiveFailures++;
     this.skippedVideos.push({ path: e.path ?? path, reason: e.reason, message: e.message });
-    (this.options.log ?? console.warn)(`${this.constructor.name}: skipping ${e.path ?? path}: ${e.message}`);
+    (this.options.log ?? console.warn)(`${this.constructor.name}: skipping a video (${e.reason}): ${e.message}`);
     if (this.consecutiveFailures >= (this.options.maxConsecutiveFailures ?? 10)) {
       throw new VideoDecodeError(e.path ?? path, e.reason, `failed to load a video after ${this.consecutiveFailures} consecutive failures (last: ${e.message})`);
     }
