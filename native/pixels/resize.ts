@@ -8,6 +8,8 @@
 //
 // The source may be a window of a larger plane (crop + resize in one pass): `src` points at the
 // window's first element, `planeStride`/`rowStride` are the full plane's strides in elements.
+// The output may be a window too (resize + crop in one pass): rows oy.. and columns ox.. of a
+// virtual fullH x fullW result, bit-identical to resizing fully and cropping.
 // `work` is caller-owned scratch (vidwasm malloc) of 6 * outW * 4 bytes: no allocation here.
 
 // Source coordinate of output index `dst` (area_pixel_compute_source_index, not cubic).
@@ -16,12 +18,13 @@
   return s < <f32>0 ? <f32>0 : s;
 }
 
-// Fills the column tables: xi0/xi1 (element indices) and weights xw0/xw1.
-function prepColumns(work: usize, inW: i32, outW: i32): void {
-  const scale: f32 = <f32>inW / <f32>outW;
+// Fills the column tables: xi0/xi1 (element indices) and weights xw0/xw1, for output columns
+// ox .. ox+outW-1 of a fullW-wide output.
+function prepColumns(work: usize, inW: i32, outW: i32, fullW: i32, ox: i32): void {
+  const scale: f32 = <f32>inW / <f32>fullW;
   const xi0 = work, xi1 = work + <usize>outW * 4, xw0 = xi1 + <usize>outW * 4, xw1 = xw0 + <usize>outW * 4;
   for (let x = 0; x < outW; x++) {
-    const s = srcCoord(scale, x);
+    const s = srcCoord(scale, x + ox);
     const i0 = <i32>s;
     let l1: f32 = s - <f32>i0;
     if (l1 > <f32>1) l1 = 1;
@@ -89,17 +92,17 @@ function prepColumns(work: usize, inW: i32, outW: i32): void {
 }
 
 @inline function bilinear<T>(simd: bool, src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  prepColumns(work, inW, outW);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  prepColumns(work, inW, outW, fullW, ox);
   const buf0 = work + <usize>outW * 16, buf1 = buf0 + <usize>outW * 4;
-  const scaleH: f32 = <f32>inH / <f32>outH;
+  const scaleH: f32 = <f32>inH / <f32>fullH;
   const esz = <usize>sizeof<T>();
   for (let p = 0; p < planes; p++) {
     const plane = src + <usize>p * <usize>planeStride * esz;
     const outPlane = dst + <usize>p * <usize>outH * <usize>outW * 4;
     let tag0 = -1, tag1 = -1;
     for (let y = 0; y < outH; y++) {
-      const s = srcCoord(scaleH, y);
+      const s = srcCoord(scaleH, y + oy);
       const h0 = <i32>s;
       const h1 = h0 + (h0 < inH - 1 ? 1 : 0);
       let l1: f32 = s - <f32>h0;
@@ -119,20 +122,20 @@ function prepColumns(work: usize, inW: i32, outW: i32): void {
 }
 
 export function resize_bilinear_u8_f32(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  bilinear<u8>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  bilinear<u8>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_bilinear_u8_f32_scalar(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  bilinear<u8>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  bilinear<u8>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_bilinear_f32(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  bilinear<f32>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  bilinear<f32>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_bilinear_f32_scalar(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  bilinear<f32>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  bilinear<f32>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 
 // PyTorch's legacy 'nearest' source index (nearest_idx): identity and exact 2x upsampling are
@@ -145,15 +148,15 @@ export function resize_bilinear_f32_scalar(src: usize, planeStride: i32, rowStri
 }
 
 @inline function nearest<T>(simd: bool, src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  const scaleW: f32 = <f32>inW / <f32>outW, scaleH: f32 = <f32>inH / <f32>outH;
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  const scaleW: f32 = <f32>inW / <f32>fullW, scaleH: f32 = <f32>inH / <f32>fullH;
   const esz = <usize>sizeof<T>();
-  for (let x = 0; x < outW; x++) store<i32>(work + (<usize>x << 2), nearestIdx(x, inW, outW, scaleW));
+  for (let x = 0; x < outW; x++) store<i32>(work + (<usize>x << 2), nearestIdx(x + ox, inW, fullW, scaleW));
   for (let p = 0; p < planes; p++) {
     const plane = src + <usize>p * <usize>planeStride * esz;
     const outPlane = dst + <usize>p * <usize>outH * <usize>outW * 4;
     for (let y = 0; y < outH; y++) {
-      const row = plane + <usize>nearestIdx(y, inH, outH, scaleH) * <usize>rowStride * esz;
+      const row = plane + <usize>nearestIdx(y + oy, inH, fullH, scaleH) * <usize>rowStride * esz;
       const out = outPlane + <usize>y * <usize>outW * 4;
       let x = 0;
       if (simd) {
@@ -175,18 +178,18 @@ export function resize_bilinear_f32_scalar(src: usize, planeStride: i32, rowStri
 }
 
 export function resize_nearest_u8_f32(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  nearest<u8>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  nearest<u8>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_nearest_u8_f32_scalar(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  nearest<u8>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  nearest<u8>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_nearest_f32(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  nearest<f32>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  nearest<f32>(true, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }
 export function resize_nearest_f32_scalar(src: usize, planeStride: i32, rowStride: i32, inH: i32, inW: i32,
-  dst: usize, outH: i32, outW: i32, planes: i32, work: usize): void {
-  nearest<f32>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work);
+  dst: usize, outH: i32, outW: i32, planes: i32, work: usize, fullH: i32, fullW: i32, oy: i32, ox: i32): void {
+  nearest<f32>(false, src, planeStride, rowStride, inH, inW, dst, outH, outW, planes, work, fullH, fullW, oy, ox);
 }

@@ -89,6 +89,25 @@ for (const c of byOp('kinetics_val')) {
   }));
 }
 
+test('Compose fuses resize+crop pairs: same values and random draws as the separate steps', () => {
+  for (const [shape, size, crop] of [[[3, 2, 24, 32], 20, 16], [[2, 3, 31, 17], 9, [7, 5]], [[1, 1, 9, 9], 13, 13]] as const) {
+    eachBackend((b) => {
+      const src = Tensor.rand(shape as unknown as number[], 0, 255);
+      const mk = (fuse: boolean) => T.Compose([T.ShortSideScale(size), T.CenterCrop(crop as never)], { fuse });
+      const fused = mk(true)(F.crop(src, 0, 0, shape[2], shape[3])), plain = mk(false)(F.crop(src, 0, 0, shape[2], shape[3]));
+      assertClose(fused, plain, EXACT, `val ${shape} [${b}]`);
+      const rnd = (fuse: boolean) => { manualSeed(9); return T.Compose([T.RandomShortSideScale(size, size + 4), T.RandomCrop(crop as never)], { fuse }); };
+      for (let k = 0; k < 3; k++) {
+        const tf = rnd(true), tp = rnd(false);
+        manualSeed(100 + k); const a = tf(F.crop(src, 0, 0, shape[2], shape[3]));
+        manualSeed(100 + k); const p = tp(F.crop(src, 0, 0, shape[2], shape[3]));
+        assertClose(a, p, EXACT, `train ${shape} [${b}]`);
+      }
+    });
+  }
+  throwsTyped(() => T.Compose([T.ShortSideScale(8), T.CenterCrop(9)])(Tensor.zeros([3, 1, 8, 8])), ShapeError, /larger/);
+});
+
 // --- boxes
 for (const c of byOp('crop_boxes')) test(c.name, () => check(c, () => F.cropBoxes(x(c, 'boxes'), c.params.x_offset, c.params.y_offset)));
 for (const c of byOp('clip_boxes')) test(c.name, () => check(c, () => F.clipBoxesToImage(x(c, 'boxes'), c.params.height, c.params.width)));

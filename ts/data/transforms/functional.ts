@@ -2,7 +2,7 @@
 export {
   uniformTemporalSubsample, uniformTemporalSubsampleRepeated, shortSideScale, uniformCrop, randomResizedCrop,
   convertUint8ToFloat, div255, normalize, uint8Normalize, centerCrop, randomCrop, horizontalFlip, crop, resizeVideo,
-  selectFrames, linspaceF32, uniformTemporalIndices, getParamSpatialCrop, shortSideSize,
+  selectFrames, shortSideScaleCenterCrop, randomShortSideScaleRandomCrop, linspaceF32, uniformTemporalIndices, getParamSpatialCrop, shortSideSize,
 } from './video.js';
 export {
   shortSideScaleWithBoxes, randomShortSideScaleWithBoxes, randomCropWithBoxes, uniformCropWithBoxes,

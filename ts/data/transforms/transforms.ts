@@ -34,10 +34,40 @@ function disposeValue(v: unknown): void {
   else if (Array.isArray(v)) v.forEach(disposeValue);
 }
 
-export function Compose(transforms: readonly Transform[]): Transform {
+/** What a built-in transform is, so Compose can fuse neighbours (see fuse()). */
+interface Tagged { kind?: string; params?: Record<string, any> }
+function tag<F extends Transform>(t: F, kind: string, params: Record<string, any>): F & Tagged {
+  return Object.assign(t, { kind, params });
+}
+
+/**
+ * Resize-then-crop pairs become one pass that computes only the cropped window (the values are
+ * the same: every output pixel samples the same source coordinates, and random draws happen in
+ * the same order). ShortSideScale+CenterCrop and RandomShortSideScale+RandomCrop.
+ */
+function fuse(list: readonly Transform[]): Transform[] {
+  const out: Transform[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as Transform & Tagged, b = list[i + 1] as (Transform & Tagged) | undefined;
+    if (a.kind === 'ShortSideScale' && b?.kind === 'CenterCrop') {
+      const { size, interpolation } = a.params!, crop = b.params!.size;
+      out.push(videoTransform('ShortSideScale+CenterCrop', (x) => F.shortSideScaleCenterCrop(x, size, crop, interpolation)));
+      i++;
+    } else if (a.kind === 'RandomShortSideScale' && b?.kind === 'RandomCrop') {
+      const { minSize, maxSize, interpolation } = a.params!, crop = b.params!.size;
+      out.push(videoTransform('RandomShortSideScale+RandomCrop', (x) => F.randomShortSideScaleRandomCrop(x, minSize, maxSize, crop, interpolation)));
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Applies transforms in order. `fuse: false` keeps every step separate (for debugging). */
+export function Compose(transforms: readonly Transform[], opts: { fuse?: boolean } = {}): Transform & { transforms: readonly Transform[] } {
   if (!Array.isArray(transforms)) throw new ArgumentError('Compose: expected a list of transforms');
   transforms.forEach((t, i) => { if (typeof t !== 'function') throw new ArgumentError(`Compose: transform ${i} is not callable`); });
-  const fn = (x: any) => transforms.reduce((v, t) => t(v), x);
+  const run = opts.fuse === false ? [...transforms] : fuse(transforms);
+  const fn = (x: any) => run.reduce((v, t) => t(v), x);
   fn.transforms = transforms;
   return fn;
 }
@@ -76,14 +106,17 @@ export function UniformTemporalSubsampleRepeated(frameRatios: readonly number[])
 }
 
 export function ShortSideScale(size: number, interpolation: Interpolation = 'bilinear', backend: Backend = 'pytorch'): Transform<Tensor, Tensor> {
-  return videoTransform('ShortSideScale', (x) => F.shortSideScale(x, size, interpolation, backend));
+  if (backend !== 'pytorch') throw new ArgumentError(`ShortSideScale: backend '${String(backend)}' is not supported (only 'pytorch'; there is no OpenCV here)`);
+  return tag(videoTransform('ShortSideScale', (x) => F.shortSideScale(x, size, interpolation, backend)), 'ShortSideScale', { size, interpolation });
 }
 
 export function RandomShortSideScale(minSize: number, maxSize: number, interpolation: Interpolation = 'bilinear', backend: Backend = 'pytorch'): Transform<Tensor, Tensor> {
   if (!(Number.isInteger(minSize) && Number.isInteger(maxSize) && minSize > 0 && maxSize >= minSize)) {
     throw new ArgumentError(`RandomShortSideScale: need integers 0 < minSize <= maxSize, got ${minSize}, ${maxSize}`);
   }
-  return videoTransform('RandomShortSideScale', (x) => F.shortSideScale(x, minSize + random.int(maxSize - minSize + 1), interpolation, backend));
+  if (backend !== 'pytorch') throw new ArgumentError(`RandomShortSideScale: backend '${String(backend)}' is not supported (only 'pytorch'; there is no OpenCV here)`);
+  return tag(videoTransform('RandomShortSideScale', (x) => F.shortSideScale(x, minSize + random.int(maxSize - minSize + 1), interpolation, backend)),
+    'RandomShortSideScale', { minSize, maxSize, interpolation });
 }
 
 /** Dict transform: crops x[videoKey] by x[augIndexKey] (0, 1, 2 = left/top, center, right/bottom). */
@@ -98,11 +131,11 @@ export function UniformCropVideo(size: number, videoKey = 'video', augIndexKey =
 }
 
 export function CenterCrop(size: number | readonly number[]): Transform<Tensor, Tensor> {
-  return videoTransform('CenterCrop', (x) => F.centerCrop(x, size));
+  return tag(videoTransform('CenterCrop', (x) => F.centerCrop(x, size)), 'CenterCrop', { size });
 }
 
 export function RandomCrop(size: number | readonly number[]): Transform<Tensor, Tensor> {
-  return videoTransform('RandomCrop', (x) => F.randomCrop(x, size));
+  return tag(videoTransform('RandomCrop', (x) => F.randomCrop(x, size)), 'RandomCrop', { size });
 }
 
 export interface RandomResizedCropOptions {

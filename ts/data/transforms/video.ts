@@ -85,13 +85,17 @@ export function uniformTemporalSubsampleRepeated(x: Tensor, frameRatios: readonl
   });
 }
 
+export interface Window { top: number; left: number; height: number; width: number }
+
 /**
  * F.interpolate(x, size=[outH, outW], mode, align_corners=False) on [C, T, H, W] (C is the batch,
  * T the channels), optionally from a window (top, left, height, width) of each frame: the crop
  * is read in place, no copy. u8 input reads as if converted to float first. Output f32.
+ * `outWindow` computes only that window of the [outH, outW] result (resize + crop in one pass,
+ * the same values as resizing fully and cropping).
  */
 export function resizeVideo(x: Tensor, outH: number, outW: number, interpolation: Interpolation = 'bilinear',
-  window?: { top: number; left: number; height: number; width: number }, op = 'resize'): Tensor {
+  window?: Window, op = 'resize', outWindow?: Window): Tensor {
   checkVideo(op, x);
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
     throw new ArgumentError(`${op}: interpolation '${String(interpolation)}' is not supported (use 'bilinear' or 'nearest')`);
@@ -105,12 +109,16 @@ export function resizeVideo(x: Tensor, outH: number, outW: number, interpolation
     throw new ShapeError(`${op}: window ${win.height}x${win.width} at (${win.top}, ${win.left}) does not fit frames of ${fmtShape(x.shape)}`);
   }
   if (h === 0 || w === 0) throw new ShapeError(`${op}: empty frames ${fmtShape(x.shape)}`);
+  const ow = outWindow ?? { top: 0, left: 0, height: outH, width: outW };
+  if (!(ow.top >= 0 && ow.left >= 0 && ow.height > 0 && ow.width > 0 && ow.top + ow.height <= outH && ow.left + ow.width <= outW)) {
+    throw new ShapeError(`${op}: crop ${ow.height}x${ow.width} at (${ow.top}, ${ow.left}) does not fit the ${outH}x${outW} resized frames`);
+  }
   return withContiguous(x, (xc) => {
-    const out = Tensor.empty([c, t, outH, outW], 'f32');
-    const work = scratch(6 * outW * 4);
+    const out = Tensor.empty([c, t, ow.height, ow.width], 'f32');
+    const work = scratch(6 * ow.width * 4);
     const src = xc.ptr + (win.top * w + win.left) * esz(x);
     const name = `resize_${interpolation}_${x.dtype === 'u8' ? 'u8_f32' : 'f32'}`;
-    pixelKernel(name)(src, h * w, w, win.height, win.width, out.ptr, outH, outW, c * t, work);
+    pixelKernel(name)(src, h * w, w, win.height, win.width, out.ptr, ow.height, ow.width, c * t, work, outH, outW, ow.top, ow.left);
     return out;
   });
 }
@@ -130,6 +138,28 @@ export function shortSideScale(x: Tensor, size: number, interpolation: Interpola
   if (h === 0 || w === 0) throw new ShapeError(`shortSideScale: empty frames ${fmtShape(x.shape)}`);
   const [nh, nw] = shortSideSize(h, w, size);
   return resizeVideo(x, nh, nw, interpolation, undefined, 'shortSideScale');
+}
+
+/** shortSideScale then centerCrop, computing only the cropped window (same values). */
+export function shortSideScaleCenterCrop(x: Tensor, size: number, crop: number | readonly number[], interpolation: Interpolation = 'bilinear'): Tensor {
+  checkVideo('shortSideScale', x);
+  if (!(Number.isInteger(size) && size > 0)) throw new ArgumentError(`shortSideScale: size must be a positive integer, got ${size}`);
+  const [nh, nw] = shortSideSize(x.shape[2], x.shape[3], size);
+  const [ch, cw] = cropSize(crop, 'centerCrop');
+  if (ch > nh || cw > nw) throw new ShapeError(`centerCrop: crop ${ch}x${cw} is larger than the frames of ${fmtShape([x.shape[0], x.shape[1], nh, nw])}`);
+  const win = { top: roundHalfEven((nh - ch) / 2), left: roundHalfEven((nw - cw) / 2), height: ch, width: cw };
+  return resizeVideo(x, nh, nw, interpolation, undefined, 'shortSideScale', win);
+}
+
+/** RandomShortSideScale then RandomCrop with the same draws in the same order, computing only the crop. */
+export function randomShortSideScaleRandomCrop(x: Tensor, minSize: number, maxSize: number, crop: number | readonly number[],
+  interpolation: Interpolation = 'bilinear'): Tensor {
+  checkVideo('randomShortSideScale', x);
+  const size = minSize + random.int(maxSize - minSize + 1);
+  const [nh, nw] = shortSideSize(x.shape[2], x.shape[3], size);
+  const [th, tw] = cropSize(crop, 'randomCrop');
+  const [i, j] = randomCropParams(nh, nw, th, tw);
+  return resizeVideo(x, nh, nw, interpolation, undefined, 'shortSideScale', { top: i, left: j, height: th, width: tw });
 }
 
 /** x[:, :, top:top+height, left:left+width] as a new tensor (same dtype). */
@@ -316,7 +346,7 @@ export function randomResizedCrop(x: Tensor, targetHeight: number, targetWidth: 
     for (let ci = 0; ci < c; ci++) {
       for (let ti = 0; ti < t; ti++) {
         const src = xc.ptr + ((ci * t + ti) * plane + is[ti] * width + js[ti]) * esz(x);
-        k(src, plane, width, hs[ti], ws[ti], out.ptr + (ci * t + ti) * oplane * 4, targetHeight, targetWidth, 1, work);
+        k(src, plane, width, hs[ti], ws[ti], out.ptr + (ci * t + ti) * oplane * 4, targetHeight, targetWidth, 1, work, targetHeight, targetWidth, 0, 0);
       }
     }
     return out;
