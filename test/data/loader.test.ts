@@ -11,6 +11,9 @@ import { makeClipSampler } from '../../ts/data/clip_sampling.js';
 import { VideoDecodeError } from '../../ts/data/errors.js';
 import { LabeledVideoDataset, DataLoader, defaultCollate, collateBoxes, type ClipDict, type Batch } from '../../ts/data/datasets/index.js';
 import { badMedia } from '../helpers/media.js';
+import * as T from '../../ts/data/transforms/index.js';
+import { Kinetics } from '../../ts/data/datasets/index.js';
+import { writeFileSync } from 'node:fs';
 import { place, tinyMp4 } from '../helpers/dataset_tree.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vidwasm-loader-'));
@@ -97,6 +100,31 @@ test('workers: bad videos are skipped and counted in the dataset, or fail with t
     assert.is((e as VideoDecodeError).path, badMedia('garbage'));
     assert.ok((e as Error).message.includes(badMedia('garbage')));
   }
+});
+
+test('the issue example: Kinetics + the training transforms + DataLoader with 2 workers', async () => {
+  const csv = join(root, 'train.csv');
+  writeFileSync(csv, videos.map(([p, i]) => `${p} ${i.label}`).join('\n') + '\n');
+  const ds = Kinetics({
+    dataPath: csv, clipSampler: makeClipSampler('random', 0.8), decoder: 'ffmpeg', decodeAudio: false,
+    transform: T.ApplyTransformToKey('video', T.Compose([
+      T.UniformTemporalSubsample(8), T.ConvertUint8ToFloat(), T.Normalize([0.45, 0.45, 0.45], [0.225, 0.225, 0.225]),
+      T.RandomShortSideScale(24, 28), T.RandomCrop(16), T.RandomHorizontalFlip(0.5)])),
+  });
+  const run = async (numWorkers: number) => {
+    const loader = new DataLoader(ds, { batchSize: 2, numWorkers, shuffle: true, seed: 5 });
+    const out: Array<[readonly number[], string, number[]]> = [];
+    for await (const b of loader) {
+      out.push([b.video.shape, b.video.dtype, Array.from(b.video.toArray() as Float32Array).slice(0, 64)]);
+      disposeBatch(b);
+    }
+    await loader.close();
+    return out;
+  };
+  const w2 = await run(2);
+  assert.equal(w2.map((b) => b[0]), [[2, 3, 8, 16, 16], [2, 3, 8, 16, 16], [1, 3, 8, 16, 16]]);
+  assert.is(w2[0][1], 'f32');
+  assert.equal(await run(0), w2, 'random transforms too: same seed, same batches');
 });
 
 test('collate: boxes become [K, 5] with the batch index first; bad shapes are typed errors', () => {
