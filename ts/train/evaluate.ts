@@ -8,6 +8,7 @@ import { ArgumentError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import { confusionMatrix, meanAveragePrecision, topkAccuracy } from './metrics.js';
 import type { Batch, Loader } from './trainer.js';
+import { labelTensor } from './batch.js';
 
 export interface EvalOptions {
   /** Views per video the loader yields; checked against what arrives (viewMismatches counts differences). */
@@ -15,6 +16,7 @@ export interface EvalOptions {
   /** How logits become scores before averaging views (default softmax; 'none' averages logits). */
   scoreFn?: 'softmax' | 'sigmoid' | 'none';
   lossFn?: (logits: Tensor, label: Tensor, batch: Batch) => Tensor;
+
 }
 
 export interface EvalResult {
@@ -40,18 +42,20 @@ export async function evaluateModel(loader: Loader, o: EvalOptions & {
   let indexLabels = true;
   for await (const batch of loader as AsyncIterable<Batch>) {
     try {
-      const { scores, loss, n, c } = tidy(() => noGrad(() => {
+      const { scores, loss, n, c, label, soft } = tidy(() => noGrad(() => {
         const logits = o.forward(batch.video);
         if (logits.rank !== 2) throw new ArgumentError(`evaluate: the model returned ${logits.describe()}, expected logits [N, C]`);
         const s = o.scoreFn === 'sigmoid' ? F.sigmoid(logits) : o.scoreFn === 'none' ? logits : F.softmax(logits, 1);
-        const l = o.lossFn ? o.lossFn(logits, batch.label, batch).item() : NaN;
-        return { scores: Float32Array.from(s.toArray()), loss: l, n: logits.shape[0], c: logits.shape[1] };
+        const lt = labelTensor(batch.label, logits.shape[1]);
+        const l = o.lossFn ? o.lossFn(logits, lt, batch).item() : NaN;
+        return {
+          scores: Float32Array.from(s.toArray()), loss: l, n: logits.shape[0], c: logits.shape[1],
+          label: lt.toArray(), soft: lt.dtype === 'f32' && lt.rank === 2,
+        };
       }));
       if (C && c !== C) throw new ArgumentError(`evaluate: batches disagree on the number of classes (${C} then ${c})`);
       C = c;
       if (!Number.isNaN(loss)) { lossSum += loss * n; lossN += n; }
-      const label = batch.label.toArray();
-      const soft = batch.label.dtype === 'f32' && batch.label.rank === 2;
       if (soft) indexLabels = false;
       const vi = batch.video_index === undefined ? null
         : batch.video_index instanceof Tensor ? batch.video_index.toArray() : batch.video_index;

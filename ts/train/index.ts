@@ -4,6 +4,7 @@ export { Trainer, disposeBatch, type TrainerOptions, type Batch, type Loader, ty
 export { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
 export { makeSchedule, lrAt, type ScheduleOptions, type ScheduleName, type LrSchedule } from './schedule.js';
 export { topkAccuracy, topkRow, averagePrecision, meanAveragePrecision, confusionMatrix, oneHot } from './metrics.js';
+export { labelTensor, needsClassCount } from './batch.js';
 export { mixBatch, sampleBeta, softTargets, type MixupOptions, type Mixed } from './mixup.js';
 export { saveTrainingState, loadTrainingState, serializeTrainingState, getRngState, setRngState, type TrainingState } from './checkpoint.js';
 export { RunLog, type LogRecord, type StepRecord, type EpochRecord } from './log.js';

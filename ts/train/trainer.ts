@@ -27,11 +27,15 @@ import { confusionSvg } from './svg.js';
 import { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
 import { getRngState, setRngState, saveTrainingState, loadTrainingState } from './checkpoint.js';
 import { ensureDir, exists, joinPath, writeText } from './fs.js';
+import { labelTensor, needsClassCount } from './batch.js';
 
 export interface Batch {
   video: Tensor | Tensor[];
-  /** Class indices i32 [N], or f32 [N, C] soft / multi-hot targets. */
-  label: Tensor;
+  /**
+   * Class indices i32 [N], or f32 [N, C] soft / multi-hot targets; also a list of indices or of
+   * index lists (what ts/data's default collate makes of per-clip labels).
+   */
+  label: Tensor | number[] | number[][];
   boxes?: Tensor;
   video_index?: Tensor | ArrayLike<number>;
   [key: string]: unknown;
@@ -84,6 +88,8 @@ export interface TrainerOptions {
   seed?: number;
   /** Replaces the forward + loss of a step (SSL, detection): return the loss (and logits). */
   step?: (batch: Batch, trainer: Trainer) => StepOutput;
+  /** Number of classes, for list-of-lists (multi-label) labels with MixUp; otherwise read from the logits. */
+  numClasses?: number;
   disposeBatches?: boolean;
   classNames?: string[];
 }
@@ -176,14 +182,15 @@ export class Trainer {
   computeLoss(batch: Batch): StepOutput {
     if (this.opts.step) return this.opts.step(batch, this);
     const o = this.opts;
-    let video = batch.video, target: Tensor = batch.label;
+    let video = batch.video;
     let smoothing = o.labelSmoothing ?? 0;
     let mixed: ReturnType<typeof mixBatch> | null = null;
     if (o.mixup) {
-      mixed = mixBatch(video, batch.label, o.mixup);
+      mixed = mixBatch(video, labelTensor(batch.label, o.numClasses), o.mixup);
       video = mixed.video;
     }
     const logits = this.model.forward(video) as Tensor;
+    let target = labelTensor(batch.label, logits.shape[1]);
     if (mixed) { target = mixed.target(logits.shape[1], smoothing); smoothing = 0; }
     return { loss: this.lossOf(logits, target, batch, smoothing), logits };
   }
@@ -202,6 +209,8 @@ export class Trainer {
   trainStep(batch: Batch): { loss: number; top1?: number } {
     return tidy(() => {
       this.optimizer.zeroGrad();
+      // Index lists become an i32 tensor here (disposed with the step's scope).
+      if (!(batch.label instanceof Tensor) && !needsClassCount(batch.label)) batch = { ...batch, label: labelTensor(batch.label) };
       const out = this.computeLoss(batch);
       const loss = out instanceof Tensor ? out : out.loss;
       const logits = out instanceof Tensor ? undefined : out.logits;
@@ -210,7 +219,7 @@ export class Trainer {
       this.optimizer.step();
       const value = loss.item();
       let top1: number | undefined;
-      if (logits && logits.rank === 2 && batch.label.dtype === 'i32' && batch.label.rank === 1) {
+      if (logits && logits.rank === 2 && batch.label instanceof Tensor && batch.label.dtype === 'i32' && batch.label.rank === 1) {
         const s = logits.toArray(), l = batch.label.toArray(), C = logits.shape[1];
         let hit = 0;
         for (let i = 0; i < l.length; i++) {
@@ -254,13 +263,22 @@ export class Trainer {
     let rate = 0, lastT = now();
     this.model.train();
     for (; this.epoch < maxEpochs && this.step < this.totalSteps; this.epoch++) {
-      loader.setEpoch?.(this.epoch);
+      // setEpoch (DistributedSampler style), or ts/data's DataLoader, whose order follows its `epoch` counter.
+      if (loader.setEpoch) loader.setEpoch(this.epoch);
+      else if (typeof (loader as { epoch?: unknown }).epoch === 'number') (loader as unknown as { epoch: number }).epoch = this.epoch;
       let skip = this.epochStep;
       let lossSum = 0, lossN = 0, hits = 0, seen = 0;
+      // The generator state is restored where the checkpoint was taken: after the batches the
+      // interrupted run had consumed and before the loader makes the next one (async iterators
+      // are lazy), since loaders may draw from (or reseed) the generator while producing batches.
+      if (pendingRng && skip === 0) { setRngState(pendingRng); pendingRng = null; }
       for await (const batch of loader as AsyncIterable<Batch>) {
-        if (skip > 0) { skip--; this.disposeBatch(batch); continue; }
-        // Restored after the skipped batches, so a loader that draws while producing them does not shift the stream.
-        if (pendingRng) { setRngState(pendingRng); pendingRng = null; }
+        if (skip > 0) {
+          skip--;
+          this.disposeBatch(batch);
+          if (skip === 0 && pendingRng) { setRngState(pendingRng); pendingRng = null; }
+          continue;
+        }
         if (this.step >= this.totalSteps) { this.disposeBatch(batch); break; }
         const lr = this.schedule(this.step);
         this.setLr(lr);
