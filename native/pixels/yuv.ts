@@ -1,7 +1,9 @@
 // YUV 4:2:0 planar -> planar RGB u8, BT.601 limited range (ffmpeg's default swscale matrix),
 // 8-bit fixed point: c = Y-16, d = U-128, e = V-128,
 //   R = (298c + 409e + 128) >> 8,  G = (298c - 100d - 208e + 128) >> 8,  B = (298c + 516d + 128) >> 8,
-// clamped to [0, 255]. Chroma is nearest-sampled (each U/V sample covers 2x2 pixels).
+// clamped to [0, 255]. Chroma is nearest-sampled (each U/V sample covers 2x2 pixels). ffmpeg's
+// default C path quantises the chroma terms through lookup tables, so it differs from this by at
+// most 3 levels (mean < 1; test/data/pixels.test.ts checks it against ffmpeg itself).
 // R, G and B are written `planeStride` bytes apart, so a frame lands straight in a [3, T, H, W]
 // tensor (planeStride = T*H*W, dst = frame t's offset).
 

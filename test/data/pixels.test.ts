@@ -1,6 +1,7 @@
 // The AssemblyScript pixel kernels (pixels.wasm): SIMD against the scalar twins on awkward sizes
 // (odd widths hit the vector tails), YUV420p -> RGB against the BT.601 formula, the module
 // sharing the C module's memory, and flat memory over many transformed clips.
+import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, tidy, manualSeed, memoryStats, memoryBytes } from '../../ts/node.js';
@@ -89,6 +90,28 @@ test('yuv420p -> RGB (BT.601 limited): SIMD and scalar equal the formula, writte
     assertClose(simd, expect, { rtol: 0, atol: 0 }, `${h}x${w} simd`);
     assertClose(scalar, expect, { rtol: 0, atol: 0 }, `${h}x${w} scalar`);
   }
+}));
+
+test("yuv420p -> RGB is within 3 levels of native ffmpeg's default conversion (mean < 1)", () => tidy(() => {
+  // ffmpeg's C path quantises the chroma terms through lookup tables; same matrix, same range
+  const w = 64, h = 48, cw = w / 2, ch = h / 2;
+  const yuv = new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${w}x${h}:rate=1`,
+    '-frames:v', '1', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 20 }));
+  const rgb24 = new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${w}x${h}`, '-i', '-',
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'], { input: yuv, maxBuffer: 1 << 20 }));
+  const src = Tensor.from(yuv, [yuv.length], { dtype: 'u8' });
+  const out = Tensor.zeros([3, 1, h, w], { dtype: 'u8' });
+  pixelKernel('yuv420p_to_rgb')(src.ptr, src.ptr + w * h, src.ptr + w * h + cw * ch, w, cw, out.ptr, h, w, h * w);
+  const ours = out.toArray();
+  let max = 0, sum = 0;
+  for (let i = 0; i < w * h; i++) {
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(ours[c * w * h + i] - rgb24[i * 3 + c]);
+      max = Math.max(max, d); sum += d;
+    }
+  }
+  assert.ok(max <= 3, `max difference ${max}`);
+  assert.ok(sum / (3 * w * h) < 1, `mean difference ${sum / (3 * w * h)}`);
 }));
 
 test('memory stays flat over 200 clips through the Kinetics train and val chains', () => {
