@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup wasm wasi pixels build test bench demo clean
+.PHONY: setup wasm wasm-mt wasi pixels build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -41,6 +41,34 @@ $(BUILD)/vidwasm.wasm: $(KERNEL_OBJ)
 	mv $(BUILD)/vidwasm.opt.wasm $(BUILD)/vidwasm.wasm
 
 wasm: $(BUILD)/vidwasm.wasm
+
+# The threads add-on (ts/runtime/threads): the same kernels linked over an IMPORTED, SHARED memory
+# (env.memory, max 4 GiB), so a pool of workers can each instantiate it over one
+# WebAssembly.Memory({shared: true}). emcc 3.1.6 has no SHARED_MEMORY setting and refuses
+# STANDALONE_WASM with pthreads, so we ask wasm-ld directly (--shared-memory): objects need
+# atomics + bulk memory; data segments become passive and the start function copies them in once,
+# behind an atomic guard (later instances skip it). Each worker sets its own stack with the
+# exported stackRestore. The only import allowed is env.memory.
+KERNEL_OBJ_MT := $(patsubst native/kernels/%.c,$(BUILD)/obj-mt/%.o,$(KERNEL_SRC))
+MT_FLAGS := -matomics
+$(BUILD)/obj-mt/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+	@mkdir -p $(BUILD)/obj-mt
+	emcc $(CFLAGS) $(MT_FLAGS) $(SCALAR_FLAGS) -c $< -o $@
+
+$(BUILD)/obj-mt/%.o: native/kernels/%.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+	@mkdir -p $(BUILD)/obj-mt
+	emcc $(CFLAGS) $(MT_FLAGS) -c $< -o $@
+
+$(BUILD)/vidwasm-mt.wasm: $(KERNEL_OBJ_MT)
+	emcc $(CFLAGS) $(MT_FLAGS) $(KERNEL_OBJ_MT) -o $(BUILD)/vidwasm-mt.link.wasm $(LDFLAGS) -sIMPORTED_MEMORY -Wl,--shared-memory
+	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-threads --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm-mt.link.wasm -o $(BUILD)/vidwasm-mt.opt.wasm
+	wasm-strip $(BUILD)/vidwasm-mt.opt.wasm
+	@imports=$$(wasm-objdump -x -j Import $(BUILD)/vidwasm-mt.opt.wasm | grep ' <- '); \
+	  if [ "$$(echo "$$imports" | grep -c .)" != "1" ] || ! echo "$$imports" | grep -q 'shared <- env\.memory$$'; then \
+	    echo "vidwasm-mt.wasm must import only a shared env.memory, has: $$imports"; exit 1; fi
+	mv $(BUILD)/vidwasm-mt.opt.wasm $(BUILD)/vidwasm-mt.wasm
+
+wasm-mt: $(BUILD)/vidwasm-mt.wasm
 
 # The WASI command (native/kernels/wasi/main.c + the same kernel objects): a `main` that imports
 # only wasi_snapshot_preview1, run in tests through jco (`jco new --wasi-command`, `jco run`).
@@ -89,8 +117,8 @@ build: wasm wasi pixels
 	cp $(BUILD)/pixels.wasm dist/pixels.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: wasm wasi pixels
-	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm node test/run.mjs
+test: wasm wasm-mt wasi pixels
+	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm VIDWASM_WASM_MT=$(abspath $(BUILD))/vidwasm-mt.wasm node test/run.mjs
 
 bench: wasm
 	npx tsx bench/run.ts $(SUITE)

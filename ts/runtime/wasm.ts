@@ -124,16 +124,45 @@ export function kernel(name: string): KernelFn {
   const st = s();
   let fn = st.cache.get(name);
   if (fn) return fn;
+  fn = st.exports[kernelExport(name)] as KernelFn;
+  st.cache.set(name, fn);
+  return fn;
+}
+
+/** The export name `kernel(name)` resolves to (the thread pool sends it to its workers). */
+export function kernelExport(name: string): string {
+  const st = s();
   const ex = st.exports;
   const candidates = st.backend === 'scalar'
     ? [`vw_${name}_scalar`, `vw_${name}`]
     : [`vw_${name}_${st.isa}`, `vw_${name}`];
   const found = candidates.find((c) => typeof ex[c] === 'function');
   if (!found) throw new VidwasmError('E_NO_KERNEL', `the wasm module has no kernel vw_${name}`);
-  fn = ex[found] as KernelFn;
-  st.cache.set(name, fn);
-  return fn;
+  return found;
 }
+
+/**
+ * Threads add-on (ts/runtime/threads): replaces the loaded module by vidwasm-mt.wasm instantiated
+ * over a shared memory created by JS. Every pointer into the old memory dies with it, so the
+ * caller checks that no tensor is alive. Backend and ISA choices carry over.
+ */
+export function adoptShared(instance: WebAssembly.Instance, memory: WebAssembly.Memory): void {
+  const prev = s();
+  state = null;
+  paramPtr = 0;
+  // The shared module imports its memory (wasm-ld 14 cannot also export it): add it to the exports.
+  adopt({ exports: { ...instance.exports, memory } } as WebAssembly.Instance, prev.features);
+  state!.backend = prev.backend;
+  state!.isa = prev.isa;
+}
+
+/** Whether the loaded module runs over a shared memory (vidwasm-mt.wasm). */
+export function isSharedModule(): boolean {
+  return typeof SharedArrayBuffer === 'function' && s().exports.memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** A raw export (stackSave/stackRestore for the thread pool). */
+export function rawExport(name: string): unknown { return s().exports[name]; }
 
 /** Names of all exported kernels (for `vidwasm info` and tests). */
 export function kernelNames(): string[] {

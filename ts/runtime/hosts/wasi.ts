@@ -14,6 +14,7 @@ import { ConsoleStdout, Directory, File, OpenFile, PreopenDirectory, WASI, type 
 import { VidwasmError } from '../errors.js';
 import { getBackend, getIsa, initFromModule, isReady } from '../wasm.js';
 import { encodePlan, type Plan } from './plan.js';
+import { disableThreads } from '../threads/index.js';
 
 export interface WasiEnvOptions {
   args?: string[];
@@ -62,6 +63,7 @@ export function initWasi(source: BufferSource | WebAssembly.Module | string, opt
     new OpenFile(new File([])), ConsoleStdout.lineBuffered(console.log), ConsoleStdout.lineBuffered(console.error),
     root instanceof PreopenDirectory ? root : new PreopenDirectory('/', root.contents),
   ], { debug: false });
+  disableThreads('WASI hosts run single-threaded (no shared memory or workers in WASI preview 1)');
   if (isReady()) return wasi;
   const bytes = typeof source === 'string' ? readShimFile(root, source) : source;
   // The loader instantiates with no imports and calls _initialize (the reactor protocol).

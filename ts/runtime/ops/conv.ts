@@ -22,6 +22,7 @@ import { record, gradRules, noGrad, type Node } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, tuple } from './util.js';
 import { toLayout } from './shape.js';
+import { getNumThreads, parallelFor, slotParams, splitRange, threadsFor, type KernelCall } from '../threads/index.js';
 
 export interface ConvOptions {
   /** One number or one per spatial dim ([t, h, w] for conv3d). Default 1. */
@@ -155,7 +156,93 @@ function withExpanded<R>(g: Geo, x: number, fn: (xe: number, ge: Geo) => R): R {
   });
 }
 
+// ---- threads add-on (ts/runtime/threads): only used when getNumThreads() > 1 ----
+// The output range is split over units n*To + t (clip n, output frame t): a thread's share is at
+// most 3 sub-convs (whole clips, or a window of frames of one clip with its input frames and
+// leading padding), each the same kernel on the same mode, so every output element is computed
+// as at 1 thread. Backward data is split by whole clips only (input frames of neighbouring
+// output frames overlap); backward weight reduces over all positions and stays on one thread.
+
+interface Piece { g: Geo; x: number; y: number }  // x / y: float offsets into input / output
+
+function pieces(g: Geo, u0: number, u1: number, cin: number): Piece[] | null {
+  const out: Piece[] = [];
+  const xClip = g.T * g.H * g.W * cin, yFrame = g.Ho * g.Wo * g.Cout, xFrame = g.H * g.W * cin;
+  for (let u = u0; u < u1;) {
+    const n = Math.floor(u / g.To), t = u % g.To;
+    if (t === 0 && u1 - u >= g.To) {
+      const cnt = Math.floor((u1 - u) / g.To);
+      out.push({ g: { ...g, N: cnt }, x: n * xClip, y: n * g.To * yFrame });
+      u += cnt * g.To;
+      continue;
+    }
+    const t1 = Math.min(g.To, t + (u1 - u));
+    const [kt] = g.k, [st] = g.s, [pt, ph, pw] = g.p, [dt] = g.d;
+    const a = t * st - pt, last = (t1 - 1) * st - pt + dt * (kt - 1);
+    const xs = Math.max(0, a), xe = Math.min(g.T - 1, last);
+    if (xe < xs) return null;  // a window of padding only: leave this conv to one thread
+    out.push({ g: { ...g, N: 1, T: xe - xs + 1, To: t1 - t, p: [xs - a, ph, pw] }, x: n * xClip + xs * xFrame, y: (n * g.To + t) * yFrame });
+    u += t1 - t;
+  }
+  return out;
+}
+
+/** Forward on the threads; false when this conv is not worth splitting (the caller runs it as usual). */
+function forwardThreaded(g: Geo, x: number, w: number, b: number, y: number): boolean {
+  const work = g.N * g.To * g.Ho * g.Wo * g.Cout * taps(g) * (g.mode === DEPTHWISE ? 1 : g.Cin / g.G);
+  const parts = threadsFor(work), units = g.N * g.To;
+  if (parts < 2 || units < 2) return false;
+  const split = (cin: number, call: (pc: Piece, slot: number, i: number) => KernelCall): boolean => {
+    // the same ranges parallelFor will make (splitRange is deterministic)
+    const plan = splitRange(units, 1, Math.min(parts, getNumThreads())).map(([u0, u1]) => pieces(g, u0, u1, cin));
+    if (plan.some((pcs) => pcs === null || pcs.length > 4)) return false;
+    parallelFor(units, 1, (_u0, _u1, slot) => plan[slot]!.map((pc, i) => call(pc, slot, i)), parts);
+    return true;
+  };
+  if (g.mode === DEPTHWISE) {
+    return withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
+      kernel('f32_depthwise3d_pack')(params(block(ge)), w, b, packed);
+      return split(g.Cout, (pc, slot, i) => ['f32_depthwise3d', slotParams(slot, i, block({ ...pc.g, Cin: g.Cout, G: g.Cout })),
+        xe + 4 * pc.x, packed, y + 4 * pc.y, -Infinity, Infinity]);
+    }));
+  }
+  const pv = block(g);
+  const pf = kernel('f32_conv3d_packed_floats')(params(pv));
+  const scr = Math.max(kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_PACK),
+    kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_FWD));
+  return withBuffers([pf, scr * parts], 'conv3d packed weights and scratch', (packed, scratch) => {
+    kernel('f32_conv3d_pack')(params(pv), w, b, packed, scratch);
+    return split(g.Cin, (pc, slot, i) => ['f32_conv3d', slotParams(slot, i, block(pc.g)), x + 4 * pc.x, packed, b,
+      y + 4 * pc.y, scratch + 4 * scr * slot, -Infinity, Infinity]);
+  });
+}
+
+/** Backward data on the threads, split by whole clips; false when not worth it. */
+function backwardDataThreaded(g: Geo, gy: number, w: number, gx: number): boolean {
+  const work = g.N * g.To * g.Ho * g.Wo * g.Cout * taps(g) * (g.mode === DEPTHWISE ? 1 : g.Cin / g.G);
+  const parts = Math.min(threadsFor(work), g.N);
+  if (parts < 2) return false;
+  const xClip = g.T * g.H * g.W, yClip = g.To * g.Ho * g.Wo * g.Cout;
+  if (g.mode === DEPTHWISE) {
+    const ge = expanded(g), n = g.Cout * (1 + taps(g)), m = g.Cout / g.Cin;
+    withBuffers([n, n * parts, m > 1 ? positions(g) * g.Cout : 0], 'conv3d packed weights', (packed, scratch, gxe) => {
+      kernel('f32_depthwise3d_pack')(params(block(ge)), w, 0, packed);
+      const out = m > 1 ? gxe : gx;
+      parallelFor(g.N, 1, (n0, n1, slot) => [['f32_depthwise3d_bwd_data', slotParams(slot, 0, block({ ...ge, N: n1 - n0 })),
+        gy + 4 * n0 * yClip, packed, out + 4 * n0 * xClip * g.Cout, scratch + 4 * n * slot]], parts);
+      if (m > 1) kernel('f32_depthwise3d_fold')(params(block(g)), gxe, gx);
+    });
+    return true;
+  }
+  const scr = kernel('f32_conv3d_scratch_floats')(params(block(g)), SCRATCH_BWD_DATA);
+  withBuffers([scr * parts], 'conv3d backward scratch', (scratch) =>
+    parallelFor(g.N, 1, (n0, n1, slot) => [['f32_conv3d_bwd_data', slotParams(slot, 0, block({ ...g, N: n1 - n0 })),
+      gy + 4 * n0 * yClip, w, gx + 4 * n0 * xClip * g.Cin, scratch + 4 * scr * slot]], parts));
+  return true;
+}
+
 function forward(g: Geo, x: number, w: number, b: number, y: number): void {
+  if (getNumThreads() > 1 && forwardThreaded(g, x, w, b, y)) return;
   if (g.mode === DEPTHWISE) {
     withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
       kernel('f32_depthwise3d_pack')(params(block(ge)), w, b, packed);
@@ -174,6 +261,7 @@ function forward(g: Geo, x: number, w: number, b: number, y: number): void {
 }
 
 function backwardData(g: Geo, gy: number, w: number, gx: number): void {
+  if (getNumThreads() > 1 && backwardDataThreaded(g, gy, w, gx)) return;
   if (g.mode === DEPTHWISE) {
     const ge = expanded(g), n = g.Cout * (1 + taps(g)), m = g.Cout / g.Cin;
     withBuffers([n, n, m > 1 ? positions(g) * g.Cout : 0], 'conv3d packed weights', (packed, scratch, gxe) => {

@@ -14,6 +14,10 @@ import { expectTensor, sameShape } from './util.js';
 import { toLayout } from './shape.js';
 import { sum } from './reduce.js';
 import { broadcastShapes } from './elementwise.js';
+import { parallelFor, threadsFor } from '../threads/index.js';
+
+/** Thread splits of M fall on multiples of every GEMM row tile (MR = 4 on x86, 6 on arm): same tiles, same sums. */
+const ROW_GRAIN = 12;
 
 // ---- thin kernel wrappers (pointers are byte offsets in wasm memory) ----
 
@@ -43,8 +47,14 @@ export function gemmPacked(aPtr: number, M: number, lda: number, packed: PackedW
   if (lda < packed.K || ldc < packed.N) {
     throw new ArgumentError(`gemmPacked: row strides lda=${lda}, ldc=${ldc} are smaller than K=${packed.K}, N=${packed.N}`);
   }
-  kernel('f32_gemm')(M, packed.N, packed.K, aPtr, lda, packed.ptr, cPtr, ldc,
-    opts.min ?? -Infinity, opts.max ?? Infinity, opts.accumulate ? 1 : 0);
+  const lo = opts.min ?? -Infinity, hi = opts.max ?? Infinity, acc = opts.accumulate ? 1 : 0;
+  const parts = threadsFor(M * packed.N * packed.K);
+  if (parts > 1) {  // threads add-on: rows of C split across threads (see ts/runtime/threads)
+    parallelFor(M, ROW_GRAIN, (m0, m1) => [['f32_gemm', m1 - m0, packed.N, packed.K, aPtr + 4 * m0 * lda, lda, packed.ptr,
+      cPtr + 4 * m0 * ldc, ldc, lo, hi, acc]], parts);
+    return;
+  }
+  kernel('f32_gemm')(M, packed.N, packed.K, aPtr, lda, packed.ptr, cPtr, ldc, lo, hi, acc);
 }
 
 /**
@@ -54,6 +64,12 @@ export function gemmPacked(aPtr: number, M: number, lda: number, packed: PackedW
  */
 export function matmulRaw(transA: boolean, transB: boolean, M: number, N: number, K: number,
   aPtr: number, lda: number, bPtr: number, ldb: number, cPtr: number, ldc: number, beta = 0): void {
+  const parts = threadsFor(M * N * K);
+  if (parts > 1) {  // threads add-on: rows of C (rows of op(A)) split across threads
+    parallelFor(M, ROW_GRAIN, (m0, m1) => [['f32_matmul', transA ? 1 : 0, transB ? 1 : 0, m1 - m0, N, K,
+      aPtr + 4 * (transA ? m0 : m0 * lda), lda, bPtr, ldb, cPtr + 4 * m0 * ldc, ldc, beta]], parts);
+    return;
+  }
   kernel('f32_matmul')(transA ? 1 : 0, transB ? 1 : 0, M, N, K, aPtr, lda, bPtr, ldb, cPtr, ldc, beta);
 }
 
