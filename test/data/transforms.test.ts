@@ -67,6 +67,20 @@ for (const c of byOp('temporal_indices')) {
 }
 for (const c of byOp('uniform_temporal_subsample')) test(c.name, () => check(c, () => T.UniformTemporalSubsample(c.params.n)(x(c))));
 
+test('uniformTemporalSubsample on a batch [B, C, T, H, W] (temporalDim -3) and along dim 0', () => tidy(() => {
+  const c = byOp('uniform_temporal_subsample')[0];
+  const v = x(c);
+  const [ch, t, h, w] = v.shape;
+  const batch = Tensor.from(Uint8Array.from([...v.toArray(), ...v.toArray()]), [2, ch, t, h, w], { dtype: 'u8' });
+  const y = F.uniformTemporalSubsample(batch, c.params.n);
+  assert.equal([...y.shape], [2, ch, c.params.n, h, w]);
+  const half = c.outputs.y.data.length;
+  assertClose(y.toArray().subarray(0, half), c.outputs.y.data, EXACT, 'first sample');
+  assertClose(y.toArray().subarray(half), c.outputs.y.data, EXACT, 'second sample');
+  const seq = Tensor.from(Float32Array.from({ length: 30 }, (_, i) => i), [30]);
+  assert.equal(Array.from(F.uniformTemporalSubsample(seq, 8, 0).toArray()), F.uniformTemporalIndices(30, 8));
+}));
+
 test('UniformTemporalSubsampleRepeated gives one pathway per ratio', () => tidy(() => {
   const v = Tensor.from(Uint8Array.from({ length: 2 * 8 * 2 * 2 }, (_, i) => i), [2, 8, 2, 2], { dtype: 'u8' });
   const [slow, fast] = T.UniformTemporalSubsampleRepeated([4, 1])(v);

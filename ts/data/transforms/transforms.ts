@@ -92,14 +92,14 @@ export function RemoveKey(key: string): Transform<ClipDict, ClipDict> {
   };
 }
 
-export function UniformTemporalSubsample(numSamples: number): Transform<Tensor, Tensor> {
+export function UniformTemporalSubsample(numSamples: number, temporalDim = -3): Transform<Tensor, Tensor> {
   if (!(Number.isInteger(numSamples) && numSamples > 0)) throw new ArgumentError(`UniformTemporalSubsample: numSamples must be a positive integer, got ${numSamples}`);
-  return videoTransform('UniformTemporalSubsample', (x) => F.uniformTemporalSubsample(x, numSamples));
+  return videoTransform('UniformTemporalSubsample', (x) => F.uniformTemporalSubsample(x, numSamples, temporalDim));
 }
 
-export function UniformTemporalSubsampleRepeated(frameRatios: readonly number[]): Transform<Tensor, Tensor[]> {
+export function UniformTemporalSubsampleRepeated(frameRatios: readonly number[], temporalDim = -3): Transform<Tensor, Tensor[]> {
   return (x: Tensor) => {
-    const out = F.uniformTemporalSubsampleRepeated(x, frameRatios);
+    const out = F.uniformTemporalSubsampleRepeated(x, frameRatios, temporalDim);
     x.dispose();
     return out;
   };

@@ -65,23 +65,32 @@ export function selectFrames(x: Tensor, indices: readonly number[], op = 'select
   });
 }
 
-/** pytorchvideo uniform_temporal_subsample (temporal dim 1 of [C, T, H, W]). */
-export function uniformTemporalSubsample(x: Tensor, numSamples: number): Tensor {
+/**
+ * pytorchvideo uniform_temporal_subsample along temporalDim (default -3: T of [C, T, H, W], or
+ * of [B, C, T, H, W]). Rank-4 videos take the plane-copy path; other ranks use indexSelect.
+ */
+export function uniformTemporalSubsample(x: Tensor, numSamples: number, temporalDim = -3): Tensor {
   if (!(Number.isInteger(numSamples) && numSamples > 0)) throw new ArgumentError(`uniformTemporalSubsample: numSamples must be a positive integer, got ${numSamples}`);
-  checkVideo('uniformTemporalSubsample', x, ['u8', 'f32', 'i32', 'i8']);
-  if (x.shape[1] === 0) throw new ShapeError(`uniformTemporalSubsample: the video ${fmtShape(x.shape)} has no frames`);
-  return selectFrames(x, uniformTemporalIndices(x.shape[1], numSamples), 'uniformTemporalSubsample');
+  if (!(x instanceof Tensor)) throw new ArgumentError('uniformTemporalSubsample: expected a Tensor');
+  if (x.rank < 1) throw new ShapeError(`uniformTemporalSubsample: expected a tensor with a temporal dim, got ${fmtShape(x.shape)}`);
+  const d = temporalDim < 0 ? temporalDim + x.rank : temporalDim;
+  if (!(d >= 0 && d < x.rank)) throw new ShapeError(`uniformTemporalSubsample: temporalDim ${temporalDim} is out of range for ${fmtShape(x.shape)}`);
+  if (x.shape[d] === 0) throw new ShapeError(`uniformTemporalSubsample: the video ${fmtShape(x.shape)} has no frames`);
+  const idx = uniformTemporalIndices(x.shape[d], numSamples);
+  if (x.rank === 4 && d === 1) return selectFrames(x, idx, 'uniformTemporalSubsample');
+  const index = Tensor.from(Int32Array.from(idx), [idx.length], { dtype: 'i32' });
+  try { return ops.indexSelect(x, d, index); } finally { index.dispose(); }
 }
 
 /** pytorchvideo uniform_temporal_subsample_repeated: one subsampled copy per frame ratio. */
-export function uniformTemporalSubsampleRepeated(x: Tensor, frameRatios: readonly number[]): Tensor[] {
-  checkVideo('uniformTemporalSubsampleRepeated', x, ['u8', 'f32', 'i32', 'i8']);
-  const t = x.shape[1];
+export function uniformTemporalSubsampleRepeated(x: Tensor, frameRatios: readonly number[], temporalDim = -3): Tensor[] {
+  if (!(x instanceof Tensor) || x.rank < 1) throw new ShapeError('uniformTemporalSubsampleRepeated: expected a tensor with a temporal dim');
+  const t = x.shape[temporalDim < 0 ? temporalDim + x.rank : temporalDim];
   return frameRatios.map((r) => {
     if (!(Number.isInteger(r) && r > 0 && Math.floor(t / r) > 0)) {
       throw new ArgumentError(`uniformTemporalSubsampleRepeated: frame ratio ${r} leaves no frames of a ${t}-frame video`);
     }
-    return uniformTemporalSubsample(x, Math.floor(t / r));
+    return uniformTemporalSubsample(x, Math.floor(t / r), temporalDim);
   });
 }
 
