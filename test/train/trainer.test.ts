@@ -229,6 +229,17 @@ test('bad options: typed errors', async () => {
     () => assert.unreachable('no length'), (e) => assert.ok(e instanceof ArgumentError && /length/.test(String(e))));
   await new train.Trainer({ model }).fit().then(() => assert.unreachable('no loader'), (e) => assert.ok(e instanceof ArgumentError));
   model.dispose();
+  // A head ending in Softmax (create_x3d's default) is reported: cross entropy wants logits.
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warned.push(m);
+  try {
+    const x3d = (await import('../../ts/node.js')).models.createX3d({ inputClipLength: 4, inputCropSize: 32, modelNumClass: 3, widthFactor: 0.5, depthFactor: 0.4, headDimOut: 8 });
+    new train.Trainer({ model: x3d, lr: 0.1 });
+    assert.is(warned.length, 1);
+    assert.match(warned[0], 'headActivation: null');
+    x3d.dispose();
+  } finally { console.warn = warn; }
 });
 
 test('memory is flat over 1000 steps (tidy per step, batches disposed, optimizer state reused)', async () => {

@@ -126,6 +126,11 @@ export class Trainer {
     }
     if (opts.checkpointEvery !== undefined && !(opts.checkpointEvery > 0)) throw new ArgumentError(`Trainer: checkpointEvery must be positive, got ${opts.checkpointEvery}`);
     this.log = new RunLog(opts.checkpointDir ? joinPath(opts.checkpointDir, 'train.jsonl') : null);
+    // PyTorchVideo heads may end in Softmax (create_x3d's default): the losses here want logits.
+    const soft = this.model.namedModules().find(([k, m]) => /(^|\.)activation$/.test(k) && m.typeName === 'Softmax');
+    if (soft && (opts.loss ?? 'cross_entropy') !== 'mse' && typeof opts.loss !== 'function' && !opts.step) {
+      console.warn(`vidwasm Trainer: '${soft[0]}' applies Softmax, but ${opts.loss ?? 'cross_entropy'} expects logits; build the model with headActivation: null for training`);
+    }
   }
 
   /** Every record of this run (steps and epochs), also in train.jsonl. */
