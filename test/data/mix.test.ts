@@ -96,4 +96,20 @@ test('MixVideo picks CutMix with probability cutmixProb', () => tidy(() => {
   assert.ok(Array.from(y.toArray()).every((v) => v === 0 || v === 1));
 }));
 
+test('MixUp / CutMix mix an audio batch alongside (x_audio): same lambda, [video, audio, labels]', () => tidy(() => {
+  manualSeed(15);
+  const mix = T.MixUp({ numClasses: 2 });
+  const video = Tensor.from([0, 0, 1, 1], [2, 1, 1, 1, 2]), audio = Tensor.from([0, 0, 0, 10, 10, 10], [2, 3]);
+  const out = mix(video, [0, 1], { xAudio: audio });
+  assert.is(out.length, 3);
+  const lam = mix.lastLambda;
+  assert.ok(Math.abs(out[1].toArray()[0] - 10 * (1 - lam)) < 1e-5, 'audio mixed with the video lambda');
+  assert.equal([...out[2].shape], [2, 2]);
+  const cut = T.CutMix({ numClasses: 2 });
+  const spec = Tensor.from(Float32Array.from({ length: 2 * 1 * 6 * 8 }, (_, i) => (i < 48 ? 0 : 1)), [2, 1, 6, 8]);
+  const r = cut(Tensor.from(Float32Array.from({ length: 2 * 16 }, (_, i) => (i < 16 ? 0 : 1)), [2, 1, 1, 4, 4]), [0, 1], { xAudio: spec });
+  assert.is(r.length, 3);
+  assert.ok(Array.from(r[1].toArray()).every((v) => v === 0 || v === 1));
+}));
+
 test.run();

@@ -98,7 +98,14 @@ export function mixupInPlace(xVideo: Tensor, lam: number): Tensor {
   return xVideo;
 }
 
-export type MixResult = [Tensor, Tensor] & { lambda?: number };
+type Labels = Tensor | readonly number[];
+/** Optional audio batch mixed alongside the video (pytorchvideo's x_audio keyword). */
+export interface MixArgs { xAudio?: Tensor | null }
+/** [video, labels], or [video, audio, labels] when args.xAudio is given (pytorchvideo's order). */
+export interface MixFn {
+  (xVideo: Tensor, labels: Labels): [Tensor, Tensor];
+  (xVideo: Tensor, labels: Labels, args: MixArgs): [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+}
 
 /**
  * MixUp: x <- lam * x + (1 - lam) * flip(x, 0), labels mixed likewise. Mixes the batch in place
@@ -107,15 +114,17 @@ export type MixResult = [Tensor, Tensor] & { lambda?: number };
 export function MixUp(opts: MixOptions = {}) {
   const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
   if (!(alpha > 0)) throw new ArgumentError(`MixUp: alpha must be > 0, got ${alpha}`);
-  const fn = (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] => {
+  const run = (xVideo: Tensor, labels: Labels, args: MixArgs = {}): [Tensor, Tensor] | [Tensor, Tensor, Tensor] => {
     checkBatch('MixUp', xVideo, [2, 3, 4, 5, 6]);
+    if (args.xAudio) checkBatch('MixUp (x_audio)', args.xAudio, [2, 3, 4, 5, 6]);
     const lam = Math.fround(sampleBeta(alpha, alpha));
     fn.lastLambda = lam;
     mixupInPlace(xVideo, lam);
-    return [xVideo, mixLabels(labels, numClasses, lam, labelSmoothing, oneHot)];
+    const newLabels = mixLabels(labels, numClasses, lam, labelSmoothing, oneHot);
+    if (args.xAudio) return [xVideo, mixupInPlace(args.xAudio, lam), newLabels];
+    return [xVideo, newLabels];
   };
-  fn.lastLambda = NaN;
-  fn.alpha = alpha; fn.labelSmoothing = labelSmoothing; fn.numClasses = numClasses;
+  const fn = Object.assign(run as MixFn, { lastLambda: NaN, alpha, labelSmoothing, numClasses });
   return fn;
 }
 
@@ -127,33 +136,41 @@ export function CutMix(opts: MixOptions = {}) {
   const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
   if (!(alpha > 0)) throw new ArgumentError(`CutMix: alpha must be > 0, got ${alpha}`);
   const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const fn = (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] => {
-    checkBatch('CutMix', xVideo, [4, 5]);
-    if (xVideo.layout !== 'contiguous') throw new ArgumentError('CutMix: expected a contiguous batch');
-    const lam = Math.fround(sampleBeta(alpha, alpha));
+  /** Cuts a random box (side ratio sqrt(1 - lam)) of x from the flipped batch; returns the box. */
+  const cutmix = (x: Tensor, lam: number): number[] => {
     const ratio = Math.sqrt(1 - lam);
-    const h = xVideo.shape[xVideo.rank - 2], w = xVideo.shape[xVideo.rank - 1];
+    const h = x.shape[x.rank - 2], w = x.shape[x.rank - 1];
     const cutH = Math.trunc(h * ratio), cutW = Math.trunc(w * ratio);
     const cy = random.int(h), cx = random.int(w);
     const yl = clip(cy - Math.floor(cutH / 2), 0, h), yh = clip(cy + Math.floor(cutH / 2), 0, h);
     const xl = clip(cx - Math.floor(cutW / 2), 0, w), xh = clip(cx + Math.floor(cutW / 2), 0, w);
-    const corrected = 1 - ((yh - yl) * (xh - xl)) / (h * w);
-    fn.lastLambda = lam; fn.lastBox = [yl, yh, xl, xh]; fn.lastCorrectedLambda = corrected;
-    const b = xVideo.shape[0], per = xVideo.size / b, planes = per / (h * w);
-    const d = xVideo.data() as Float32Array;
+    const b = x.shape[0], per = x.size / b, planes = per / (h * w);
+    const d = x.data() as Float32Array;
     for (let i = 0; i < Math.floor(b / 2); i++) {
       const j = b - 1 - i;
       for (let p = 0; p < planes; p++) {
         for (let y = yl; y < yh; y++) {
           const oi = i * per + p * h * w + y * w, oj = j * per + p * h * w + y * w;
-          for (let x = xl; x < xh; x++) { const t = d[oi + x]; d[oi + x] = d[oj + x]; d[oj + x] = t; }
+          for (let xx = xl; xx < xh; xx++) { const t = d[oi + xx]; d[oi + xx] = d[oj + xx]; d[oj + xx] = t; }
         }
       }
     }
-    return [xVideo, mixLabels(labels, numClasses, corrected, labelSmoothing, oneHot)];
+    return [yl, yh, xl, xh];
   };
-  fn.lastLambda = NaN; fn.lastCorrectedLambda = NaN; fn.lastBox = [0, 0, 0, 0] as number[];
-  fn.alpha = alpha; fn.labelSmoothing = labelSmoothing; fn.numClasses = numClasses;
+  const run = (xVideo: Tensor, labels: Labels, args: MixArgs = {}): [Tensor, Tensor] | [Tensor, Tensor, Tensor] => {
+    checkBatch('CutMix', xVideo, [4, 5]);
+    if (xVideo.layout !== 'contiguous') throw new ArgumentError('CutMix: expected a contiguous batch');
+    if (args.xAudio) checkBatch('CutMix (x_audio)', args.xAudio, [4, 5]);
+    const lam = Math.fround(sampleBeta(alpha, alpha));
+    const box = cutmix(xVideo, lam);
+    const [yl, yh, xl, xh] = box, h = xVideo.shape[xVideo.rank - 2], w = xVideo.shape[xVideo.rank - 1];
+    const corrected = 1 - ((yh - yl) * (xh - xl)) / (h * w);
+    fn.lastLambda = lam; fn.lastBox = box; fn.lastCorrectedLambda = corrected;
+    const newLabels = mixLabels(labels, numClasses, corrected, labelSmoothing, oneHot);
+    if (args.xAudio) { cutmix(args.xAudio, lam); return [xVideo, args.xAudio, newLabels]; }
+    return [xVideo, newLabels];
+  };
+  const fn = Object.assign(run as MixFn, { lastLambda: NaN, lastCorrectedLambda: NaN, lastBox: [0, 0, 0, 0] as number[], alpha, labelSmoothing, numClasses });
   return fn;
 }
 
@@ -163,6 +180,6 @@ export function MixVideo(opts: MixOptions & { cutmixProb?: number; mixupAlpha?: 
   if (!(cutmixProb >= 0 && cutmixProb <= 1)) throw new ArgumentError(`MixVideo: cutmixProb must be in [0, 1], got ${cutmixProb}`);
   const base = { labelSmoothing: opts.labelSmoothing, numClasses: opts.numClasses, oneHot: opts.oneHot };
   const mixup = MixUp({ ...base, alpha: opts.mixupAlpha ?? 1.0 }), cutmix = CutMix({ ...base, alpha: opts.cutmixAlpha ?? 1.0 });
-  return (xVideo: Tensor, labels: Tensor | readonly number[]): [Tensor, Tensor] =>
-    random.uniform() < cutmixProb ? cutmix(xVideo, labels) : mixup(xVideo, labels);
+  return ((xVideo: Tensor, labels: Labels, args: MixArgs = {}) =>
+    (random.uniform() < cutmixProb ? cutmix(xVideo, labels, args) : mixup(xVideo, labels, args))) as MixFn;
 }
