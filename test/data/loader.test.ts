@@ -9,7 +9,7 @@ import { memoryStats, Tensor } from '../../ts/node.js';
 import { random } from '../../ts/runtime/random.js';
 import { makeClipSampler } from '../../ts/data/clip_sampling.js';
 import { VideoDecodeError } from '../../ts/data/errors.js';
-import { LabeledVideoDataset, DataLoader, defaultCollate, collateBoxes, type ClipDict, type Batch } from '../../ts/data/datasets/index.js';
+import { LabeledVideoDataset, DataLoader, DistributedSampler, defaultCollate, collateBoxes, type ClipDict, type Batch } from '../../ts/data/datasets/index.js';
 import { badMedia } from '../helpers/media.js';
 import * as T from '../../ts/data/transforms/index.js';
 import { Kinetics } from '../../ts/data/datasets/index.js';
@@ -83,6 +83,17 @@ test('numWorkers 0 and 2 give the same batches (same seed)', async () => {
   const w0 = await all(new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 11 }));
   const w2 = await all(new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 11, numWorkers: 2 }));
   assert.equal(w2, w0);
+});
+
+test('distributed: ranks of a DistributedSampler dataset cover every video once per epoch, shuffled or not', async () => {
+  for (const shuffle of [false, true]) {
+    const seen: number[] = [];
+    for (const rank of [0, 1]) {
+      const ds = new LabeledVideoDataset(videos.slice(0, 4), makeClipSampler('random', 0.3), { transform, decodeAudio: false, videoSampler: (n) => new DistributedSampler(n, { worldSize: 2, rank, seed: 3 }) });
+      for await (const b of new DataLoader(ds, { batchSize: 4, shuffle, seed: 1 })) { seen.push(...b.label); disposeBatch(b); }
+    }
+    assert.equal(seen.sort(), [0, 1, 2, 3], `shuffle ${shuffle}`);
+  }
 });
 
 test('workers: bad videos are skipped and counted in the dataset, or fail with the file named', async () => {

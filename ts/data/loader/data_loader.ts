@@ -22,8 +22,8 @@ export interface DataLoaderOptions {
   /** Clips per batch. Default 1. */
   batchSize?: number;
   /**
-   * Shuffle the units each epoch (seed + epoch). Default: false for map-style datasets; for
-   * iterable datasets the dataset's own video sampler decides the order unless this is true.
+   * Shuffle the units each epoch (seed, epoch). Default false. Iterable datasets keep their video
+   * sampler's choice of videos (a distributed shard stays the shard) and only permute it.
    */
   shuffle?: boolean;
   /** Seed of the order and of per-clip randomness. Default: drawn from vidwasm's generator. */
@@ -95,8 +95,15 @@ export class DataLoader implements AsyncIterable<Batch> {
   unitOrder(epoch: number): number[] {
     const d = this.dataset;
     if (isMapDataset(d)) return this.shuffle ? randperm(d.length, makeGenerator(mixSeed(this.seed, epoch, 1))) : Array.from({ length: d.length }, (_, i) => i);
-    if (this.shuffle) return randperm(d.videos.length, makeGenerator(mixSeed(this.seed, epoch, 1)));
-    return d.videoOrder();
+    // The dataset's video sampler picks (and shards) the videos: a DistributedSampler is told
+    // the epoch, and shuffle only permutes the sampler's own pass, so a rank keeps its shard.
+    (d as { videoSampler?: { setEpoch?(e: number): void } }).videoSampler?.setEpoch?.(epoch);
+    const order = d.videoOrder();
+    if (!this.shuffle) return order;
+    // The sampler's videos in index order, then the loader's permutation: the order depends on
+    // the loader's seed and the epoch only, not on how often a random sampler was iterated.
+    order.sort((a, b) => a - b);
+    return randperm(order.length, makeGenerator(mixSeed(this.seed, epoch, 1))).map((i) => order[i]);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
