@@ -15,6 +15,7 @@ ill-conditioned in PyTorch itself -- perturbing its weights by 1e-6 relative cha
 own gradients by 2e-4 (default init) to 1e-1 (randomised BN scales) -- so float32 rounding
 differences after one step grow to 10 % gradient differences at the second step, for any
 implementation. One step from here is well posed; the X3D case's two steps exercise momentum."""
+import copy
 import json
 import math
 import os
@@ -43,14 +44,9 @@ def wave(shape, seed):
     return torch.sin(torch.arange(n, dtype=torch.float64) * 0.731 + seed).float().reshape(shape)
 
 
-def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, seed, randomise=True):
-    os.makedirs(DATA, exist_ok=True)
-    if randomise:
-        randomize(model, seed=seed)
-    torch.save(model.state_dict(), os.path.join(DATA, f"train_{name}.pyth"))
+def steps(model, batch, classes, lrs, wd, smoothing, clip, seed, inputs, losses, norms, dtype):
     model.train()
     opt = torch.optim.SGD(groups(model, wd), lr=lrs[0], momentum=0.9, weight_decay=wd)
-    inputs, losses, norms = {}, [], []
     for k, lr in enumerate(lrs):
         multi = isinstance(batch[0], (list, tuple))
         if multi:  # pathways from the wave formula (seed 10k + pathway), labels stored
@@ -61,6 +57,7 @@ def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, 
             x = randn(*batch, seed=100 + 10 * seed + k)
             y = torch.randint(0, classes, (batch[0],), generator=torch.Generator().manual_seed(200 + k))
             inputs[f"x{k}"], inputs[f"y{k}"] = x, y
+        x = [t.to(dtype) for t in x] if multi else x.to(dtype)
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad()
@@ -70,14 +67,36 @@ def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, 
             norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), clip)))
         opt.step()
         losses.append(loss.item())
+
+
+def run(name, model, builder, kwargs, batch, classes, lrs, wd, smoothing, clip, seed, randomise=True):
+    os.makedirs(DATA, exist_ok=True)
+    if randomise:
+        randomize(model, seed=seed)
+    torch.save(model.state_dict(), os.path.join(DATA, f"train_{name}.pyth"))
+    init = copy.deepcopy(model.state_dict())
+    inputs, losses, norms = {}, [], []
+    steps(model, batch, classes, lrs, wd, smoothing, clip, seed, inputs, losses, norms, torch.float32)
+    # The same steps in float64: how far PyTorch's own float32 result is from exact arithmetic,
+    # the yardstick for how close two float32 implementations can be expected to agree.
+    ref = copy.deepcopy(model).double()
+    ref.load_state_dict(init)
+    steps(ref, batch, classes, lrs, wd, smoothing, clip, seed, {}, [], [], torch.float64)
+    f32, f64 = model.state_dict(), ref.state_dict()
+    worst = 0.0
+    for k, v in f32.items():
+        if v.dtype.is_floating_point:
+            scale = f64[k].abs().max().item() or 1.0
+            worst = max(worst, ((v.double() - f64[k]).abs().max() / scale).item())
     torch.save(model.state_dict(), os.path.join(DATA, f"train_{name}_after.pyth"))
     n = sum(p.numel() for p in model.parameters())
-    print(f"{name}: {n} params, losses {losses}, grad norms {norms}")
+    print(f"{name}: {n} params, losses {losses}, grad norms {norms}, PyTorch f32 vs f64 (rel to tensor scale) {worst:.2e}")
     return {
         "name": name, "builder": builder, "kwargs": kwargs, "lrs": lrs, "momentum": 0.9, "weightDecay": wd,
         "labelSmoothing": smoothing, "gradClip": clip, "losses": losses, "gradNorms": norms, "steps": len(lrs),
         "inputs": {k: enc(v) for k, v in inputs.items()}, "params": n,
         "waveShapes": [list(b) for b in batch] if isinstance(batch[0], (list, tuple)) else None,
+        "torchF32VsF64": worst,
     }
 
 

@@ -1,7 +1,8 @@
 // One whole-model training step against PyTorch (test/golden/gen_train_step.py): from the same
 // weights and batches, two Trainer steps (SGD momentum 0.9, weight decay on weights only,
 // cross entropy with/without label smoothing, grad-norm clipping, BN in train mode) give
-// PyTorch's losses and PyTorch's new weights and running statistics within 1e-4 relative.
+// PyTorch's losses (1e-4 relative) and PyTorch's new weights and running statistics within 1e-4
+// of each tensor's scale (or 2.5x PyTorch's own float32-vs-float64 distance where that is larger).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, models, zoo, train, memoryStats } from '../../ts/node.js';
@@ -72,12 +73,14 @@ for (const c of cases) {
     for (const t of [...after.values(), ...before.values()]) t.dispose();
     console.log(`  ${c.name}: ${c.params} params, ${checked} values; worst elementwise rel ${worstEl.toExponential(2)} (${worstElKey}), `
       + `worst rel to tensor scale ${worstScale.toExponential(2)} (${worstScaleKey}), worst update error / max update ${worstUpd.toExponential(2)}`);
-    // ResNet: its zero-initialised biases are pure update after one step, and this narrow
-    // ResNet-50's gradients move 2e-4 under a 1e-6 weight perturbation in PyTorch itself (see
-    // gen_train_step.py), so float32 rounding allows 2e-4 of the update there; 3e-4 bound.
-    const tol = c.name.startsWith('resnet') ? 3e-4 : 1e-4;
+    // 1e-4 of each tensor's scale, or more where PyTorch's own float32 result is further than
+    // that from float64 arithmetic (gen_train_step.py measures it): two float32 implementations
+    // each that far from exact may differ by about twice as much. ResNet: 1.2e-4 (its zero-init
+    // biases are pure update after one step, and the net is sensitive), X3D 3e-7, SlowFast 7e-4.
+    const tol = Math.max(1e-4, 2.5 * c.torchF32VsF64);
+    console.log(`  ${c.name}: PyTorch float32 vs float64 ${c.torchF32VsF64.toExponential(2)} of tensor scale; bound ${tol.toExponential(2)}`);
     assert.ok(worstScale <= tol, `${worstScaleKey}: error ${worstScale} of the tensor's scale`);
-    if (c.name.startsWith('x3d')) assert.ok(worstEl <= 1e-4, `${worstElKey}: elementwise relative error ${worstEl}`);
+    if (c.torchF32VsF64 < 1e-5) assert.ok(worstEl <= 1e-4, `${worstElKey}: elementwise relative error ${worstEl}`);
     trainer.optimizer.dispose();
     model.dispose();
   });
