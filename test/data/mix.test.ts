@@ -104,12 +104,19 @@ test('MixUp / CutMix mix an audio batch alongside (x_audio): same lambda, [video
   assert.is(out.length, 3);
   const lam = mix.lastLambda;
   assert.ok(Math.abs(out[1].toArray()[0] - 10 * (1 - lam)) < 1e-5, 'audio mixed with the video lambda');
-  assert.equal([...out[2].shape], [2, 2]);
+  assert.equal([...out[2]!.shape], [2, 2]);
   const cut = T.CutMix({ numClasses: 2 });
   const spec = Tensor.from(Float32Array.from({ length: 2 * 1 * 6 * 8 }, (_, i) => (i < 48 ? 0 : 1)), [2, 1, 6, 8]);
   const r = cut(Tensor.from(Float32Array.from({ length: 2 * 16 }, (_, i) => (i < 16 ? 0 : 1)), [2, 1, 1, 4, 4]), [0, 1], { xAudio: spec });
   assert.is(r.length, 3);
   assert.ok(Array.from(r[1].toArray()).every((v) => v === 0 || v === 1));
 }));
+
+test('positional arguments work like the options object', () => {
+  const a = T.MixUp(0.4, 0.1, 7), b = T.CutMix(0.3, 0, 5);
+  assert.is(a.alpha, 0.4); assert.is(a.labelSmoothing, 0.1); assert.is(a.numClasses, 7);
+  assert.is(b.alpha, 0.3); assert.is(b.numClasses, 5);
+  assert.is(T.MixUp().numClasses, 400, 'pytorchvideo default');
+});
 
 test.run();

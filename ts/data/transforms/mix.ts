@@ -108,10 +108,13 @@ export interface MixFn {
 }
 
 /**
- * MixUp: x <- lam * x + (1 - lam) * flip(x, 0), labels mixed likewise. Mixes the batch in place
+ * MixUp(alpha=1.0, labelSmoothing=0.0, numClasses=400, oneHot=false), positional or as an options
+ * object. x <- lam * x + (1 - lam) * flip(x, 0), labels mixed likewise. Mixes the batch in place
  * (as PyTorchVideo's mul_/add_) and returns it with the new f32 labels; `lastLambda` holds lam.
  */
-export function MixUp(opts: MixOptions = {}) {
+export function MixUp(optsOrAlpha: MixOptions | number = {}, labelSmoothingArg?: number, numClassesArg?: number, oneHotArg?: boolean) {
+  const opts: MixOptions = typeof optsOrAlpha === 'number'
+    ? { alpha: optsOrAlpha, labelSmoothing: labelSmoothingArg, numClasses: numClassesArg, oneHot: oneHotArg } : optsOrAlpha;
   const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
   if (!(alpha > 0)) throw new ArgumentError(`MixUp: alpha must be > 0, got ${alpha}`);
   const run = (xVideo: Tensor, labels: Labels, args: MixArgs = {}): [Tensor, Tensor] | [Tensor, Tensor, Tensor] => {
@@ -129,10 +132,13 @@ export function MixUp(opts: MixOptions = {}) {
 }
 
 /**
- * CutMix: a random box (side ratio sqrt(1 - lam)) of every sample is replaced by the same box of
+ * CutMix(alpha=1.0, labelSmoothing=0.0, numClasses=400, oneHot=false), positional or as options.
+ * A random box (side ratio sqrt(1 - lam)) of every sample is replaced by the same box of
  * the flipped batch; labels mixed with the area-corrected lambda. In place, like PyTorchVideo.
  */
-export function CutMix(opts: MixOptions = {}) {
+export function CutMix(optsOrAlpha: MixOptions | number = {}, labelSmoothingArg?: number, numClassesArg?: number, oneHotArg?: boolean) {
+  const opts: MixOptions = typeof optsOrAlpha === 'number'
+    ? { alpha: optsOrAlpha, labelSmoothing: labelSmoothingArg, numClasses: numClassesArg, oneHot: oneHotArg } : optsOrAlpha;
   const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
   if (!(alpha > 0)) throw new ArgumentError(`CutMix: alpha must be > 0, got ${alpha}`);
   const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);

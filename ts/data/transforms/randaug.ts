@@ -115,16 +115,19 @@ export interface RandAugmentOptions {
   magnitude?: number; numLayers?: number; prob?: number; samplingType?: 'gaussian' | 'uniform'; samplingHparas?: SamplingHparas;
 }
 /** RandAugment(magnitude=9, numLayers=2, prob=0.5, samplingType='gaussian') on [T, C, H, W]. */
-export function RandAugment(opts: RandAugmentOptions = {}) {
+export function RandAugment(optsOrMagnitude: RandAugmentOptions | number = {}, numLayersArg?: number, probArg?: number,
+  samplingTypeArg?: 'gaussian' | 'uniform', samplingHparasArg?: SamplingHparas) {
+  const opts: RandAugmentOptions = typeof optsOrMagnitude === 'number'
+    ? { magnitude: optsOrMagnitude, numLayers: numLayersArg, prob: probArg, samplingType: samplingTypeArg, samplingHparas: samplingHparasArg } : optsOrMagnitude;
   const samplingType = opts.samplingType ?? 'gaussian';
   const augs = Object.keys(TRANSFORM_RANDAUG_MAX_PARAMS).map((name) => AugmentTransform(name, {
     magnitude: opts.magnitude ?? 9, prob: opts.prob ?? 0.5, transformMaxParas: TRANSFORM_RANDAUG_MAX_PARAMS,
     samplingType, samplingHparas: opts.samplingHparas ?? { samplingStd: 0.5 },
   }));
-  const numLayers = opts.numLayers ?? 2;
-  if (!(numLayers > 0 && numLayers <= augs.length)) throw new ArgumentError(`RandAugment: numLayers must be in [1, ${augs.length}], got ${numLayers}`);
+  const layers = opts.numLayers ?? 2;
+  if (!(layers > 0 && layers <= augs.length)) throw new ArgumentError(`RandAugment: numLayers must be in [1, ${augs.length}], got ${layers}`);
   const fn = (video: Tensor): Tensor => {
-    const idx = sampleIndices(augs.map(() => 1), numLayers, false);
+    const idx = sampleIndices(augs.map(() => 1), layers, false);
     fn.lastOps = idx.map((i) => augs[i].transformName);
     const out = chain(video, idx.map((i) => augs[i]));
     if (out !== video) video.dispose();
@@ -145,7 +148,9 @@ export interface AugMixOptions {
   magnitude?: number; alpha?: number; width?: number; depth?: number; transformHparas?: { fill: Fill }; samplingHparas?: SamplingHparas;
 }
 /** AugMix(magnitude=3, alpha=1.0, width=3, depth=-1) on [T, C, H, W] (u8 or f32). */
-export function AugMix(opts: AugMixOptions = {}) {
+export function AugMix(optsOrMagnitude: AugMixOptions | number = {}, alphaArg?: number, widthArg?: number, depthArg?: number) {
+  const opts: AugMixOptions = typeof optsOrMagnitude === 'number'
+    ? { magnitude: optsOrMagnitude, alpha: alphaArg, width: widthArg, depth: depthArg } : optsOrMagnitude;
   const magnitude = opts.magnitude ?? 3, alpha = opts.alpha ?? 1.0, width = opts.width ?? 3, depth = opts.depth ?? -1;
   if (!(Number.isInteger(magnitude) && magnitude >= 1 && magnitude <= AUGMENTATION_MAX_LEVEL)) throw new ArgumentError(`AugMix: magnitude must be an integer in [1, ${AUGMENTATION_MAX_LEVEL}], got ${magnitude}`);
   if (!(alpha > 0)) throw new ArgumentError(`AugMix: alpha must be > 0, got ${alpha}`);
