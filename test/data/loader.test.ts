@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStats, Tensor } from '../../ts/node.js';
-import { random } from '../../ts/runtime/random.js';
 import { makeClipSampler } from '../../ts/data/clip_sampling.js';
 import { VideoDecodeError } from '../../ts/data/errors.js';
 import { LabeledVideoDataset, DataLoader, DistributedSampler, defaultCollate, collateBoxes, type ClipDict, type Batch } from '../../ts/data/datasets/index.js';
@@ -15,6 +14,7 @@ import * as T from '../../ts/data/transforms/index.js';
 import { Kinetics } from '../../ts/data/datasets/index.js';
 import { writeFileSync } from 'node:fs';
 import { place, tinyMp4 } from '../helpers/dataset_tree.js';
+import { transform } from '../helpers/loader_transform.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vidwasm-loader-'));
 const videos: Array<[string, Record<string, unknown>]> = Array.from({ length: 5 }, (_, i) => [place(tinyMp4(1, i * 40), join(root, `v${i}.mp4`)), { label: i }]);
@@ -22,23 +22,6 @@ const videos: Array<[string, Record<string, unknown>]> = Array.from({ length: 5 
 function disposeBatch(b: Batch): void {
   for (const v of Object.values(b)) for (const t of [v].flat()) if (t instanceof Tensor && !t.isDisposed) t.dispose();
 }
-// A transform that crops to 16x16 at a random offset and subsamples 4 frames: it uses vidwasm's
-// generator, so equal batches mean equal per-clip seeds.
-function transform(c: ClipDict): ClipDict {
-  const v = c.video as Tensor;
-  const [C, T, H, W] = v.shape;
-  const y = random.int(H - 16 + 1), x = random.int(W - 16 + 1);
-  const src = v.toArray();
-  const out = new Uint8Array(C * 4 * 16 * 16);
-  let o = 0;
-  for (let ch = 0; ch < C; ch++) for (let t = 0; t < 4; t++) {
-    const tt = Math.floor(t * (T - 1) / 3);
-    for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) out[o++] = src[((ch * T + tt) * H + y + i) * W + x + j];
-  }
-  v.dispose();
-  return { ...c, video: Tensor.from(out, [C, 4, 16, 16]), offset: [y, x] };
-}
-
 const makeDs = (extra: Array<[string, Record<string, unknown>]> = [], skip = false) =>
   new LabeledVideoDataset([...videos, ...extra], makeClipSampler('random', 0.5), { transform, decodeAudio: false, videoSampler: 'sequential', skipBadVideos: skip, log: () => {} });
 
@@ -94,6 +77,17 @@ test('distributed: ranks of a DistributedSampler dataset cover every video once 
     }
     assert.equal(seen.sort(), [0, 1, 2, 3], `shuffle ${shuffle}`);
   }
+});
+
+test('transformModule: workers transform in parallel, same batches as the dataset transform inline', async () => {
+  const url = new URL('../helpers/loader_transform.ts', import.meta.url).href;
+  const inline = await all(new DataLoader(makeDs(), { batchSize: 2, shuffle: true, seed: 21 }));
+  const ds = new LabeledVideoDataset(videos, makeClipSampler('random', 0.5), { decodeAudio: false, videoSampler: 'sequential' });
+  const l = new DataLoader(ds, { batchSize: 2, shuffle: true, seed: 21, numWorkers: 2, transformModule: url });
+  assert.equal(await all(l), inline);
+  await l.close();
+  const l0 = new DataLoader(ds, { batchSize: 2, shuffle: true, seed: 21, transformModule: url });
+  assert.equal(await all(l0), inline, 'without workers the module transform runs here');
 });
 
 test('workers: bad videos are skipped and counted in the dataset, or fail with the file named', async () => {
@@ -164,6 +158,8 @@ test('memory stays flat across epochs (workers and inline)', async () => {
     const base = memoryStats();
     for (let e = 0; e < 3; e++) await all(loader);
     assert.equal(memoryStats(), base, `numWorkers ${numWorkers}`);
+    if (numWorkers) assert.equal(loader.workerMemory(), [{ liveTensors: 0, liveBytes: 0 }, { liveTensors: 0, liveBytes: 0 }], 'workers keep nothing');
+    await loader.close();
   }
 });
 

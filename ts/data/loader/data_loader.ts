@@ -6,15 +6,17 @@
 // thread transforms them with vidwasm's generator reseeded per clip from (seed, epoch, unit,
 // clip), and batches them in unit order. So numWorkers 0 and N give the same batches for the
 // same seed. Workers receive the dataset as data (toSpec) and send tensors back as transferred
-// ArrayBuffers; the main thread owns every tensor it yields. The transform runs on the main
-// thread (closures cannot cross to a worker); the pixel kernels make that the cheap part.
+// ArrayBuffers; the main thread owns every tensor it yields. A dataset's transform is a closure
+// and cannot cross to a worker, so it runs here; give `transformModule` (a module exporting the
+// transform) and the workers import it and transform in parallel, with the same seeds.
+// Workers persist across epochs until close(); idle ones do not keep the process alive.
 import { ArgumentError, UnsupportedError, VidwasmError } from '../../runtime/errors.js';
 import { random } from '../../runtime/random.js';
 import { VideoDecodeError, type VideoDecodeReason } from '../errors.js';
-import { mixSeed, type ClipDict } from '../datasets/labeled_video_dataset.js';
+import { mixSeed, type ClipDict, type ClipTransform } from '../datasets/labeled_video_dataset.js';
 import { makeGenerator, randperm } from '../datasets/samplers.js';
 import { defaultCollate, disposeTensors, type Batch, type Collate } from './collate.js';
-import { isIterableDataset, isMapDataset, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
+import { isIterableDataset, isMapDataset, loadTransformModule, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
 import { fromWire } from './transfer.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -38,6 +40,14 @@ export interface DataLoaderOptions {
   collate?: Collate;
   /** Worker script URL (default: ./worker.ts|js next to this file). */
   workerUrl?: URL | string;
+  /**
+   * A module (URL) exporting the clip transform (`transform`, a default export, or
+   * transformExport; a zero-argument function is called as a factory). Workers import it and
+   * transform their clips in parallel; without workers the main thread uses it. It replaces
+   * the dataset's transform. Without it, workers only decode and the main thread transforms.
+   */
+  transformModule?: URL | string;
+  transformExport?: string;
 }
 
 export class DataLoader implements AsyncIterable<Batch> {
@@ -111,10 +121,15 @@ export class DataLoader implements AsyncIterable<Batch> {
     const units = this.unitOrder(epoch);
     const unitSeed = mixSeed(this.seed, epoch, 2);
     const source = this.numWorkers > 0 ? this.fromWorkers(units, unitSeed) : this.inline(units, unitSeed);
+    // Who transforms: the workers when they load the transform module, else this thread.
+    const workersTransform = this.numWorkers > 0 && this.opts.transformModule !== undefined;
+    const transform = workersTransform ? null : this.opts.transformModule !== undefined
+      ? (this.moduleTransform ??= await loadTransformModule(String(this.opts.transformModule), this.opts.transformExport))
+      : this.dataset.transform;
     let pending: ClipDict[] = [];
     try {
       for await (const { unit, clips } of source) {
-        for (const c of transformUnit(this.dataset.transform, clips, unit, unitSeed)) {
+        for (const c of transformUnit(transform, clips, unit, unitSeed)) {
           pending.push(c);
           if (pending.length === this.batchSize) { const b = pending; pending = []; yield this.collate(b); }
         }
@@ -132,8 +147,10 @@ export class DataLoader implements AsyncIterable<Batch> {
   /** Units decoded by a pool of workers, yielded in unit order. */
   private async *fromWorkers(units: number[], seed: number): AsyncGenerator<{ unit: number; clips: ClipDict[] }> {
     // Workers persist across epochs (starting one loads vidwasm and the ffmpeg core).
-    this.pool ??= WorkerPool.start(this.numWorkers, this.dataset.toSpec(), this.opts.workerUrl);
+    const tm = this.opts.transformModule;
+    this.pool ??= WorkerPool.start(this.numWorkers, this.dataset.toSpec(), this.opts.workerUrl, tm === undefined ? undefined : String(tm), this.opts.transformExport);
     const pool = await this.pool;
+    this.poolNow = pool;
     let finished = false;
     const done = new Map<number, ClipDict[] | Error>();
     let next = 0; // next unit to dispatch
@@ -178,11 +195,19 @@ export class DataLoader implements AsyncIterable<Batch> {
   }
 
   private pool: Promise<WorkerPool> | null = null;
+  private moduleTransform: ClipTransform | null = null;
+
+  /** Live tensors / bytes in each worker after its last unit (0 when nothing leaks). */
+  workerMemory(): Array<{ liveTensors: number; liveBytes: number }> {
+    return this.poolNow?.memory.slice() ?? [];
+  }
+  private poolNow: WorkerPool | null = null;
 
   /** Stops the worker threads (they do not keep the process alive, but hold memory). */
   async close(): Promise<void> {
     const p = this.pool;
     this.pool = null;
+    this.poolNow = null;
     if (p) (await p).close();
   }
 }
@@ -195,7 +220,9 @@ class WorkerPool {
   private constructor(private readonly workers: Array<{ postMessage(m: unknown): void; terminate(): unknown; unref(): void; ref(): void }>) {}
   get size(): number { return this.workers.length; }
 
-  static async start(n: number, spec: unknown, url?: URL | string): Promise<WorkerPool> {
+  readonly memory: Array<{ liveTensors: number; liveBytes: number }> = [];
+
+  static async start(n: number, spec: unknown, url?: URL | string, transformModule?: string, transformExport?: string): Promise<WorkerPool> {
     const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown } }).process;
     if (!proc?.versions?.node || !proc.getBuiltinModule) throw new UnsupportedError('DataLoader: numWorkers > 0 runs on Node worker_threads; Web Workers in the browser are not wired up yet (use numWorkers: 0)');
     const { Worker } = proc.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
@@ -208,11 +235,12 @@ class WorkerPool {
       ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(href)}); })`, { eval: true, execArgv: [] })
       : new Worker(new URL(href)));
     const pool = new WorkerPool(ws);
-    await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
+    await Promise.all(ws.map((w, wi) => new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.type === 'ready') { w.unref(); resolve(); return; } // idle workers never keep the process alive
         if (m.type === 'done') {
           pool.skipped.push(...m.skipped);
+          pool.memory[wi] = { liveTensors: m.liveTensors, liveBytes: m.liveBytes };
           const items = m.items.map((x) => fromWire(x) as ClipDict);
           const cb = pool.waiting.get(m.seq);
           pool.waiting.delete(m.seq);
@@ -229,7 +257,7 @@ class WorkerPool {
       };
       w.on('message', onMsg);
       w.on('error', (e) => { reject(e); for (const cb of pool.waiting.values()) cb(e as Error); pool.waiting.clear(); });
-      w.postMessage({ type: 'init', spec } as ToWorker);
+      w.postMessage({ type: 'init', spec, transformModule, transformExport } as ToWorker);
     })));
     return pool;
   }

@@ -47,3 +47,15 @@ export function transformUnit(transform: ClipTransform | null, clips: ClipDict[]
   });
   return out;
 }
+
+/**
+ * Imports a transform from a module (its `exportName` export, else `transform`, else default);
+ * a function export taking no arguments is treated as a factory and called once.
+ */
+export async function loadTransformModule(url: string, exportName?: string): Promise<ClipTransform> {
+  const mod = await import(url) as Record<string, unknown>;
+  let t = exportName ? mod[exportName] : (mod.transform ?? mod.default);
+  if (typeof t === 'function' && (t as { length: number }).length === 0) t = (t as () => unknown)();
+  if (typeof t !== 'function') throw new TypeError(`transform module ${url}: no transform function export${exportName ? ` '${exportName}'` : ' (transform or default)'}`);
+  return t as ClipTransform;
+}

@@ -9,15 +9,17 @@ import { LabeledVideoDataset, type DatasetSpec } from '../datasets/labeled_video
 import { mapDatasetFromSpec } from '../datasets/map_datasets.js';
 import '../datasets/kinetics.js';
 import '../datasets/frame_lists.js';
-import { produceUnit, type LoaderDataset } from './produce.js';
+import { memoryStats } from '../../runtime/memory.js';
+import type { ClipTransform } from '../datasets/labeled_video_dataset.js';
+import { loadTransformModule, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
 import { toWire } from './transfer.js';
 
 export type ToWorker =
-  | { type: 'init'; spec: DatasetSpec | { kind: string }; wasm?: WebAssembly.Module }
+  | { type: 'init'; spec: DatasetSpec | { kind: string }; wasm?: WebAssembly.Module; transformModule?: string; transformExport?: string }
   | { type: 'work'; seq: number; unit: number; seed: number };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; seq: number; items: unknown[]; skipped: Array<{ path: string; reason: string; message: string }> }
+  | { type: 'done'; seq: number; items: unknown[]; skipped: Array<{ path: string; reason: string; message: string }>; liveTensors: number; liveBytes: number }
   | { type: 'error'; seq: number; error: { name: string; message: string; path?: string; reason?: string; code?: string } };
 
 interface Port { postMessage(m: unknown, transfer?: ArrayBuffer[]): void }
@@ -37,6 +39,7 @@ async function start(): Promise<void> {
     listen = (fn) => { self_.onmessage = (e) => fn(e.data); };
   }
   let ds: LoaderDataset | null = null;
+  let transform: ClipTransform | null = null;
   let seenSkipped = 0;
   // Units are handled one at a time, in arrival order (decoding is synchronous anyway).
   let chain: Promise<void> = Promise.resolve();
@@ -52,17 +55,22 @@ async function start(): Promise<void> {
           }
         }
         ds = 'videos' in msg.spec && 'clipSampler' in msg.spec ? LabeledVideoDataset.fromSpec(msg.spec as DatasetSpec) : mapDatasetFromSpec(msg.spec);
+        // A transform module makes the worker transform its clips too (in parallel).
+        if (msg.transformModule) transform = await loadTransformModule(msg.transformModule, msg.transformExport);
         port.postMessage({ type: 'ready' } satisfies FromWorker);
         return;
       }
       try {
-        const items = await produceUnit(ds!, msg.unit, msg.seed);
+        const raw = await produceUnit(ds!, msg.unit, msg.seed);
+        const items = transform ? transformUnit(transform, raw, msg.unit, msg.seed) : raw;
         const transfer: ArrayBuffer[] = [];
         const wire = items.map((c) => toWire(c, transfer));
         const sv = (ds as { skippedVideos?: Array<{ path: string; reason: string; message: string }> }).skippedVideos ?? [];
         const skipped = sv.slice(seenSkipped);
         seenSkipped = sv.length;
-        port.postMessage({ type: 'done', seq: msg.seq, items: wire, skipped } satisfies FromWorker, transfer);
+        // toWire disposed the tensors: what is left alive here is a leak (the loader test checks 0).
+        const mem = memoryStats();
+        port.postMessage({ type: 'done', seq: msg.seq, items: wire, skipped, liveTensors: mem.liveTensors, liveBytes: mem.liveBytes } satisfies FromWorker, transfer);
       } catch (e) {
         const err = e as VideoDecodeError & { code?: string };
         port.postMessage({ type: 'error', seq: msg.seq, error: {
