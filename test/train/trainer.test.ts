@@ -110,7 +110,7 @@ test('checkpoint files: last.pyth / best.pyth hold {model_state, optimizer_state
   const opt = top.get('optimizer_state');
   assert.is(opt.get('param_groups').length, 2);
   assert.is(opt.get('param_groups')[1].get('weight_decay'), 0);
-  assert.ok(opt.get('state').get('0').get('momentum_buffer') instanceof Tensor);
+  assert.ok(opt.get('state').get(0).get('momentum_buffer') instanceof Tensor);
   const best = await zoo.readCheckpoint(join(dir, 'best.pyth'));
   assert.is(best.size, Object.keys(model.stateDict()).length);
   for (const t of best.values()) t.dispose();

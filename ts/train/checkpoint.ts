@@ -1,8 +1,8 @@
 // Training checkpoints as torch.save files PyTorch can torch.load (PySlowFast's layout):
 //   { model_state, optimizer_state, epoch, step, rng_state, best_metric, trainer }
 // written with the zoo's pickle writer and read back with readTorchFile.
-// Note: the pickle writer only writes string keys, so optimizer_state.state is keyed '0', '1', ...
-// (PyTorch's optimizer uses ints): convert the keys before torch's optimizer.load_state_dict.
+// optimizer_state is keyed by int parameter indices like PyTorch's, so torch's
+// optimizer.load_state_dict(ckpt['optimizer_state']) takes it as is.
 import { Tensor } from '../runtime/tensor.js';
 import { random } from '../runtime/random.js';
 import { CheckpointError } from '../zoo/errors.js';
@@ -52,8 +52,8 @@ export async function saveTrainingState(path: string, model: Module, optimizer: 
 }
 
 function optimizerToPicklable(sd: OptimizerStateDict): Picklable {
-  const state = new Map<string, Picklable>();
-  for (const [k, v] of Object.entries(sd.state)) state.set(String(k), new Map(Object.entries(v)) as Map<string, Picklable>);
+  const state = new Map<number, Picklable>();
+  for (const [k, v] of Object.entries(sd.state)) state.set(Number(k), new Map(Object.entries(v)) as Map<string, Picklable>);
   return new Map<string, Picklable>([
     ['state', state],
     ['param_groups', sd.param_groups.map((g) => new Map(Object.entries(g)) as Map<string, Picklable>)],

@@ -2,7 +2,8 @@
 // dicts become OrderedDicts, tensors _rebuild_tensor_v2 calls over persistent storages.
 import type { Tensor } from '../../runtime/tensor.js';
 
-export type Picklable = null | boolean | number | string | Tensor | Picklable[] | Map<string, Picklable> | { [k: string]: Picklable };
+// Map keys may be numbers: an optimizer state dict is keyed by parameter index (ints in PyTorch).
+export type Picklable = null | boolean | number | string | Tensor | Picklable[] | Map<string, Picklable> | Map<number, Picklable> | { [k: string]: Picklable };
 
 /**
  * torch storage class for each vidwasm dtype. i32 is how we hold torch's int64 (indices,
@@ -71,7 +72,7 @@ export function pickle(value: Picklable, isTensor: (v: unknown) => v is Tensor):
     } else {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
       globalOf('collections', 'OrderedDict'); o.byte(0x29); o.byte(0x52);
-      if (entries.length) { o.byte(0x28); for (const [k, x] of entries) { str(k); emit(x); } o.byte(0x75); }
+      if (entries.length) { o.byte(0x28); for (const [k, x] of entries) { if (typeof k === 'number') int(k); else str(k); emit(x); } o.byte(0x75); }
     }
   };
   o.byte(0x80); o.byte(2);
