@@ -24,6 +24,25 @@ export type FromWorker =
 
 interface Port { postMessage(m: unknown, transfer?: ArrayBuffer[]): void }
 
+/**
+ * Node: the kernel module's bytes, found like the Node host finds them ($VIDWASM_WASM, else
+ * vidwasm.wasm or wasm/vidwasm.wasm next to this file or up to five folders above), without a
+ * static node: import (this file is also a Web Worker entry).
+ */
+function nodeWasmBytes(): Uint8Array {
+  const proc = (globalThis as unknown as { process: { env: Record<string, string | undefined>; getBuiltinModule(m: string): unknown } }).process;
+  const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const path = proc.getBuiltinModule('node:path') as typeof import('node:path');
+  const url = proc.getBuiltinModule('node:url') as typeof import('node:url');
+  if (proc.env.VIDWASM_WASM) return fs.readFileSync(proc.env.VIDWASM_WASM);
+  let dir = path.dirname(url.fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    for (const c of [path.join(dir, 'vidwasm.wasm'), path.join(dir, 'wasm', 'vidwasm.wasm')]) if (fs.existsSync(c)) return fs.readFileSync(c);
+    dir = path.dirname(dir);
+  }
+  throw new Error('loader worker: vidwasm.wasm not found (set VIDWASM_WASM)');
+}
+
 async function start(): Promise<void> {
   const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown } }).process;
   let port: Port;
@@ -47,12 +66,7 @@ async function start(): Promise<void> {
     chain = chain.then(async () => {
       if (msg.type === 'init') {
         if (!isReady()) {
-          if (msg.wasm) initFromModule(msg.wasm);
-          else {
-            const spec = './../../runtime/hosts/node.js';
-            const host = await import(spec) as { initNode(): void };
-            host.initNode();
-          }
+          initFromModule(msg.wasm ?? nodeWasmBytes());
         }
         ds = 'videos' in msg.spec && 'clipSampler' in msg.spec ? LabeledVideoDataset.fromSpec(msg.spec as DatasetSpec) : mapDatasetFromSpec(msg.spec);
         // A transform module makes the worker transform its clips too (in parallel).
