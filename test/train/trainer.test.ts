@@ -142,6 +142,9 @@ test('log and plots: train.jsonl lines, curves.svg and confusion.svg are well-fo
   assert.is(progress[11].etaSec, 0);
   // The warm-up: lr rises over the first epoch (4 steps) from 0.02.
   assert.ok(Math.abs(progress[0].lr - 0.02) < 1e-12 && progress[3].lr > progress[1].lr);
+  // trainer.lrAt is the schedule the steps used (step k runs at lrAt(k)).
+  progress.forEach((p, k) => assert.is(trainer.lrAt(k), p.lr));
+  assert.is(trainer.lrAt(5, 4), progress[5].lr);
   const lines = readFileSync(join(dir, 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const ep = lines.filter((l) => l.type === 'epoch');
   assert.is(ep.length, 3);
