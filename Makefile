@@ -105,7 +105,7 @@ pixels: $(BUILD)/pixels.wasm
 # dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
 # code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
 # hosts, no automatic load), cli.js (the `vidwasm` bin), the .wasm files and type declarations.
-build: wasm wasi pixels
+build: wasm wasm-mt wasi pixels
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
 	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
@@ -113,6 +113,7 @@ build: wasm wasi pixels
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
+	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm
 	cp $(BUILD)/vidwasm-cmd.wasm dist/vidwasm-cmd.wasm
 	cp $(BUILD)/pixels.wasm dist/pixels.wasm
 

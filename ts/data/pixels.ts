@@ -15,10 +15,15 @@ export type PixelFn = (...args: number[]) => void;
 let exportsOf: Record<string, unknown> | null = null;
 const cache = { backend: '', fns: new Map<string, PixelFn>() };
 
+// The C module's memory pixels.wasm was linked to: setNumThreads(n > 1) swaps the C module for
+// its shared-memory build, which this (non-shared) import cannot follow (ensure() says so).
+let boundTo: WebAssembly.Memory | null = null;
+
 function importObject(): WebAssembly.Imports {
+  boundTo = memory();
   return {
     env: {
-      memory: memory(),
+      memory: boundTo,
       abort: (_msg: number, _file: number, line: number, col: number) => {
         throw new VidwasmError('E_PIXELS', `pixels.wasm aborted at ${line}:${col}`);
       },
@@ -85,6 +90,10 @@ export function pixelsPath(): string | null {
 }
 
 function ensure(): Record<string, unknown> {
+  if (exportsOf && boundTo !== memory()) {
+    throw new VidwasmError('E_PIXELS', 'the pixel kernels are unavailable with threads: pixels.wasm imports a non-shared ' +
+      'memory and stays bound to the single-thread module replaced by setNumThreads(n > 1)');
+  }
   if (exportsOf) return exportsOf;
   const p = pixelsPath();
   if (p) {

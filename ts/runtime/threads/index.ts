@@ -159,12 +159,23 @@ export function slotParams(slot: number, call: number, values: ArrayLike<number>
   return ptr;
 }
 
-/** Work (multiply-adds) below which splitting costs more than it saves (a worker round trip is ~10-50 µs). */
-export const MIN_WORK_PER_THREAD = 1 << 17;
+/**
+ * Multiply-adds a thread's share must reach before a kernel is split (default 2^20, ~0.1 ms of
+ * SIMD GEMM): waking a worker costs ~20-50 µs on an idle machine and was measured at ~0.5 ms
+ * on this loaded 2-core one, so smaller kernels stay on the calling thread.
+ */
+let minWork = 1 << 20;
+/** Sets the split threshold (tests lower it to split small shapes); returns the previous value. */
+export function setMinWorkPerThread(n: number): number {
+  if (!Number.isFinite(n) || n < 0) throw new ArgumentError(`setMinWorkPerThread: n must be >= 0, got ${n}`);
+  const prev = minWork;
+  minWork = n;
+  return prev;
+}
 
 /** Threads worth using for `work` multiply-adds: 1 .. getNumThreads(). */
 export function threadsFor(work: number): number {
-  return Math.max(1, Math.min(getNumThreads(), Math.floor(work / MIN_WORK_PER_THREAD)));
+  return Math.max(1, Math.min(getNumThreads(), Math.floor(work / Math.max(1, minWork))));
 }
 
 /** Splits [0, total) into at most `parts` ranges whose bounds are multiples of grain (balanced in grains). */
