@@ -79,6 +79,16 @@ test('decodeAudio false drops the audio key; a transform sees and replaces the d
   dispose(clips);
 });
 
+test('decodeShortSide: ffmpeg decodes at the target size (aspect kept)', async () => {
+  const ds = Kinetics({ dataPath: tree, clipSampler: makeClipSampler('random', 0.5), decodeAudio: false, decodeShortSide: 12 });
+  const clips = await collect(ds);
+  assert.equal(clips.map((c) => c.video.shape.slice(2)), [[12, 16], [12, 16], [12, 16]]);
+  dispose(clips);
+  assert.throws(() => new LabeledVideoDataset([], makeClipSampler('random', 0.5), { decodeShortSide: 0 }), (e: Error) => e.name === 'ArgumentError' && /decodeShortSide/.test(e.message));
+  assert.throws(() => new LabeledVideoDataset([], { clipDuration: 1 } as never), (e: Error) => e.name === 'ArgumentError' && /clipSampler/.test(e.message));
+  assert.throws(() => new LabeledVideoDataset([], makeClipSampler('random', 0.5), { decoder: 'pyav' as never }), (e: Error) => e.name === 'ArgumentError' && /pyav/.test(e.message));
+});
+
 test('constant_clips_per_video: clip and aug indices, every aug view its own tensor', async () => {
   const ds = labeledVideoDataset({ dataPath: tree, clipSampler: makeClipSampler('constant_clips_per_video', 0.5, 2, 2), videoSampler: 'sequential', decodeAudio: false });
   const clips = await collect(ds);

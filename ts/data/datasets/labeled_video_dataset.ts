@@ -42,6 +42,12 @@ export interface LabeledVideoDatasetOptions {
   fps?: number;
   /** Sub-selects the frame indices of a frame-video clip before they are read. */
   frameFilter?: ((frameIndices: number[]) => number[]) | null;
+  /**
+   * Decode encoded videos with their short side scaled to this many pixels (ffmpeg's
+   * accurate bilinear scaler), so a later ShortSideScale has little or nothing left to do.
+   * Frame videos are read at their size. Default: native size.
+   */
+  decodeShortSide?: number | null;
   /** Seed of the 'random' video sampler. */
   seed?: number;
   /** Where skip messages go. Default console.warn. */
@@ -88,6 +94,8 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     this.videos = labeledVideoPaths instanceof LabeledVideoPaths ? labeledVideoPaths.toArray() : labeledVideoPaths.map(([p, i]) => [p, { ...i }] as LabeledVideo);
     if (!clipSampler || typeof clipSampler.call !== 'function') throw new ArgumentError(`${new.target.name}: clipSampler must be a ClipSampler (see makeClipSampler)`);
     if ((opts.decoder ?? 'ffmpeg') !== 'ffmpeg') throw new ArgumentError(`${new.target.name}: unknown decoder '${String(opts.decoder)}' (only 'ffmpeg')`);
+    const ss = opts.decodeShortSide;
+    if (ss !== undefined && ss !== null && !(Number.isInteger(ss) && ss > 0)) throw new ArgumentError(`${new.target.name}: decodeShortSide must be a positive integer, got ${ss}`);
     this.clipSampler = clipSampler;
     this.options = { decodeAudio: true, skipBadVideos: false, maxConsecutiveFailures: 10, timeoutMs: 30000, fps: 30, ...opts };
     this.transform = opts.transform ?? null;
@@ -192,9 +200,11 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }
     const ev = await EncodedVideo.fromPath(source, { decodeAudio: o.decodeAudio, timeoutMs: o.timeoutMs, decoder: 'ffmpeg' });
+    const ss = o.decodeShortSide;
+    const size = ss ? (ev.width <= ev.height ? { width: ss } : { height: ss }) : {};
     return {
       name: ev.name, duration: ev.duration,
-      getClip: (s, e) => ev.getClip(Math.max(0, s), e),
+      getClip: (s, e) => ev.getClip(Math.max(0, s), e, size),
       close: () => ev.close(),
     };
   }
@@ -216,7 +226,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     const cs = clipSamplerToSpec(this.clipSampler);
     if (!cs) return null;
     // Only plain options cross: subclass options (framesPerClip...) rebuild their frame filter.
-    const keys = ['decodeAudio', 'skipBadVideos', 'maxConsecutiveFailures', 'timeoutMs', 'fps', 'framesPerClip', 'randSampleFrames'];
+    const keys = ['decodeAudio', 'skipBadVideos', 'maxConsecutiveFailures', 'timeoutMs', 'fps', 'decodeShortSide', 'framesPerClip', 'randSampleFrames'];
     const src = this.options as Record<string, unknown>;
     const options = Object.fromEntries(keys.filter((k) => src[k] !== undefined).map((k) => [k, src[k]]));
     return { kind: this.kind, videos: this.videos, clipSampler: cs, options };
