@@ -120,6 +120,13 @@ test('Compose fuses resize+crop pairs: same values and random draws as the separ
     });
   }
   throwsTyped(() => T.Compose([T.ShortSideScale(8), T.CenterCrop(9)])(Tensor.zeros([3, 1, 8, 8])), ShapeError, /larger/);
+  // ConvertUint8ToFloat + Normalize: one fused sweep, bit-identical, same errors
+  const c = byOp('convert_u8')[0];
+  eachBackend((b) => {
+    const mk = (fuse: boolean) => T.Compose([T.ConvertUint8ToFloat(), T.Normalize([0.45, 0.4, 0.35], [0.225, 0.25, 0.3])], { fuse });
+    assertClose(mk(true)(x(c)), mk(false)(x(c)), EXACT, `u8 normalise [${b}]`);
+  });
+  throwsTyped(() => T.Compose([T.ConvertUint8ToFloat(), T.Normalize([0.5], [0.5])])(Tensor.zeros([3, 1, 2, 2])), DTypeError, /convertUint8ToFloat/);
 });
 
 // --- boxes

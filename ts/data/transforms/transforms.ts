@@ -43,7 +43,8 @@ function tag<F extends Transform>(t: F, kind: string, params: Record<string, any
 /**
  * Resize-then-crop pairs become one pass that computes only the cropped window (the values are
  * the same: every output pixel samples the same source coordinates, and random draws happen in
- * the same order). ShortSideScale+CenterCrop and RandomShortSideScale+RandomCrop.
+ * the same order). ShortSideScale+CenterCrop and RandomShortSideScale+RandomCrop; likewise
+ * ConvertUint8ToFloat+Normalize becomes one u8 -> normalised f32 sweep (same two roundings).
  */
 function fuse(list: readonly Transform[]): Transform[] {
   const out: Transform[] = [];
@@ -56,6 +57,10 @@ function fuse(list: readonly Transform[]): Transform[] {
     } else if (a.kind === 'RandomShortSideScale' && b?.kind === 'RandomCrop') {
       const { minSize, maxSize, interpolation } = a.params!, crop = b.params!.size;
       out.push(videoTransform('RandomShortSideScale+RandomCrop', (x) => F.randomShortSideScaleRandomCrop(x, minSize, maxSize, crop, interpolation)));
+      i++;
+    } else if (a.kind === 'ConvertUint8ToFloat' && b?.kind === 'Normalize') {
+      const { mean, std } = b.params!;
+      out.push(videoTransform('ConvertUint8ToFloat+Normalize', (x) => F.uint8Normalize(x, mean, std, 'convertUint8ToFloat')));
       i++;
     } else out.push(a);
   }
@@ -157,11 +162,11 @@ export function RandomHorizontalFlip(p = 0.5): Transform<Tensor, Tensor> {
 /** pytorchvideo Normalize(mean, std, inplace=false) on f32 [C, T, H, W]. */
 export function Normalize(mean: readonly number[], std: readonly number[], inplace = false): Transform<Tensor, Tensor> {
   void inplace; // the kernel writes a new tensor either way and the input is consumed
-  return videoTransform('Normalize', (x) => F.normalize(x, mean, std));
+  return tag(videoTransform('Normalize', (x) => F.normalize(x, mean, std)), 'Normalize', { mean, std });
 }
 
 export function ConvertUint8ToFloat(): Transform<Tensor, Tensor> {
-  return videoTransform('ConvertUint8ToFloat', (x) => F.convertUint8ToFloat(x));
+  return tag(videoTransform('ConvertUint8ToFloat', (x) => F.convertUint8ToFloat(x)), 'ConvertUint8ToFloat', {});
 }
 
 export function Div255(): Transform<Tensor, Tensor> {

@@ -299,10 +299,11 @@ export function normalize(x: Tensor, mean: readonly number[], std: readonly numb
 }
 
 /** convertUint8ToFloat then normalize in one pass (same arithmetic, one memory sweep). */
-export function uint8Normalize(x: Tensor, mean: readonly number[], std: readonly number[]): Tensor {
-  checkVideo('uint8Normalize', x, ['u8']);
+export function uint8Normalize(x: Tensor, mean: readonly number[], std: readonly number[], op = 'uint8Normalize'): Tensor {
+  checkVideo(op, x, ['u8']);
   const c = x.shape[0];
-  const m = channelStats('uint8Normalize', mean, c, 'mean'), s = channelStats('uint8Normalize', std, c, 'std');
+  const m = channelStats(op, mean, c, 'mean'), s = channelStats(op, std, c, 'std');
+  if (s.some((v) => v === 0)) throw new ArgumentError(`${op}: std ${JSON.stringify(std)} has a zero, which would divide by zero`);
   const n = x.size / Math.max(c, 1);
   return withContiguous(x, (xc) => {
     const out = Tensor.empty(x.shape, 'f32');
