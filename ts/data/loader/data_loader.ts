@@ -28,7 +28,12 @@ export interface DataLoaderOptions {
    * sampler's choice of videos (a distributed shard stays the shard) and only permute it.
    */
   shuffle?: boolean;
-  /** Seed of the order and of per-clip randomness. Default: drawn from vidwasm's generator. */
+  /**
+   * Seed of the order and of per-clip randomness. Default: drawn from vidwasm's generator. The
+   * loader reseeds vidwasm's global generator (manualSeed) before each video's clip sampling and
+   * each clip's transform, from (seed, epoch, unit, clip): that is what makes batches
+   * independent of numWorkers, and it moves the global generator.
+   */
   seed?: number;
   /** Drop the last, incomplete batch. Default false. */
   dropLast?: boolean;
