@@ -36,6 +36,15 @@ class Rng {
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
+  /** The generator's state: four xoshiro words and the cached normal (NaN when none). */
+  getState(): number[] {
+    return [...this.s, this.spare === null ? NaN : this.spare];
+  }
+  setState(st: readonly number[]): void {
+    if (st.length !== 5) throw new RangeError(`random state must hold 5 numbers, got ${st.length}`);
+    for (let i = 0; i < 4; i++) this.s[i] = Number(st[i]) >>> 0;
+    this.spare = Number.isNaN(Number(st[4])) ? null : Number(st[4]);
+  }
   /** Integer in [0, n). */
   int(n: number): number { return Math.floor(this.uniform() * n); }
 }

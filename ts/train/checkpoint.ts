@@ -11,17 +11,12 @@ import type { Module } from '../runtime/nn/module.js';
 import type { Optimizer, OptimizerStateDict } from '../runtime/optim/optimizer.js';
 import { writeAtomic } from './fs.js';
 
-/** The seeded generator's internal state (xoshiro128** words and the cached normal). */
-interface RngInternals { s: Uint32Array; spare: number | null }
-const rng = random as unknown as RngInternals;
-
 export function getRngState(): number[] {
-  return [...rng.s, rng.spare === null ? NaN : rng.spare];
+  return random.getState();
 }
 export function setRngState(st: readonly number[]): void {
   if (st.length !== 5) throw new CheckpointError(`rng_state must hold 5 numbers, got ${st.length}`);
-  for (let i = 0; i < 4; i++) rng.s[i] = Number(st[i]) >>> 0;
-  rng.spare = Number.isNaN(Number(st[4])) ? null : Number(st[4]);
+  random.setState(st);
 }
 
 export interface TrainingState {
