@@ -58,6 +58,18 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'linear [3,600] x [500,600]^T (few rows: columns split), forward and backward',
+    run() {
+      const x = input([3, 600], 12), w = input([500, 600], 13), b = input([500], 14);
+      const y = ops.linear(x, w, b);
+      const gy = Tensor.from(values(y.size, 15), y.shape);
+      y.backward(gy);
+      const out = [flat(y), flat(x.grad!), flat(w.grad!), flat(b.grad!)];
+      for (const t of [x, w, b, y, gy, x.grad, w.grad, b.grad]) t?.dispose();
+      return out;
+    },
+  },
+  {
     name: 'matmul [3,50,70] x [70,90], forward and backward',
     run() {
       const a = input([3, 50, 70], 9), c = input([70, 90], 10);

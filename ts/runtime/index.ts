@@ -11,3 +11,4 @@ export {
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export { setNumThreads, getNumThreads, threadsAvailable, type ThreadOptions } from './threads/index.js';

@@ -18,6 +18,8 @@ import { parallelFor, threadsFor } from '../threads/index.js';
 
 /** Thread splits of M fall on multiples of every GEMM row tile (MR = 4 on x86, 6 on arm): same tiles, same sums. */
 const ROW_GRAIN = 12;
+/** Column splits fall on whole 8-column panels (VW_GEMM_NR in native/kernels/gemm.h). */
+const NR = 8;
 
 // ---- thin kernel wrappers (pointers are byte offsets in wasm memory) ----
 
@@ -49,9 +51,15 @@ export function gemmPacked(aPtr: number, M: number, lda: number, packed: PackedW
   }
   const lo = opts.min ?? -Infinity, hi = opts.max ?? Infinity, acc = opts.accumulate ? 1 : 0;
   const parts = threadsFor(M * packed.N * packed.K);
-  if (parts > 1) {  // threads add-on: rows of C split across threads (see ts/runtime/threads)
+  if (parts > 1 && M >= ROW_GRAIN * parts) {  // threads add-on: rows of C split across threads (see ts/runtime/threads)
     parallelFor(M, ROW_GRAIN, (m0, m1) => [['f32_gemm', m1 - m0, packed.N, packed.K, aPtr + 4 * m0 * lda, lda, packed.ptr,
       cPtr + 4 * m0 * ldc, ldc, lo, hi, acc]], parts);
+    return;
+  }
+  if (parts > 1) {  // few rows (a batch-1 linear): columns split at whole packed panels of NR = 8
+    const panel = 4 * NR * (packed.K + 1);
+    parallelFor(packed.N, NR, (n0, n1) => [['f32_gemm', M, n1 - n0, packed.K, aPtr, lda, packed.ptr + (n0 / NR) * panel,
+      cPtr + 4 * n0, ldc, lo, hi, acc]], parts);
     return;
   }
   kernel('f32_gemm')(M, packed.N, packed.K, aPtr, lda, packed.ptr, cPtr, ldc, lo, hi, acc);
@@ -65,9 +73,14 @@ export function gemmPacked(aPtr: number, M: number, lda: number, packed: PackedW
 export function matmulRaw(transA: boolean, transB: boolean, M: number, N: number, K: number,
   aPtr: number, lda: number, bPtr: number, ldb: number, cPtr: number, ldc: number, beta = 0): void {
   const parts = threadsFor(M * N * K);
-  if (parts > 1) {  // threads add-on: rows of C (rows of op(A)) split across threads
+  if (parts > 1 && M >= ROW_GRAIN * parts) {  // threads add-on: rows of C (rows of op(A)) split across threads
     parallelFor(M, ROW_GRAIN, (m0, m1) => [['f32_matmul', transA ? 1 : 0, transB ? 1 : 0, m1 - m0, N, K,
       aPtr + 4 * (transA ? m0 : m0 * lda), lda, bPtr, ldb, cPtr + 4 * m0 * ldc, ldc, beta]], parts);
+    return;
+  }
+  if (parts > 1) {  // few rows: columns of C (of op(B)) split at multiples of NR = 8
+    parallelFor(N, NR, (n0, n1) => [['f32_matmul', transA ? 1 : 0, transB ? 1 : 0, M, n1 - n0, K,
+      aPtr, lda, bPtr + 4 * (transB ? n0 * ldb : n0), ldb, cPtr + 4 * n0, ldc, beta]], parts);
     return;
   }
   kernel('f32_matmul')(transA ? 1 : 0, transB ? 1 : 0, M, N, K, aPtr, lda, bPtr, ldb, cPtr, ldc, beta);
