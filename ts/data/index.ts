@@ -11,3 +11,5 @@ export * as transforms from './transforms/index.js';
 export { initPixels, initPixelsAsync, pixelsReady, pixelKernelNames } from './pixels.js';
 // Datasets (Kinetics, UCF101, HMDB51, Charades, SSv2, AVA, ...), video samplers and the DataLoader.
 export * from './datasets/index.js';
+// Spectrograms / log-mel spectrograms of the audio waveform (torchaudio semantics, [T, F]).
+export { spectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, LogMelSpectrogram, type SpectrogramOptions, type MelOptions, type LogMelOptions } from './audio.js';

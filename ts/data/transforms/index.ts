@@ -6,3 +6,4 @@ export { RandAugment, AugMix, AugmentTransform, type RandAugmentOptions, type Au
 export { createVideoTransform, type VideoTransformOptions } from './factory.js';
 export type { Interpolation, Backend } from './video.js';
 export * as functional from './functional.js';
+export { LogMelSpectrogram } from '../audio.js';

@@ -1,0 +1,300 @@
+// Spectrograms and log-mel spectrograms of a mono waveform (the input of the audio pathway of
+// audio-visual models), computed by the C kernels in native/kernels/melspec*.c:
+// framing with a periodic Hann window, a real FFT, |X|^power, a mel filterbank, log.
+//
+// Semantics and defaults are torchaudio's (transforms.Spectrogram / MelSpectrogram):
+// n_fft 400, win_length n_fft, hop win_length / 2, center with reflect padding, power 2,
+// f_min 0, f_max sample_rate / 2, 128 mel bins, HTK mel scale, no filter normalisation.
+// PyTorchVideo itself has no spectrogram transform; its clip dicts carry the raw waveform.
+// The result is [T, F] (frames by mel bins, the time-major layout PyTorchVideo/PySlowFast
+// audio models read), i.e. torchaudio's [F, T] transposed.
+//
+// FFT sizes: a power of two goes through a real FFT (an n/2 complex radix-2 FFT plus a
+// split step); any other size (torchaudio's default 400 included) through Bluestein's chirp-z
+// algorithm on a power-of-two FFT of size >= 2n - 1. The plans (bit reversal, twiddles,
+// chirps) are computed once per size in double precision here and cached in wasm memory.
+import { Tensor } from '../runtime/tensor.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../runtime/errors.js';
+import { kernel, params } from '../runtime/wasm.js';
+import { keep } from '../runtime/memory.js';
+
+export type PadMode = 'reflect' | 'constant' | 'replicate';
+export type MelScale = 'htk' | 'slaney';
+
+export interface SpectrogramOptions {
+  /** FFT size. Default 400 (torchaudio). */
+  nFft?: number;
+  /** Window length (<= nFft; the window is centred in the frame). Default nFft. */
+  winLength?: number;
+  /** Hop between frames. Default floor(winLength / 2). */
+  hopLength?: number;
+  /** Pad nFft/2 on both sides so frame t is centred on sample t*hop. Default true. */
+  center?: boolean;
+  /** How the centre padding extends the signal. Default 'reflect'. */
+  padMode?: PadMode;
+  /** 2: power spectrum, 1: magnitude. Default 2. */
+  power?: 1 | 2;
+}
+
+export interface MelOptions extends SpectrogramOptions {
+  sampleRate?: number;
+  nMels?: number;
+  fMin?: number;
+  /** Default sampleRate / 2. */
+  fMax?: number;
+  melScale?: MelScale;
+  /** 'slaney' divides each triangle by its width (area normalisation). Default null. */
+  norm?: 'slaney' | null;
+}
+
+export interface LogMelOptions extends MelOptions {
+  /** The offset/floor of the log. Default 1e-6. */
+  eps?: number;
+  /** 'offset': log(x + eps) (default); 'clamp': log(max(x, eps)). */
+  logMode?: 'offset' | 'clamp';
+}
+
+// ----------------------------------------------------------------------------------------
+// Mel filterbank (torchaudio.functional.melscale_fbanks, computed in double, stored as f32)
+
+export function hzToMel(f: number, scale: MelScale = 'htk'): number {
+  if (scale === 'htk') return 2595 * Math.log10(1 + f / 700);
+  const fSp = 200 / 3, minLogHz = 1000, minLogMel = minLogHz / fSp, logstep = Math.log(6.4) / 27;
+  return f >= minLogHz ? minLogMel + Math.log(f / minLogHz) / logstep : f / fSp;
+}
+
+export function melToHz(m: number, scale: MelScale = 'htk'): number {
+  if (scale === 'htk') return 700 * (10 ** (m / 2595) - 1);
+  const fSp = 200 / 3, minLogHz = 1000, minLogMel = minLogHz / fSp, logstep = Math.log(6.4) / 27;
+  return m >= minLogMel ? minLogHz * Math.exp(logstep * (m - minLogMel)) : fSp * m;
+}
+
+/**
+ * Triangular mel filters as [nFreqs, nMels]: torchaudio's melscale_fbanks (formulas and layout),
+ * evaluated in double and rounded once. torchaudio evaluates them in float32, whose rounding
+ * (slopes subtract nearby frequencies) moves some weights by up to ~3e-4 relative; this
+ * matches torchaudio's own function run in float64.
+ */
+export function melFilterbank(nFreqs: number, fMin: number, fMax: number, nMels: number, sampleRate: number,
+  norm: 'slaney' | null = null, melScale: MelScale = 'htk'): Float32Array {
+  const fb = new Float32Array(nFreqs * nMels);
+  // torchaudio: all_freqs = linspace(0, sample_rate // 2, n_freqs)
+  const top = Math.floor(sampleRate / 2);
+  const freq = (i: number) => (nFreqs === 1 ? 0 : top * i / (nFreqs - 1));
+  const mMin = hzToMel(fMin, melScale), mMax = hzToMel(fMax, melScale);
+  const fPts = Array.from({ length: nMels + 2 }, (_, i) => melToHz(mMin + (mMax - mMin) * i / (nMels + 1), melScale));
+  for (let i = 0; i < nFreqs; i++) {
+    const f = freq(i);
+    for (let k = 0; k < nMels; k++) {
+      const down = (f - fPts[k]) / (fPts[k + 1] - fPts[k]);
+      const up = (fPts[k + 2] - f) / (fPts[k + 2] - fPts[k + 1]);
+      let w = Math.max(0, Math.min(down, up));
+      if (norm === 'slaney') w *= 2 / (fPts[k + 2] - fPts[k]);
+      fb[i * nMels + k] = w;
+    }
+  }
+  return fb;
+}
+
+// ----------------------------------------------------------------------------------------
+// FFT plans
+
+interface Plan { kind: 0 | 1; m: number; rev: Tensor; tw: Tensor; post: Tensor; B: Tensor | null; win: Tensor }
+const plans = new Map<string, Plan>();
+const isPow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+function bitReverse(m: number): Int32Array {
+  const bits = Math.round(Math.log2(m));
+  const rev = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    rev[i] = r;
+  }
+  return rev;
+}
+
+/** Per-stage twiddles cos/-sin(2 pi j / 2h), stage h at offset h - 1; re then im. */
+function stageTwiddles(m: number): Float32Array {
+  const tw = new Float32Array(2 * Math.max(1, m - 1));
+  for (let h = 1; h < m; h <<= 1) {
+    for (let j = 0; j < h; j++) {
+      tw[h - 1 + j] = Math.cos(Math.PI * j / h);
+      tw[m - 1 + h - 1 + j] = -Math.sin(Math.PI * j / h);
+    }
+  }
+  return tw;
+}
+
+/** In-place double-precision radix-2 FFT (for the Bluestein kernel's transform only). */
+function fft64(re: Float64Array, im: Float64Array): void {
+  const m = re.length, rev = bitReverse(m);
+  for (let i = 0; i < m; i++) {
+    const j = rev[i];
+    if (j > i) { [re[i], re[j]] = [re[j], re[i]]; [im[i], im[j]] = [im[j], im[i]]; }
+  }
+  for (let h = 1; h < m; h <<= 1) {
+    for (let b = 0; b < m; b += 2 * h) {
+      for (let j = 0; j < h; j++) {
+        const wr = Math.cos(Math.PI * j / h), wi = -Math.sin(Math.PI * j / h);
+        const u = b + j, v = u + h;
+        const tr = re[v] * wr - im[v] * wi, ti = re[v] * wi + im[v] * wr;
+        re[v] = re[u] - tr; im[v] = im[u] - ti; re[u] += tr; im[u] += ti;
+      }
+    }
+  }
+}
+
+/** Periodic Hann window of winLength, zero-padded to nFft and centred (torch.stft's rule). */
+function hannFrame(nFft: number, winLength: number): Float32Array {
+  const w = new Float32Array(nFft);
+  const left = Math.floor((nFft - winLength) / 2);
+  for (let i = 0; i < winLength; i++) w[left + i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / winLength);
+  return w;
+}
+
+function planFor(nFft: number, winLength: number): Plan {
+  const key = `${nFft}/${winLength}`;
+  const hit = plans.get(key);
+  if (hit) return hit;
+  const f32 = (a: Float32Array) => keep(Tensor.from(a, [a.length], { dtype: 'f32' }));
+  const i32 = (a: Int32Array) => keep(Tensor.from(a, [a.length], { dtype: 'i32' }));
+  let plan: Plan;
+  if (isPow2(nFft) && nFft >= 2) {
+    const h = nFft / 2, nf = h + 1;
+    const post = new Float32Array(2 * nf);
+    for (let k = 0; k < nf; k++) { post[k] = Math.cos(2 * Math.PI * k / nFft); post[nf + k] = -Math.sin(2 * Math.PI * k / nFft); }
+    plan = { kind: 0, m: h, rev: i32(bitReverse(h)), tw: f32(stageTwiddles(h)), post: f32(post), B: null, win: f32(hannFrame(nFft, winLength)) };
+  } else {
+    let m = 1;
+    while (m < 2 * nFft - 1) m <<= 1;
+    // chirp w_j = exp(-i pi j^2 / n); j^2 mod 2n keeps the angle exact for large j
+    const chirp = new Float32Array(2 * nFft);
+    const br = new Float64Array(m), bi = new Float64Array(m);
+    for (let j = 0; j < nFft; j++) {
+      const a = Math.PI * ((j * j) % (2 * nFft)) / nFft;
+      chirp[j] = Math.cos(a); chirp[nFft + j] = -Math.sin(a);
+      // kernel b_j = conj(w_j) at j and m - j
+      br[j] = Math.cos(a); bi[j] = Math.sin(a);
+      if (j > 0) { br[m - j] = Math.cos(a); bi[m - j] = Math.sin(a); }
+    }
+    fft64(br, bi);
+    const B = new Float32Array(2 * m);
+    for (let j = 0; j < m; j++) { B[j] = br[j] / m; B[m + j] = bi[j] / m; }
+    plan = { kind: 1, m, rev: i32(bitReverse(m)), tw: f32(stageTwiddles(m)), post: f32(chirp), B: f32(B), win: f32(hannFrame(nFft, winLength)) };
+  }
+  plans.set(key, plan);
+  return plan;
+}
+
+// ----------------------------------------------------------------------------------------
+// Public functions
+
+function checkWaveform(op: string, x: Tensor): void {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: waveform must be a Tensor`);
+  if (x.dtype !== 'f32') throw new DTypeError(`${op}: waveform must be f32, got ${x.dtype}`);
+  if (x.shape.length !== 1) throw new ShapeError(`${op}: waveform must be 1-D [S] (mono), got ${fmtShape(x.shape)}`);
+  if (x.shape[0] === 0) throw new ShapeError(`${op}: empty waveform ${fmtShape(x.shape)}`);
+}
+const posInt = (op: string, k: string, v: number) => {
+  if (!(Number.isInteger(v) && v > 0)) throw new ArgumentError(`${op}: ${k} must be a positive integer, got ${v}`);
+};
+
+interface Resolved { nFft: number; winLength: number; hop: number; pad: number; padMode: number; power: number; frames: number }
+
+function resolve(op: string, x: Tensor, o: SpectrogramOptions): Resolved {
+  checkWaveform(op, x);
+  const nFft = o.nFft ?? 400, winLength = o.winLength ?? nFft, hop = o.hopLength ?? Math.floor(winLength / 2);
+  posInt(op, 'nFft', nFft); posInt(op, 'winLength', winLength); posInt(op, 'hopLength', hop);
+  if (nFft < 2) throw new ArgumentError(`${op}: nFft must be >= 2, got ${nFft}`);
+  if (winLength > nFft) throw new ArgumentError(`${op}: winLength ${winLength} > nFft ${nFft}`);
+  const power = o.power ?? 2;
+  if (power !== 1 && power !== 2) throw new ArgumentError(`${op}: power must be 1 or 2, got ${power}`);
+  const modes: PadMode[] = ['reflect', 'constant', 'replicate'];
+  const padMode = modes.indexOf(o.padMode ?? 'reflect');
+  if (padMode < 0) throw new ArgumentError(`${op}: padMode must be one of ${modes.join(', ')}, got '${o.padMode}'`);
+  const S = x.shape[0], center = o.center ?? true, pad = center ? Math.floor(nFft / 2) : 0;
+  if (center && padMode === 0 && pad >= S) {
+    throw new ShapeError(`${op}: reflect padding of ${pad} needs more than ${pad} samples, waveform is ${fmtShape(x.shape)}`);
+  }
+  if (S + 2 * pad < nFft) throw new ShapeError(`${op}: waveform ${fmtShape(x.shape)} is shorter than nFft ${nFft}${center ? '' : ' (center: false)'}`);
+  const frames = 1 + Math.floor((S + 2 * pad - nFft) / hop);
+  return { nFft, winLength, hop, pad, padMode, power, frames };
+}
+
+function runSpectrogram(x: Tensor, r: Resolved): Tensor {
+  const plan = planFor(r.nFft, r.winLength);
+  const nf = Math.floor(r.nFft / 2) + 1;
+  const out = Tensor.empty([r.frames, nf], 'f32');
+  const work = Tensor.empty([5 * Math.max(plan.m, r.nFft)], 'f32');
+  try {
+    kernel('f32_spectrogram')(params([
+      x.ptr, x.shape[0], out.ptr, r.frames, r.nFft, r.hop, r.pad, r.padMode, r.power, plan.win.ptr,
+      plan.kind, plan.m, plan.rev.ptr, plan.tw.ptr, plan.post.ptr, plan.B ? plan.B.ptr : 0, work.ptr,
+    ]));
+  } finally { work.dispose(); }
+  return out;
+}
+
+/** |STFT|^power as [T, nFft/2 + 1] (torchaudio.transforms.Spectrogram, transposed). */
+export function spectrogram(waveform: Tensor, opts: SpectrogramOptions = {}): Tensor {
+  return runSpectrogram(waveform, resolve('spectrogram', waveform, opts));
+}
+
+const fbCache = new Map<string, Tensor>();
+function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor; nMels: number } {
+  const sr = o.sampleRate ?? 16000, nMels = o.nMels ?? 128, fMin = o.fMin ?? 0, fMax = o.fMax ?? sr / 2;
+  const scale = o.melScale ?? 'htk', norm = o.norm ?? null;
+  if (!(sr > 0)) throw new ArgumentError(`${op}: sampleRate must be > 0, got ${sr}`);
+  posInt(op, 'nMels', nMels);
+  if (!(fMin >= 0 && fMax > fMin && fMax <= sr / 2)) throw new ArgumentError(`${op}: need 0 <= fMin < fMax <= sampleRate/2, got fMin ${fMin}, fMax ${fMax}, sampleRate ${sr}`);
+  if (scale !== 'htk' && scale !== 'slaney') throw new ArgumentError(`${op}: melScale must be 'htk' or 'slaney', got '${scale}'`);
+  if (norm !== null && norm !== 'slaney') throw new ArgumentError(`${op}: norm must be null or 'slaney', got '${norm}'`);
+  const key = [nf, fMin, fMax, nMels, sr, norm, scale].join('/');
+  let fb = fbCache.get(key);
+  if (!fb) {
+    fb = keep(Tensor.from(melFilterbank(nf, fMin, fMax, nMels, sr, norm, scale), [nf, nMels], { dtype: 'f32' }));
+    if (fbCache.size > 16) { for (const t of fbCache.values()) t.dispose(); fbCache.clear(); }
+    fbCache.set(key, fb);
+  }
+  return { fb, nMels };
+}
+
+function mel(op: string, waveform: Tensor, o: MelOptions, logMode: number, eps: number): Tensor {
+  const r = resolve(op, waveform, o);
+  const nf = Math.floor(r.nFft / 2) + 1;
+  const { fb, nMels } = filterbank(op, nf, o);
+  const spec = runSpectrogram(waveform, r);
+  const out = Tensor.empty([r.frames, nMels], 'f32');
+  try {
+    const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0];
+    kernel('f32_melspec_apply')(params([spec.ptr, r.frames, nf, fb.ptr, nMels, out.ptr, logMode, epsBits]));
+  } finally { spec.dispose(); }
+  return out;
+}
+
+/** Mel spectrogram [T, nMels] (torchaudio.transforms.MelSpectrogram, transposed to [T, F]). */
+export function melSpectrogram(waveform: Tensor, opts: MelOptions = {}): Tensor {
+  return mel('melSpectrogram', waveform, opts, 0, 0);
+}
+
+/** log(mel + eps) (or log(max(mel, eps))) [T, nMels]: finite for silence. */
+export function logMelSpectrogram(waveform: Tensor, opts: LogMelOptions = {}): Tensor {
+  const eps = opts.eps ?? 1e-6;
+  if (!(eps > 0 && Number.isFinite(eps))) throw new ArgumentError(`logMelSpectrogram: eps must be a positive finite number, got ${eps}`);
+  const mode = opts.logMode ?? 'offset';
+  if (mode !== 'offset' && mode !== 'clamp') throw new ArgumentError(`logMelSpectrogram: logMode must be 'offset' or 'clamp', got '${mode}'`);
+  return mel('logMelSpectrogram', waveform, opts, mode === 'offset' ? 1 : 2, eps);
+}
+
+/**
+ * Transform for a clip dict's audio (use under ApplyTransformToKey('audio', ...)): consumes the
+ * waveform [S] and returns its log-mel spectrogram [T, nMels].
+ */
+export function LogMelSpectrogram(opts: LogMelOptions = {}): (x: Tensor) => Tensor {
+  return (x: Tensor) => {
+    const y = logMelSpectrogram(x, opts);
+    x.dispose();
+    return y;
+  };
+}
