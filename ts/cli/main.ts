@@ -1,106 +1,106 @@
-// The `vidwasm` command. Today: `info` (device profile) and `demo` (a placeholder that trains a
-// tiny 3D CNN until the real demo lands). classify/train/eval/convert/bench/serve come later.
+// The `vidwasm` command: dispatches to one file per command (each exports HELP and run), and
+// turns every failure into one line on stderr and a non-zero exit (2: usage, 1: input/runtime).
 import { initNode } from '../runtime/hosts/node.js';
 import { VidwasmError } from '../runtime/errors.js';
+import { UsageError } from './args.js';
+import { setQuiet } from './progress.js';
 
 const VERSION = '0.1.0';
 const HELP = `vidwasm ${VERSION} — PyTorchVideo as a portable WebAssembly SIMD runtime
 
-usage: vidwasm <command> [options]
+usage: vidwasm <command> [options]        (vidwasm <command> --help for a command's options)
 
 commands:
-  info [--json]                     device profile: wasm SIMD, relaxed SIMD, threads, memory,
-                                    kernel count, ISA flavour, backend
-  demo [--steps N] [--seed S]       PLACEHOLDER demo: trains a tiny 3D CNN for N SGD steps
-                                    (default 12) on random clips and prints the loss
+  demo [--out DIR] [--quick]        make a labelled mp4 dataset with ffmpeg.wasm, train a small X3D
+                                    from scratch, report held-out top-1, save a .pyth, classify a clip
+  info [--json]                     device profile: wasm SIMD, relaxed SIMD, threads, memory, kernels
+  classify CLIP --model NAME --weights FILE [--topk K]
+                                    classify a video with a zoo model (Kinetics-400 labels)
+  train --data CSV --val CSV --model NAME --num-classes N [--epochs E] --out DIR
+                                    train a model on "path label" csv lists of videos
+  eval --data CSV --model NAME --weights FILE [--num-classes N]
+                                    top-1 / top-5 / mAP of a checkpoint on a csv list
+  convert IN OUT                    checkpoint format by extension: .pyth/.pt/.pth <-> .safetensors
+  bench [kernels|models|data] [--json]
+                                    run the benchmark suites (from a source checkout)
   help                              this text
 
 options:
-  -h, --help                        this text
+  -h, --help                        help
   -v, --version                     the version
   --scalar                          use the scalar kernel twins instead of SIMD
+  --quiet                           no progress bars or summaries on stderr
 
 environment:
   VIDWASM_WASM                      path of vidwasm.wasm (default: next to this script)`;
 
-class UsageError extends Error {}
+interface Command { HELP: string; run(argv: string[]): Promise<number> }
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: () => import('./demo_cmd.js'),
+  info: () => import('./info_cmd.js'),
+  classify: () => import('./classify.js'),
+  train: () => import('./train_cmd.js'),
+  eval: () => import('./eval_cmd.js'),
+  convert: () => import('./convert.js'),
+  bench: () => import('./bench.js'),
+};
 
-function intOpt(args: string[], name: string, dflt: number, min: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const raw = args[i + 1];
-  const v = Number(raw);
-  if (raw === undefined || !Number.isInteger(v) || v < min) throw new UsageError(`${name} needs an integer >= ${min}, got ${raw ?? 'nothing'}`);
-  args.splice(i, 2);
-  return v;
-}
-
-function flag(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i >= 0) args.splice(i, 1);
-  return i >= 0;
-}
-
-function noMore(cmd: string, args: string[]): void {
-  if (args.length) throw new UsageError(`${cmd}: unknown argument${args.length > 1 ? 's' : ''} ${args.join(' ')}`);
+function flag(args: string[], ...names: string[]): boolean {
+  let found = false;
+  for (const n of names) {
+    const i = args.indexOf(n);
+    if (i >= 0) { args.splice(i, 1); found = true; }
+  }
+  return found;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const args = [...argv];
-  if (args.length === 0 || flag(args, '-h') || flag(args, '--help') || args[0] === 'help') {
+  if (args.length === 0 || args[0] === 'help' || ((args[0] === '-h' || args[0] === '--help'))) {
     console.log(HELP);
     return 0;
   }
-  if (flag(args, '-v') || flag(args, '--version')) {
+  if (flag(args, '-v', '--version')) {
     console.log(VERSION);
     return 0;
   }
   const scalar = flag(args, '--scalar');
-  const cmd = args.shift()!;
-  const needsRuntime = () => {
-    initNode();
-    return import('../runtime/wasm.js').then((w) => { if (scalar) w.setBackend('scalar'); });
-  };
-  switch (cmd) {
-    case 'info': {
-      const json = flag(args, '--json');
-      noMore('info', args);
-      await needsRuntime();
-      (await import('./info.js')).printInfo(json);
-      return 0;
-    }
-    case 'demo': {
-      const steps = intOpt(args, '--steps', 12, 1);
-      const seed = intOpt(args, '--seed', 0, 0);
-      noMore('demo', args);
-      await needsRuntime();
-      const losses = (await import('./demo.js')).runDemo({ steps, seed });
-      const first = losses[0], last = losses[losses.length - 1];
-      if (losses.length > 1 && !(last < first)) {
-        console.error(`demo: the loss did not decrease (${first.toFixed(4)} -> ${last.toFixed(4)})`);
-        return 1;
-      }
-      console.log(`loss ${first.toFixed(4)} -> ${last.toFixed(4)}`);
-      return 0;
-    }
-    default:
-      throw new UsageError(`unknown command '${cmd}'`);
+  if (flag(args, '--quiet')) setQuiet(true);
+  const name = args.shift()!;
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`unknown command '${name}'`);
+  const cmd = await load();
+  if (flag(args, '-h', '--help')) {
+    console.log(cmd.HELP);
+    return 0;
   }
+  initNode();
+  if (scalar) (await import('../runtime/wasm.js')).setBackend('scalar');
+  return cmd.run(args);
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+/** One line for any error: usage mistakes, library errors, missing files; a trace only for bugs. */
+export function report(e: unknown): number {
   if (e instanceof UsageError) {
     console.error(`vidwasm: ${e.message}\nrun 'vidwasm --help' for usage`);
-    process.exitCode = 2;
-  } else if (e instanceof VidwasmError) {
-    console.error(`vidwasm: ${e.message}`);
-    process.exitCode = 1;
-  } else if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') {
-    const path = (e as NodeJS.ErrnoException).path;
-    console.error(`vidwasm: cannot read ${path}: no such file (build it with \`make wasm\`, or fix VIDWASM_WASM)`);
-    process.exitCode = 1;
-  } else {
-    console.error(e);
-    process.exitCode = 1;
+    return 2;
   }
-});
+  if (e instanceof VidwasmError) {
+    console.error(`vidwasm: ${e.message.split('\n')[0]}`);
+    return 1;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') {
+    console.error(`vidwasm: cannot read ${err.path}: no such file${/\.wasm$/.test(String(err.path)) ? ' (build it with `make wasm`, or fix VIDWASM_WASM)' : ''}`);
+    return 1;
+  }
+  if (err?.code === 'EACCES' || err?.code === 'EISDIR' || err?.code === 'ENOTDIR' || err?.code === 'ENOSPC') {
+    console.error(`vidwasm: ${err.message}`);
+    return 1;
+  }
+  // Anything else is a bug in vidwasm: show one line, the trace only when asked for.
+  console.error(`vidwasm: internal error: ${err instanceof Error ? err.message : String(e)}${process.env.VIDWASM_DEBUG ? `\n${err?.stack}` : ' (set VIDWASM_DEBUG=1 for the stack trace)'}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => { process.exitCode = report(e); });

@@ -1,0 +1,81 @@
+// `vidwasm classify CLIP --model NAME --weights FILE [--topk K]`: decode a video, take the
+// model's clip from its middle (frames x sampling rate at 30 fps), run PyTorchVideo's eval
+// transform (subsample, normalise, short-side scale, centre crop), print the top-k classes.
+import { Tensor } from '../runtime/tensor.js';
+import { tidy } from '../runtime/memory.js';
+import { noGrad } from '../runtime/autograd.js';
+import * as F from '../runtime/ops/index.js';
+import { parseArgs, need, requireFile, CliError } from './args.js';
+import { modelSpec, buildModel, loadWeights } from './model.js';
+import { loadClip } from './clips.js';
+import { bar } from './progress.js';
+
+export const HELP = `usage: vidwasm classify CLIP --model NAME --weights FILE [--topk K] [--num-classes N] [--labels FILE] [--json]
+
+Classifies a video: decodes it with ffmpeg.wasm, takes the model's clip from the middle of the
+video (frames x sampling rate at 30 fps), applies the Kinetics eval transform (uniform temporal
+subsample, normalise with the model's mean/std, short-side scale, centre crop) and prints the
+top-k classes with their probabilities.
+
+options:
+  --model NAME       a zoo model (x3d_xs, x3d_s, x3d_m, slow_r50, ...) or 'demo' (vidwasm demo's network)
+  --weights FILE     its checkpoint (.pyth / .pt / .pth / .safetensors), e.g. X3D_XS.pyth from the model zoo
+  --topk K           classes to print (default 5)
+  --num-classes N    a model trained on your own classes (vidwasm train --num-classes N)
+  --labels FILE      class names, one per line (default: Kinetics-400 names for zoo models)
+  --json             print {"clip", "model", "top": [{"index", "label", "prob"}]} instead`;
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs('classify', argv, {
+    model: { kind: 'string' }, weights: { kind: 'string' }, topk: { kind: 'int', min: 1 }, 'num-classes': { kind: 'int', min: 1 },
+    labels: { kind: 'string' }, json: { kind: 'flag' },
+  }, 1);
+  const clipPath = p.positionals[0];
+  if (!clipPath) throw new CliError('classify: give a video file (vidwasm classify clip.mp4 --model x3d_xs --weights X3D_XS.pyth)');
+  const weights = need('classify', p, 'weights');
+  const spec = modelSpec(need('classify', p, 'model'), p.opts['num-classes'] as number | undefined);
+  await requireFile(clipPath, 'video');
+  let names = spec.classNames;
+  if (typeof p.opts.labels === 'string') names = await readLabels(p.opts.labels, spec.numClasses);
+  const k = Math.min((p.opts.topk as number | undefined) ?? 5, spec.numClasses);
+
+  const b = bar('classify', 3, { unit: 'steps' });
+  const net = await buildModel(spec);
+  try {
+    await loadWeights(net, weights, spec);
+    b.increment('weights loaded');
+    const clip = await loadClip(clipPath, {
+      frames: spec.frames, crop: spec.cropSize, shortSide: spec.sideSize, mean: spec.mean, std: spec.std,
+      seconds: (spec.frames * spec.sampleRate) / spec.fps,
+    });
+    b.increment('clip decoded');
+    net.eval();
+    const probs = tidy(() => noGrad(() => {
+      const x = F.reshape(clip, [1, ...clip.shape]);
+      const out = net.forward(x) as Tensor;
+      return Float32Array.from(F.softmax(F.reshape(out, [1, out.size]), 1).toArray());
+    }));
+    clip.dispose();
+    b.increment();
+    b.stop();
+    const top = [...probs.keys()].sort((a, c) => probs[c] - probs[a]).slice(0, k)
+      .map((i) => ({ index: i, label: names?.[i] ?? `class ${i}`, prob: probs[i] }));
+    if (p.opts.json) {
+      console.log(JSON.stringify({ clip: clipPath, model: spec.name, top }));
+    } else {
+      console.log(`${clipPath}: ${spec.name}, ${spec.frames} frames ${spec.cropSize}x${spec.cropSize}`);
+      top.forEach((t, r) => console.log(`${String(r + 1).padStart(3)}. ${(t.prob * 100).toFixed(1).padStart(5)}%  ${t.label}`));
+    }
+    return 0;
+  } finally {
+    net.dispose();
+  }
+}
+
+async function readLabels(path: string, n: number): Promise<string[]> {
+  await requireFile(path, 'labels file');
+  const { readFileSync } = await import('node:fs');
+  const names = readFileSync(path, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  if (names.length !== n) throw new CliError(`${path} has ${names.length} class names, the model has ${n} classes`);
+  return names;
+}

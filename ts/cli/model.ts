@@ -1,0 +1,91 @@
+// Models for the CLI commands: a zoo name (x3d_xs, slow_r50, ...) or `demo` (the network
+// `vidwasm demo` trains), built with logits out (no head softmax), the clip geometry the model
+// expects, class names, and checkpoint loading with one-line errors.
+import type { Module } from '../runtime/nn/module.js';
+import type { Tensor } from '../runtime/tensor.js';
+import { StateDictError } from '../runtime/errors.js';
+import { build } from '../zoo/load.js';
+import { listModels, modelInfo, closeNames } from '../zoo/registry.js';
+import { KINETICS400_CLASSES } from '../zoo/kinetics400.js';
+import { readCheckpoint } from '../zoo/checkpoint/index.js';
+import { CliError, requireFile } from './args.js';
+import { DIRECTIONS } from './synth.js';
+
+export interface ModelSpec {
+  name: string;
+  numClasses: number;
+  /** Frames fed to the model, taken every sampleRate frames of a fps-frames-per-second video. */
+  frames: number;
+  sampleRate: number;
+  fps: number;
+  sideSize: number;
+  cropSize: number;
+  mean: readonly number[];
+  std: readonly number[];
+  classNames: readonly string[] | null;
+}
+
+/** The demo network's geometry (see demo.ts): 8 frames of 32x32, one second at 8 fps. */
+export const DEMO_SPEC: Omit<ModelSpec, 'numClasses'> & { numClasses: number } = {
+  name: 'demo', numClasses: DIRECTIONS.length, frames: 8, sampleRate: 1, fps: 8, sideSize: 32, cropSize: 32,
+  mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225], classNames: DIRECTIONS,
+};
+
+/** The spec of a model name; `numClasses` overrides the zoo's (a model trained on your data). */
+export function modelSpec(name: string, numClasses?: number): ModelSpec {
+  if (name === 'demo') {
+    if (numClasses !== undefined && numClasses !== DEMO_SPEC.numClasses) throw new CliError(`--model demo has ${DEMO_SPEC.numClasses} classes, --num-classes says ${numClasses}`);
+    return { ...DEMO_SPEC };
+  }
+  if (!listModels().includes(name)) {
+    const close = closeNames(name);
+    throw new CliError(`unknown model '${name}'${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}; known: demo and the zoo's ${listModels().length} models (e.g. x3d_xs, x3d_s, slow_r50)`);
+  }
+  const info = modelInfo(name);
+  if (info.task !== 'classification') throw new CliError(`model '${name}' is a ${info.task} model; classify/train/eval take classification models`);
+  const own = numClasses !== undefined && numClasses !== info.numClasses;
+  return {
+    name, numClasses: numClasses ?? info.numClasses, frames: info.frames, sampleRate: info.sampleRate, fps: 30,
+    sideSize: info.sideSize, cropSize: info.cropSize, mean: info.mean, std: info.std,
+    classNames: !own && info.classNames === 'kinetics400' ? KINETICS400_CLASSES : null,
+  };
+}
+
+/** Builds the model (random init) with logits out: the commands apply softmax themselves. */
+export async function buildModel(spec: ModelSpec): Promise<Module> {
+  if (spec.name === 'demo') {
+    const { createDemoModel } = await import('./demo.js');
+    return createDemoModel();
+  }
+  try {
+    return build(spec.name, { modelNumClass: spec.numClasses, headActivation: null });
+  } catch (e) {
+    throw new CliError(`cannot build '${spec.name}': ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Loads a checkpoint strictly into `net`; a checkpoint of another model is a one-line CliError. */
+export async function loadWeights(net: Module, path: string, spec: ModelSpec): Promise<void> {
+  await requireFile(path, 'checkpoint');
+  let sd: Map<string, Tensor> | undefined;
+  try {
+    sd = await readCheckpoint(path);
+    net.loadStateDict(sd, { strict: true });
+  } catch (e) {
+    if (e instanceof StateDictError) {
+      const parts: string[] = [];
+      if (e.mismatchedKeys.length) {
+        const m = e.mismatchedKeys[0];
+        const head = /proj\.weight$|fc\.weight$|head/.test(m.key) && e.missingKeys.length === 0 && e.unexpectedKeys.length === 0;
+        if (head) throw new CliError(`${path} has ${m.got[0]} output classes (${m.key} ${JSON.stringify(m.got)}), the model was built with ${spec.numClasses}: pass --num-classes ${m.got[0]}`);
+        parts.push(`${e.mismatchedKeys.length} tensors of another shape (e.g. ${m.key}: ${JSON.stringify(m.got)} vs ${JSON.stringify(m.expected)})`);
+      }
+      if (e.missingKeys.length) parts.push(`${e.missingKeys.length} missing (e.g. ${e.missingKeys[0]})`);
+      if (e.unexpectedKeys.length) parts.push(`${e.unexpectedKeys.length} unexpected (e.g. ${e.unexpectedKeys[0]})`);
+      throw new CliError(`${path} is not a checkpoint of '${spec.name}': ${parts.join(', ') || e.message.split('\n')[0]}`);
+    }
+    throw e;
+  } finally {
+    if (sd) for (const t of sd.values()) if (!t.isDisposed) t.dispose();
+  }
+}
