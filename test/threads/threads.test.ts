@@ -121,6 +121,13 @@ test('memory stays flat over repeated threaded steps', () => {
   assert.is(s1.liveTensors, 0);
 });
 
+test('concurrent setNumThreads calls are applied in order', async () => {
+  const r = await Promise.all([setNumThreads(1), setNumThreads(3), setNumThreads(2)]);
+  assert.equal(r, [1, 3, 2]);
+  assert.is(getNumThreads(), 2);
+  same(cases[0].run(), single[0], 'after concurrent changes');
+});
+
 test('stop and restart the pool; splitRange bounds fall on grain multiples', async () => {
   const live = memoryStats().liveBytes;
   for (let i = 0; i < 3; i++) { await setNumThreads(1); await setNumThreads(2); }

@@ -66,7 +66,15 @@ export interface ThreadOptions {
  * once the workers are ready. Throws UnsupportedError (staying at 1 thread) where threads are
  * unavailable, ArgumentError for a bad n or when tensors are alive at the first switch.
  */
-export async function setNumThreads(n: number, opts: ThreadOptions = {}): Promise<number> {
+export function setNumThreads(n: number, opts: ThreadOptions = {}): Promise<number> {
+  // One change at a time: a second call waits for the first (both start and stop are async).
+  const next = queue.then(() => changeThreads(n, opts));
+  queue = next.catch(() => undefined);
+  return next;
+}
+let queue: Promise<unknown> = Promise.resolve();
+
+async function changeThreads(n: number, opts: ThreadOptions): Promise<number> {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new ArgumentError(`setNumThreads: n must be an integer in 1..64, got ${n}`);
   if (!isReady()) throw new VidwasmError('E_NOT_READY', 'setNumThreads: load vidwasm first (import the package entry or call init())');
   if (n === getNumThreads()) return n;
