@@ -126,6 +126,12 @@ export function checkLogitHead(model: Module): void {
   if (sig) throw new ArgumentError(`detection: '${sig[0]}' applies Sigmoid but the loss is BCE with logits; build the model with headActivation: null (the sigmoid is applied at evaluation)`);
 }
 
+/** Head outputs [K, C] or [K, C, 1, 1, 1] (RoI head without its global average) as [K, C]. */
+export function boxLogits(out: Tensor, k: number): Tensor {
+  if (out.rank >= 2 && out.shape[0] === k && out.shape.slice(2).every((d) => d === 1)) return out.rank === 2 ? out : F.reshape(out, [k, out.shape[1]]);
+  throw new ShapeError(`detection: the model gave [${out.shape.join(', ')}] for ${k} boxes, expected [${k}, C]`);
+}
+
 export interface DetectionStepOptions { actionIdBase?: number }
 
 /** The Trainer step: logits [K, C] for the batch's boxes, BCE with logits against multi-hot targets. */
@@ -133,8 +139,7 @@ export function detectionStep(model: Module, o: DetectionStepOptions = {}): (bat
   checkLogitHead(model);
   return (batch) => {
     const boxes = checkBoxes(batch);
-    const logits = model.forward(batch.video, boxes) as Tensor;
-    if (logits.rank !== 2 || logits.shape[0] !== boxes.shape[0]) throw new ShapeError(`detection: the model gave [${logits.shape.join(', ')}] for ${boxes.shape[0]} boxes`);
+    const logits = boxLogits(model.forward(batch.video, boxes) as Tensor, boxes.shape[0]);
     const target = boxTargets(batch, logits.shape[1], o.actionIdBase);
     if (target.shape[0] !== boxes.shape[0]) throw new ShapeError(`detection: ${target.shape[0]} target rows for ${boxes.shape[0]} boxes`);
     return { loss: F.bceWithLogits(logits, target) };
@@ -205,7 +210,7 @@ export async function evaluateDetection(model: Module, loader: Loader, o: Detect
         const viArr = vi instanceof Tensor ? Array.from(vi.toArray()) : vi ? Array.from(vi) : null;
         const frameOf = (b: number): number | string => (viArr && ci ? `${viArr[b]}/${ci[b]}` : clipBase + b);
         tidy(() => {
-          const logits = noGrad(() => model.forward(batch.video, boxes) as Tensor);
+          const logits = noGrad(() => boxLogits(model.forward(batch.video, boxes) as Tensor, boxes.shape[0]));
           numClasses ||= logits.shape[1];
           const target = boxTargets(batch, numClasses, o.actionIdBase);
           const loss = noGrad(() => F.bceWithLogits(logits, target));

@@ -10,4 +10,4 @@ export { saveTrainingState, loadTrainingState, serializeTrainingState, getRngSta
 export { RunLog, type LogRecord, type StepRecord, type EpochRecord } from './log.js';
 export { chartsSvg, confusionSvg, niceTicks, type Panel, type Series } from './svg.js';
 export { sslViewTransform, viewsOf, byolMomentum, sslStep, createSslTrainer, withEmptyLabels, LinearProbe, linearProbe, type SslMethod, type ClipTransform, type ViewTransformOptions, type SslStepOptions, type SslTrainerOptions, type LinearProbeOptions } from './ssl.js';
-export { boxIou, vocAveragePrecision, frameMAP, boxTargets, checkLogitHead, detectionStep, createDetectionTrainer, evaluateDetection, type Box, type Detection, type GroundTruth, type DetectionStepOptions, type DetectionTrainerOptions, type DetectionEvalOptions, type DetectionEvalResult } from './detection.js';
+export { boxIou, vocAveragePrecision, frameMAP, boxTargets, boxLogits, checkLogitHead, detectionStep, createDetectionTrainer, evaluateDetection, type Box, type Detection, type GroundTruth, type DetectionStepOptions, type DetectionTrainerOptions, type DetectionEvalOptions, type DetectionEvalResult } from './detection.js';
