@@ -57,7 +57,7 @@ function convFwd(s: ConvShape): Case {
   };
 }
 
-/** Backward at batch 2 (grad input splits by clip; grad weight is a reduction and stays on one thread). */
+/** Backward at batch 2 (grad input splits by clip; grad weight by output channel in 1x1x1 mode, else one thread). */
 function convBwd(s: ConvShape): Case {
   const s2 = { ...s, x: [2, ...s.x.slice(1)] };
   return {

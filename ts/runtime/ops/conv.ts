@@ -22,6 +22,7 @@ import { record, gradRules, noGrad, type Node } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, tuple } from './util.js';
 import { toLayout } from './shape.js';
+import { matmulRaw } from './linalg.js';
 import { getNumThreads, parallelFor, slotParams, splitRange, threadsFor, type KernelCall } from '../threads/index.js';
 
 export interface ConvOptions {
@@ -161,7 +162,8 @@ function withExpanded<R>(g: Geo, x: number, fn: (xe: number, ge: Geo) => R): R {
 // most 3 sub-convs (whole clips, or a window of frames of one clip with its input frames and
 // leading padding), each the same kernel on the same mode, so every output element is computed
 // as at 1 thread. Backward data is split by whole clips only (input frames of neighbouring
-// output frames overlap); backward weight reduces over all positions and stays on one thread.
+// output frames overlap); backward weight is split by output channel in 1x1x1 mode (a plain
+// matmul) and otherwise stays on one thread (the kernel reduces over vol2col tiles internally).
 
 interface Piece { g: Geo; x: number; y: number }  // x / y: float offsets into input / output
 
@@ -241,6 +243,20 @@ function backwardDataThreaded(g: Geo, gy: number, w: number, gx: number): boolea
   return true;
 }
 
+/**
+ * 1x1x1 grad weight on the threads: per group gw_g[Coutg][Cg] = gy_g^T · x_g, the very matmul
+ * vw_f32_conv3d_bwd_weight makes in POINTWISE mode (same variant, beta 0), split by matmulRaw
+ * over output channels. Other modes accumulate over vol2col tiles inside the kernel and stay on one thread.
+ */
+function backwardWeightPointwiseThreaded(g: Geo, x: number, gy: number, gw: number): boolean {
+  const M = g.N * g.To * g.Ho * g.Wo, Cg = g.Cin / g.G, Coutg = g.Cout / g.G;
+  if (M === 0 || threadsFor(M * Coutg * Cg) < 2) return false;
+  for (let gi = 0; gi < g.G; gi++) {
+    matmulRaw(true, false, Coutg, Cg, M, gy + 4 * gi * Coutg, g.Cout, x + 4 * gi * Cg, g.Cin, gw + 4 * gi * Coutg * Cg, Cg, 0);
+  }
+  return true;
+}
+
 function forward(g: Geo, x: number, w: number, b: number, y: number): void {
   if (getNumThreads() > 1 && forwardThreaded(g, x, w, b, y)) return;
   if (g.mode === DEPTHWISE) {
@@ -277,6 +293,7 @@ function backwardData(g: Geo, gy: number, w: number, gx: number): void {
 }
 
 function backwardWeight(g: Geo, x: number, gy: number, gw: number): void {
+  if (getNumThreads() > 1 && g.mode === POINTWISE && backwardWeightPointwiseThreaded(g, x, gy, gw)) return;
   if (g.mode === DEPTHWISE) {
     withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * taps(g)], 'conv3d backward scratch', (scratch) =>
       kernel('f32_depthwise3d_bwd_weight')(params(block(ge)), xe, gy, gw, scratch)));
