@@ -219,9 +219,23 @@ function forwardThreaded(g: Geo, x: number, w: number, b: number, y: number): bo
   });
 }
 
-/** Backward data on the threads, split by whole clips; false when not worth it. */
+/**
+ * Backward data on the threads, split by whole clips (1x1x1: by frames too, input and output
+ * frames are the same there); false when not worth it.
+ */
 function backwardDataThreaded(g: Geo, gy: number, w: number, gx: number): boolean {
   const work = g.N * g.To * g.Ho * g.Wo * g.Cout * taps(g) * (g.mode === DEPTHWISE ? 1 : g.Cin / g.G);
+  if (g.mode === POINTWISE) {
+    const parts = threadsFor(work), units = g.N * g.To;
+    if (parts < 2 || units < 2) return false;
+    const plan = splitRange(units, 1, Math.min(parts, getNumThreads())).map(([u0, u1]) => pieces(g, u0, u1, g.Cin));
+    if (plan.some((pcs) => pcs === null || pcs.length > 4)) return false;
+    const scr = kernel('f32_conv3d_scratch_floats')(params(block(g)), SCRATCH_BWD_DATA);
+    withBuffers([scr * parts], 'conv3d backward scratch', (scratch) =>
+      parallelFor(units, 1, (_u0, _u1, slot) => plan[slot]!.map((pc, i): KernelCall => ['f32_conv3d_bwd_data',
+        slotParams(slot, i, block(pc.g)), gy + 4 * pc.y, w, gx + 4 * pc.x, scratch + 4 * scr * slot]), parts));
+    return true;
+  }
   const parts = Math.min(threadsFor(work), g.N);
   if (parts < 2) return false;
   const xClip = g.T * g.H * g.W, yClip = g.To * g.Ho * g.Wo * g.Cout;
