@@ -10,7 +10,10 @@
 // same module, data and kernels, and are interleaved (1, n) per case so load drifts hit both.
 import { cpus, loadavg, arch } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Tensor, ops, features, getIsa } from '../ts/node.js';
+import { Tensor, ops, features, getIsa, zoo, noGrad, tidy, type nn } from '../ts/node.js';
+import { countMacs } from './flops.js';
+
+type Module = nn.Module;
 import { setNumThreads, getNumThreads } from '../ts/runtime/threads/index.js';
 import { packWeights, gemmPacked, type PackedWeights } from '../ts/runtime/ops/linalg.js';
 import { gradRules } from '../ts/runtime/tape.js';
@@ -112,6 +115,22 @@ function threadCpuNs(): Map<string, number> {
   return out;
 }
 
+/** Whole X3D-XS (zoo.build, random weights), eval forward at batch 1: every op, threaded or not. */
+function x3dXs(): Case {
+  const c: Case = {
+    name: 'X3D-XS model eval forward', shape: '3x4x160x160', flops: NaN,  // conv + linear MACs x 2, counted on first setup
+    setup() {
+      const net = zoo.build('x3d_xs') as unknown as Module;
+      net.eval();
+      const x = Tensor.randn([1, 3, 4, 160, 160]);
+      const run = () => noGrad(() => tidy(() => { net.forward(x); }));
+      if (!Number.isFinite(c.flops)) c.flops = 2 * countMacs(net, run).macs;
+      return { run, dispose: () => { x.dispose(); net.dispose(); } };
+    },
+  };
+  return c;
+}
+
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s[s.length >> 1];
@@ -156,6 +175,7 @@ async function main(): Promise<void> {
     linearBwd(256, 1024, 1024),
     ...X3D_XS.map(convFwd),
     convBwd(X3D_XS[3]), convBwd(X3D_XS[2]),
+    x3dXs(),
   ].filter((c) => !filter || c.name.includes(filter));
   const pad = (s: string, n: number) => s.padEnd(n);
   const n2 = maxThreads;
