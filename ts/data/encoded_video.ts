@@ -6,7 +6,8 @@ import type { Tensor } from '../runtime/tensor.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { decodeClip, probe, type DecodeOptions, type VideoInfo } from './decoder/ffmpeg_node.js';
 import { VideoDecodeError } from './errors.js';
-import { fileStem } from './decoder/node_host.js';
+import { fileStem, isNode } from './decoder/node_host.js';
+import { blobFrom, decodeClipBlob, probeBlob } from './decoder/ffmpeg_browser.js';
 
 export interface EncodedVideoOptions {
   /** Decode the audio track too (PyTorchVideo's decode_audio). Default true. */
@@ -25,16 +26,33 @@ export interface Clip { video: Tensor; audio: Tensor | null }
 
 export class EncodedVideo {
   private closed = false;
-  private constructor(readonly info: VideoInfo, private readonly opts: EncodedVideoOptions, readonly name: string) {}
+  private constructor(readonly info: VideoInfo, private readonly opts: EncodedVideoOptions, readonly name: string,
+    private readonly blob: Blob | null = null) {}
 
-  /** Opens and probes a video file (PyTorchVideo's EncodedVideo.from_path). */
+  /**
+   * Opens and probes a video file (PyTorchVideo's EncodedVideo.from_path). In the browser the
+   * path is a URL (relative to the page), fetched once and decoded by @ffmpeg/ffmpeg.
+   */
   static async fromPath(path: string, opts: EncodedVideoOptions = {}): Promise<EncodedVideo> {
     const decoder = opts.decoder ?? 'ffmpeg';
     if (decoder !== 'ffmpeg') throw new ArgumentError(`EncodedVideo: unknown decoder '${String(decoder)}' (only 'ffmpeg')`);
+    if (!isNode()) return EncodedVideo.fromFile(path, opts);
     const info = await probe(path, { timeoutMs: opts.timeoutMs });
     // PyTorchVideo names a video by its file stem.
     const name = fileStem(path);
     return new EncodedVideo(info, { decodeAudio: true, ...opts }, name);
+  }
+
+  /**
+   * Browser: opens a File/Blob (e.g. from an <input type=file>) or a URL, decoded in a worker by
+   * @ffmpeg/ffmpeg over the same core and arguments as the Node decoder.
+   */
+  static async fromFile(file: Blob | URL | string, opts: EncodedVideoOptions = {}): Promise<EncodedVideo> {
+    const decoder = opts.decoder ?? 'ffmpeg';
+    if (decoder !== 'ffmpeg') throw new ArgumentError(`EncodedVideo: unknown decoder '${String(decoder)}' (only 'ffmpeg')`);
+    const { blob, name } = await blobFrom(file);
+    const info = await probeBlob(blob, name, { timeoutMs: opts.timeoutMs });
+    return new EncodedVideo(info, { decodeAudio: true, ...opts }, fileStem(name.split(/[?#]/)[0]), blob);
   }
 
   /** Seconds; the largest of the video and audio stream durations (PyTorchVideo's rule). */
@@ -54,7 +72,7 @@ export class EncodedVideo {
       ...size, audio: this.opts.decodeAudio, sampleRate: this.opts.sampleRate,
       timeoutMs: this.opts.timeoutMs, maxClipBytes: this.opts.maxClipBytes,
     };
-    return decodeClip(this.info, startSec, endSec, o);
+    return this.blob ? decodeClipBlob(this.blob, this.info, startSec, endSec, o) : decodeClip(this.info, startSec, endSec, o);
   }
 
   /** Nothing stays open between clips (each getClip mounts the file); marks the video closed. */

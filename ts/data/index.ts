@@ -13,3 +13,4 @@ export { initPixels, initPixelsAsync, pixelsReady, pixelKernelNames } from './pi
 export * from './datasets/index.js';
 // Spectrograms / log-mel spectrograms of the audio waveform (torchaudio semantics, [T, F]).
 export { spectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, LogMelSpectrogram, type SpectrogramOptions, type MelOptions, type LogMelOptions } from './audio.js';
+export { configureBrowserDecoder, type BrowserDecoderConfig } from './decoder/ffmpeg_browser.js';

@@ -107,7 +107,8 @@ export async function probe(path: string, opts: { timeoutMs?: number } = {}): Pr
   return infoFromReport(path, report.streams, report.format);
 }
 
-function infoFromReport(path: string, streams: Record<string, unknown>[], format: Record<string, unknown>): VideoInfo {
+/** VideoInfo from ffprobe's JSON report (shared with the browser decoder). */
+export function infoFromReport(path: string, streams: Record<string, unknown>[], format: Record<string, unknown>): VideoInfo {
   const formatName = String(format.format_name ?? '');
   const isStill = (s: Record<string, unknown>) => (s.disposition as Record<string, number> | undefined)?.attached_pic === 1;
   const vs = streams.find((s) => s.codec_type === 'video' && !isStill(s));
@@ -148,8 +149,12 @@ function infoFromReport(path: string, streams: Record<string, unknown>[], format
 
 const fmt = (x: number) => x.toFixed(6);
 
-/** The ffmpeg arguments that decode [start, end) of a probed file (exported for tests/bench). */
-export function clipArgs(info: VideoInfo, input: string, start: number, end: number, opts: DecodeOptions = {}): { args: string[]; width: number; height: number; audio: boolean } {
+/**
+ * The ffmpeg arguments that decode [start, end) of a probed file (exported for tests/bench and
+ * the browser decoder, which writes to files instead of the Node sinks: `outputs`).
+ */
+export function clipArgs(info: VideoInfo, input: string, start: number, end: number, opts: DecodeOptions = {},
+  outputs: [string, string] = [FFmpegNode.sinkPath(0), FFmpegNode.sinkPath(1)]): { args: string[]; width: number; height: number; audio: boolean } {
   const v = info.video;
   const startPts = secsToPts(start, v.timeBase, v.startPts);
   const endPts = end === Infinity ? null : secsToPts(end, v.timeBase, v.startPts);
@@ -164,7 +169,7 @@ export function clipArgs(info: VideoInfo, input: string, start: number, end: num
   args.push('-i', input,
     '-map', '0:v:0', '-vsync', 'passthrough', '-sws_flags', SWS_FLAGS,
     '-vf', `${trim},scale=${width}:${height}:flags=${SWS_FLAGS},format=rgb24`,
-    '-f', 'rawvideo', FFmpegNode.sinkPath(0));
+    '-f', 'rawvideo', outputs[0]);
   const audio = (opts.audio ?? true) && info.audio !== null;
   if (audio) {
     const a = info.audio!;
@@ -176,7 +181,7 @@ export function clipArgs(info: VideoInfo, input: string, start: number, end: num
     const mix = Array.from({ length: n }, (_, i) => `${(1 / n).toPrecision(17)}*c${i}`).join('+');
     const atrim = `atrim=start=${fmt(aStartSec + start)}${end === Infinity ? '' : `:end=${fmt(aStartSec + end)}`}`;
     args.push('-map', '0:a:0', '-af', `${atrim},pan=mono|c0=${mix},aresample=${rate},aformat=sample_fmts=flt`,
-      '-c:a', 'pcm_f32le', '-f', 'f32le', FFmpegNode.sinkPath(1));
+      '-c:a', 'pcm_f32le', '-f', 'f32le', outputs[1]);
   }
   return { args, width, height, audio };
 }

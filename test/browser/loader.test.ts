@@ -1,0 +1,146 @@
+// The data pipeline in a real browser (headless Chromium): EncodedVideo decodes a real H.264/AAC
+// mp4 (made by Debian's ffmpeg) with @ffmpeg/ffmpeg in a worker, once from a URL (fromPath) and
+// once from a Blob (fromFile); the Kinetics eval chain transforms the video, LogMelSpectrogram
+// the audio, and defaultCollate batches the two clips. The Node pipeline (@ffmpeg/core driven
+// directly) does the same on the same file: both run the same ffmpeg.wasm binary with the same
+// arguments and the same vidwasm kernels, so the batch must be identical byte for byte.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { Tensor } from '../../ts/node.js';
+import '../../ts/node.js'; // loads the kernel module (the import above is types only)
+import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { pixelsPath } from '../../ts/data/pixels.js';
+import { EncodedVideo } from '../../ts/data/encoded_video.js';
+import { defaultCollate, disposeTensors } from '../../ts/data/loader/collate.js';
+import * as T from '../../ts/data/transforms/index.js';
+import { media } from '../helpers/media.js';
+import { serve, type Served } from './server.js';
+
+const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
+const entry = fileURLToPath(new URL('../../ts/browser.ts', import.meta.url));
+const CLIPS: [number, number][] = [[0.5, 1.5], [2.0, 3.0]];
+const MEL = { nFft: 512, hopLength: 160, nMels: 64 };
+// The Kinetics eval chain of the issue, at a small size so the page stays quick.
+const CHAIN = { subsample: 8, mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225], side: 128, crop: 112 };
+
+// The same code runs in the page (as text, over the browser entry's exports) and in Node.
+const pipelineSource = `async (EncodedVideo, T, defaultCollate, open, clips, chain, mel) => {
+  const transform = T.Compose([
+    T.ApplyTransformToKey('video', T.Compose([
+      T.UniformTemporalSubsample(chain.subsample), T.ConvertUint8ToFloat(), T.Normalize(chain.mean, chain.std),
+      T.ShortSideScale(chain.side), T.CenterCrop(chain.crop)])),
+    T.ApplyTransformToKey('audio', T.LogMelSpectrogram(mel)),
+  ]);
+  const items = [], raw = [];
+  for (let i = 0; i < clips.length; i++) {
+    const v = await open(i);
+    const c = await v.getClip(clips[i][0], clips[i][1]);
+    raw.push({ frames: c.video.shape[1], audioSamples: c.audio.shape[0], duration: v.duration, name: v.name, size: [v.width, v.height] });
+    items.push(transform({ video: c.video, audio: c.audio, label: i, video_name: v.name, clip_index: 0 }));
+  }
+  return { batch: defaultCollate(items), raw };
+}`;
+type Pipeline = (E: unknown, T: unknown, collate: unknown, open: (i: number) => Promise<EncodedVideo>,
+  clips: [number, number][], chain: typeof CHAIN, mel: typeof MEL) => Promise<{ batch: Record<string, any>; raw: Raw[] }>;
+interface Raw { frames: number; audioSamples: number; duration: number; name: string; size: number[] }
+interface PageResult { video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
+
+const pageScript = `
+import { data, transforms } from './browser.js';
+const run = ${pipelineSource};
+try {
+  const blob = await (await fetch('./clip2.mp4')).blob();
+  const open = (i) => i === 0 ? data.EncodedVideo.fromPath('./clip.mp4') : data.EncodedVideo.fromFile(new File([blob], 'clip2.mp4'));
+  const { batch, raw } = await run(data.EncodedVideo, transforms, data.defaultCollate, open, ${JSON.stringify(CLIPS)}, ${JSON.stringify(CHAIN)}, ${JSON.stringify(MEL)});
+  const b64 = (t) => { const a = t.toArray(); const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000)); return btoa(s); };
+  globalThis.loaderResult = { video: { shape: [...batch.video.shape], b64: b64(batch.video) }, audio: { shape: [...batch.audio.shape], b64: b64(batch.audio) },
+    label: Array.isArray(batch.label) ? batch.label : Array.from(batch.label.toArray()), names: batch.video_name, raw };
+} catch (e) { globalThis.loaderResult = { error: String(e && e.stack || e) }; }
+`;
+
+let context: BrowserContext | null = null;
+let server: Served | null = null;
+let profile = '';
+const pageErrors: string[] = [];
+let result: (PageResult & { error?: string }) | null = null;
+let setupError: unknown = null;
+
+function dirFiles(dir: string, prefix: string, ext: RegExp): Record<string, Uint8Array> {
+  return Object.fromEntries(readdirSync(dir).filter((f) => ext.test(f)).map((f) => [`${prefix}/${f}`, readFileSync(join(dir, f))]));
+}
+
+test.before(async () => {
+  try {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
+    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', external: ['node:*'] });
+    const req = createRequire(import.meta.url);
+    const ffDir = join(req.resolve('@ffmpeg/ffmpeg').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
+    const coreDir = join(req.resolve('@ffmpeg/core').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
+    const clip = readFileSync(media('h264'));
+    server = await serve({
+      '/browser.js': bundle.outputFiles[0].contents,
+      '/vidwasm.wasm': readFileSync(wasmPath()),
+      '/pixels.wasm': readFileSync(pixelsPath()!),
+      '/clip.mp4': clip,
+      '/clip2.mp4': clip,
+      ...dirFiles(ffDir, '/ffmpeg', /\.js$/),
+      ...dirFiles(coreDir, '/ffmpeg-core', /\.(js|wasm)$/),
+      '/index.html': `<!doctype html><meta charset="utf-8"><script type="module">${pageScript}</script>`,
+      '/favicon.ico': new Uint8Array(0),
+    });
+    profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, timeout: 60_000,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    await page.goto(server.url, { timeout: 60_000 });
+    await page.waitForFunction(() => 'loaderResult' in globalThis, null, { timeout: 90_000 })
+      .catch((e) => { throw new Error(`the page did not finish: ${pageErrors.join('; ') || e}`); });
+    result = await page.evaluate(() => (globalThis as unknown as { loaderResult: typeof result }).loaderResult);
+  } catch (e) { setupError = e; }
+});
+test.after(async () => {
+  await context?.close().catch(() => {});
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log-mel + collate equals Node byte for byte', async () => {
+  if (setupError) throw setupError;
+  if (result?.error) throw new Error(`page failed: ${result.error}`);
+  assert.equal(pageErrors, []);
+  for (const p of ['/ffmpeg/worker.js', '/ffmpeg-core/ffmpeg-core.wasm', '/clip.mp4']) assert.ok(server!.requests.includes(p), `the page fetched ${p}`);
+  const run = (0, eval)(pipelineSource) as Pipeline;
+  const path = media('h264');
+  const { batch, raw } = await run(EncodedVideo, T, defaultCollate, () => EncodedVideo.fromPath(path), CLIPS, CHAIN, MEL);
+  try {
+    const r = result!;
+    const bytes = (t: Tensor) => { const a = t.toArray(); return Buffer.from(a.buffer, a.byteOffset, a.byteLength); };
+    // the raw clips first (frame counts, audio length = duration x 16 kHz), then the batch
+    assert.equal(r.raw.map((x) => [x.frames, x.audioSamples, x.size]), raw.map((x) => [x.frames, x.audioSamples, x.size]));
+    for (const x of raw) { assert.is(x.frames, 30); assert.is(x.audioSamples, 16000); }
+    assert.equal(r.raw.map((x) => x.name), ['clip', 'clip2']);
+    assert.equal(r.video.shape, [2, 3, CHAIN.subsample, CHAIN.crop, CHAIN.crop]);
+    assert.equal(r.video.shape, [...batch.video.shape]);
+    assert.equal(r.audio.shape, [...batch.audio.shape]);
+    assert.equal(r.label, [0, 1]);
+    const bv = Buffer.from(r.video.b64, 'base64'), ba = Buffer.from(r.audio.b64, 'base64');
+    assert.ok(bv.equals(bytes(batch.video)), 'video batch: browser == node, byte for byte');
+    assert.ok(ba.equals(bytes(batch.audio)), 'log-mel batch: browser == node, byte for byte');
+    // and the clips are not trivially equal (two different spans of the test pattern)
+    const half = bv.length / 2;
+    assert.ok(!bv.subarray(0, half).equals(bv.subarray(half)), 'the two clips differ');
+  } finally { disposeTensors(batch); }
+});
+
+test.run();

@@ -1,0 +1,175 @@
+// The ffmpeg.wasm video decoder for the browser: @ffmpeg/ffmpeg runs the same @ffmpeg/core
+// (FFmpeg 5.1, single thread) as the Node decoder, in a Web Worker. The clip arguments are the
+// Node decoder's (clipArgs: PyTorchVideo frame selection, accurate bilinear scaling, mono
+// 16 kHz audio) and so are the probe rules (infoFromReport), so a clip decodes to the same
+// bytes in Node and in the browser.
+//
+// Input: a Blob/File mounted read-only with WORKERFS (the worker reads slices on demand; the
+// file is never copied into the core's memory). Output: @ffmpeg/ffmpeg has no device hook, so
+// frames and audio go to two MEMFS files that are read back (transferred) and deleted after
+// each clip: a clip's frames are held twice for a moment, which is the cost of this path.
+//
+// Where the worker and the core come from: by default `ffmpeg/worker.js` (the files of
+// node_modules/@ffmpeg/ffmpeg/dist/esm) and `ffmpeg-core/ffmpeg-core.{js,wasm}`
+// (node_modules/@ffmpeg/core/dist/esm), relative to the page; configureBrowserDecoder() changes
+// that. The worker is a module worker, which needs the page served same-origin (the test
+// server also sends COOP/COEP, as a threaded deployment would).
+import type { FFmpeg } from '@ffmpeg/ffmpeg';
+import { VideoDecodeError } from '../errors.js';
+import { clipArgs, infoFromReport, lastError, type DecodedClip, type DecodeOptions, type VideoInfo } from './ffmpeg_node.js';
+import type { LogLine } from './ffmpeg_core_node.js';
+import { AudioSink, FrameSink } from './sinks.js';
+
+export interface BrowserDecoderConfig {
+  /** URL of @ffmpeg/ffmpeg's worker.js (its dist/esm folder must be served beside it). */
+  classWorkerURL?: string;
+  /** URL of @ffmpeg/core's ESM ffmpeg-core.js. */
+  coreURL?: string;
+  /** URL of ffmpeg-core.wasm. */
+  wasmURL?: string;
+}
+
+let config: BrowserDecoderConfig = {};
+let core: Promise<BrowserCore> | null = null;
+
+/** Sets where the worker and the core are loaded from (before the first decode). */
+export function configureBrowserDecoder(c: BrowserDecoderConfig): void {
+  config = { ...c };
+  const old = core;
+  core = null;
+  old?.then((b) => b.ff.terminate(), () => {});
+}
+
+function resolveUrl(u: string): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return base ? new URL(u, base).href : u;
+}
+
+/** One worker for the page; runs are serialised (the worker's FS paths are shared). */
+class BrowserCore {
+  private queue: Promise<unknown> = Promise.resolve();
+  private log: LogLine[] = [];
+  private mounts = 0;
+  constructor(readonly ff: FFmpeg) { ff.on('log', (l) => { this.log.push(l); }); }
+
+  static async create(): Promise<BrowserCore> {
+    const { FFmpeg } = await import('@ffmpeg/ffmpeg');
+    const ff = new FFmpeg();
+    await ff.load({
+      classWorkerURL: resolveUrl(config.classWorkerURL ?? 'ffmpeg/worker.js'),
+      coreURL: resolveUrl(config.coreURL ?? 'ffmpeg-core/ffmpeg-core.js'),
+      wasmURL: resolveUrl(config.wasmURL ?? 'ffmpeg-core/ffmpeg-core.wasm'),
+    });
+    return new BrowserCore(ff);
+  }
+
+  /** Runs fn alone (no other mount/exec/read in between), with the blob mounted at a fresh path. */
+  withMounted<R>(blob: Blob, ext: string, fn: (input: string) => Promise<R>): Promise<R> {
+    const job = this.queue.then(async () => {
+      const dir = `/vwin${this.mounts++}`;
+      await this.ff.createDir(dir);
+      // A neutral name: the user's file name may hold characters ffmpeg parses.
+      await this.ff.mount('WORKERFS' as Parameters<FFmpeg['mount']>[0], { blobs: [{ name: `input${ext}`, data: blob }] }, dir);
+      try {
+        return await fn(`${dir}/input${ext}`);
+      } finally {
+        await this.ff.unmount(dir).catch(() => {});
+        await this.ff.deleteDir(dir).catch(() => {});
+      }
+    });
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  async run(tool: 'ffmpeg' | 'ffprobe', args: string[], timeoutMs: number): Promise<{ ret: number; log: LogLine[]; timedOut: boolean }> {
+    this.log = [];
+    const t0 = performance.now();
+    const ret = tool === 'ffmpeg' ? await this.ff.exec(args, timeoutMs) : await this.ff.ffprobe(args, timeoutMs);
+    const ms = performance.now() - t0;
+    // Log messages are posted before the run's answer, so they have all arrived.
+    return { ret, log: this.log, timedOut: timeoutMs > 0 && ret !== 0 && ms >= timeoutMs * 0.9 };
+  }
+
+  async take(path: string): Promise<Uint8Array | null> {
+    try {
+      const d = await this.ff.readFile(path);
+      return typeof d === 'string' ? new TextEncoder().encode(d) : d;
+    } catch { return null; } finally { await this.ff.deleteFile(path).catch(() => {}); }
+  }
+}
+
+function getCore(): Promise<BrowserCore> {
+  core ??= BrowserCore.create().catch((e) => {
+    core = null;
+    throw new VideoDecodeError('ffmpeg.wasm', 'decode-failed', `cannot load @ffmpeg/ffmpeg + @ffmpeg/core in this page: ${(e as Error)?.message ?? e}`);
+  });
+  return core;
+}
+
+function extOf(name: string): string {
+  const m = /\.([a-z0-9]{1,8})$/i.exec(name.split(/[?#]/)[0]);
+  return m ? `.${m[1].toLowerCase()}` : '';
+}
+
+/** Reads a Blob's container and stream headers (ffprobe in the worker). `name` names it in errors. */
+export async function probeBlob(blob: Blob, name: string, opts: { timeoutMs?: number } = {}): Promise<VideoInfo> {
+  if (blob.size === 0) throw new VideoDecodeError(name, 'empty', 'zero-byte file');
+  const timeoutMs = opts.timeoutMs ?? 30000;
+  const c = await getCore();
+  const res = await c.withMounted(blob, extOf(name), (input) =>
+    c.run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], timeoutMs));
+  if (res.timedOut) throw new VideoDecodeError(name, 'timeout', `probing took longer than ${timeoutMs} ms`);
+  const json = res.log.filter((l) => l.type === 'stdout').map((l) => l.message).join('\n');
+  let report: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
+  try { report = JSON.parse(json); } catch { report = {}; }
+  if (!report.format || !report.streams) {
+    throw new VideoDecodeError(name, 'unreadable', `cannot read the file as media (truncated or not a video container): ${lastError(res.log)}`);
+  }
+  return infoFromReport(name, report.streams, report.format);
+}
+
+/** Decodes [start, end) seconds of a probed Blob (same selection and pixels as decodeClip). */
+export async function decodeClipBlob(blob: Blob, info: VideoInfo, start: number, end: number, opts: DecodeOptions = {}): Promise<DecodedClip> {
+  const path = info.path;
+  if (!(Number.isFinite(start) && start >= 0) || !(end > start)) throw new VideoDecodeError(path, 'out-of-range', `bad clip [${start}, ${end}) s`);
+  if (start >= info.duration) throw new VideoDecodeError(path, 'out-of-range', `clip [${start}, ${end}) s starts past the end (duration ${info.duration} s)`);
+  const timeoutMs = opts.timeoutMs ?? 30000, maxBytes = opts.maxClipBytes ?? 2 ** 30;
+  const outs: [string, string] = ['/vwout_video.rgb', '/vwout_audio.f32'];
+  const c = await getCore();
+  const { res, video, audio, width, height } = await c.withMounted(blob, extOf(path), async (input) => {
+    const built = clipArgs(info, input, start, end, opts, outs);
+    if (built.width * built.height * 3 > maxBytes) throw new VideoDecodeError(path, 'too-large', `a ${built.width}x${built.height} frame exceeds the ${maxBytes}-byte clip budget`);
+    const res = await c.run('ffmpeg', built.args, timeoutMs);
+    const video = await c.take(outs[0]);
+    const audio = built.audio ? await c.take(outs[1]) : null;
+    return { res, video, audio, width: built.width, height: built.height };
+  });
+  if (res.timedOut) throw new VideoDecodeError(path, 'timeout', `decoding [${start}, ${end}) s took longer than the ${timeoutMs} ms limit`);
+  if (res.ret !== 0) throw new VideoDecodeError(path, 'decode-failed', `decoding [${start}, ${end}) s failed: ${lastError(res.log)}`);
+  const frameBytes = width * height * 3;
+  const bytes = video ?? new Uint8Array(0);
+  if (bytes.length > maxBytes) throw new VideoDecodeError(path, 'too-large', `clip [${start}, ${end}) s needs more than ${maxBytes} bytes of frames`);
+  const t = bytes.length / frameBytes;
+  if (!Number.isInteger(t)) throw new VideoDecodeError(path, 'decode-failed', `got a partial frame (${bytes.length} bytes, ${frameBytes} per frame)`);
+  if (t === 0) throw new VideoDecodeError(path, 'out-of-range', `no frames in [${start}, ${end}) s (duration ${info.duration} s)`);
+  // The Node decoder's sinks: u8 [3, T, H, W] through the permute kernel, f32 [S] audio.
+  const frames = new FrameSink(frameBytes, t, maxBytes);
+  frames.write(bytes);
+  const sound = audio ? new AudioSink() : null;
+  sound?.write(audio!);
+  return { video: frames.toCTHW(height, width), audio: sound ? sound.toTensor() : null };
+}
+
+/** A Blob for a File/Blob as is, or fetched from a URL (relative to the page). */
+export async function blobFrom(src: Blob | URL | string): Promise<{ blob: Blob; name: string }> {
+  if (typeof Blob !== 'undefined' && src instanceof Blob) {
+    return { blob: src, name: (src as { name?: string }).name || 'blob' };
+  }
+  const url = resolveUrl(String(src));
+  let res: Response;
+  try { res = await fetch(url); } catch (e) {
+    throw new VideoDecodeError(url, 'missing', `cannot fetch: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new VideoDecodeError(url, 'missing', `HTTP ${res.status} ${res.statusText}`.trim());
+  return { blob: await res.blob(), name: url };
+}
