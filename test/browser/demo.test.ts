@@ -1,0 +1,130 @@
+// The browser demo page in headless Chromium (playwright-core driving Debian's /usr/bin/chromium):
+// the page from demoPageHtml() loads the bundled entry (ts/train/browser_demo_main.ts) and the
+// kernel module from a static server; clicking Train runs the Trainer for a few steps on clips
+// generated in the page (the loss must go down); then an mp4 made here with ffmpeg.wasm is
+// dropped on the page (a real drop event carrying the file) and a prediction appears.
+// No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import '../../ts/node.js';
+import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { demoPageHtml, DEMO_CLIP, DEMO_CLASSES, createBrowserDemoModel, trainDemo } from '../../ts/train/browser_demo.js';
+import { renderClip } from '../../ts/cli/synth.js';
+import { encodeMp4 } from '../../ts/cli/encode.js';
+import { serve, type Served } from './server.js';
+
+const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+let context: BrowserContext | null = null;
+let server: Served | null = null;
+let page: Page;
+let profile = '';
+const pageErrors: string[] = [];
+let setupError: unknown = null;
+
+test.before(async () => {
+  try {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
+    const bundle = await build({
+      entryPoints: [join(here, '../../ts/train/browser_demo_main.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
+      write: false, logLevel: 'silent', external: ['node:*'],
+    });
+    server = await serve({
+      '/index.html': demoPageHtml({ script: './demo.js' }),
+      '/demo.js': bundle.outputFiles[0].contents,
+      '/vidwasm.wasm': readFileSync(wasmPath()),
+      '/favicon.ico': new Uint8Array(0),
+    });
+    profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-demo-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, timeout: 60_000,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    await page.goto(server.url, { timeout: 60_000 });
+    await page.waitForFunction(() => (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady === true, null, { timeout: 60_000 })
+      .catch((e) => { throw new Error(`the demo page did not load: ${pageErrors.join('; ') || e}`); });
+  } catch (e) {
+    setupError = e;
+  }
+});
+test.after(async () => {
+  await context?.close().catch(() => {});
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+function ready(): void { if (setupError) throw setupError; }
+
+test('demoPageHtml: a well-formed page that loads the given module script', () => {
+  const html = demoPageHtml({ script: '/x/demo.js?v="1"' });
+  assert.ok(html.startsWith('<!doctype html>'));
+  assert.ok(html.includes('<script type="module" src="/x/demo.js?v=&quot;1&quot;"></script>'), 'script URL escaped');
+  assert.ok(html.includes('id="app"'));
+});
+
+test('in Chromium: Train runs the Trainer for a few steps on in-page clips and the loss goes down', async () => {
+  ready();
+  await page.fill('#steps', '10');
+  await page.click('#train');
+  await page.waitForFunction(() => {
+    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
+    return s === 'trained' || s.startsWith('error');
+  }, null, { timeout: 120_000 });
+  const r = await page.evaluate(() => {
+    const d = (globalThis as unknown as { vidwasmDemo: { status: string; losses: number[] } }).vidwasmDemo;
+    return { status: d.status, losses: d.losses, shown: document.getElementById('loss')!.textContent, points: document.querySelector('#curve polyline')!.getAttribute('points') };
+  });
+  console.log(`  browser demo: ${r.losses.length} steps, loss ${r.losses[0]?.toFixed(4)} -> ${r.losses[r.losses.length - 1]?.toFixed(4)}; "${r.shown}"`);
+  assert.is(r.status, 'trained', pageErrors.join('; '));
+  assert.is(r.losses.length, 10);
+  assert.ok(r.losses.every(Number.isFinite));
+  const first = (r.losses[0] + r.losses[1]) / 2, last = (r.losses[8] + r.losses[9]) / 2;
+  assert.ok(last < 0.9 * first, `loss went down: ${first} -> ${last}`);
+  assert.match(r.shown ?? '', /^step 10\/10: loss \d/);
+  assert.is((r.points ?? '').split(' ').length, 10, 'the curve has a point per step');
+  // The same run in Node (same seed, same kernels): the same loss curve.
+  const model = createBrowserDemoModel();
+  const node = await trainDemo(model, { steps: 10 });
+  model.dispose();
+  node.forEach((v, i) => assert.ok(Math.abs(v - r.losses[i]) <= 1e-5 * Math.abs(v), `step ${i + 1}: Node ${v} vs Chromium ${r.losses[i]}`));
+});
+
+test('in Chromium: a generated mp4 dropped on the page is decoded and a prediction appears', async () => {
+  ready();
+  const { frames, size, fps } = DEMO_CLIP;
+  const mp4 = await encodeMp4(renderClip(2, 4242, { frames, size }), { width: size, height: size, fps });
+  await page.evaluate(async (bytes: number[]) => {
+    const file = new File([new Uint8Array(bytes)], 'up.mp4', { type: 'video/mp4' });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, Array.from(mp4));
+  await page.waitForFunction(() => {
+    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
+    return s === 'classified' || s.startsWith('error');
+  }, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => {
+    const d = (globalThis as unknown as { vidwasmDemo: { status: string; prediction: { label: string; prob: number; probs: number[] } | null } }).vidwasmDemo;
+    return { status: d.status, prediction: d.prediction, shown: document.getElementById('prediction')!.textContent };
+  });
+  console.log(`  dropped mp4 (${mp4.length} B, class up): prediction "${r.shown}"`);
+  assert.is(r.status, 'classified', pageErrors.join('; '));
+  assert.ok(r.prediction && DEMO_CLASSES.includes(r.prediction.label));
+  assert.ok(Math.abs(r.prediction!.probs.reduce((a, b) => a + b, 0) - 1) < 1e-4, 'probabilities sum to 1');
+  assert.match(r.shown ?? '', new RegExp(`^(${DEMO_CLASSES.join('|')}) \\(\\d+\\.\\d%\\)$`));
+  // A file the browser cannot decode reports an error on the page instead of a prediction.
+  await page.setInputFiles('#file', { name: 'bad.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a video') });
+  await page.waitForFunction(() => (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status.startsWith('error'), null, { timeout: 30_000 });
+  assert.match(await page.textContent('#status') ?? '', /could not decode/);
+});
+
+test.run();

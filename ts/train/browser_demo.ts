@@ -1,0 +1,245 @@
+// The browser demo page's logic: generate moving-shape clips as tensors in the page (the same
+// renderer as `vidwasm demo`, ts/cli/synth.ts, without encoding), train a tiny X3D for a few
+// steps with the Trainer while the page shows the loss, then classify a video dropped on the
+// page (decoded by the browser's own <video> element, frames read back through a canvas).
+//
+// DOM-free parts (clips, model, training, classification, the page HTML) also run in Node; the
+// DOM parts (mountDemo, framesFromVideo) touch `document` only when called.
+// Serving: demoPageHtml() is the page; browser_demo_main.ts is the bundle entry (it loads the
+// kernel module from ./vidwasm.wasm next to the bundle, then mounts the demo).
+import { Tensor } from '../runtime/tensor.js';
+import { noGrad } from '../runtime/autograd.js';
+import { tidy } from '../runtime/memory.js';
+import { manualSeed } from '../runtime/random.js';
+import * as F from '../runtime/ops/index.js';
+import { createX3d } from '../models/x3d.js';
+import { Trainer, type Batch } from './trainer.js';
+import { DIRECTIONS, renderClip } from '../cli/synth.js';
+
+type Module = ReturnType<typeof createX3d>;
+
+export const DEMO_CLIP = { frames: 8, size: 32, fps: 8, mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225] } as const;
+export const DEMO_CLASSES: readonly string[] = DIRECTIONS;
+
+/** rgb24 frames (T x S x S x 3 bytes, frame-major) -> normalised f32 [3, T, S, S] values. */
+export function rgbToClip(rgb: Uint8Array | Uint8ClampedArray, frames: number, size: number, out = new Float32Array(3 * frames * size * size)): Float32Array {
+  const { mean, std } = DEMO_CLIP, hw = size * size;
+  for (let t = 0; t < frames; t++) for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) {
+    out[(c * frames + t) * hw + p] = (rgb[(t * hw + p) * 3 + c] / 255 - mean[c]) / std[c];
+  }
+  return out;
+}
+
+/** n clips of the motion task: values for [n, 3, T, S, S] and their direction labels (balanced). */
+export function demoClips(n: number, seed: number): { video: Float32Array; label: Int32Array } {
+  const { frames, size } = DEMO_CLIP, per = 3 * frames * size * size;
+  const video = new Float32Array(n * per), label = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    label[i] = i % DEMO_CLASSES.length;
+    rgbToClip(renderClip(label[i], seed * 1000 + i, { frames, size }), frames, size, video.subarray(i * per, (i + 1) * per));
+  }
+  return { video, label };
+}
+
+/** The demo network: a narrow X3D (as `vidwasm demo`'s), logits out. */
+export function createBrowserDemoModel(): Module {
+  return createX3d({
+    inputClipLength: DEMO_CLIP.frames, inputCropSize: DEMO_CLIP.size, modelNumClass: DEMO_CLASSES.length, widthFactor: 0.5, depthFactor: 0.5,
+    headDimOut: 64, dropoutRate: 0, headActivation: null, stemConvStride: [1, 1, 1],
+  });
+}
+
+export interface DemoTrainOptions {
+  steps?: number;
+  batchSize?: number;
+  /** Distinct batches cycled through (a small fixed set: a few steps must visibly lower the loss). */
+  batches?: number;
+  lr?: number;
+  seed?: number;
+  onStep?: (step: number, loss: number) => void;
+}
+
+/** Trains the model for a few steps with the Trainer (AdamW, constant lr); returns the loss per step. */
+export async function trainDemo(model: Module, o: DemoTrainOptions = {}): Promise<number[]> {
+  const { steps = 12, batchSize = 8, batches = 2, lr = 3e-3, seed = 1 } = o;
+  manualSeed(seed);
+  const { frames, size } = DEMO_CLIP;
+  const data = Array.from({ length: batches }, (_, b) => demoClips(batchSize, seed * 100 + b));
+  const losses: number[] = [];
+  const loader = {
+    length: batches,
+    async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
+      for (const d of data) {
+        // Give the page a chance to paint the last loss before the next (blocking) step.
+        await new Promise((r) => setTimeout(r, 0));
+        yield { video: Tensor.from(d.video, [batchSize, 3, frames, size, size]), label: Tensor.from(d.label, [batchSize], { dtype: 'i32' }) };
+      }
+    },
+  };
+  const trainer = new Trainer({
+    model, optimizer: 'adamw', lr, weightDecay: 1e-4, schedule: 'constant', maxSteps: steps, epochs: Math.ceil(steps / batches),
+    trainLoader: loader, onProgress: (p) => { losses.push(p.loss); o.onStep?.(p.step, p.loss); },
+  });
+  try {
+    await trainer.fit({ resume: false });
+  } finally {
+    trainer.optimizer.dispose();
+  }
+  return losses;
+}
+
+export interface Prediction { label: string; index: number; prob: number; probs: number[] }
+
+/** Class probabilities of one clip (f32 values [3, T, S, S]). */
+export function classifyClip(model: Module, clip: Float32Array): Prediction {
+  const { frames, size } = DEMO_CLIP;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const probs = tidy(() => noGrad(() => {
+      const x = Tensor.from(clip, [1, 3, frames, size, size]);
+      return Array.from(F.softmax(model.forward(x) as Tensor, 1).toArray());
+    }));
+    let best = 0;
+    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
+    return { label: DEMO_CLASSES[best], index: best, prob: probs[best], probs };
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+const once = (el: EventTarget, ok: string, what: string) => new Promise<void>((resolve, reject) => {
+  const done = (e: Event) => {
+    el.removeEventListener(ok, done); el.removeEventListener('error', done);
+    if (e.type === 'error') reject(new Error(`the browser could not decode the video (${what})`)); else resolve();
+  };
+  el.addEventListener(ok, done); el.addEventListener('error', done);
+});
+
+/**
+ * Decodes `frames` evenly spaced frames of a video with a <video> element and reads them back
+ * through a canvas, centre-cropped to a square and scaled to size x size: rgb24, frame-major.
+ */
+export async function framesFromVideo(src: Blob | string, frames = DEMO_CLIP.frames, size = DEMO_CLIP.size): Promise<Uint8Array> {
+  const url = typeof src === 'string' ? src : URL.createObjectURL(src);
+  const v = document.createElement('video');
+  v.muted = true; v.preload = 'auto'; v.playsInline = true;
+  try {
+    const loaded = once(v, 'loadeddata', typeof src === 'string' ? src : (src as File).name ?? 'blob');
+    v.src = url;
+    await loaded;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const out = new Uint8Array(frames * size * size * 3);
+    const dur = Number.isFinite(v.duration) && v.duration > 0 ? v.duration : frames / DEMO_CLIP.fps;
+    const s = Math.min(v.videoWidth, v.videoHeight);
+    for (let i = 0; i < frames; i++) {
+      const seeked = once(v, 'seeked', 'seek');
+      v.currentTime = Math.min(dur - 1e-3, ((i + 0.5) * dur) / frames);
+      await seeked;
+      ctx.drawImage(v, (v.videoWidth - s) / 2, (v.videoHeight - s) / 2, s, s, 0, 0, size, size);
+      const px = ctx.getImageData(0, 0, size, size).data;
+      for (let p = 0; p < size * size; p++) for (let c = 0; c < 3; c++) out[(i * size * size + p) * 3 + c] = px[p * 4 + c];
+    }
+    return out;
+  } finally {
+    v.removeAttribute('src'); v.load();
+    if (typeof src !== 'string') URL.revokeObjectURL(url);
+  }
+}
+
+/** What the page exposes (also as globalThis.vidwasmDemo, for tests and the console). */
+export interface DemoApi {
+  losses: number[];
+  status: string;
+  prediction: Prediction | null;
+  train(steps?: number): Promise<number[]>;
+  classifyFile(file: Blob): Promise<Prediction>;
+}
+
+/** Builds the demo UI inside `root` (a train button, the loss curve, a drop zone, the prediction). */
+export function mountDemo(root: HTMLElement): DemoApi {
+  root.innerHTML = `
+    <h1>vidwasm: train a video model in this tab</h1>
+    <p>Clips of a shape moving <b>${DEMO_CLASSES.join(' / ')}</b> are generated in the page; a tiny X3D learns the direction.</p>
+    <p><label>steps <input id="steps" type="number" min="1" max="500" value="12"></label>
+       <button id="train">Train</button> <span id="status">idle</span></p>
+    <svg id="curve" width="360" height="120" viewBox="0 0 360 120" role="img" aria-label="training loss"><polyline fill="none" stroke="#1565c0" stroke-width="2" points=""/></svg>
+    <p id="loss"></p>
+    <div id="drop" style="border:2px dashed #888;padding:1.5em;max-width:360px;text-align:center">Drop a video here, or <input id="file" type="file" accept="video/*"></div>
+    <p>Prediction: <b id="prediction"></b></p>`;
+  const $ = <T extends Element>(id: string) => root.querySelector(`#${id}`) as T;
+  let model: Module | null = null;
+  const api: DemoApi = {
+    losses: [], status: 'idle', prediction: null,
+    async train(steps?: number) {
+      const n = steps ?? Number(($('steps') as HTMLInputElement).value) ?? 12;
+      setStatus('training');
+      model?.dispose();
+      model = createBrowserDemoModel();
+      api.losses = [];
+      try {
+        const losses = await trainDemo(model, {
+          steps: n,
+          onStep: (step, loss) => { api.losses.push(loss); drawCurve(); $('loss').textContent = `step ${step}/${n}: loss ${loss.toFixed(4)}`; },
+        });
+        setStatus('trained');
+        return losses;
+      } catch (e) { setStatus(`error: ${(e as Error).message}`); throw e; }
+    },
+    async classifyFile(file: Blob) {
+      if (!model) await api.train();
+      setStatus('decoding');
+      try {
+        const rgb = await framesFromVideo(file);
+        const p = classifyClip(model!, rgbToClip(rgb, DEMO_CLIP.frames, DEMO_CLIP.size));
+        api.prediction = p;
+        $('prediction').textContent = `${p.label} (${(p.prob * 100).toFixed(1)}%)`;
+        setStatus('classified');
+        return p;
+      } catch (e) { setStatus(`error: ${(e as Error).message}`); throw e; }
+    },
+  };
+  function setStatus(s: string) { api.status = s; $('status').textContent = s; }
+  function drawCurve() {
+    const l = api.losses, max = Math.max(...l, 1e-9), w = 360, h = 120;
+    const pts = l.map((v, i) => `${(l.length > 1 ? (i / (l.length - 1)) * (w - 10) : 0) + 5},${h - 5 - (v / max) * (h - 10)}`).join(' ');
+    $('curve').querySelector('polyline')!.setAttribute('points', pts);
+  }
+  $('train').addEventListener('click', () => { void api.train().catch(() => {}); });
+  ($('file') as HTMLInputElement).addEventListener('change', (e) => {
+    const f = (e.target as HTMLInputElement).files?.[0];
+    if (f) void api.classifyFile(f).catch(() => {});
+  });
+  const drop = $('drop') as HTMLElement;
+  drop.addEventListener('dragover', (e) => e.preventDefault());
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const f = (e as DragEvent).dataTransfer?.files?.[0];
+    if (f) void api.classifyFile(f).catch(() => {});
+  });
+  (globalThis as { vidwasmDemo?: DemoApi }).vidwasmDemo = api;
+  return api;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The demo's static page; `script` is the URL of the bundled entry (browser_demo_main.ts). */
+export function demoPageHtml(o: { script?: string; title?: string } = {}): string {
+  const script = o.script ?? './demo.js', title = o.title ?? 'vidwasm demo';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:44em}#curve{border:1px solid #ddd;background:#fafafa}</style>
+</head>
+<body>
+<main id="app">loading vidwasm…</main>
+<script type="module" src="${esc(script)}"></script>
+</body>
+</html>
+`;
+}
