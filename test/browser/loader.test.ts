@@ -50,18 +50,30 @@ const pipelineSource = `async (EncodedVideo, T, defaultCollate, open, clips, cha
 type Pipeline = (E: unknown, T: unknown, collate: unknown, open: (i: number) => Promise<EncodedVideo>,
   clips: [number, number][], chain: typeof CHAIN, mel: typeof MEL) => Promise<{ batch: Record<string, any>; raw: Raw[] }>;
 interface Raw { frames: number; audioSamples: number; duration: number; name: string; size: number[] }
-interface PageResult { video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
+interface PageResult { bad: Record<string, string>; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
 
 const pageScript = `
 import { data, transforms } from './browser.js';
 const run = ${pipelineSource};
 try {
+  // a small run budget: the 4 runs below (2 probes, 2 clips) cross a worker replacement
+  data.configureBrowserDecoder({ maxRunsPerWorker: 3 });
   const blob = await (await fetch('./clip2.mp4')).blob();
   const open = (i) => i === 0 ? data.EncodedVideo.fromPath('./clip.mp4') : data.EncodedVideo.fromFile(new File([blob], 'clip2.mp4'));
   const { batch, raw } = await run(data.EncodedVideo, transforms, data.defaultCollate, open, ${JSON.stringify(CLIPS)}, ${JSON.stringify(CHAIN)}, ${JSON.stringify(MEL)});
   const b64 = (t) => { const a = t.toArray(); const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000)); return btoa(s); };
-  globalThis.loaderResult = { video: { shape: [...batch.video.shape], b64: b64(batch.video) }, audio: { shape: [...batch.audio.shape], b64: b64(batch.audio) },
+  const res = { video: { shape: [...batch.video.shape], b64: b64(batch.video) }, audio: { shape: [...batch.audio.shape], b64: b64(batch.audio) },
     label: Array.isArray(batch.label) ? batch.label : Array.from(batch.label.toArray()), names: batch.video_name, raw };
+  // bad media: typed errors naming the file
+  const bad = {};
+  const reason = async (name, f) => { try { await f(); bad[name] = 'no error'; } catch (e) { bad[name] = e instanceof data.VideoDecodeError ? e.reason + ': ' + e.message : 'untyped: ' + e; } };
+  const garbage = new Uint8Array(65536).map((_, i) => (i * 2654435761) >>> 24);
+  await reason('missing', () => data.EncodedVideo.fromPath('./missing.mp4'));
+  await reason('empty', () => data.EncodedVideo.fromFile(new File([], 'empty.mp4')));
+  await reason('garbage', () => data.EncodedVideo.fromFile(new File([garbage], 'garbage.mp4')));
+  await reason('pastEnd', async () => (await data.EncodedVideo.fromFile(new File([blob], 'clip2.mp4'))).getClip(10, 11));
+  res.bad = bad;
+  globalThis.loaderResult = res;
 } catch (e) { globalThis.loaderResult = { error: String(e && e.stack || e) }; }
 `;
 
@@ -102,7 +114,8 @@ test.before(async () => {
     });
     const page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    // (the page fetches ./missing.mp4 on purpose: Chromium logs that 404)
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 404/.test(m.text())) pageErrors.push(m.text()); });
     await page.goto(server.url, { timeout: 60_000 });
     await page.waitForFunction(() => 'loaderResult' in globalThis, null, { timeout: 90_000 })
       .catch((e) => { throw new Error(`the page did not finish: ${pageErrors.join('; ') || e}`); });
@@ -120,6 +133,7 @@ test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log
   if (result?.error) throw new Error(`page failed: ${result.error}`);
   assert.equal(pageErrors, []);
   for (const p of ['/ffmpeg/worker.js', '/ffmpeg-core/ffmpeg-core.wasm', '/clip.mp4']) assert.ok(server!.requests.includes(p), `the page fetched ${p}`);
+  assert.ok(server!.requests.filter((p) => p === '/ffmpeg/worker.js').length >= 2, 'a spent worker was replaced (maxRunsPerWorker)');
   const run = (0, eval)(pipelineSource) as Pipeline;
   const path = media('h264');
   const { batch, raw } = await run(EncodedVideo, T, defaultCollate, () => EncodedVideo.fromPath(path), CLIPS, CHAIN, MEL);
@@ -141,6 +155,16 @@ test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log
     const half = bv.length / 2;
     assert.ok(!bv.subarray(0, half).equals(bv.subarray(half)), 'the two clips differ');
   } finally { disposeTensors(batch); }
+});
+
+test('Chromium: bad media fail with typed errors naming the file', () => {
+  if (setupError) throw setupError;
+  if (result?.error) throw new Error(`page failed: ${result.error}`);
+  const b = result!.bad;
+  assert.match(b.missing, /^missing: .*missing\.mp4: HTTP 404/);
+  assert.match(b.empty, /^empty: empty\.mp4: zero-byte file/);
+  assert.match(b.garbage, /^unreadable: garbage\.mp4: /);
+  assert.match(b.pastEnd, /^out-of-range: clip2\.mp4: clip \[10, 11\) s starts past the end/);
 });
 
 test.run();

@@ -27,6 +27,13 @@ export interface BrowserDecoderConfig {
   coreURL?: string;
   /** URL of ffmpeg-core.wasm. */
   wasmURL?: string;
+  /**
+   * Runs (probes + clips) before the worker is replaced by a fresh one. Every ffmpeg run ends
+   * in an abort that leaks its C stack depth, and after ~100 runs the core fails (ffmpeg.wasm
+   * issues #563/#820); the Node decoder restores the stack pointer, which @ffmpeg/ffmpeg's
+   * worker cannot, so the browser decoder starts a new worker instead. Default 64.
+   */
+  maxRunsPerWorker?: number;
 }
 
 let config: BrowserDecoderConfig = {};
@@ -50,6 +57,9 @@ class BrowserCore {
   private queue: Promise<unknown> = Promise.resolve();
   private log: LogLine[] = [];
   private mounts = 0;
+  private runs = 0;
+  /** Set once the run budget is spent: no new jobs; terminated when the queued ones finish. */
+  retired = false;
   constructor(readonly ff: FFmpeg) { ff.on('log', (l) => { this.log.push(l); }); }
 
   static async create(): Promise<BrowserCore> {
@@ -65,6 +75,8 @@ class BrowserCore {
 
   /** Runs fn alone (no other mount/exec/read in between), with the blob mounted at a fresh path. */
   withMounted<R>(blob: Blob, ext: string, fn: (input: string) => Promise<R>): Promise<R> {
+    // a caller holding a worker that has since been retired goes to its successor
+    if (this.terminating) return getCore().then((c) => c.withMounted(blob, ext, fn));
     const job = this.queue.then(async () => {
       const dir = `/vwin${this.mounts++}`;
       await this.ff.createDir(dir);
@@ -83,11 +95,19 @@ class BrowserCore {
 
   async run(tool: 'ffmpeg' | 'ffprobe', args: string[], timeoutMs: number): Promise<{ ret: number; log: LogLine[]; timedOut: boolean }> {
     this.log = [];
+    if (++this.runs >= (config.maxRunsPerWorker ?? 64)) this.retired = true;
     const t0 = performance.now();
     const ret = tool === 'ffmpeg' ? await this.ff.exec(args, timeoutMs) : await this.ff.ffprobe(args, timeoutMs);
     const ms = performance.now() - t0;
     // Log messages are posted before the run's answer, so they have all arrived.
     return { ret, log: this.log, timedOut: timeoutMs > 0 && ret !== 0 && ms >= timeoutMs * 0.9 };
+  }
+
+  /** Terminates the worker after the jobs already queued. */
+  private terminating = false;
+  retire(): void {
+    this.terminating = true;
+    this.queue.then(() => this.ff.terminate(), () => this.ff.terminate());
   }
 
   async take(path: string): Promise<Uint8Array | null> {
@@ -98,7 +118,14 @@ class BrowserCore {
   }
 }
 
-function getCore(): Promise<BrowserCore> {
+async function getCore(): Promise<BrowserCore> {
+  const current = core;
+  if (current) {
+    const c = await current.catch(() => null);
+    // replace a spent worker once (a concurrent caller may already have)
+    if (c?.retired && core === current) { core = null; c.retire(); }
+    else if (c && !c.retired) return c;
+  }
   core ??= BrowserCore.create().catch((e) => {
     core = null;
     throw new VideoDecodeError('ffmpeg.wasm', 'decode-failed', `cannot load @ffmpeg/ffmpeg + @ffmpeg/core in this page: ${(e as Error)?.message ?? e}`);
