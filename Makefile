@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup wasm wasm-mt wasi pixels build test bench demo clean
+.PHONY: setup wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -102,10 +102,25 @@ $(BUILD)/pixels.wasm: $(PIXELS_SRC)
 
 pixels: $(BUILD)/pixels.wasm
 
+# The same pixel kernels over a SHARED imported memory, for the runtime after setNumThreads(n > 1)
+# (ts/runtime/threads swaps the C module for vidwasm-mt.wasm over a JS-created shared memory,
+# which a non-shared import cannot bind to). Same checks: only env.memory, now shared; no data.
+$(BUILD)/pixels-mt.wasm: $(PIXELS_SRC)
+	@mkdir -p $(BUILD)
+	npx asc native/pixels/index.ts -o $(BUILD)/pixels-mt.tmp.wasm --importMemory --sharedMemory --maximumMemory 65536 \
+	  --enable threads --runtime stub -O3 --noAssert --enable simd
+	@imports=$$(wasm-objdump -x -j Import $(BUILD)/pixels-mt.tmp.wasm | grep ' <- '); \
+	  if [ "$$(echo "$$imports" | grep -c .)" != "1" ] || ! echo "$$imports" | grep -q 'shared <- env\.memory$$'; then \
+	    echo "pixels-mt.wasm must import only a shared env.memory, has: $$imports"; exit 1; fi
+	@if wasm-objdump -h $(BUILD)/pixels-mt.tmp.wasm | grep -q ' Data '; then echo "pixels-mt.wasm must have no data segment"; exit 1; fi
+	mv $(BUILD)/pixels-mt.tmp.wasm $(BUILD)/pixels-mt.wasm
+
+pixels-mt: $(BUILD)/pixels-mt.wasm
+
 # dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
 # code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
 # hosts, no automatic load), cli.js (the `vidwasm` bin), the .wasm files and type declarations.
-build: wasm wasm-mt wasi pixels
+build: wasm wasm-mt wasi pixels pixels-mt
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
 	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
@@ -117,16 +132,18 @@ build: wasm wasm-mt wasi pixels
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm
 	cp $(BUILD)/vidwasm-cmd.wasm dist/vidwasm-cmd.wasm
 	cp $(BUILD)/pixels.wasm dist/pixels.wasm
+	cp $(BUILD)/pixels-mt.wasm dist/pixels-mt.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: wasm wasm-mt wasi pixels
+test: wasm wasm-mt wasi pixels pixels-mt
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm VIDWASM_WASM_MT=$(abspath $(BUILD))/vidwasm-mt.wasm node test/run.mjs
 
 bench: wasm
 	npx tsx bench/run.ts $(SUITE)
 
-demo: wasm
-	npx tsx ts/cli/main.ts demo
+# The README's main command. The demo decodes through the pixel kernels too. DEMO_ARGS=--quick for the short one.
+demo: wasm pixels
+	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm npx tsx ts/cli/main.ts demo $(DEMO_ARGS)
 
 clean:
 	rm -rf wasm/obj wasm/*.wasm dist
