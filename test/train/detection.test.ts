@@ -7,6 +7,13 @@ import * as assert from 'uvu/assert';
 import { Tensor, models, train, manualSeed, memoryStats, ArgumentError, ShapeError } from '../../ts/node.js';
 import { loadGolden } from '../helpers/golden.js';
 import { lcg } from './helpers.js';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ops as F } from '../../ts/node.js';
+import { makeClipSampler } from '../../ts/data/clip_sampling.js';
+import { Ava, DataLoader, type ClipDict } from '../../ts/data/datasets/index.js';
+import { placeFrames, tinyFrames } from '../helpers/dataset_tree.js';
 
 const golden = loadGolden('ssl_train').find((c) => c.name === 'ava_frame_map')!;
 
@@ -109,6 +116,58 @@ test('a narrow Slow-R50 RoI model trains on synthetic clips with boxes (BCE with
   assert.is(after.detections.length, 8);
   assert.is(live[0], live[1], 'no tensors leak between steps 4 and 40');
   trainer.optimizer.dispose(); model.dispose();
+});
+
+test('AVA-format data end to end: Ava frame lists + box csv -> DataLoader -> detection Trainer (normalised boxes, 1-based action ids) -> frame mAP per key frame', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vidwasm-ava-det-'));
+  try {
+    const frames = join(root, 'frames');
+    const vids = [placeFrames(tinyFrames(120, 'C_', 30), join(frames, 'C')), placeFrames(tinyFrames(120, 'D_', 200), join(frames, 'D'))];
+    const list = join(root, 'ava_train.csv');
+    const rows = ['original_vido_id video_id frame_id path labels'];
+    vids.forEach((paths, v) => paths.forEach((p, i) => rows.push(`${'CD'[v]} ${v} ${i} ${relative(frames, p)} ""`)));
+    writeFileSync(list, rows.join('\n') + '\n');
+    // Two key seconds per video (2 s and 3 s into the frames), one or two boxes each, AVA action ids.
+    writeFileSync(join(root, 'boxes.csv'), [
+      'C,0902,0.05,0.10,0.45,0.90,12,1', 'C,0902,0.05,0.10,0.45,0.90,80,1', 'C,0902,0.55,0.20,0.95,0.80,14,2',
+      'C,0903,0.10,0.10,0.60,0.90,1,1',
+      'D,0902,0.20,0.10,0.70,0.95,14,1', 'D,0903,0.05,0.05,0.40,0.60,12,1', 'D,0903,0.50,0.30,0.95,0.95,80,2',
+    ].join('\n') + '\n');
+    writeFileSync(join(root, 'labels.pbtxt'), [1, 12, 14, 80].map((id) => `item {\n  name: "a${id}"\n  id: ${id}\n}`).join('\n') + '\n');
+    // u8 [3, 12, 24, 32] -> f32, 4 frames, roughly zero-mean (the input is consumed).
+    const transform = (d: ClipDict): ClipDict => {
+      const v = d.video as Tensor;
+      const idx = Tensor.from(Int32Array.from([0, 4, 7, 11]), [4], { dtype: 'i32' });
+      const sub = F.indexSelect(v, 1, idx), f = F.cast(sub, 'f32'), out = F.div(F.sub(f, 114), 57);
+      for (const t of [v, idx, sub, f]) t.dispose();
+      return { ...d, video: out };
+    };
+    const ds = () => Ava({ framePathsFile: list, frameLabelsFile: join(root, 'boxes.csv'), labelMapFile: join(root, 'labels.pbtxt'), videoPathPrefix: frames,
+      clipSampler: makeClipSampler('random', 0.4), videoSampler: 'sequential', transform });
+    const NC = 80;
+    manualSeed(11);
+    const model = models.createResnetWithRoiHead({ modelDepth: 50, stemDimOut: 4, modelNumClass: NC, headActivation: null, dropoutRate: 0, headSpatialResolution: [4, 4] });
+    const before = await train.evaluateDetection(model, new DataLoader(ds(), { batchSize: 2, seed: 0 }) as unknown as train.Loader, { boxUnits: 'normalized' });
+    const losses: number[] = [];
+    const trainer = train.createDetectionTrainer({
+      model, boxUnits: 'normalized', optimizer: 'adamw', lr: 5e-3, weightDecay: 0, schedule: 'constant', epochs: 10,
+      trainLoader: new DataLoader(ds(), { batchSize: 2, seed: 0 }) as unknown as train.Loader, onProgress: (p) => losses.push(p.loss),
+    });
+    await trainer.fit();
+    const after = await train.evaluateDetection(model, new DataLoader(ds(), { batchSize: 2, seed: 0 }) as unknown as train.Loader, { boxUnits: 'normalized' });
+    console.log(`  AVA pipeline: ${losses.length} steps, BCE ${losses[0].toFixed(4)} -> ${losses[losses.length - 1].toFixed(4)}; frame mAP ${before.mAP.toFixed(3)} -> ${after.mAP.toFixed(3)} over ${after.perClass.filter((x) => !Number.isNaN(x)).length} classes with boxes`);
+    assert.is(losses.length, 20, '4 key frames, batches of 2, 10 epochs');
+    assert.ok(losses[losses.length - 1] < 0.5 * losses[0], 'loss down');
+    assert.equal([...new Set(after.groundTruth.map((g) => g.frame))].sort(), ['0/2', '0/3', '1/2', '1/3'], 'frames are (video, key second)');
+    assert.is(after.groundTruth.length, 6, 'boxes with the same coordinates were merged (C@902: actions 12 and 80)');
+    const merged = after.groundTruth.find((g) => g.frame === '0/2' && g.box[0] < 0.1)!;
+    assert.equal([11, 79].map((c) => merged.labels[c]), [1, 1], 'action ids 12 and 80 -> classes 11 and 79');
+    assert.equal(after.perClass.map((x, c) => (Number.isNaN(x) ? -1 : c)).filter((c) => c >= 0), [0, 11, 13, 79], 'AP only for classes with ground truth');
+    assert.ok(after.mAP > before.mAP, 'mAP up');
+    trainer.optimizer.dispose(); model.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test.run();

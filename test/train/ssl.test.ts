@@ -113,7 +113,9 @@ test('byolMomentum and the view transform: schedule end points, views differ per
   assert.equal(Array.from(a.toArray()), Array.from(a2.toArray()), 'same seed, same views');
   assert.not.equal(Array.from(a.toArray()), Array.from(b.toArray()), 'two draws give two views');
   for (const z of [clips, a, b, a2]) z.dispose();
-  assert.throws(() => train.sslStep(new nn.Linear(2, 2), { method: 'nope' as train.SslMethod }), (e: unknown) => e instanceof ArgumentError && /method/.test((e as Error).message));
+  const lin = new nn.Linear(2, 2);
+  assert.throws(() => train.sslStep(lin, { method: 'nope' as train.SslMethod }), (e: unknown) => e instanceof ArgumentError && /method/.test((e as Error).message));
+  lin.dispose();
 });
 
 // ---- short runs on synthetic clips ----

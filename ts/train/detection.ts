@@ -2,7 +2,9 @@
 // createSlowfastWithRoiHead: DetectionBBoxNetwork) on AVA-format batches.
 //
 // Batch: `video` (clips or pathway list), `boxes` f32 [K, 5] (batch index, x1, y1, x2, y2 in the
-// input's pixel units, as the RoI head's spatialScale expects), and per-box multi-label targets:
+// input's pixel units, as the RoI head's spatialScale expects; or in [0, 1] as Ava's csv gives
+// them, with boxUnits: 'normalized', scaled by the clip's width and height before the model),
+// and per-box multi-label targets:
 // either `label` f32 [K, numClasses] (multi-hot) or `labels` — ts/data's Ava samples collated:
 // per clip, per box, a list of AVA action ids (1-based, `actionIdBase`).
 //
@@ -120,6 +122,21 @@ function checkBoxes(batch: Batch): Tensor {
   return b;
 }
 
+export type BoxUnits = 'pixels' | 'normalized';
+
+/** The boxes the model gets: as given (pixels), or [0, 1] coordinates scaled to the clip's W and H. */
+export function modelBoxes(batch: Batch, units: BoxUnits = 'pixels'): Tensor {
+  const b = checkBoxes(batch);
+  if (units === 'pixels') return b;
+  if (units !== 'normalized') throw new ArgumentError(`detection: boxUnits must be 'pixels' or 'normalized', got '${String(units)}'`);
+  const v = Array.isArray(batch.video) ? batch.video[0] : batch.video;
+  const h = v.shape[v.rank - 2], w = v.shape[v.rank - 1];
+  const scale = Tensor.from(Float32Array.from([1, w, h, w, h]), [1, 5]);
+  const out = F.mul(b, scale);
+  scale.dispose();
+  return out;
+}
+
 /** Throws when the head ends in Sigmoid: the BCE-with-logits loss wants logits. */
 export function checkLogitHead(model: Module): void {
   const sig = model.namedModules().find(([k, m]) => /(^|\.)activation$/.test(k) && m.typeName === 'Sigmoid');
@@ -132,13 +149,13 @@ export function boxLogits(out: Tensor, k: number): Tensor {
   throw new ShapeError(`detection: the model gave [${out.shape.join(', ')}] for ${k} boxes, expected [${k}, C]`);
 }
 
-export interface DetectionStepOptions { actionIdBase?: number }
+export interface DetectionStepOptions { actionIdBase?: number; boxUnits?: BoxUnits }
 
 /** The Trainer step: logits [K, C] for the batch's boxes, BCE with logits against multi-hot targets. */
 export function detectionStep(model: Module, o: DetectionStepOptions = {}): (batch: Batch) => { loss: Tensor } {
   checkLogitHead(model);
   return (batch) => {
-    const boxes = checkBoxes(batch);
+    const boxes = modelBoxes(batch, o.boxUnits);
     const logits = boxLogits(model.forward(batch.video, boxes) as Tensor, boxes.shape[0]);
     const target = boxTargets(batch, logits.shape[1], o.actionIdBase);
     if (target.shape[0] !== boxes.shape[0]) throw new ShapeError(`detection: ${target.shape[0]} target rows for ${boxes.shape[0]} boxes`);
@@ -167,11 +184,11 @@ export type DetectionTrainerOptions = TrainerOptions & DetectionStepOptions;
 
 /** A Trainer for an RoI-head model: its step is detectionStep (SGD/AdamW, schedules, checkpoints as usual). */
 export function createDetectionTrainer(o: DetectionTrainerOptions): Trainer {
-  const { actionIdBase, ...rest } = o;
+  const { actionIdBase, boxUnits, ...rest } = o;
   return new Trainer({
     ...rest,
     trainLoader: rest.trainLoader ? detectionLoader(rest.trainLoader) : undefined,
-    step: detectionStep(o.model, { actionIdBase }),
+    step: detectionStep(o.model, { actionIdBase, boxUnits }),
   });
 }
 
@@ -179,6 +196,7 @@ export interface DetectionEvalOptions {
   numClasses?: number;
   iouThreshold?: number;
   actionIdBase?: number;
+  boxUnits?: BoxUnits;
   disposeBatches?: boolean;
 }
 
@@ -210,7 +228,7 @@ export async function evaluateDetection(model: Module, loader: Loader, o: Detect
         const viArr = vi instanceof Tensor ? Array.from(vi.toArray()) : vi ? Array.from(vi) : null;
         const frameOf = (b: number): number | string => (viArr && ci ? `${viArr[b]}/${ci[b]}` : clipBase + b);
         tidy(() => {
-          const logits = noGrad(() => boxLogits(model.forward(batch.video, boxes) as Tensor, boxes.shape[0]));
+          const logits = noGrad(() => boxLogits(model.forward(batch.video, modelBoxes(batch, o.boxUnits)) as Tensor, boxes.shape[0]));
           numClasses ||= logits.shape[1];
           const target = boxTargets(batch, numClasses, o.actionIdBase);
           const loss = noGrad(() => F.bceWithLogits(logits, target));
