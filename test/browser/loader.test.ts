@@ -50,7 +50,7 @@ const pipelineSource = `async (EncodedVideo, T, defaultCollate, open, clips, cha
 type Pipeline = (E: unknown, T: unknown, collate: unknown, open: (i: number) => Promise<EncodedVideo>,
   clips: [number, number][], chain: typeof CHAIN, mel: typeof MEL) => Promise<{ batch: Record<string, any>; raw: Raw[] }>;
 interface Raw { frames: number; audioSamples: number; duration: number; name: string; size: number[] }
-interface PageResult { bad: Record<string, string>; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
+interface PageResult { bad: Record<string, string>; webm: { shape: number[]; b64: string; audio: string }; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
 
 const pageScript = `
 import { data, transforms } from './browser.js';
@@ -64,6 +64,10 @@ try {
   const b64 = (t) => { const a = t.toArray(); const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000)); return btoa(s); };
   const res = { video: { shape: [...batch.video.shape], b64: b64(batch.video) }, audio: { shape: [...batch.audio.shape], b64: b64(batch.audio) },
     label: Array.isArray(batch.label) ? batch.label : Array.from(batch.label.toArray()), names: batch.video_name, raw };
+  // VP9/Opus webm decoded at a target size (scaled inside ffmpeg), raw u8 frames and audio
+  const webm = await data.EncodedVideo.fromPath('./clip.webm');
+  const wc = await webm.getClip(0.3, 1.1, { width: 64 });
+  res.webm = { shape: [...wc.video.shape], b64: b64(wc.video), audio: b64(wc.audio) };
   // bad media: typed errors naming the file
   const bad = {};
   const reason = async (name, f) => { try { await f(); bad[name] = 'no error'; } catch (e) { bad[name] = e instanceof data.VideoDecodeError ? e.reason + ': ' + e.message : 'untyped: ' + e; } };
@@ -102,6 +106,7 @@ test.before(async () => {
       '/pixels.wasm': readFileSync(pixelsPath()!),
       '/clip.mp4': clip,
       '/clip2.mp4': clip,
+      '/clip.webm': readFileSync(media('vp9')),
       ...dirFiles(ffDir, '/ffmpeg', /\.js$/),
       ...dirFiles(coreDir, '/ffmpeg-core', /\.(js|wasm)$/),
       '/index.html': `<!doctype html><meta charset="utf-8"><script type="module">${pageScript}</script>`,
@@ -155,6 +160,20 @@ test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log
     const half = bv.length / 2;
     assert.ok(!bv.subarray(0, half).equals(bv.subarray(half)), 'the two clips differ');
   } finally { disposeTensors(batch); }
+});
+
+test('Chromium: a VP9/Opus webm decoded at a target size equals Node byte for byte', async () => {
+  if (setupError) throw setupError;
+  if (result?.error) throw new Error(`page failed: ${result.error}`);
+  const v = await EncodedVideo.fromPath(media('vp9'));
+  const c = await v.getClip(0.3, 1.1, { width: 64 });
+  try {
+    const bytes = (t: Tensor) => { const a = t.toArray(); return Buffer.from(a.buffer, a.byteOffset, a.byteLength); };
+    assert.equal(result!.webm.shape, [...c.video.shape]);
+    assert.equal(result!.webm.shape, [3, 20, 48, 64]);
+    assert.ok(Buffer.from(result!.webm.b64, 'base64').equals(bytes(c.video)), 'webm frames: browser == node');
+    assert.ok(Buffer.from(result!.webm.audio, 'base64').equals(bytes(c.audio!)), 'webm audio: browser == node');
+  } finally { c.video.dispose(); c.audio?.dispose(); }
 });
 
 test('Chromium: bad media fail with typed errors naming the file', () => {
