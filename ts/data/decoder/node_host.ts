@@ -20,7 +20,7 @@ export function isNode(): boolean {
 /** fs, module and url from Node; UnsupportedError elsewhere. */
 export function nodeHost(what: string): Promise<NodeHost> {
   if (!isNode()) {
-    return Promise.reject(new UnsupportedError(`${what} needs Node (ffmpeg.wasm driven through @ffmpeg/core); the browser decoder (@ffmpeg/ffmpeg) is not built yet`));
+    return Promise.reject(new UnsupportedError(`${what} needs Node (ffmpeg.wasm driven through @ffmpeg/core); in a browser use EncodedVideo.fromFile(blob) or fromPath(url), which decode with @ffmpeg/ffmpeg`));
   }
   host ??= Promise.all([hostImport('node:fs'), hostImport('node:module'), hostImport('node:url')])
     .then(([fs, module, url]) => ({ fs: fs as Fs, module: module as ModuleNs, url: url as UrlNs }));
