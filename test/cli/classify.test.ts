@@ -15,7 +15,7 @@ import { cli, tmp, makeClips, isOneLineError } from './helpers.js';
 
 const dir = tmp('classify');
 let clip = '';
-const demoCkpt = join(dir, 'demo.pyth'), xsCkpt = join(dir, 'x3d_xs.pyth');
+const demoCkpt = join(dir, 'demo.pyth'), xsCkpt = join(dir, 'x3d_xs.pyth'), xs4Ckpt = join(dir, 'x3d_xs_4.pyth');
 test.before(async () => {
   [[clip]] = await makeClips(join(dir, 'clips'), 1, 77);
   manualSeed(5);
@@ -25,6 +25,9 @@ test.before(async () => {
   const xs = build('x3d_xs');
   await saveCheckpoint(xs, xsCkpt);
   xs.dispose();
+  const xs4 = build('x3d_xs', { modelNumClass: 4 });
+  await saveCheckpoint(xs4, xs4Ckpt);
+  xs4.dispose();
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,6 +61,18 @@ test('x3d_xs random init: 5 Kinetics-400 lines by default; --json', () => {
   const j = JSON.parse(r.stdout);
   assert.is(j.top.length, 2);
   assert.is(j.top[0].label, KINETICS400_CLASSES[j.top[0].index]);
+});
+
+test('a 4-class x3d_xs checkpoint (vidwasm train --num-classes 4): classes come from its classifier', () => {
+  let r = cli(['classify', clip, '--model', 'x3d_xs', '--weights', xs4Ckpt]);
+  assert.is(r.status, 0, r.stderr);
+  const top = topLines(r.stdout);
+  assert.is(top.length, 4);
+  for (const t of top) assert.match(t.label, /^class [0-3]$/);
+  r = cli(['classify', clip, '--model', 'x3d_xs', '--weights', xs4Ckpt, '--num-classes', '400']);
+  assert.is(r.status, 1);
+  assert.ok(isOneLineError(r), r.stderr);
+  assert.match(r.stderr, /has 4 output classes .*built with 400: pass --num-classes 4/);
 });
 
 test('bad input: missing clip, missing weights, a checkpoint of another model, unknown model', () => {

@@ -6,7 +6,7 @@ import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
 import * as F from '../runtime/ops/index.js';
 import { parseArgs, need, requireFile, CliError } from './args.js';
-import { modelSpec, buildModel, loadWeights } from './model.js';
+import { modelSpec, loadModel } from './model.js';
 import { loadClip } from './clips.js';
 import { bar } from './progress.js';
 
@@ -21,7 +21,7 @@ options:
   --model NAME       a zoo model (x3d_xs, x3d_s, x3d_m, slow_r50, ...) or 'demo' (vidwasm demo's network)
   --weights FILE     its checkpoint (.pyth / .pt / .pth / .safetensors), e.g. X3D_XS.pyth from the model zoo
   --topk K           classes to print (default 5)
-  --num-classes N    a model trained on your own classes (vidwasm train --num-classes N)
+  --num-classes N    classes of the model (default: the checkpoint's classifier, else the zoo's)
   --labels FILE      class names, one per line (default: Kinetics-400 names for zoo models)
   --json             print {"clip", "model", "top": [{"index", "label", "prob"}]} instead`;
 
@@ -33,17 +33,16 @@ export async function run(argv: string[]): Promise<number> {
   const clipPath = p.positionals[0];
   if (!clipPath) throw new CliError('classify: give a video file (vidwasm classify clip.mp4 --model x3d_xs --weights X3D_XS.pyth)');
   const weights = need('classify', p, 'weights');
-  const spec = modelSpec(need('classify', p, 'model'), p.opts['num-classes'] as number | undefined);
+  const modelName = need('classify', p, 'model');
+  modelSpec(modelName, p.opts['num-classes'] as number | undefined); // an unknown model fails before any decoding
   await requireFile(clipPath, 'video');
-  let names = spec.classNames;
-  if (typeof p.opts.labels === 'string') names = await readLabels(p.opts.labels, spec.numClasses);
-  const k = Math.min((p.opts.topk as number | undefined) ?? 5, spec.numClasses);
-
+  const { net, spec } = await loadModel(modelName, weights, p.opts['num-classes'] as number | undefined);
   const b = bar('classify', 3, { unit: 'steps' });
-  const net = await buildModel(spec);
   try {
-    await loadWeights(net, weights, spec);
     b.increment('weights loaded');
+    let names = spec.classNames;
+    if (typeof p.opts.labels === 'string') names = await readLabels(p.opts.labels, spec.numClasses);
+    const k = Math.min((p.opts.topk as number | undefined) ?? 5, spec.numClasses);
     const clip = await loadClip(clipPath, {
       frames: spec.frames, crop: spec.cropSize, shortSide: spec.sideSize, mean: spec.mean, std: spec.std,
       seconds: (spec.frames * spec.sampleRate) / spec.fps,

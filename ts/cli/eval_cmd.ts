@@ -1,8 +1,8 @@
 // `vidwasm eval`: top-1 / top-5 / mAP / loss of a checkpoint on a csv list, with the
 // PyTorchVideo val transform at the model's geometry.
 import { Trainer } from '../train/trainer.js';
-import { parseArgs, need } from './args.js';
-import { modelSpec, buildModel, loadWeights } from './model.js';
+import { parseArgs, need, requireFile } from './args.js';
+import { modelSpec, loadModel } from './model.js';
 import { readList, videoLoader } from './data.js';
 import { bar } from './progress.js';
 
@@ -16,7 +16,7 @@ options:
   --data FILE          the list (csv)
   --model NAME         a zoo model or 'demo'
   --weights FILE       the checkpoint (e.g. runs/x/best.pyth)
-  --num-classes N      classes of a model trained with vidwasm train (default: the zoo's)
+  --num-classes N      classes of the model (default: the checkpoint's classifier, else the zoo's)
   --batch-size B       default 8
   --json               print the metrics as JSON`;
 
@@ -25,12 +25,14 @@ export async function run(argv: string[]): Promise<number> {
     data: { kind: 'string' }, model: { kind: 'string' }, weights: { kind: 'string' }, 'num-classes': { kind: 'int', min: 1 },
     'batch-size': { kind: 'int', min: 1 }, json: { kind: 'flag' }, workers: { kind: 'int', min: 0 },
   });
-  const spec = modelSpec(need('eval', p, 'model'), p.opts['num-classes'] as number | undefined);
+  const modelName = need('eval', p, 'model');
+  modelSpec(modelName, p.opts['num-classes'] as number | undefined); // an unknown model fails first
   const weights = need('eval', p, 'weights');
-  const list = await readList(need('eval', p, 'data'), spec.numClasses, 'evaluation');
-  const net = await buildModel(spec);
+  const data = need('eval', p, 'data');
+  await requireFile(data, 'evaluation list');
+  const { net, spec } = await loadModel(modelName, weights, p.opts['num-classes'] as number | undefined);
   try {
-    await loadWeights(net, weights, spec);
+    const list = await readList(data, spec.numClasses, 'evaluation');
     const loader = videoLoader(list, spec, { mode: 'val', batchSize: (p.opts['batch-size'] as number | undefined) ?? 8, seed: 0, numWorkers: (p.opts.workers as number | undefined) ?? 0 });
     const trainer = new Trainer({ model: net, loss: 'cross_entropy' });
     const b = bar('eval', loader.length ?? 0, { unit: 'batches' });

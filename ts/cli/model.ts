@@ -67,25 +67,62 @@ export async function buildModel(spec: ModelSpec): Promise<Module> {
 /** Loads a checkpoint strictly into `net`; a checkpoint of another model is a one-line CliError. */
 export async function loadWeights(net: Module, path: string, spec: ModelSpec): Promise<void> {
   await requireFile(path, 'checkpoint');
-  let sd: Map<string, Tensor> | undefined;
+  const sd = await readCheckpoint(path);
   try {
-    sd = await readCheckpoint(path);
+    loadInto(net, sd, path, spec);
+  } finally {
+    for (const t of sd.values()) if (!t.isDisposed) t.dispose();
+  }
+}
+
+/**
+ * Builds `name` and loads `path` into it. Without `numClasses`, a zoo model takes its number of
+ * classes from the checkpoint's classifier (a model trained with `vidwasm train --num-classes N`).
+ */
+export async function loadModel(name: string, path: string, numClasses?: number): Promise<{ net: Module; spec: ModelSpec }> {
+  await requireFile(path, 'checkpoint');
+  const sd = await readCheckpoint(path);
+  try {
+    let n = numClasses;
+    if (n === undefined && name !== 'demo') {
+      const rows = headRows(sd);
+      if (rows !== null && rows !== modelSpec(name).numClasses) n = rows;
+    }
+    const spec = modelSpec(name, n);
+    const net = await buildModel(spec);
+    try {
+      loadInto(net, sd, path, spec);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    return { net, spec };
+  } finally {
+    for (const t of sd.values()) if (!t.isDisposed) t.dispose();
+  }
+}
+
+/** Output classes of a checkpoint's classifier (the last `proj.weight`, PyTorchVideo's head name), if any. */
+function headRows(sd: Map<string, Tensor>): number | null {
+  let rows: number | null = null;
+  for (const [k, t] of sd) if (/(^|\.)proj\.weight$/.test(k) && t.rank === 2) rows = t.shape[0];
+  return rows;
+}
+
+function loadInto(net: Module, sd: Map<string, Tensor>, path: string, spec: ModelSpec): void {
+  try {
     net.loadStateDict(sd, { strict: true });
   } catch (e) {
-    if (e instanceof StateDictError) {
-      const parts: string[] = [];
-      if (e.mismatchedKeys.length) {
-        const m = e.mismatchedKeys[0];
-        const head = /proj\.weight$|fc\.weight$|head/.test(m.key) && e.missingKeys.length === 0 && e.unexpectedKeys.length === 0;
-        if (head) throw new CliError(`${path} has ${m.got[0]} output classes (${m.key} ${JSON.stringify(m.got)}), the model was built with ${spec.numClasses}: pass --num-classes ${m.got[0]}`);
-        parts.push(`${e.mismatchedKeys.length} tensors of another shape (e.g. ${m.key}: ${JSON.stringify(m.got)} vs ${JSON.stringify(m.expected)})`);
-      }
-      if (e.missingKeys.length) parts.push(`${e.missingKeys.length} missing (e.g. ${e.missingKeys[0]})`);
-      if (e.unexpectedKeys.length) parts.push(`${e.unexpectedKeys.length} unexpected (e.g. ${e.unexpectedKeys[0]})`);
-      throw new CliError(`${path} is not a checkpoint of '${spec.name}': ${parts.join(', ') || e.message.split('\n')[0]}`);
+    if (!(e instanceof StateDictError)) throw e;
+    const parts: string[] = [];
+    if (e.mismatchedKeys.length) {
+      const m = e.mismatchedKeys[0];
+      const head = /proj\.weight$|proj\.bias$/.test(m.key) && e.mismatchedKeys.length <= 2 && e.missingKeys.length === 0 && e.unexpectedKeys.length === 0;
+      if (head) throw new CliError(`${path} has ${m.got[0]} output classes (${m.key} ${JSON.stringify(m.got)}), the model was built with ${spec.numClasses}: pass --num-classes ${m.got[0]}`);
+      parts.push(`${e.mismatchedKeys.length} tensors of another shape (e.g. ${m.key}: ${JSON.stringify(m.got)} vs ${JSON.stringify(m.expected)})`);
     }
-    throw e;
-  } finally {
-    if (sd) for (const t of sd.values()) if (!t.isDisposed) t.dispose();
+    if (e.missingKeys.length) parts.push(`${e.missingKeys.length} missing (e.g. ${e.missingKeys[0]})`);
+    if (e.unexpectedKeys.length) parts.push(`${e.unexpectedKeys.length} unexpected (e.g. ${e.unexpectedKeys[0]})`);
+    throw new CliError(`${path} is not a checkpoint of '${spec.name}': ${parts.join(', ') || e.message.split('\n')[0]}`);
   }
 }
