@@ -1,7 +1,8 @@
 // The data pipeline in a real browser (headless Chromium): EncodedVideo decodes a real H.264/AAC
 // mp4 (made by Debian's ffmpeg) with @ffmpeg/ffmpeg in a worker, once from a URL (fromPath) and
 // once from a Blob (fromFile); the Kinetics eval chain transforms the video, LogMelSpectrogram
-// the audio, and defaultCollate batches the two clips. The Node pipeline (@ffmpeg/core driven
+// the audio, and defaultCollate batches the two clips (and d3's DataLoader, over a map-style
+// dataset of the same clips, gives the same batch). The Node pipeline (@ffmpeg/core driven
 // directly) does the same on the same file: both run the same ffmpeg.wasm binary with the same
 // arguments and the same vidwasm kernels, so the batch must be identical byte for byte.
 import { test } from 'uvu';
@@ -19,6 +20,7 @@ import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { pixelsPath } from '../../ts/data/pixels.js';
 import { EncodedVideo } from '../../ts/data/encoded_video.js';
 import { defaultCollate, disposeTensors } from '../../ts/data/loader/collate.js';
+import { DataLoader } from '../../ts/data/loader/data_loader.js';
 import * as T from '../../ts/data/transforms/index.js';
 import { media } from '../helpers/media.js';
 import { serve, type Served } from './server.js';
@@ -31,7 +33,7 @@ const MEL = { nFft: 512, hopLength: 160, nMels: 64 };
 const CHAIN = { subsample: 8, mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225], side: 128, crop: 112 };
 
 // The same code runs in the page (as text, over the browser entry's exports) and in Node.
-const pipelineSource = `async (EncodedVideo, T, defaultCollate, open, clips, chain, mel) => {
+const pipelineSource = `async (DataLoader, T, defaultCollate, open, clips, chain, mel) => {
   const transform = T.Compose([
     T.ApplyTransformToKey('video', T.Compose([
       T.UniformTemporalSubsample(chain.subsample), T.ConvertUint8ToFloat(), T.Normalize(chain.mean, chain.std),
@@ -45,25 +47,35 @@ const pipelineSource = `async (EncodedVideo, T, defaultCollate, open, clips, cha
     raw.push({ frames: c.video.shape[1], audioSamples: c.audio.shape[0], duration: v.duration, name: v.name, size: [v.width, v.height] });
     items.push(transform({ video: c.video, audio: c.audio, label: i, video_name: v.name, clip_index: 0 }));
   }
-  return { batch: defaultCollate(items), raw };
+  const batch = defaultCollate(items);
+  // the same two clips through d3's DataLoader over a map-style dataset (length + getItem)
+  const ds = { transform, length: clips.length, toSpec: () => null, async getItem(i) {
+    const v = await open(i), c = await v.getClip(clips[i][0], clips[i][1]);
+    return { video: c.video, audio: c.audio, label: i, video_name: v.name, clip_index: 0 };
+  } };
+  let loaderBatch = null, batches = 0;
+  for await (const b of new DataLoader(ds, { batchSize: 2, seed: 1 })) { loaderBatch = b; batches++; }
+  return { batch, loaderBatch, batches, raw };
 }`;
-type Pipeline = (E: unknown, T: unknown, collate: unknown, open: (i: number) => Promise<EncodedVideo>,
-  clips: [number, number][], chain: typeof CHAIN, mel: typeof MEL) => Promise<{ batch: Record<string, any>; raw: Raw[] }>;
+type Pipeline = (L: unknown, T: unknown, collate: unknown, open: (i: number) => Promise<EncodedVideo>,
+  clips: [number, number][], chain: typeof CHAIN, mel: typeof MEL) => Promise<{ batch: Record<string, any>; loaderBatch: Record<string, any>; batches: number; raw: Raw[] }>;
 interface Raw { frames: number; audioSamples: number; duration: number; name: string; size: number[] }
-interface PageResult { bad: Record<string, string>; webm: { shape: number[]; b64: string; audio: string }; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
+interface PageResult { loader: { batches: number; sameVideo: boolean; sameAudio: boolean }; bad: Record<string, string>; webm: { shape: number[]; b64: string; audio: string }; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
 
 const pageScript = `
 import { data, transforms } from './browser.js';
 const run = ${pipelineSource};
 try {
-  // a small run budget: the 4 runs below (2 probes, 2 clips) cross a worker replacement
-  data.configureBrowserDecoder({ maxRunsPerWorker: 3 });
+  // a small run budget: the 8 runs of the pipeline (4 probes, 4 clips) spend it, so the webm
+  // and bad-media runs below go to a replacement worker
+  data.configureBrowserDecoder({ maxRunsPerWorker: 8 });
   const blob = await (await fetch('./clip2.mp4')).blob();
   const open = (i) => i === 0 ? data.EncodedVideo.fromPath('./clip.mp4') : data.EncodedVideo.fromFile(new File([blob], 'clip2.mp4'));
-  const { batch, raw } = await run(data.EncodedVideo, transforms, data.defaultCollate, open, ${JSON.stringify(CLIPS)}, ${JSON.stringify(CHAIN)}, ${JSON.stringify(MEL)});
+  const { batch, loaderBatch, batches, raw } = await run(data.DataLoader, transforms, data.defaultCollate, open, ${JSON.stringify(CLIPS)}, ${JSON.stringify(CHAIN)}, ${JSON.stringify(MEL)});
   const b64 = (t) => { const a = t.toArray(); const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength); let s = ''; for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000)); return btoa(s); };
   const res = { video: { shape: [...batch.video.shape], b64: b64(batch.video) }, audio: { shape: [...batch.audio.shape], b64: b64(batch.audio) },
-    label: Array.isArray(batch.label) ? batch.label : Array.from(batch.label.toArray()), names: batch.video_name, raw };
+    label: Array.isArray(batch.label) ? batch.label : Array.from(batch.label.toArray()), names: batch.video_name, raw,
+    loader: { batches, sameVideo: b64(loaderBatch.video) === b64(batch.video), sameAudio: b64(loaderBatch.audio) === b64(batch.audio) } };
   // VP9/Opus webm decoded at a target size (scaled inside ffmpeg), raw u8 frames and audio
   const webm = await data.EncodedVideo.fromPath('./clip.webm');
   const wc = await webm.getClip(0.3, 1.1, { width: 64 });
@@ -141,7 +153,7 @@ test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log
   assert.ok(server!.requests.filter((p) => p === '/ffmpeg/worker.js').length >= 2, 'a spent worker was replaced (maxRunsPerWorker)');
   const run = (0, eval)(pipelineSource) as Pipeline;
   const path = media('h264');
-  const { batch, raw } = await run(EncodedVideo, T, defaultCollate, () => EncodedVideo.fromPath(path), CLIPS, CHAIN, MEL);
+  const { batch, loaderBatch, batches, raw } = await run(DataLoader, T, defaultCollate, () => EncodedVideo.fromPath(path), CLIPS, CHAIN, MEL);
   try {
     const r = result!;
     const bytes = (t: Tensor) => { const a = t.toArray(); return Buffer.from(a.buffer, a.byteOffset, a.byteLength); };
@@ -155,11 +167,14 @@ test('Chromium: @ffmpeg/ffmpeg decode (URL and Blob) + Kinetics eval chain + log
     assert.equal(r.label, [0, 1]);
     const bv = Buffer.from(r.video.b64, 'base64'), ba = Buffer.from(r.audio.b64, 'base64');
     assert.ok(bv.equals(bytes(batch.video)), 'video batch: browser == node, byte for byte');
+    assert.equal(r.loader, { batches: 1, sameVideo: true, sameAudio: true }, 'browser DataLoader batch == collate batch');
+    assert.is(batches, 1);
+    assert.ok(bytes(loaderBatch.video).equals(bytes(batch.video)) && bytes(loaderBatch.audio).equals(bytes(batch.audio)), 'node DataLoader batch == collate batch');
     assert.ok(ba.equals(bytes(batch.audio)), 'log-mel batch: browser == node, byte for byte');
     // and the clips are not trivially equal (two different spans of the test pattern)
     const half = bv.length / 2;
     assert.ok(!bv.subarray(0, half).equals(bv.subarray(half)), 'the two clips differ');
-  } finally { disposeTensors(batch); }
+  } finally { disposeTensors(batch); disposeTensors(loaderBatch); }
 });
 
 test('Chromium: a VP9/Opus webm decoded at a target size equals Node byte for byte', async () => {
