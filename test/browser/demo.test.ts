@@ -2,11 +2,14 @@
 // the page from demoPageHtml() loads the bundled entry (ts/train/browser_demo_main.ts) and the
 // kernel module from a static server; clicking Train runs the Trainer for a few steps on clips
 // generated in the page (the loss must go down); then an mp4 made here with ffmpeg.wasm is
-// dropped on the page (a real drop event carrying the file) and a prediction appears.
+// dropped on the page (a real drop event carrying the file) and a prediction appears. The page
+// with ?decoder=ffmpeg decodes it with vidwasm's ffmpeg.wasm browser decoder instead of <video>:
+// same prediction flow, and frames close to what Chromium's own decoder gives.
 // No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +39,12 @@ test.before(async () => {
       entryPoints: [join(here, '../../ts/train/browser_demo_main.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
       write: false, logLevel: 'silent', external: ['node:*'],
     });
+    const req = createRequire(import.meta.url);
+    const dist = (pkg: string) => join(req.resolve(pkg).replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
+    const dirFiles = (dir: string, prefix: string, ext: RegExp) => Object.fromEntries(readdirSync(dir).filter((f) => ext.test(f)).map((f) => [`${prefix}/${f}`, readFileSync(join(dir, f))]));
     server = await serve({
+      ...dirFiles(dist('@ffmpeg/ffmpeg'), '/ffmpeg', /\.js$/),
+      ...dirFiles(dist('@ffmpeg/core'), '/ffmpeg-core', /\.(js|wasm)$/),
       '/index.html': demoPageHtml({ script: './demo.js' }),
       '/demo.js': bundle.outputFiles[0].contents,
       '/vidwasm.wasm': readFileSync(wasmPath()),
@@ -98,16 +106,21 @@ test('in Chromium: Train runs the Trainer for a few steps on in-page clips and t
   node.forEach((v, i) => assert.ok(Math.abs(v - r.losses[i]) <= 1e-5 * Math.abs(v), `step ${i + 1}: Node ${v} vs Chromium ${r.losses[i]}`));
 });
 
-test('in Chromium: a generated mp4 dropped on the page is decoded and a prediction appears', async () => {
-  ready();
-  const { frames, size, fps } = DEMO_CLIP;
-  const mp4 = await encodeMp4(renderClip(2, 4242, { frames, size }), { width: size, height: size, fps });
+let mp4: Uint8Array;
+async function dropMp4(): Promise<void> {
   await page.evaluate(async (bytes: number[]) => {
     const file = new File([new Uint8Array(bytes)], 'up.mp4', { type: 'video/mp4' });
     const dt = new DataTransfer();
     dt.items.add(file);
     document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, Array.from(mp4));
+}
+
+test('in Chromium: a generated mp4 dropped on the page is decoded and a prediction appears', async () => {
+  ready();
+  const { frames, size, fps } = DEMO_CLIP;
+  mp4 = await encodeMp4(renderClip(2, 4242, { frames, size }), { width: size, height: size, fps });
+  await dropMp4();
   await page.waitForFunction(() => {
     const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
     return s === 'classified' || s.startsWith('error');
@@ -125,6 +138,32 @@ test('in Chromium: a generated mp4 dropped on the page is decoded and a predicti
   await page.setInputFiles('#file', { name: 'bad.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a video') });
   await page.waitForFunction(() => (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status.startsWith('error'), null, { timeout: 30_000 });
   assert.match(await page.textContent('#status') ?? '', /could not decode/);
+});
+
+test('in Chromium with ?decoder=ffmpeg: the dropped mp4 goes through EncodedVideo.fromFile (ffmpeg.wasm); frames match <video>\'s, a prediction appears', async () => {
+  ready();
+  await page.goto(`${server!.url}/?decoder=ffmpeg`, { timeout: 60_000 });
+  await page.waitForFunction(() => (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady === true, null, { timeout: 60_000 });
+  await page.evaluate(() => (globalThis as unknown as { vidwasmDemo: { train(n: number): Promise<number[]> } }).vidwasmDemo.train(2));
+  await dropMp4();
+  await page.waitForFunction(() => {
+    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
+    return s === 'classified' || s.startsWith('error');
+  }, null, { timeout: 90_000 });
+  assert.is(await page.evaluate(() => (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status), 'classified', pageErrors.join('; '));
+  assert.match(await page.textContent('#prediction') ?? '', new RegExp(`^(${DEMO_CLASSES.join('|')}) \\(\\d+\\.\\d%\\)$`));
+  assert.ok(server!.requests.includes('/ffmpeg-core/ffmpeg-core.wasm'), 'the page loaded ffmpeg.wasm');
+  const diff = await page.evaluate(async (bytes: number[]) => {
+    const d = (globalThis as unknown as { vidwasmDemo: { frames(f: Blob, d: string): Promise<Uint8Array> } }).vidwasmDemo;
+    const file = new File([new Uint8Array(bytes)], 'up.mp4', { type: 'video/mp4' });
+    const a = await d.frames(file, 'ffmpeg'), b = await d.frames(file, 'video-element');
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+    return { n: a.length, mean: sum / a.length };
+  }, Array.from(mp4));
+  console.log(`  ffmpeg.wasm vs <video> frames: mean |diff| ${diff.mean.toFixed(2)} levels over ${diff.n} values`);
+  assert.is(diff.n, DEMO_CLIP.frames * DEMO_CLIP.size * DEMO_CLIP.size * 3);
+  assert.ok(diff.mean < 6, 'both decoders see the same frames (up to YUV->RGB rounding)');
 });
 
 test.run();

@@ -1,7 +1,10 @@
 // The browser demo page's logic: generate moving-shape clips as tensors in the page (the same
 // renderer as `vidwasm demo`, ts/cli/synth.ts, without encoding), train a tiny X3D for a few
 // steps with the Trainer while the page shows the loss, then classify a video dropped on the
-// page (decoded by the browser's own <video> element, frames read back through a canvas).
+// page — decoded by the browser's own <video> element (frames read back through a canvas; no
+// extra assets) or, with decoder 'ffmpeg' (page URL ?decoder=ffmpeg), by vidwasm's own browser
+// decoder, EncodedVideo.fromFile over @ffmpeg/ffmpeg (serve ffmpeg/worker.js and
+// ffmpeg-core/ffmpeg-core.{js,wasm} next to the page, as for ts/data in the browser).
 //
 // DOM-free parts (clips, model, training, classification, the page HTML) also run in Node; the
 // DOM parts (mountDemo, framesFromVideo) touch `document` only when called.
@@ -15,6 +18,7 @@ import * as F from '../runtime/ops/index.js';
 import { createX3d } from '../models/x3d.js';
 import { Trainer, type Batch } from './trainer.js';
 import { DIRECTIONS, renderClip } from '../cli/synth.js';
+import { EncodedVideo } from '../data/encoded_video.js';
 
 type Module = ReturnType<typeof createX3d>;
 
@@ -149,6 +153,35 @@ export async function framesFromVideo(src: Blob | string, frames = DEMO_CLIP.fra
   }
 }
 
+/**
+ * The same frames through vidwasm's browser decoder (EncodedVideo.fromFile, ffmpeg.wasm in a
+ * worker): the whole video decoded with its short side scaled to `size`, `frames` evenly spaced
+ * frames, centre-cropped: rgb24, frame-major.
+ */
+export async function framesFromEncodedVideo(file: Blob, frames = DEMO_CLIP.frames, size = DEMO_CLIP.size): Promise<Uint8Array> {
+  const ev = await EncodedVideo.fromFile(file, { decodeAudio: false });
+  try {
+    const k = size / Math.min(ev.width, ev.height);
+    const w = Math.max(size, Math.round(ev.width * k)), h = Math.max(size, Math.round(ev.height * k));
+    const clip = await ev.getClip(0, ev.duration, { width: w, height: h });
+    clip.audio?.dispose();
+    const v = clip.video, [, t, hh, ww] = v.shape;
+    try {
+      const px = v.toArray(), out = new Uint8Array(frames * size * size * 3);
+      const top = Math.floor((hh - size) / 2), left = Math.floor((ww - size) / 2);
+      for (let i = 0; i < frames; i++) {
+        const f = Math.min(t - 1, Math.floor(((i + 0.5) * t) / frames));
+        for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) {
+          out[((i * size + y) * size + x) * 3 + c] = px[((c * t + f) * hh + top + y) * ww + left + x];
+        }
+      }
+      return out;
+    } finally { v.dispose(); }
+  } finally { ev.close(); }
+}
+
+export type DemoDecoder = 'video-element' | 'ffmpeg';
+
 /** What the page exposes (also as globalThis.vidwasmDemo, for tests and the console). */
 export interface DemoApi {
   losses: number[];
@@ -156,10 +189,13 @@ export interface DemoApi {
   prediction: Prediction | null;
   train(steps?: number): Promise<number[]>;
   classifyFile(file: Blob): Promise<Prediction>;
+  /** The rgb24 frames the classifier would see, by either decoder (for checks and the console). */
+  frames(file: Blob, decoder?: DemoDecoder): Promise<Uint8Array>;
 }
 
 /** Builds the demo UI inside `root` (a train button, the loss curve, a drop zone, the prediction). */
-export function mountDemo(root: HTMLElement): DemoApi {
+export function mountDemo(root: HTMLElement, o: { decoder?: DemoDecoder } = {}): DemoApi {
+  const decoder = o.decoder ?? 'video-element';
   root.innerHTML = `
     <h1>vidwasm: train a video model in this tab</h1>
     <p>Clips of a shape moving <b>${DEMO_CLASSES.join(' / ')}</b> are generated in the page; a tiny X3D learns the direction.</p>
@@ -168,7 +204,7 @@ export function mountDemo(root: HTMLElement): DemoApi {
     <svg id="curve" width="360" height="120" viewBox="0 0 360 120" role="img" aria-label="training loss"><polyline fill="none" stroke="#1565c0" stroke-width="2" points=""/></svg>
     <p id="loss"></p>
     <div id="drop" style="border:2px dashed #888;padding:1.5em;max-width:360px;text-align:center">Drop a video here, or <input id="file" type="file" accept="video/*"></div>
-    <p>Prediction: <b id="prediction"></b></p>`;
+    <p>Prediction: <b id="prediction"></b> <small>(decoder: ${decoder})</small></p>`;
   const $ = <T extends Element>(id: string) => root.querySelector(`#${id}`) as T;
   let model: Module | null = null;
   const api: DemoApi = {
@@ -188,11 +224,12 @@ export function mountDemo(root: HTMLElement): DemoApi {
         return losses;
       } catch (e) { setStatus(`error: ${(e as Error).message}`); throw e; }
     },
+    frames: (file: Blob, d: DemoDecoder = decoder) => (d === 'ffmpeg' ? framesFromEncodedVideo(file) : framesFromVideo(file)),
     async classifyFile(file: Blob) {
       if (!model) await api.train();
       setStatus('decoding');
       try {
-        const rgb = await framesFromVideo(file);
+        const rgb = decoder === 'ffmpeg' ? await framesFromEncodedVideo(file) : await framesFromVideo(file);
         const p = classifyClip(model!, rgbToClip(rgb, DEMO_CLIP.frames, DEMO_CLIP.size));
         api.prediction = p;
         $('prediction').textContent = `${p.label} (${(p.prob * 100).toFixed(1)}%)`;

@@ -1,8 +1,10 @@
 // Bundle entry of the browser demo page (demoPageHtml() loads it as ./demo.js): the browser entry
 // fetches ./vidwasm.wasm next to the bundle (top-level await), then the demo mounts on #app.
+// ?decoder=ffmpeg decodes dropped videos with vidwasm's ffmpeg.wasm decoder instead of <video>.
 import '../browser.js';
 import { mountDemo } from './browser_demo.js';
 
 const root = document.getElementById('app') ?? document.body;
-mountDemo(root);
+const decoder = new URLSearchParams(location.search).get('decoder') === 'ffmpeg' ? 'ffmpeg' : 'video-element';
+mountDemo(root, { decoder });
 (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady = true;
