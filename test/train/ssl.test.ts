@@ -10,6 +10,7 @@ import { Tensor, models, nn, train, manualSeed, memoryStats, ArgumentError } fro
 import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
 import { assertClose } from '../helpers/assert.js';
 import { TinyNet, lcg } from './helpers.js';
+import { demoClips, DEMO_CLIP } from '../../ts/train/browser_demo.js';
 
 const cases = new Map(loadGolden('ssl_train').map((c) => [c.name, c]));
 const TOL = { rtol: 1e-4, atol: 1e-5 };
@@ -195,6 +196,25 @@ for (const method of ['simclr', 'byol', 'moco_v2', 'npid'] as const) {
     trainer.optimizer.dispose(); model.dispose();
   });
 }
+
+test('BYOL with a video backbone (narrow X3D, the demo network) on moving-shape clips: a few steps lower the loss', async () => {
+  manualSeed(3);
+  const { frames, size } = DEMO_CLIP;
+  const bb = models.createX3d({ inputClipLength: frames, inputCropSize: size, modelNumClass: 16, widthFactor: 0.5, depthFactor: 0.5, headDimOut: 64, dropoutRate: 0, headActivation: null, stemConvStride: [1, 1, 1] });
+  const model = new models.BYOL({ backbone: bb, projector: models.makeMultilayerPerceptron([16, 32, 16], { norm: models.BatchNorm1d, finalActivation: null })[0], featureDim: 16, predictorInner: 32, mmt: 0.9 });
+  const clips = [0, 1].map((b) => demoClips(8, 50 + b));
+  const loader = { length: 2, *[Symbol.iterator]() { for (const d of clips) yield { video: Tensor.from(d.video, [8, 3, frames, size, size]) }; } } as unknown as train.Loader;
+  const losses: number[] = [];
+  const trainer = train.createSslTrainer({
+    model, method: 'byol', transform: train.sslViewTransform({ size, scale: [0.5, 1] }), byolSchedule: { base: 0.9, totalSteps: 8 },
+    optimizer: 'adamw', lr: 3e-3, schedule: 'constant', epochs: 4, trainLoader: loader, onProgress: (p) => losses.push(p.loss),
+  });
+  await trainer.fit();
+  console.log(`  BYOL + X3D: ${losses.map((x) => x.toFixed(3)).join(' ')}`);
+  assert.ok(mean(losses.slice(-2)) < mean(losses.slice(0, 2)) - 0.1, 'loss went down');
+  assert.ok(Math.abs(model.getMmt() - train.byolMomentum(7, 8, 0.9)) < 1e-12, 'momentum annealed by the schedule');
+  trainer.optimizer.dispose(); model.dispose();
+});
 
 test('linear probe after SSL: the backbone stays frozen (weights and BN statistics), the Linear learns; top-1 reported', async () => {
   manualSeed(9);
