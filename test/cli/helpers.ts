@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderClip, DIRECTIONS } from '../../ts/cli/synth.js';
+import { renderClip, DIRECTIONS, DEMO_CLIP } from '../../ts/cli/synth.js';
 import { encodeMp4 } from '../../ts/cli/encode.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,7 +28,7 @@ export async function makeClips(dir: string, perClass: number, seed = 1): Promis
     const label = i % DIRECTIONS.length;
     mkdirSync(join(dir, DIRECTIONS[label]), { recursive: true });
     const p = join(dir, DIRECTIONS[label], `c${i}.mp4`);
-    writeFileSync(p, await encodeMp4(renderClip(label, seed + i, { frames: 8, size: 32 }), { width: 32, height: 32, fps: 8 }));
+    writeFileSync(p, await encodeMp4(renderClip(label, seed + i, { frames: DEMO_CLIP.frames, size: DEMO_CLIP.size }), { width: DEMO_CLIP.size, height: DEMO_CLIP.size, fps: DEMO_CLIP.fps }));
     rows.push([p, label]);
   }
   return rows;

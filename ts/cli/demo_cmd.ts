@@ -8,14 +8,14 @@ left, up or down over a noisy background: only the motion tells the class), deco
 with EncodedVideo, trains a narrow X3D from scratch with the Trainer (progress bars on stderr),
 writes the training curves (run/curves.svg), the confusion matrix and a checkpoint torch.load
 reads (x3d_demo.pyth), then classifies a freshly generated clip. The last line reads
-'held-out top-1: NN.N%'. Takes a few minutes on two cores.
+'held-out top-1: NN.N%'. About a minute of CPU (2-3 minutes of wall time on two busy cores).
 
 options:
   --out DIR               output folder (default ./vidwasm-demo)
   --quick                 fewer clips and epochs (the CI version: ~1 minute)
   --seed S                seed of the data, the initialisation and the order (default 0)
-  --epochs E              training epochs (default 14, quick 6)
-  --train-per-class N     training clips per class (default 40, quick 16)
+  --epochs E              training epochs (default 12, quick 8)
+  --train-per-class N     training clips per class (default 60, quick 40)
   --val-per-class N       held-out clips per class (default 12, quick 8)`;
 
 export async function run(argv: string[]): Promise<number> {

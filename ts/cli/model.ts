@@ -9,7 +9,7 @@ import { listModels, modelInfo, closeNames } from '../zoo/registry.js';
 import { KINETICS400_CLASSES } from '../zoo/kinetics400.js';
 import { readCheckpoint } from '../zoo/checkpoint/index.js';
 import { CliError, requireFile } from './args.js';
-import { DIRECTIONS } from './synth.js';
+import { DEMO_CLIP, DIRECTIONS } from './synth.js';
 
 export interface ModelSpec {
   name: string;
@@ -27,7 +27,8 @@ export interface ModelSpec {
 
 /** The demo network's geometry (see demo.ts): 8 frames of 32x32, one second at 8 fps. */
 export const DEMO_SPEC: Omit<ModelSpec, 'numClasses'> & { numClasses: number } = {
-  name: 'demo', numClasses: DIRECTIONS.length, frames: 8, sampleRate: 1, fps: 8, sideSize: 32, cropSize: 32,
+  name: 'demo', numClasses: DIRECTIONS.length, frames: DEMO_CLIP.frames, sampleRate: 1, fps: DEMO_CLIP.fps,
+  sideSize: DEMO_CLIP.size, cropSize: DEMO_CLIP.size,
   mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225], classNames: DIRECTIONS,
 };
 

@@ -23,7 +23,7 @@ export function bar(title: string, total: number, o: { unit?: string } = {}): Ba
   let status = '';
   const b = tty ? new cliProgress.SingleBar({
     format: `${title.padEnd(10)} [{bar}] {value}/{total}${unit ? ` ${unit}` : ''} | {duration_formatted} elapsed, eta {eta_formatted} {status}`,
-    barCompleteChar: '█', barIncompleteChar: '░', barsize: 24, hideCursor: true, clearOnComplete: false,
+    barCompleteChar: '█', barIncompleteChar: '░', barsize: 24, hideCursor: true, clearOnComplete: true, // the summary line replaces the bar
     etaBuffer: 20, fps: 8, stream: process.stderr,
   }) : null;
   b?.start(total, 0, { status });

@@ -9,6 +9,9 @@ export type Direction = (typeof DIRECTIONS)[number];
 
 export interface ClipSpec { frames: number; size: number }
 
+/** The demo's clips: 8 frames of 32x32 at 8 fps (one second). */
+export const DEMO_CLIP = { frames: 8, size: 32, fps: 8 } as const;
+
 /** mulberry32: a small, fast, seedable PRNG (good enough for pictures). */
 export function rng(seed: number): () => number {
   // The seed goes through a murmur3 finaliser first: nearby seeds must not give nearby first draws.
