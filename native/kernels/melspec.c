@@ -33,6 +33,36 @@ static void ms_stage(float *re, float *im, int m, int h, const float *twr, const
   }
 }
 
+// Recombination 4 bins at a time: with p a multiple of 4, k..k+3 never wrap around p.
+static void ms_combine(const float *yr, const float *yi, int p, int q, int nf, int nfp,
+                       const float *wr, const float *wi, float *xr, float *xi) {
+  if (p % 4 != 0) {
+    for (int k = 0; k < nf; k++) { xr[k] = 0.f; xi[k] = 0.f; }
+    for (int r = 0; r < q; r++) {
+      const float *Yr = yr + (size_t)r * p, *Yi = yi + (size_t)r * p;
+      const float *Wr = wr + (size_t)r * nfp, *Wi = wi + (size_t)r * nfp;
+      for (int k = 0; k < nf; k++) {
+        const int j = k % p;
+        xr[k] = xr[k] + (Yr[j] * Wr[k] - Yi[j] * Wi[k]);
+        xi[k] = xi[k] + (Yr[j] * Wi[k] + Yi[j] * Wr[k]);
+      }
+    }
+    return;
+  }
+  for (int k = 0; k < nfp; k += 4) {
+    v128_t ar = wasm_f32x4_splat(0.f), ai = wasm_f32x4_splat(0.f);
+    const int j = k % p;
+    for (int r = 0; r < q; r++) {
+      const v128_t y0 = wasm_v128_load(yr + (size_t)r * p + j), y1 = wasm_v128_load(yi + (size_t)r * p + j);
+      const v128_t w0 = wasm_v128_load(wr + (size_t)r * nfp + k), w1 = wasm_v128_load(wi + (size_t)r * nfp + k);
+      ar = wasm_f32x4_add(ar, wasm_f32x4_sub(wasm_f32x4_mul(y0, w0), wasm_f32x4_mul(y1, w1)));
+      ai = wasm_f32x4_add(ai, wasm_f32x4_add(wasm_f32x4_mul(y0, w1), wasm_f32x4_mul(y1, w0)));
+    }
+    wasm_v128_store(xr + k, ar);
+    wasm_v128_store(xi + k, ai);
+  }
+}
+
 static inline v128_t ms_vlog(v128_t acc, int logmode, float eps) {
   const v128_t e = wasm_f32x4_splat(eps);
   if (logmode == 1) return vw_v_log(wasm_f32x4_add(acc, e));

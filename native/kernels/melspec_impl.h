@@ -3,6 +3,9 @@
 //   static void ms_stage(float *re, float *im, int m, int h, const float *twr, const float *twi);
 //     one radix-2 decimation-in-time stage: butterflies of span 2h over the whole array,
 //     twiddles twr/twi[j] = cos/-sin(2 pi j / 2h), j < h (contiguous per stage).
+//   static void ms_combine(const float *yr, const float *yi, int p, int q, int nf, int nfp,
+//                          const float *wr, const float *wi, float *xr, float *xi);
+//     the mixed-radix recombination X[k] = sum_r W_n^(rk) Y_r[k mod p], summed in r order.
 //   static void ms_mel_row(const float *s, int nf, const float *fb, int nm, float *o, int logmode, float eps);
 //     o[k] = sum_f s[f] fb[f, k] (summed in f order, so SIMD == scalar bit for bit), then
 //     logmode 1: log(o + eps), 2: log(max(o, eps)), 0: as is.
@@ -40,12 +43,15 @@ static inline float ms_mag(float r, float i, int power) {
 // Param block p (all int32; pointers are byte offsets):
 //  0 x (f32[S])  1 S  2 out (f32[T, n/2+1])  3 T  4 n (n_fft)  5 hop  6 pad (left offset)
 //  7 pad mode    8 power (1 magnitude, 2 power)  9 window (f32[n], already centred/zero-padded)
-// 10 kind: 0 real FFT through an n/2 complex FFT (n a power of two), 1 Bluestein (any n)
+// 10 kind: 0 real FFT through an n/2 complex FFT (n a power of two), 1 Bluestein (any n),
+//    2 mixed radix n = p q (p the power-of-two part, q odd and small): q radix-2 FFTs of the
+//    decimated sequences x[r + jq], recombined with twiddles (torchaudio's n_fft 400 = 16 x 25)
 // 11 m (complex FFT size)  12 rev (i32[m])  13 stage twiddles (f32[2(m-1)]: re then im)
 // 14 kind 0: post twiddles cos/-sin(2 pi k / n), k <= n/2 (f32[2(n/2+1)]);
-//    kind 1: chirp w_j = exp(-i pi j^2 / n), j < n (f32[2n]: re then im)
+//    kind 1: chirp w_j = exp(-i pi j^2 / n), j < n (f32[2n]: re then im);
+//    kind 2: W_n^(rk) as [q, nfp] re then im, nfp = nf rounded up to 4 (f32[2 q nfp])
 // 15 kind 1: FFT of the conjugate chirp kernel, divided by m (f32[2m]: re then im)
-// 16 work (f32[5 max(m, n)])
+// 16 work (f32[5 max(m, n) + 8])  17 kind 2: q
 static void ms_spectrogram(const int32_t *p) {
   const float *x = (const float *)(uintptr_t)p[0];
   const int S = p[1], T = p[3], n = p[4], hop = p[5], pad = p[6], mode = p[7], power = p[8];
@@ -57,7 +63,7 @@ static void ms_spectrogram(const int32_t *p) {
   const float *post = (const float *)(uintptr_t)p[14];
   const float *B = (const float *)(uintptr_t)p[15];
   float *work = (float *)(uintptr_t)p[16];
-  const int big = VW_MAX(m, n), nf = n / 2 + 1;
+  const int big = VW_MAX(m, n) + 8, nf = n / 2 + 1;
   float *fr = work, *ar = work + big, *ai = ar + big, *zr = ai + big, *zi = zr + big;
   for (int t = 0; t < T; t++) {
     const int s0 = t * hop - pad;
@@ -79,6 +85,15 @@ static void ms_spectrogram(const int32_t *p) {
         const float xi = ei + (cr[k] * oi + ci[k] * orr);
         o[k] = ms_mag(xr, xi, power);
       }
+    } else if (kind == 2) {
+      // n = p q: Y_r = FFT_p(x[r], x[r + q], ...), X_k = sum_r W_n^(rk) Y_r[k mod p]
+      const int q = p[17], nfp = (nf + 3) & ~3;
+      for (int r = 0; r < q; r++) {
+        for (int j = 0; j < m; j++) { zr[j] = fr[r + j * q]; zi[j] = 0.f; }
+        ms_fft(zr, zi, ar + (size_t)r * m, ai + (size_t)r * m, m, rev, twr, twi);
+      }
+      ms_combine(ar, ai, m, q, nf, nfp, post, post + (size_t)q * nfp, zr, zi);
+      for (int k = 0; k < nf; k++) o[k] = ms_mag(zr[k], zi[k], power);
     } else {
       // Bluestein: X_k = w_k sum_j (x_j w_j) conj(w_(k-j)), a convolution done with two size-m
       // FFTs (the inverse as conj(FFT(conj(.)))), the kernel's transform precomputed.

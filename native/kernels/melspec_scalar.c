@@ -15,6 +15,21 @@ static void ms_stage(float *re, float *im, int m, int h, const float *twr, const
   }
 }
 
+static void ms_combine(const float *yr, const float *yi, int p, int q, int nf, int nfp,
+                       const float *wr, const float *wi, float *xr, float *xi) {
+  (void)nfp;
+  for (int k = 0; k < nf; k++) { xr[k] = 0.f; xi[k] = 0.f; }
+  for (int r = 0; r < q; r++) {
+    const float *Yr = yr + (size_t)r * p, *Yi = yi + (size_t)r * p;
+    const float *Wr = wr + (size_t)r * nfp, *Wi = wi + (size_t)r * nfp;
+    for (int k = 0; k < nf; k++) {
+      const int j = k % p;
+      xr[k] = xr[k] + (Yr[j] * Wr[k] - Yi[j] * Wi[k]);
+      xi[k] = xi[k] + (Yr[j] * Wi[k] + Yi[j] * Wr[k]);
+    }
+  }
+}
+
 static void ms_mel_row(const float *s, int nf, const float *fb, int nm, float *o, int logmode, float eps) {
   for (int k = 0; k < nm; k++) {
     float acc = 0.f;

@@ -10,8 +10,9 @@
 // audio models read), i.e. torchaudio's [F, T] transposed.
 //
 // FFT sizes: a power of two goes through a real FFT (an n/2 complex radix-2 FFT plus a
-// split step); any other size (torchaudio's default 400 included) through Bluestein's chirp-z
-// algorithm on a power-of-two FFT of size >= 2n - 1. The plans (bit reversal, twiddles,
+// split step); n = 2^a q with an odd part q <= 32 (torchaudio's default 400 = 16 x 25) through
+// a mixed-radix split (q radix-2 FFTs of size 2^a, recombined directly); any other size
+// through Bluestein's chirp-z algorithm on a power-of-two FFT of size >= 2n - 1. The plans (bit reversal, twiddles,
 // chirps) are computed once per size in double precision here and cached in wasm memory.
 import { Tensor } from '../runtime/tensor.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../runtime/errors.js';
@@ -99,9 +100,13 @@ export function melFilterbank(nFreqs: number, fMin: number, fMax: number, nMels:
 // ----------------------------------------------------------------------------------------
 // FFT plans
 
-interface Plan { kind: 0 | 1; m: number; rev: Tensor; tw: Tensor; post: Tensor; B: Tensor | null; win: Tensor }
+interface Plan { kind: 0 | 1 | 2; m: number; q: number; rev: Tensor; tw: Tensor; post: Tensor; B: Tensor | null; win: Tensor }
 const plans = new Map<string, Plan>();
 const isPow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
+/** Largest power of two dividing n. */
+const pow2Part = (n: number) => n & -n;
+/** Odd parts up to this use the mixed-radix path (its recombination costs n q / 2 per frame). */
+const MAX_ODD = 32;
 
 function bitReverse(m: number): Int32Array {
   const bits = Math.round(Math.log2(m));
@@ -164,7 +169,18 @@ function planFor(nFft: number, winLength: number): Plan {
     const h = nFft / 2, nf = h + 1;
     const post = new Float32Array(2 * nf);
     for (let k = 0; k < nf; k++) { post[k] = Math.cos(2 * Math.PI * k / nFft); post[nf + k] = -Math.sin(2 * Math.PI * k / nFft); }
-    plan = { kind: 0, m: h, rev: i32(bitReverse(h)), tw: f32(stageTwiddles(h)), post: f32(post), B: null, win: f32(hannFrame(nFft, winLength)) };
+    plan = { kind: 0, m: h, q: 1, rev: i32(bitReverse(h)), tw: f32(stageTwiddles(h)), post: f32(post), B: null, win: f32(hannFrame(nFft, winLength)) };
+  } else if (nFft / pow2Part(nFft) <= MAX_ODD) {
+    // mixed radix: q FFTs of size p on the decimated sequences, recombined with W_n^(rk)
+    const p = pow2Part(nFft), q = nFft / p, nf = Math.floor(nFft / 2) + 1, nfp = (nf + 3) & ~3;
+    const W = new Float32Array(2 * q * nfp);
+    for (let r = 0; r < q; r++) {
+      for (let k = 0; k < nf; k++) {
+        const a = 2 * Math.PI * ((r * k) % nFft) / nFft;
+        W[r * nfp + k] = Math.cos(a); W[q * nfp + r * nfp + k] = -Math.sin(a);
+      }
+    }
+    plan = { kind: 2, m: p, q, rev: i32(bitReverse(p)), tw: f32(stageTwiddles(p)), post: f32(W), B: null, win: f32(hannFrame(nFft, winLength)) };
   } else {
     let m = 1;
     while (m < 2 * nFft - 1) m <<= 1;
@@ -181,7 +197,7 @@ function planFor(nFft: number, winLength: number): Plan {
     fft64(br, bi);
     const B = new Float32Array(2 * m);
     for (let j = 0; j < m; j++) { B[j] = br[j] / m; B[m + j] = bi[j] / m; }
-    plan = { kind: 1, m, rev: i32(bitReverse(m)), tw: f32(stageTwiddles(m)), post: f32(chirp), B: f32(B), win: f32(hannFrame(nFft, winLength)) };
+    plan = { kind: 1, m, q: 1, rev: i32(bitReverse(m)), tw: f32(stageTwiddles(m)), post: f32(chirp), B: f32(B), win: f32(hannFrame(nFft, winLength)) };
   }
   plans.set(key, plan);
   return plan;
@@ -226,11 +242,11 @@ function runSpectrogram(x: Tensor, r: Resolved): Tensor {
   const plan = planFor(r.nFft, r.winLength);
   const nf = Math.floor(r.nFft / 2) + 1;
   const out = Tensor.empty([r.frames, nf], 'f32');
-  const work = Tensor.empty([5 * Math.max(plan.m, r.nFft)], 'f32');
+  const work = Tensor.empty([5 * (Math.max(plan.m, r.nFft) + 8)], 'f32');
   try {
     kernel('f32_spectrogram')(params([
       x.ptr, x.shape[0], out.ptr, r.frames, r.nFft, r.hop, r.pad, r.padMode, r.power, plan.win.ptr,
-      plan.kind, plan.m, plan.rev.ptr, plan.tw.ptr, plan.post.ptr, plan.B ? plan.B.ptr : 0, work.ptr,
+      plan.kind, plan.m, plan.rev.ptr, plan.tw.ptr, plan.post.ptr, plan.B ? plan.B.ptr : 0, work.ptr, plan.q,
     ]));
   } finally { work.dispose(); }
   return out;
