@@ -36,13 +36,14 @@ test.before(async () => {
       entryPoints: [join(here, 'browser_page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
       logLevel: 'silent', external: ['node:*'],
     });
-    const pixels = pixelsPath();
+    const pixels = pixelsPath(), pixelsMt = pixelsPath('shared');
     server = await serve({
       '/index.html': '<!doctype html><meta charset="utf-8"><title>vidwasm threads</title><script type="module" src="/page.js"></script>',
       '/page.js': bundle.outputFiles[0].contents,
       '/vidwasm.wasm': readFileSync(wasmPath()),
       '/vidwasm-mt.wasm': readFileSync(mtPath),
       ...(pixels ? { '/pixels.wasm': readFileSync(pixels) } : {}),
+      ...(pixelsMt ? { '/pixels-mt.wasm': readFileSync(pixelsMt) } : {}),
       '/favicon.ico': new Uint8Array(0),
     });
     profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-threads-'));
@@ -95,10 +96,14 @@ test('Chromium (1 thread) and Node compute the same bits', () => {
   assert.equal(r.hashes, node);
 });
 
-test('pixel kernels refuse to run on the replaced memory with a clear error', () => {
+test('pixel kernels follow the swap to shared memory (pixels-mt.wasm): the val chain gives the same bytes', () => {
   const r = page();
   assert.ok(pixelsPath(), 'pixels.wasm is built (make pixels)');
-  assert.is(r.pixelsError, 'E_PIXELS');
+  assert.ok(pixelsPath('shared'), 'pixels-mt.wasm is built (make pixels-mt)');
+  assert.ok(server!.requests.includes('/pixels-mt.wasm'), 'the isolated page fetched pixels-mt.wasm next to the bundle');
+  assert.is(r.pixelsError, '');
+  assert.ok(r.pixelsLength > 0);
+  assert.is(r.pixelsSame, true);
 });
 
 test.run();
