@@ -17,6 +17,7 @@ import { VideoDecodeError } from '../errors.js';
 import { FrameVideo } from '../frame_video.js';
 import { clipSamplerFromSpec, clipSamplerToSpec, type ClipSamplerSpec } from './clip_sampler_spec.js';
 import { hostFs } from './host.js';
+import { isNode } from '../decoder/node_host.js';
 import { LabeledVideoPaths, type LabeledVideo, type VideoInfoDict, type VideoSource } from './labeled_video_paths.js';
 import { resolveVideoSampler, type VideoSampler, type VideoSamplerOption } from './samplers.js';
 
@@ -194,8 +195,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       const fv = FrameVideo.fromFramePaths(source.framePaths, source.fps ?? o.fps, { timeoutMs: o.timeoutMs });
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }
-    const fs = hostFs(this.constructor.name);
-    if (fs.existsSync(source) && fs.statSync(source).isDirectory()) {
+    // In a browser a string source is a URL (EncodedVideo fetches it); frame folders are Node's.
+    const fs = isNode() ? hostFs(this.constructor.name) : null;
+    if (fs && fs.existsSync(source) && fs.statSync(source).isDirectory()) {
       const fv = await FrameVideo.fromDirectory(source, o.fps, { timeoutMs: o.timeoutMs });
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }

@@ -34,6 +34,11 @@ export interface BrowserDecoderConfig {
    * worker cannot, so the browser decoder starts a new worker instead. Default 64.
    */
   maxRunsPerWorker?: number;
+  /**
+   * Base of relative URLs (the core's and the videos'). Default: the page's (or worker's)
+   * location. A DataLoader worker gets its page's, so relative video paths mean the same there.
+   */
+  baseURL?: string;
 }
 
 let config: BrowserDecoderConfig = {};
@@ -48,8 +53,22 @@ export function configureBrowserDecoder(c: BrowserDecoderConfig): void {
 }
 
 function resolveUrl(u: string): string {
-  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const base = config.baseURL ?? (globalThis as { location?: { href: string } }).location?.href;
   return base ? new URL(u, base).href : u;
+}
+
+/**
+ * The current configuration with every URL absolute (the defaults included) and baseURL set:
+ * what a DataLoader sends its Web Workers, which may live at another URL (or a blob: URL).
+ */
+export function browserDecoderConfig(): BrowserDecoderConfig {
+  return {
+    ...config,
+    classWorkerURL: resolveUrl(config.classWorkerURL ?? 'ffmpeg/worker.js'),
+    coreURL: resolveUrl(config.coreURL ?? 'ffmpeg-core/ffmpeg-core.js'),
+    wasmURL: resolveUrl(config.wasmURL ?? 'ffmpeg-core/ffmpeg-core.wasm'),
+    baseURL: resolveUrl('.'),
+  };
 }
 
 /** One worker for the page; runs are serialised (the worker's FS paths are shared). */

@@ -10,6 +10,14 @@
 // and cannot cross to a worker, so it runs here; give `transformModule` (a module exporting the
 // transform) and the workers import it and transform in parallel, with the same seeds.
 // Workers persist across epochs until close(); idle ones do not keep the process alive.
+//
+// In a browser the workers are module Web Workers (workerUrl, default browser-worker.js next to
+// the bundle: dist/browser-worker.js). Each fetches vidwasm.wasm and pixels.wasm from `assetsUrl`
+// (default: next to the bundle) and decodes with the page's configureBrowserDecoder settings.
+// A transform module imported by a worker must share the worker's copy of vidwasm, so bundle
+// one file that imports vidwasm's worker entry (ts/data/loader/worker.ts) and exports the
+// transform, and give its URL as both workerUrl and transformModule (a module imported by its
+// own URL is the same instance).
 import { ArgumentError, UnsupportedError, VidwasmError } from '../../runtime/errors.js';
 import { random } from '../../runtime/random.js';
 import { VideoDecodeError, type VideoDecodeReason } from '../errors.js';
@@ -18,6 +26,7 @@ import { makeGenerator, randperm } from '../datasets/samplers.js';
 import { defaultCollate, disposeTensors, type Batch, type Collate } from './collate.js';
 import { isIterableDataset, isMapDataset, loadTransformModule, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
 import { fromWire } from './transfer.js';
+import { browserDecoderConfig } from '../decoder/ffmpeg_browser.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface DataLoaderOptions {
@@ -37,14 +46,19 @@ export interface DataLoaderOptions {
   seed?: number;
   /** Drop the last, incomplete batch. Default false. */
   dropLast?: boolean;
-  /** Decoding threads (worker_threads). 0 decodes in the main thread. Default 0. */
+  /** Decoding threads (worker_threads; Web Workers in a browser). 0 decodes in the main thread. Default 0. */
   numWorkers?: number;
   /** Units in flight per worker. Default 2. */
   prefetch?: number;
   /** Turns a list of clip dicts into a batch (and owns them). Default defaultCollate. */
   collate?: Collate;
-  /** Worker script URL (default: ./worker.ts|js next to this file). */
+  /**
+   * Worker script URL (default: ./worker.ts|js next to this file; in a browser
+   * ./browser-worker.js next to the bundle). A browser starts it as a module worker.
+   */
   workerUrl?: URL | string;
+  /** Browser workers: the folder holding vidwasm.wasm and pixels.wasm (default: next to the bundle). */
+  assetsUrl?: URL | string;
   /**
    * A module (URL) exporting the clip transform (`transform`, a default export, or
    * transformExport; a zero-argument function is called as a factory). Workers import it and
@@ -153,7 +167,7 @@ export class DataLoader implements AsyncIterable<Batch> {
   private async *fromWorkers(units: number[], seed: number): AsyncGenerator<{ unit: number; clips: ClipDict[] }> {
     // Workers persist across epochs (starting one loads vidwasm and the ffmpeg core).
     const tm = this.opts.transformModule;
-    this.pool ??= WorkerPool.start(this.numWorkers, this.dataset.toSpec(), this.opts.workerUrl, tm === undefined ? undefined : String(tm), this.opts.transformExport);
+    this.pool ??= WorkerPool.start(this.numWorkers, this.dataset.toSpec(), this.opts.workerUrl, tm === undefined ? undefined : String(tm), this.opts.transformExport, this.opts.assetsUrl);
     const pool = await this.pool;
     this.poolNow = pool;
     let finished = false;
@@ -217,32 +231,74 @@ export class DataLoader implements AsyncIterable<Batch> {
   }
 }
 
+/** What the pool needs of a worker: Node's Worker as is, a Web Worker through webWorker(). */
+interface PoolWorker {
+  postMessage(m: unknown): void;
+  terminate(): unknown;
+  unref(): void;
+  ref(): void;
+  on(ev: 'message', fn: (m: FromWorker) => void): void;
+  on(ev: 'error', fn: (e: Error) => void): void;
+}
+
+/** A module Web Worker behind the PoolWorker interface (ref/unref mean nothing in a page). */
+function webWorker(href: string): PoolWorker {
+  const W = (globalThis as { Worker?: new (u: string, o: { type: 'module' }) => {
+    postMessage(m: unknown): void; terminate(): void; addEventListener(t: string, f: (e: { data?: unknown; message?: string }) => void): void } }).Worker;
+  if (!W) throw new UnsupportedError('DataLoader: numWorkers > 0 needs worker_threads (Node) or Web Workers (browser); this host has neither');
+  const w = new W(href, { type: 'module' });
+  return {
+    postMessage: (m) => w.postMessage(m),
+    terminate: () => w.terminate(),
+    ref() {},
+    unref() {},
+    on(ev: 'message' | 'error', fn: (x: never) => void) {
+      if (ev === 'message') w.addEventListener('message', (e) => (fn as (m: unknown) => void)(e.data));
+      // a script that fails to load or throws at top level only gives an ErrorEvent
+      else w.addEventListener('error', (e) => (fn as (x: Error) => void)(new VidwasmError('E_WORKER', `loader worker ${href}: ${e.message || 'failed to load (is workerUrl a served module script?)'}`)));
+    },
+  };
+}
+
 /** Worker threads for one epoch, each holding the dataset rebuilt from its spec. */
 class WorkerPool {
   readonly skipped: Array<{ path: string; reason: string; message: string }> = [];
   private waiting = new Map<number, (r: ClipDict[] | Error) => void>();
   private closed = false;
-  private constructor(private readonly workers: Array<{ postMessage(m: unknown): void; terminate(): unknown; unref(): void; ref(): void }>) {}
+  private constructor(private readonly workers: PoolWorker[]) {}
   get size(): number { return this.workers.length; }
 
   readonly memory: Array<{ liveTensors: number; liveBytes: number }> = [];
 
-  static async start(n: number, spec: unknown, url?: URL | string, transformModule?: string, transformExport?: string): Promise<WorkerPool> {
+  static async start(n: number, spec: unknown, url?: URL | string, transformModule?: string, transformExport?: string, assetsUrl?: URL | string): Promise<WorkerPool> {
     const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown } }).process;
-    if (!proc?.versions?.node || !proc.getBuiltinModule) throw new UnsupportedError('DataLoader: numWorkers > 0 runs on Node worker_threads; Web Workers in the browser are not wired up yet (use numWorkers: 0)');
-    const { Worker } = proc.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
+    const node = !!proc?.versions?.node;
+    if (node && !proc!.getBuiltinModule) throw new UnsupportedError('DataLoader: numWorkers > 0 needs Node >= 20.16 (process.getBuiltinModule)');
     const here = import.meta.url;
-    const file = url ?? new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
-    const href = (file instanceof URL ? file : new URL(file)).href;
-    // Running from TypeScript sources (tests, tsx): the worker registers tsx's loader itself,
-    // because loader hooks given by --import do not reach worker threads on Node 20.
-    const ws = Array.from({ length: n }, () => href.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(href)}); })`, { eval: true, execArgv: [] })
-      : new Worker(new URL(href)));
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    let ws: PoolWorker[];
+    let extra: Partial<Extract<ToWorker, { type: 'init' }>> = {};
+    if (node) {
+      const { Worker } = proc!.getBuiltinModule!('node:worker_threads') as typeof import('node:worker_threads');
+      const file = url ?? new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
+      const href = (file instanceof URL ? file : new URL(file)).href;
+      // Running from TypeScript sources (tests, tsx): the worker registers tsx's loader itself,
+      // because loader hooks given by --import do not reach worker threads on Node 20.
+      ws = Array.from({ length: n }, () => href.endsWith('.ts')
+        ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(href)}); })`, { eval: true, execArgv: [] })
+        : new Worker(new URL(href))) as unknown as PoolWorker[];
+    } else {
+      // URLs relative to the page, made absolute: the worker may live elsewhere (or at a blob: URL)
+      const href = new URL(String(url ?? new URL('./browser-worker.js', here)), page).href;
+      ws = Array.from({ length: n }, () => webWorker(href));
+      extra = { assets: new URL(String(assetsUrl ?? new URL('./', here)), page).href, decoder: browserDecoderConfig() };
+      if (transformModule !== undefined) transformModule = new URL(transformModule, page).href;
+    }
     const pool = new WorkerPool(ws);
     await Promise.all(ws.map((w, wi) => new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.type === 'ready') { w.unref(); resolve(); return; } // idle workers never keep the process alive
+        if (m.type === 'error' && m.seq === -1) { reject(new VidwasmError(m.error.code ?? 'E_WORKER', m.error.message)); return; }
         if (m.type === 'done') {
           pool.skipped.push(...m.skipped);
           pool.memory[wi] = { liveTensors: m.liveTensors, liveBytes: m.liveBytes };
@@ -262,7 +318,7 @@ class WorkerPool {
       };
       w.on('message', onMsg);
       w.on('error', (e) => { reject(e); for (const cb of pool.waiting.values()) cb(e as Error); pool.waiting.clear(); });
-      w.postMessage({ type: 'init', spec, transformModule, transformExport } as ToWorker);
+      w.postMessage({ type: 'init', spec, transformModule, transformExport, ...extra } as ToWorker);
     })));
     return pool;
   }

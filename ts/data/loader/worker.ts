@@ -1,9 +1,11 @@
 // Loader worker entry: rebuilds the dataset from its spec, then decodes the units it is sent and
 // posts back clip dicts whose tensor bytes are transferred (not copied). Runs as a Node
-// worker_thread; written against the Web Worker message API too (self.onmessage/postMessage,
-// the kernel module sent as a WebAssembly.Module in the init message), but the browser path is
-// not tested yet.
-import { initFromModule, isReady } from '../../runtime/wasm.js';
+// worker_thread or as a module Web Worker (self.onmessage/postMessage): there it fetches
+// vidwasm.wasm and pixels.wasm from the page's asset folder (init.assets) and decodes with the
+// page's @ffmpeg/ffmpeg configuration (init.decoder, URLs made absolute by the page).
+import { initFromModule, initFromModuleAsync, isReady } from '../../runtime/wasm.js';
+import { initPixelsAsync, pixelsReady } from '../pixels.js';
+import { configureBrowserDecoder, type BrowserDecoderConfig } from '../decoder/ffmpeg_browser.js';
 import { VideoDecodeError } from '../errors.js';
 import { LabeledVideoDataset, type DatasetSpec } from '../datasets/labeled_video_dataset.js';
 import { mapDatasetFromSpec } from '../datasets/map_datasets.js';
@@ -15,7 +17,11 @@ import { loadTransformModule, produceUnit, transformUnit, type LoaderDataset } f
 import { toWire } from './transfer.js';
 
 export type ToWorker =
-  | { type: 'init'; spec: DatasetSpec | { kind: string }; wasm?: WebAssembly.Module; transformModule?: string; transformExport?: string }
+  | { type: 'init'; spec: DatasetSpec | { kind: string }; wasm?: WebAssembly.Module; transformModule?: string; transformExport?: string;
+      /** Browser: the folder (absolute URL) holding vidwasm.wasm and pixels.wasm. */
+      assets?: string;
+      /** Browser: the page's @ffmpeg/ffmpeg configuration, URLs absolute. */
+      decoder?: BrowserDecoderConfig }
   | { type: 'work'; seq: number; unit: number; seed: number };
 export type FromWorker =
   | { type: 'ready' }
@@ -65,13 +71,28 @@ async function start(): Promise<void> {
   listen((msg) => {
     chain = chain.then(async () => {
       if (msg.type === 'init') {
-        if (!isReady()) {
-          initFromModule(msg.wasm ?? nodeWasmBytes());
+        try {
+          const node = !!proc?.versions?.node;
+          if (!isReady()) {
+            if (msg.wasm || node) initFromModule(msg.wasm ?? nodeWasmBytes());
+            else await initFromModuleAsync(fetch(new URL('vidwasm.wasm', msg.assets ?? import.meta.url)));
+          }
+          if (!node) {
+            // Node loads pixels.wasm on first use; a browser worker fetches it (transforms only).
+            if (!pixelsReady()) {
+              await initPixelsAsync(new URL('pixels.wasm', msg.assets ?? import.meta.url))
+                .catch((e) => { if (msg.transformModule) throw e; });
+            }
+            if (msg.decoder) configureBrowserDecoder(msg.decoder);
+          }
+          ds = 'videos' in msg.spec && 'clipSampler' in msg.spec ? LabeledVideoDataset.fromSpec(msg.spec as DatasetSpec) : mapDatasetFromSpec(msg.spec);
+          // A transform module makes the worker transform its clips too (in parallel).
+          if (msg.transformModule) transform = await loadTransformModule(msg.transformModule, msg.transformExport);
+          port.postMessage({ type: 'ready' } satisfies FromWorker);
+        } catch (e) {
+          // seq -1: the pool's start fails with this instead of waiting for 'ready' forever
+          port.postMessage({ type: 'error', seq: -1, error: { name: (e as Error)?.name ?? 'Error', message: `loader worker init: ${(e as Error)?.message ?? String(e)}`, code: (e as { code?: string })?.code } } satisfies FromWorker);
         }
-        ds = 'videos' in msg.spec && 'clipSampler' in msg.spec ? LabeledVideoDataset.fromSpec(msg.spec as DatasetSpec) : mapDatasetFromSpec(msg.spec);
-        // A transform module makes the worker transform its clips too (in parallel).
-        if (msg.transformModule) transform = await loadTransformModule(msg.transformModule, msg.transformExport);
-        port.postMessage({ type: 'ready' } satisfies FromWorker);
         return;
       }
       try {
