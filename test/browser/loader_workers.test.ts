@@ -3,7 +3,8 @@
 // entry, each decoding with @ffmpeg/ffmpeg in its own nested worker and transforming with the
 // pixel kernels in its own vidwasm memory) give identical batches, byte for byte, in both of two
 // shuffled epochs; and memory is flat: no live tensors left in the page or in the workers after
-// an epoch, and the page's wasm memory does not grow in the second epoch.
+// an epoch, and the page's wasm memory does not grow in the second epoch. Also with workers that
+// only decode (no transformModule: the page transforms what they send).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ import type { EpochResult } from './loader_workers_page.js';
 const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-interface Result { before: { liveTensors: number }; inline: EpochResult[]; workers: EpochResult[]; error?: string }
+interface Result { before: { liveTensors: number }; inline: EpochResult[]; workers: EpochResult[]; decodeOnly: EpochResult[]; error?: string }
 let context: BrowserContext | null = null;
 let server: Served | null = null;
 let profile = '';
@@ -84,13 +85,13 @@ function ok(): Result {
   return result!;
 }
 
-test('Chromium: DataLoader numWorkers 2 (Web Workers) == numWorkers 0, byte for byte, two shuffled epochs', () => {
+test('Chromium: DataLoader numWorkers 2 (Web Workers; transforming, and decoding only) == numWorkers 0, byte for byte, two shuffled epochs', () => {
   const r = ok();
   assert.equal(pageErrors, []);
   // each loader worker started from the given URL, and each loaded its own ffmpeg.wasm worker
-  assert.is(server!.requests.filter((p) => p === '/loader_worker.js').length, 2, 'two module workers from workerUrl');
+  assert.is(server!.requests.filter((p) => p === '/loader_worker.js').length, 4, 'two module workers from workerUrl, per loader');
   assert.ok(server!.requests.filter((p) => p === '/ffmpeg/worker.js').length >= 3, 'the page and each loader worker loaded @ffmpeg/ffmpeg');
-  for (const [a, b] of [[r.inline, r.workers]]) {
+  for (const [a, b] of [[r.inline, r.workers], [r.inline, r.decodeOnly]]) {
     assert.is(a.length, 2);
     for (let e = 0; e < 2; e++) {
       // 4 clips, batch 3: [3, 3, 4, 56, 56] then [1, 3, 4, 56, 56]
@@ -110,12 +111,12 @@ test('Chromium: DataLoader numWorkers 2 (Web Workers) == numWorkers 0, byte for 
 
 test('Chromium: memory is flat across two epochs (page and workers)', () => {
   const r = ok();
-  for (const [name, run] of [['inline', r.inline], ['workers', r.workers]] as const) {
+  for (const [name, run] of [['inline', r.inline], ['workers', r.workers], ['decodeOnly', r.decodeOnly]] as const) {
     for (const e of run) assert.is(e.liveTensors, r.before.liveTensors, `${name}: no tensor left alive in the page after an epoch`);
     assert.is(run[1].wasmBytes, run[0].wasmBytes, `${name}: the page's wasm memory does not grow in the second epoch`);
   }
   assert.is(r.inline[0].workers.length, 0);
-  for (const e of r.workers) {
+  for (const e of [...r.workers, ...r.decodeOnly]) {
     assert.is(e.workers.length, 2, 'both workers reported');
     for (const w of e.workers) assert.equal(w, { liveTensors: 0, liveBytes: 0 }, 'nothing left alive in a worker after its units');
   }

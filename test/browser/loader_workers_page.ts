@@ -18,14 +18,16 @@ function b64(t: Tensor): string {
   return btoa(s);
 }
 
-async function run(numWorkers: number): Promise<EpochResult[]> {
+/** transformInWorkers: the workers import the transform (else they only decode, the page transforms). */
+async function run(numWorkers: number, transformInWorkers = true): Promise<EpochResult[]> {
   const videos = [0, 1, 2, 3].map((i) => [`./v${i}.mp4`, { label: i }] as [string, Record<string, unknown>]);
   const ds = new data.LabeledVideoDataset(videos, data.makeClipSampler('random', 1.0), {
-    videoSampler: 'sequential', decodeAudio: false, transform: numWorkers === 0 ? chain(transforms) : null,
+    videoSampler: 'sequential', decodeAudio: false, transform: numWorkers === 0 || !transformInWorkers ? chain(transforms) : null,
   });
   const loader = new data.DataLoader(ds, {
     batchSize: 3, seed: 11, shuffle: true, numWorkers,
-    ...(numWorkers > 0 ? { workerUrl: './loader_worker.js', transformModule: './loader_worker.js' } : {}),
+    ...(numWorkers > 0 ? { workerUrl: './loader_worker.js' } : {}),
+    ...(numWorkers > 0 && transformInWorkers ? { transformModule: './loader_worker.js' } : {}),
   });
   const out: EpochResult[] = [];
   try {
@@ -47,5 +49,5 @@ async function run(numWorkers: number): Promise<EpochResult[]> {
 const g = globalThis as { workersResult?: unknown };
 try {
   const before = memoryStats();
-  g.workersResult = { before, inline: await run(0), workers: await run(2) };
+  g.workersResult = { before, inline: await run(0), workers: await run(2), decodeOnly: await run(2, false) };
 } catch (e) { g.workersResult = { error: String((e as Error)?.stack ?? e) }; }
