@@ -40,6 +40,23 @@ test('broadcasting over channels_last storage matches contiguous', () => {
     assertClose(y, ref, { rtol: 0, atol: 0 }, 'add channels_last');
     assertClose(ops.mul(b, xl), ops.mul(b, x).toArray(), { rtol: 0, atol: 0 }, 'mul channels_last');
   });
+
+test('sums over channels_last storage (no layout conversion path) match contiguous', () => {
+  tidy(() => {
+    const x = Tensor.randn([2, 5, 3, 4, 6]), xl = x.toLayout('channels_last');
+    // kept dims in order in storage ([N, THW, C] -> [N, C]) and not ([N, T, H, W, C] over N, H)
+    for (const [dims, keep] of [[[2, 3, 4], true], [[2, 3], false], [[0, 3], true], [[1], false], [[0, 2, 3, 4], true]] as [number[], boolean][]) {
+      const y = ops.sum(xl, dims, keep);
+      assert.is(y.layout, 'contiguous');
+      assertClose(y, ops.sum(x, dims, keep).toArray(), { rtol: 1e-6, atol: 1e-6 }, `sum ${dims} keepdim ${keep}`);
+    }
+    // the SE block's gradient: x * s with s [N, C, 1, 1, 1], x channels_last
+    const s = Tensor.randn([2, 5, 1, 1, 1]).requiresGrad_(), s2 = s.detach().requiresGrad_();
+    ops.sum(ops.mul(xl, s)).backward();
+    ops.sum(ops.mul(x, s2)).backward();
+    assertClose(s.grad!, s2.grad!.toArray(), { rtol: 1e-5, atol: 1e-5 }, 'mul broadcast grad channels_last');
+  });
+});
 });
 
 test('SIMD and scalar kernels agree on odd sizes', () => {

@@ -1,5 +1,5 @@
 // Reductions over axes: sum, mean, max (+ argmax), and sumTo for broadcast gradients.
-import { Tensor, type Shape } from '../tensor.js';
+import { Tensor, layoutPerm, type Shape } from '../tensor.js';
 import { kernel } from '../wasm.js';
 import { record, gradRules, noGrad } from '../tape.js';
 import { ShapeError, fmtShape } from '../errors.js';
@@ -17,11 +17,38 @@ function outShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
   return keepdim ? x.shape.map((d, i) => (dims.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !dims.includes(i));
 }
 
-/** Sum over dims of a contiguous tensor, one axis at a time (each pass is [outer, r, inner]). */
+/**
+ * Sum over dims, one run of adjacent axes at a time (each pass is [outer, r, inner]). The result
+ * is contiguous with the reduced dims kept as 1.
+ */
 function sumRaw(x: Tensor, dims: number[]): Tensor {
+  const direct = storageOrderSum(x, dims);
+  if (direct) return direct;
   const src = x.layout === 'contiguous' ? x : toLayout(x, 'contiguous');
+  return sumStorage(src, src !== x, [...x.shape], dims);
+}
+
+/**
+ * A channels_last tensor summed in its own storage order, when the kept dims come out in
+ * contiguous order anyway (e.g. [N, C, T, H, W] over T, H, W: storage [N, THW, C] -> [N, C]):
+ * no layout conversion of the full tensor (the SE block's broadcast-mul gradient). Else null.
+ */
+function storageOrderSum(x: Tensor, dims: number[]): Tensor | null {
+  if (x.layout === 'contiguous' || dims.length === 0) return null;
+  const perm = layoutPerm(x.rank, x.layout);
+  const kept = perm.filter((d) => !dims.includes(d) && x.shape[d] !== 1);
+  for (let i = 1; i < kept.length; i++) if (kept[i] < kept[i - 1]) return null;
+  const sdims = perm.map((d, i) => (dims.includes(d) ? i : -1)).filter((i) => i >= 0);
+  const r = sumStorage(x, false, perm.map((d) => x.shape[d]), sdims);
+  const v = r.shareStorage(x.shape.map((d, i) => (dims.includes(i) ? 1 : d)));
+  r.dispose();
+  return v;
+}
+
+/** The passes over src's storage read as `shape0` (contiguous); src is disposed when owned. */
+function sumStorage(src: Tensor, owned: boolean, shape0: number[], dims: number[]): Tensor {
   let cur = src;
-  let shape = [...x.shape];
+  let shape = [...shape0];
   // Merge runs of adjacent reduced dims into a single pass.
   for (let k = dims.length - 1; k >= 0;) {
     let j = k;
@@ -33,11 +60,11 @@ function sumRaw(x: Tensor, dims: number[]): Tensor {
     shape = [...shape.slice(0, lo), ...new Array(hi - lo + 1).fill(1), ...shape.slice(hi + 1)];
     const y = Tensor.empty(shape);
     kernel('f32_reduce_sum')(cur.ptr, y.ptr, outer, r, inner);
-    if (cur !== x) cur.dispose();
+    if (cur !== src || owned) cur.dispose();
     cur = y;
     k = j - 1;
   }
-  if (cur === x) cur = x.clone();
+  if (cur === src && !owned) cur = src.clone();
   return cur;
 }
 
