@@ -50,7 +50,7 @@ export function renderClip(label: number, seed: number, spec: ClipSpec): Uint8Ar
   const colour = base.map((b) => (b > 128 ? b - 90 - r() * 40 : b + 90 + r() * 40));
   // Motion: speed in px/frame; the path's middle is uniform over where the whole path fits, so
   // where the shape is at mid-clip says nothing about where it goes.
-  const dist = (0.55 + r() * 0.6) * (S - 2 * rad - 2) * 0.75;
+  const dist = (0.6 + r() * 0.4) * (S - 2 * rad - 2);
   const step = dist / Math.max(1, T - 1);
   const dir = DIRECTIONS[label];
   const along = rad + 1 + dist / 2 + r() * Math.max(0, S - 2 * rad - 2 - dist);
