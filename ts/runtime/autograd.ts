@@ -40,6 +40,9 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
         continue;
       }
       const gxs = gradRules[node.op](gy, node, t);
+      // A rule may pass gy through (add, identity-like rules): the first input that keeps it
+      // takes gy itself (the engine no longer needs it), later ones a copy.
+      let gyOwned = true;
       node.inputs.forEach((x, i) => {
         let g = gxs[i];
         if (!x || !g || !x.requiresGrad) {
@@ -49,15 +52,20 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
         if (g.shape.join() !== x.shape.join()) {
           throw new AutogradError(`gradient rule of '${node.op}' returned ${fmtShape(g.shape)} for input ${fmtShape(x.shape)}`);
         }
-        if (g === gy) g = gy.clone();
         const acc = grads.get(x);
         if (acc) {
           grads.set(x, F.add(acc, g));
           acc.dispose();
-          g.dispose();
-        } else grads.set(x, g);
+          if (g !== gy) g.dispose();
+        } else {
+          if (g === gy) {
+            if (gyOwned) gyOwned = false;
+            else g = gy.clone();
+          }
+          grads.set(x, g);
+        }
       });
-      gy.dispose();
+      if (gyOwned) gy.dispose();
       if (!opts.retainGraph) release(t);
     }
   } finally {
