@@ -10,45 +10,36 @@ static inline float hsum(v128_t v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
-// One read of x from memory: each block of rows (still in cache) gets its own mean and squared
-// deviations, merged into the running totals (mean, var holds M2) by the pairwise-update formula.
-// scratch holds 2C floats. Same order of operations as the scalar twin.
 VW_EXPORT void vw_f32_bn_stats(const float *x, float *mean, float *var, float *scratch, int M, int C) {
-  float *bs = scratch, *bq = scratch + C;
-  memset(mean, 0, (size_t)C * sizeof(float));
-  memset(var, 0, (size_t)C * sizeof(float));
-  for (int r0 = 0; r0 < M; r0 += VW_NORM_BLOCK) {
-    const int r1 = VW_MIN(M, r0 + VW_NORM_BLOCK), nb = r1 - r0;
-    memset(scratch, 0, (size_t)2 * C * sizeof(float));
-    for (int r = r0; r < r1; r++) {
-      const float *xr = x + (size_t)r * C;
-      int c = 0;
-      for (; c + 4 <= C; c += 4) wasm_v128_store(bs + c, wasm_f32x4_add(wasm_v128_load(bs + c), wasm_v128_load(xr + c)));
-      for (; c < C; c++) bs[c] += xr[c];
-    }
-    const v128_t vnb = wasm_f32x4_splat((float)nb);
-    int c = 0;
-    for (; c + 4 <= C; c += 4) wasm_v128_store(bs + c, wasm_f32x4_div(wasm_v128_load(bs + c), vnb));
-    for (; c < C; c++) bs[c] /= (float)nb;
-    for (int r = r0; r < r1; r++) {
-      const float *xr = x + (size_t)r * C;
-      c = 0;
-      for (; c + 4 <= C; c += 4) {
-        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(bs + c));
-        wasm_v128_store(bq + c, wasm_f32x4_add(wasm_v128_load(bq + c), wasm_f32x4_mul(d, d)));
+  for (int pass = 0; pass < 2; pass++) {
+    float *acc = pass ? var : mean;
+    memset(acc, 0, (size_t)C * sizeof(float));
+    for (int r0 = 0; r0 < M; r0 += VW_NORM_BLOCK) {
+      memset(scratch, 0, (size_t)C * sizeof(float));
+      const int r1 = VW_MIN(M, r0 + VW_NORM_BLOCK);
+      for (int r = r0; r < r1; r++) {
+        const float *xr = x + (size_t)r * C;
+        int c = 0;
+        if (pass) {
+          for (; c + 4 <= C; c += 4) {
+            const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+            wasm_v128_store(scratch + c, wasm_f32x4_add(wasm_v128_load(scratch + c), wasm_f32x4_mul(d, d)));
+          }
+          for (; c < C; c++) scratch[c] += (xr[c] - mean[c]) * (xr[c] - mean[c]);
+        } else {
+          for (; c + 4 <= C; c += 4) wasm_v128_store(scratch + c, wasm_f32x4_add(wasm_v128_load(scratch + c), wasm_v128_load(xr + c)));
+          for (; c < C; c++) scratch[c] += xr[c];
+        }
       }
-      for (; c < C; c++) bq[c] += (xr[c] - bs[c]) * (xr[c] - bs[c]);
+      int c = 0;
+      for (; c + 4 <= C; c += 4) wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), wasm_v128_load(scratch + c)));
+      for (; c < C; c++) acc[c] += scratch[c];
     }
-    // merge (r0 rows so far, block of nb): delta = bmean - mean; mean += delta * nb / n;
-    // M2 += bM2 + delta^2 * r0 * nb / n   (per channel: C floats, scalar is enough)
-    const float n = (float)r1, fa = (float)nb / n, fb = (float)r0 * fa;
-    for (c = 0; c < C; c++) {
-      const float d = bs[c] - mean[c];
-      mean[c] += d * fa;
-      var[c] += bq[c] + d * d * fb;
-    }
+    const v128_t m = wasm_f32x4_splat((float)M);
+    int c = 0;
+    for (; c + 4 <= C; c += 4) wasm_v128_store(acc + c, wasm_f32x4_div(wasm_v128_load(acc + c), m));
+    for (; c < C; c++) acc[c] /= (float)M;
   }
-  for (int c = 0; c < C; c++) var[c] /= (float)M;
 }
 
 VW_EXPORT void vw_f32_channel_affine(const float *x, float *y, const float *a, const float *b, int M, int C) {

@@ -9,31 +9,24 @@
 
 #define VW_NORM_BLOCK 256
 
-// mean[c] and biased var[c] over the M rows, x read once from memory: each block of rows gets
-// its own mean and squared deviations (two passes while it is in cache), merged into the running
-// mean and M2 (in var) by the pairwise-update formula; scratch holds 2C floats.
+// mean[c] and biased var[c] over the M rows; scratch holds C floats.
 VW_EXPORT void vw_f32_bn_stats_scalar(const float *x, float *mean, float *var, float *scratch, int M, int C) {
-  float *bs = scratch, *bq = scratch + C;
-  for (int c = 0; c < C; c++) { mean[c] = 0.f; var[c] = 0.f; }
-  for (int r0 = 0; r0 < M; r0 += VW_NORM_BLOCK) {
-    const int r1 = VW_MIN(M, r0 + VW_NORM_BLOCK), nb = r1 - r0;
-    for (int c = 0; c < 2 * C; c++) scratch[c] = 0.f;
-    for (int r = r0; r < r1; r++)
-      for (int c = 0; c < C; c++) bs[c] += x[(size_t)r * C + c];
-    for (int c = 0; c < C; c++) bs[c] /= (float)nb;
-    for (int r = r0; r < r1; r++)
-      for (int c = 0; c < C; c++) {
-        const float d = x[(size_t)r * C + c] - bs[c];
-        bq[c] += d * d;
+  for (int pass = 0; pass < 2; pass++) {
+    float *acc = pass ? var : mean;
+    for (int c = 0; c < C; c++) acc[c] = 0.f;
+    for (int r0 = 0; r0 < M; r0 += VW_NORM_BLOCK) {
+      for (int c = 0; c < C; c++) scratch[c] = 0.f;
+      for (int r = r0; r < VW_MIN(M, r0 + VW_NORM_BLOCK); r++) {
+        const float *xr = x + (size_t)r * C;
+        for (int c = 0; c < C; c++) {
+          const float v = pass ? (xr[c] - mean[c]) * (xr[c] - mean[c]) : xr[c];
+          scratch[c] += v;
+        }
       }
-    const float n = (float)r1, fa = (float)nb / n, fb = (float)r0 * fa;
-    for (int c = 0; c < C; c++) {
-      const float d = bs[c] - mean[c];
-      mean[c] += d * fa;
-      var[c] += bq[c] + d * d * fb;
+      for (int c = 0; c < C; c++) acc[c] += scratch[c];
     }
+    for (int c = 0; c < C; c++) acc[c] /= (float)M;
   }
-  for (int c = 0; c < C; c++) var[c] /= (float)M;
 }
 
 // y = x * a[c] + b[c]

@@ -59,7 +59,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const xc = x.rank >= 3 ? toLayout(x, 'channels_last') : x;
   const mean = new Float64Array(C), invstd = new Float64Array(C);
   if (training) {
-    const m = Tensor.empty([C]), v = Tensor.empty([C]), scratch = Tensor.empty([2 * C]);
+    const m = Tensor.empty([C]), v = Tensor.empty([C]), scratch = Tensor.empty([C]);
     if (M > 0 && C > 0) kernel('f32_bn_stats')(xc.ptr, m.ptr, v.ptr, scratch.ptr, M, C);
     const Mv = m.data(), Vv = v.data();
     for (let c = 0; c < C; c++) { mean[c] = Mv[c]; invstd[c] = 1 / Math.sqrt(Vv[c] + eps); }
