@@ -119,7 +119,8 @@ pixels-mt: $(BUILD)/pixels-mt.wasm
 
 # dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
 # code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
-# hosts, no automatic load), cli.js (the `vidwasm` bin), the .wasm files and type declarations.
+# hosts, no automatic load), cli.js (the `vidwasm` bin), web/demo.js (the demo page script that
+# `vidwasm serve` serves at /demo.js, beside the .wasm files), the .wasm files and type declarations.
 build: wasm wasm-mt wasi pixels pixels-mt
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
@@ -128,6 +129,7 @@ build: wasm wasm-mt wasi pixels pixels-mt
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=node --format=esm --outfile=dist/worker.js --packages=external
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js --external:'node:*'
+	npx esbuild ts/train/browser_demo_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js --external:'node:*'
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm

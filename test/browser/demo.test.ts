@@ -8,33 +8,30 @@
 // No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { demoPageHtml, DEMO_CLIP, DEMO_CLASSES, createBrowserDemoModel, trainDemo } from '../../ts/train/browser_demo.js';
 import { renderClip } from '../../ts/cli/synth.js';
 import { encodeMp4 } from '../../ts/cli/encode.js';
 import { serve, type Served } from './server.js';
+import { launchChromium, openDemo, trainOnPage, dropMp4 as dropFile, waitPrediction, type Browser } from './demo_driver.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-let context: BrowserContext | null = null;
+let browser: Browser | null = null;
 let server: Served | null = null;
 let page: Page;
-let profile = '';
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 let setupError: unknown = null;
 
 test.before(async () => {
   try {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
     const bundle = await build({
       entryPoints: [join(here, '../../ts/train/browser_demo_main.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
       write: false, logLevel: 'silent', external: ['node:*'],
@@ -50,25 +47,16 @@ test.before(async () => {
       '/vidwasm.wasm': readFileSync(wasmPath()),
       '/favicon.ico': new Uint8Array(0),
     });
-    profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-demo-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-    await page.goto(server.url, { timeout: 60_000 });
-    await page.waitForFunction(() => (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady === true, null, { timeout: 60_000 })
-      .catch((e) => { throw new Error(`the demo page did not load: ${pageErrors.join('; ') || e}`); });
+    browser = await launchChromium();
+    ({ page, errors: pageErrors } = browser);
+    await openDemo(browser, server.url);
   } catch (e) {
     setupError = e;
   }
 });
 test.after(async () => {
-  await context?.close().catch(() => {});
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 function ready(): void { if (setupError) throw setupError; }
 
@@ -81,16 +69,7 @@ test('demoPageHtml: a well-formed page that loads the given module script', () =
 
 test('in Chromium: Train runs the Trainer for a few steps on in-page clips and the loss goes down', async () => {
   ready();
-  await page.fill('#steps', '10');
-  await page.click('#train');
-  await page.waitForFunction(() => {
-    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
-    return s === 'trained' || s.startsWith('error');
-  }, null, { timeout: 120_000 });
-  const r = await page.evaluate(() => {
-    const d = (globalThis as unknown as { vidwasmDemo: { status: string; losses: number[] } }).vidwasmDemo;
-    return { status: d.status, losses: d.losses, shown: document.getElementById('loss')!.textContent, points: document.querySelector('#curve polyline')!.getAttribute('points') };
-  });
+  const r = await trainOnPage(page, 10);
   console.log(`  browser demo: ${r.losses.length} steps, loss ${r.losses[0]?.toFixed(4)} -> ${r.losses[r.losses.length - 1]?.toFixed(4)}; "${r.shown}"`);
   assert.is(r.status, 'trained', pageErrors.join('; '));
   assert.is(r.losses.length, 10);
@@ -107,28 +86,14 @@ test('in Chromium: Train runs the Trainer for a few steps on in-page clips and t
 });
 
 let mp4: Uint8Array;
-async function dropMp4(): Promise<void> {
-  await page.evaluate(async (bytes: number[]) => {
-    const file = new File([new Uint8Array(bytes)], 'up.mp4', { type: 'video/mp4' });
-    const dt = new DataTransfer();
-    dt.items.add(file);
-    document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, Array.from(mp4));
-}
+const dropMp4 = () => dropFile(page, mp4);
 
 test('in Chromium: a generated mp4 dropped on the page is decoded and a prediction appears', async () => {
   ready();
   const { frames, size, fps } = DEMO_CLIP;
   mp4 = await encodeMp4(renderClip(2, 4242, { frames, size }), { width: size, height: size, fps });
   await dropMp4();
-  await page.waitForFunction(() => {
-    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
-    return s === 'classified' || s.startsWith('error');
-  }, null, { timeout: 60_000 });
-  const r = await page.evaluate(() => {
-    const d = (globalThis as unknown as { vidwasmDemo: { status: string; prediction: { label: string; prob: number; probs: number[] } | null } }).vidwasmDemo;
-    return { status: d.status, prediction: d.prediction, shown: document.getElementById('prediction')!.textContent };
-  });
+  const r = await waitPrediction(page);
   console.log(`  dropped mp4 (${mp4.length} B, class up): prediction "${r.shown}"`);
   assert.is(r.status, 'classified', pageErrors.join('; '));
   assert.ok(r.prediction && DEMO_CLASSES.includes(r.prediction.label));
@@ -142,16 +107,12 @@ test('in Chromium: a generated mp4 dropped on the page is decoded and a predicti
 
 test('in Chromium with ?decoder=ffmpeg: the dropped mp4 goes through EncodedVideo.fromFile (ffmpeg.wasm); frames match <video>\'s, a prediction appears', async () => {
   ready();
-  await page.goto(`${server!.url}/?decoder=ffmpeg`, { timeout: 60_000 });
-  await page.waitForFunction(() => (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady === true, null, { timeout: 60_000 });
+  await openDemo(browser!, `${server!.url}/?decoder=ffmpeg`);
   await page.evaluate(() => (globalThis as unknown as { vidwasmDemo: { train(n: number): Promise<number[]> } }).vidwasmDemo.train(2));
   await dropMp4();
-  await page.waitForFunction(() => {
-    const s = (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status;
-    return s === 'classified' || s.startsWith('error');
-  }, null, { timeout: 90_000 });
-  assert.is(await page.evaluate(() => (globalThis as unknown as { vidwasmDemo: { status: string } }).vidwasmDemo.status), 'classified', pageErrors.join('; '));
-  assert.match(await page.textContent('#prediction') ?? '', new RegExp(`^(${DEMO_CLASSES.join('|')}) \\(\\d+\\.\\d%\\)$`));
+  const p = await waitPrediction(page, 90_000);
+  assert.is(p.status, 'classified', pageErrors.join('; '));
+  assert.match(p.shown ?? '', new RegExp(`^(${DEMO_CLASSES.join('|')}) \\(\\d+\\.\\d%\\)$`));
   assert.ok(server!.requests.includes('/ffmpeg-core/ffmpeg-core.wasm'), 'the page loaded ffmpeg.wasm');
   const diff = await page.evaluate(async (bytes: number[]) => {
     const d = (globalThis as unknown as { vidwasmDemo: { frames(f: Blob, d: string): Promise<Uint8Array> } }).vidwasmDemo;

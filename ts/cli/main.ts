@@ -23,6 +23,9 @@ commands:
   convert IN OUT                    checkpoint format by extension: .pyth/.pt/.pth <-> .safetensors
   bench [kernels|models|data] [--json]
                                     run the benchmark suites (from a source checkout)
+  serve [--port 8080] [--host H] [--dir DIR]
+                                    the browser demo page on a local server: train in the tab,
+                                    drop a video to classify it
   help                              this text
 
 options:
@@ -43,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./eval_cmd.js'),
   convert: () => import('./convert.js'),
   bench: () => import('./bench.js'),
+  serve: () => import('./serve.js'),
 };
 
 function flag(args: string[], ...names: string[]): boolean {
