@@ -9,26 +9,11 @@ export class EncodeError extends VidwasmError {
   constructor(message: string) { super('E_ENCODE', message); }
 }
 
-// The core's emscripten FS: FFmpegNode keeps it private (it only needs devices and mounts);
-// the encoder reaches it through this narrow view.
-interface MemFs {
-  writeFile(path: string, data: Uint8Array): void;
-  readFile(path: string): Uint8Array;
-  unlink(path: string): void;
-  mkdir(path: string): void;
-  analyzePath(path: string): { exists: boolean };
-}
-
-let dirMade = false;
-
 /** Encodes frames (T x H x W x 3 rgb24 bytes) as an H.264 yuv420p mp4 (keyframe every 30 frames). */
 export async function encodeMp4(rgb: Uint8Array, o: { width: number; height: number; fps: number; crf?: number }): Promise<Uint8Array> {
   const ff = await FFmpegNode.get();
-  const fs = (ff as unknown as { core: { FS: MemFs } }).core.FS;
-  if (!dirMade || !fs.analyzePath('/vw/enc').exists) { fs.mkdir('/vw/enc'); dirMade = true; }
-  const input = '/vw/enc/in.rgb', output = '/vw/enc/out.mp4';
-  fs.writeFile(input, rgb);
-  try {
+  return ff.withScratch((fs) => {
+    const input = fs.write('in.rgb', rgb), output = fs.path('out.mp4');
     const r = ff.run('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${o.width}x${o.height}`,
       '-r', String(o.fps), '-i', input, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
@@ -38,8 +23,6 @@ export async function encodeMp4(rgb: Uint8Array, o: { width: number; height: num
       const why = r.log.filter((l) => l.type === 'stderr').map((l) => l.message).slice(-3).join(' | ');
       throw new EncodeError(`encode: ffmpeg.wasm failed (exit ${r.ret}${r.timedOut ? ', timed out' : ''})${why ? `: ${why}` : ''}`);
     }
-    return fs.readFile(output).slice();
-  } finally {
-    for (const p of [input, output]) if (fs.analyzePath(p).exists) fs.unlink(p);
-  }
+    return fs.read('out.mp4');
+  });
 }

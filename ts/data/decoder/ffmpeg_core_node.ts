@@ -27,6 +27,8 @@ interface EmFS {
   mount(type: unknown, opts: unknown, mountpoint: string): void; unmount(mountpoint: string): void;
   makedev(major: number, minor: number): number; registerDevice(dev: number, ops: EmStreamOps): void;
   mkdev(path: string, dev: number): void;
+  writeFile(path: string, data: Uint8Array): void; readFile(path: string): Uint8Array;
+  unlink(path: string): void; readdir(path: string): string[];
   filesystems: { WORKERFS: { reader: unknown } };
   ErrnoError: new (errno: number) => Error;
 }
@@ -219,6 +221,32 @@ export class FFmpegNode {
     const ms = performance.now() - t0;
     const timedOut = limit > 0 && ret !== 0 && ms >= limit * 0.9;
     return { ret, log: this.log, timedOut, ms };
+  }
+
+  /**
+   * Runs fn with a scratch folder in the core's in-memory FS: `write` puts a file there and
+   * returns its in-core path, `read` copies a file back out. Everything in the folder is deleted
+   * afterwards. For small jobs whose output is a file (encoding a few-KiB clip); decoding uses
+   * withMounted and the sinks, never MEMFS.
+   */
+  withScratch<R>(fn: (s: { write(name: string, data: Uint8Array): string; read(name: string): Uint8Array; path(name: string): string }) => R): R {
+    const dir = `/vw/scratch${this.mountId++}`;
+    const FS = this.core.FS;
+    FS.mkdir(dir);
+    const path = (name: string) => `${dir}/${name.replace(/[\\/]/g, '_')}`;
+    try {
+      return fn({
+        path,
+        write: (name, data) => { FS.writeFile(path(name), data); return path(name); },
+        read: (name) => FS.readFile(path(name)).slice(),
+      });
+    } finally {
+      // After a trap the core is retired anyway; never let cleanup hide the original error.
+      try {
+        for (const f of FS.readdir(dir)) if (f !== '.' && f !== '..') FS.unlink(`${dir}/${f}`);
+        FS.rmdir(dir);
+      } catch { /* retired core */ }
+    }
   }
 
   /** Device paths of the sinks passed to run(): index 0 and 1. */
