@@ -79,6 +79,39 @@ test('depthwise kernels with more than 256 (kt, kh) rows (chunked row lists) mat
   }
 });
 
+test('depthwise stride-1 backward (grad input + grad weight in one pass) is bit-identical to the separate kernels and matches the general path', () => {
+  // channel counts hit the 8-channel blocks, the 4-channel step, the masked tail and C < 4;
+  // dilation / uneven padding / a (3, 1, 1) kernel. Only x or only w needing grad runs the
+  // separate kernels, whose results the threaded path reproduces bit for bit.
+  const cfgs: [number, number[], ConvOptions][] = [
+    [2, [2, 1, 3, 3, 3], { padding: 1, groups: 2 }], [8, [8, 1, 3, 3, 3], { padding: 1, groups: 8 }],
+    [13, [13, 1, 3, 3, 3], { padding: [2, 1, 2], dilation: [2, 1, 2], groups: 13 }],
+    [24, [24, 1, 3, 1, 1], { padding: [1, 0, 0], groups: 24 }], [12, [12, 1, 3, 3, 3], { padding: [1, 1, 0], groups: 12 }],
+  ];
+  for (const [C, ws, o] of cfgs) {
+    const x = Tensor.randn([2, C, 3, 5, 7]), w = Tensor.randn(ws), gy0 = Tensor.randn([2, C, 3, 5, 7]);
+    const run = (xGrad: boolean, wGrad: boolean) => tidy(() => {
+      const xx = Tensor.from(x.toArray(), x.shape, { requiresGrad: xGrad, layout: 'channels_last' });
+      const ww = Tensor.from(w.toArray(), w.shape, { requiresGrad: wGrad });
+      const y = ops.conv3d(xx, ww, null, o);
+      y.backward(Tensor.from((gy0.toArray() as Float32Array).subarray(0, y.size), y.shape));  // y may be smaller (no W padding)
+      return [xGrad ? xx.grad!.toArray() : null, wGrad ? ww.grad!.toArray() : null];
+    });
+    eachBackend((backend) => {
+      const tag = `[${backend}] C=${C} ${JSON.stringify(o)}`;
+      const [gx, gw] = run(true, true), [gxOnly] = run(true, false), [, gwOnly] = run(false, true);
+      assertClose(gx!, gxOnly!, { rtol: 0, atol: 0 }, `grad x fused vs separate ${tag}`);
+      assertClose(gw!, gwOnly!, { rtol: 0, atol: 0 }, `grad w fused vs separate ${tag}`);
+      const prev = ops.setConvLowering('general');
+      let ref: (ArrayLike<number> | null)[];
+      try { ref = run(true, true); } finally { ops.setConvLowering(prev); }
+      assertClose(gx!, ref[0]!, { rtol: 1e-4, atol: 1e-4 }, `grad x vs general ${tag}`);
+      assertClose(gw!, ref[1]!, { rtol: 1e-4, atol: 1e-4 }, `grad w vs general ${tag}`);
+    });
+    x.dispose(); w.dispose(); gy0.dispose();
+  }
+});
+
 test('both ISA variants of the conv kernels (x86 and arm GEMM lowering) match PyTorch', () => {
   assert.ok(kernelNames().includes('vw_f32_conv3d_arm') && kernelNames().includes('vw_f32_conv3d_x86'), 'ISA variants exported');
   const prev = getIsa();

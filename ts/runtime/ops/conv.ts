@@ -357,22 +357,43 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   return convNd('conv1d', 1, x, w, b, opts);
 }
 
+/**
+ * Depthwise (m = 1), stride 1, one thread: grad input and grad weight in one kernel pass (gy read
+ * once; depthwise_impl.h). Channels-last gx and gw, or null when the geometry does not qualify.
+ */
+function backwardFusedDepthwise(g: Geo, x: Tensor, w: Tensor, xc: number, gy: number, wc: number): [Tensor, Tensor] | null {
+  if (g.mode !== DEPTHWISE || g.Cout !== g.Cin || g.s.some((v) => v !== 1) || getNumThreads() > 1) return null;
+  const n = g.Cout * (1 + taps(g));
+  const gx = Tensor.empty(x.shape, 'f32', 'channels_last'), gw = Tensor.empty(w.shape, 'f32');
+  const done = withBuffers([n, n + g.Cout * taps(g)], 'conv3d packed weights and scratch', (packed, scratch) => {
+    kernel('f32_depthwise3d_pack')(params(block(g)), wc, 0, packed);
+    return kernel('f32_depthwise3d_bwd_fused')(params(block(g)), xc, gy, packed, gx.ptr, gw.ptr, scratch);
+  });
+  if (done) return [gx, gw];
+  gx.dispose(); gw.dispose();
+  return null;
+}
+
 function convGrad(gy: Tensor, node: Node): (Tensor | null)[] {
   const [x, w, b] = node.inputs as [Tensor, Tensor, Tensor | null];
   const { xc, wc, g, xLayout } = node.saved as { xc: Tensor; wc: Tensor; g: Geo; xLayout: Layout };
   const gyc = toLayout(gy, 'channels_last');
   try {
     let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-    if (x.requiresGrad) {
+    if (x.requiresGrad && w.requiresGrad && x.size > 0 && w.size > 0) {
+      const fused = backwardFusedDepthwise(g, x, w, xc.ptr, gyc.ptr, wc.ptr);
+      if (fused) [gx, gw] = fused;
+    }
+    if (gx === null && x.requiresGrad) {
       gx = Tensor.empty(x.shape, 'f32', 'channels_last');
       if (gx.size > 0) backwardData(g, gyc.ptr, wc.ptr, gx.ptr);
-      if (xLayout !== 'channels_last') {
-        const t = toLayout(gx, xLayout);
-        if (t !== gx) gx.dispose();
-        gx = t;
-      }
     }
-    if (w.requiresGrad) {
+    if (gx !== null && xLayout !== 'channels_last') {
+      const t = toLayout(gx, xLayout);
+      if (t !== gx) gx.dispose();
+      gx = t;
+    }
+    if (gw === null && w.requiresGrad) {
       gw = Tensor.empty(w.shape, 'f32');
       if (gw.size > 0) backwardWeight(g, xc.ptr, gyc.ptr, gw.ptr);
     }
