@@ -124,6 +124,16 @@ const once = (el: EventTarget, ok: string, what: string) => new Promise<void>((r
  * Decodes `frames` evenly spaced frames of a video with a <video> element and reads them back
  * through a canvas, centre-cropped to a square and scaled to size x size: rgb24, frame-major.
  */
+/** Resolves when the element presents its next frame, or after 1 s at most. */
+function framePresented(v: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    const rvfc = (v as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number }).requestVideoFrameCallback;
+    if (typeof rvfc !== 'function') { clearTimeout(timer); resolve(); return; }
+    rvfc.call(v, () => { clearTimeout(timer); resolve(); });
+  });
+}
+
 export async function framesFromVideo(src: Blob | string, frames = DEMO_CLIP.frames, size = DEMO_CLIP.size): Promise<Uint8Array> {
   const url = typeof src === 'string' ? src : URL.createObjectURL(src);
   const v = document.createElement('video');
@@ -140,8 +150,12 @@ export async function framesFromVideo(src: Blob | string, frames = DEMO_CLIP.fra
     const s = Math.min(v.videoWidth, v.videoHeight);
     for (let i = 0; i < frames; i++) {
       const seeked = once(v, 'seeked', 'seek');
+      const shown = framePresented(v);
       v.currentTime = Math.min(dur - 1e-3, ((i + 0.5) * dur) / frames);
       await seeked;
+      // 'seeked' can fire before the new frame reaches the element on a busy machine; wait
+      // until it is presented (bounded, for engines without requestVideoFrameCallback).
+      await shown;
       ctx.drawImage(v, (v.videoWidth - s) / 2, (v.videoHeight - s) / 2, s, s, 0, 0, size, size);
       const px = ctx.getImageData(0, 0, size, size).data;
       for (let p = 0; p < size * size; p++) for (let c = 0; c < 3; c++) out[(i * size * size + p) * 3 + c] = px[p * 4 + c];
