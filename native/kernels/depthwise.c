@@ -97,13 +97,14 @@ static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const f
   }
 }
 
-// A run of n positions of one tap, grad input and grad weight together (stride 1):
-// gx[i*C + c] += gy[i*C + c] * w[c] and acc[c] += sum_i gy[i*C + c] * x[i*C + c]. The sums use
-// the accumulators of dw_bwd_weight_run / dw_dot_run (even and odd positions apart, same
-// blocks), and the runs reach each tap in the same order as in depthwise3d_bwd_weight, so the
-// results are bit-identical to the two separate kernels (the threaded path relies on that).
-static inline void dw_fused_run(int C, float *gx, const float *x, const float *gy, int n, const float *w, float *acc) {
-  const size_t C2 = 2 * (size_t)C;
+// A run of n positions of one tap, grad input and grad weight together: gx[i*ds + c] +=
+// gy[i*C + c] * w[c] and acc[c] += sum_i gy[i*C + c] * x[i*ds + c] (gx and x at the same
+// positions, ds = stride * C in the scatter form, C in the gather form). The sums use the
+// accumulators of dw_bwd_weight_run / dw_dot_run (even and odd positions apart, same blocks)
+// and the gx updates are those of dw_axpy_run, so with the runs in the same order the results
+// are bit-identical to the separate kernels (the threaded path relies on that).
+static inline void dw_fused_run(int C, float *gx, const float *x, size_t ds, const float *gy, int n, const float *w, float *acc) {
+  const size_t C2 = 2 * (size_t)C, D2 = 2 * ds;
   int c = 0;
   for (; c + 8 <= C; c += 8) {
     const v128_t w0 = wasm_v128_load(w + c), w1 = wasm_v128_load(w + c + 4);
@@ -111,13 +112,13 @@ static inline void dw_fused_run(int C, float *gx, const float *x, const float *g
     float *d = gx + c;
     const float *g = gy + c, *xp = x + c;
     int i = 0;
-    for (; i + 2 <= n; i += 2, d += C2, g += C2, xp += C2) {
+    for (; i + 2 <= n; i += 2, d += D2, g += C2, xp += D2) {
       const v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4), g2 = wasm_v128_load(g + C), g3 = wasm_v128_load(g + C + 4);
-      v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + 4), a2 = wasm_v128_load(d + C), a3 = wasm_v128_load(d + C + 4);
+      v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + 4), a2 = wasm_v128_load(d + ds), a3 = wasm_v128_load(d + ds + 4);
       DW_MAC(a0, g0, w0); DW_MAC(a1, g1, w1); DW_MAC(a2, g2, w0); DW_MAC(a3, g3, w1);
-      wasm_v128_store(d, a0); wasm_v128_store(d + 4, a1); wasm_v128_store(d + C, a2); wasm_v128_store(d + C + 4, a3);
+      wasm_v128_store(d, a0); wasm_v128_store(d + 4, a1); wasm_v128_store(d + ds, a2); wasm_v128_store(d + ds + 4, a3);
       DW_MAC(s0, g0, wasm_v128_load(xp)); DW_MAC(s1, g1, wasm_v128_load(xp + 4));
-      DW_MAC(s2, g2, wasm_v128_load(xp + C)); DW_MAC(s3, g3, wasm_v128_load(xp + C + 4));
+      DW_MAC(s2, g2, wasm_v128_load(xp + ds)); DW_MAC(s3, g3, wasm_v128_load(xp + ds + 4));
     }
     if (i < n) {
       const v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4);
@@ -139,17 +140,17 @@ static inline void dw_fused_run(int C, float *gx, const float *x, const float *g
     float *d = gx + c0;
     const float *g = gy + c0, *xp = x + c0;
     int i = 0;
-    for (; i + 2 <= n; i += 2, d += C2, g += C2, xp += C2) {
+    for (; i + 2 <= n; i += 2, d += D2, g += C2, xp += D2) {
       const v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + C);
       if (tail) {
         wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), wasm_v128_and(wasm_f32x4_mul(g0, w0), m)));
-        wasm_v128_store(d + C, wasm_f32x4_add(wasm_v128_load(d + C), wasm_v128_and(wasm_f32x4_mul(g1, w0), m)));
+        wasm_v128_store(d + ds, wasm_f32x4_add(wasm_v128_load(d + ds), wasm_v128_and(wasm_f32x4_mul(g1, w0), m)));
       } else {
-        v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + C);
+        v128_t a0 = wasm_v128_load(d), a1 = wasm_v128_load(d + ds);
         DW_MAC(a0, g0, w0); DW_MAC(a1, g1, w0);
-        wasm_v128_store(d, a0); wasm_v128_store(d + C, a1);
+        wasm_v128_store(d, a0); wasm_v128_store(d + ds, a1);
       }
-      DW_MAC(s0, g0, wasm_v128_load(xp)); DW_MAC(s1, g1, wasm_v128_load(xp + C));
+      DW_MAC(s0, g0, wasm_v128_load(xp)); DW_MAC(s1, g1, wasm_v128_load(xp + ds));
     }
     if (i < n) {
       const v128_t g0 = wasm_v128_load(g);
@@ -162,9 +163,9 @@ static inline void dw_fused_run(int C, float *gx, const float *x, const float *g
   }
   if (C >= 4) return;
   for (; c < C; c++) {
-    for (int i = 0; i < n; i++) gx[(size_t)i * C + c] += gy[(size_t)i * C + c] * w[c];
+    for (int i = 0; i < n; i++) gx[i * ds + c] += gy[(size_t)i * C + c] * w[c];
     float s = 0.0f;
-    for (int i = 0; i < n; i++) s += gy[(size_t)i * C + c] * x[(size_t)i * C + c];
+    for (int i = 0; i < n; i++) s += gy[(size_t)i * C + c] * x[i * ds + c];
     acc[c] += s;
   }
 }

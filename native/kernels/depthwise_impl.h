@@ -159,50 +159,75 @@ VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_weight)(const int32_t *p, const float 
     for (int t = 0; t < g.KK; t++) gw[(size_t)c * g.KK + t] = scratch[(size_t)t * C + c];
 }
 
-// Stride 1 (and d*(k-1) >= p on every axis): grad input and grad weight in one pass, over the
-// gather form of the grad input (the forward loop on gy with the taps reversed, as above). A
-// (gy row, kw tap) run that adds gy * w into a gx row is the run whose gy * x (x at the gx
-// positions) the reversed tap's weight gradient sums, so gy is read once for both.
-// gw in PyTorch layout (overwritten); scratch holds C*(1+KK) + KK*C floats. Returns 0 (nothing
-// done) for other geometries.
-VW_EXPORT int VW_DW_NAME(depthwise3d_bwd_fused)(const int32_t *p, const float *x, const float *gy, const float *packed, float *gx,
-                                                float *gw, float *scratch) {
+// Grad input and grad weight in one pass, gy read once: every run that adds gy * w into gx
+// (in the form depthwise3d_bwd_data uses for this geometry) also adds gy * x, x at the same
+// positions as gx, into its tap's weight sum. Same runs in the same order as the separate
+// kernels, so bit-identical to depthwise3d_bwd_data + depthwise3d_bwd_weight. gw in PyTorch
+// layout (overwritten); scratch holds C*(1+KK) + KK*C floats.
+VW_EXPORT void VW_DW_NAME(depthwise3d_bwd_fused)(const int32_t *p, const float *x, const float *gy, const float *packed, float *gx,
+                                                 float *gw, float *scratch) {
   const vw_conv_geo g = vw_conv_geo_of(p);
   const int C = g.Cout;
-  const int qt = g.dt * (g.kt - 1) - g.pt, qh = g.dh * (g.kh - 1) - g.ph, qw = g.dw * (g.kw - 1) - g.pw;
-  if (g.st != 1 || g.sh != 1 || g.sw != 1 || qt < 0 || qh < 0 || qw < 0) return 0;
-  vw_conv_geo t = g;
-  t.T = g.To; t.H = g.Ho; t.W = g.Wo; t.To = g.T; t.Ho = g.H; t.Wo = g.W;
-  t.pt = qt; t.ph = qh; t.pw = qw;
-  float *wr = scratch, *acc = scratch + (size_t)C * (1 + g.KK);  // reversed taps; weight sums per tap
-  for (int k = 0; k < g.KK; k++) memcpy(wr + C + (size_t)k * C, packed + C + (size_t)(g.KK - 1 - k) * C, sizeof(float) * C);
+  float *wr = scratch, *acc = scratch + (size_t)C * (1 + g.KK);  // reversed taps (gather form); weight sums per tap
   memset(acc, 0, sizeof(float) * (size_t)g.KK * C);
   const float *row[VW_DW_MAX_ROWS];
   int tap[VW_DW_MAX_ROWS];
-  const int rows_out = t.N * t.To * t.Ho;
-  const size_t row_len = (size_t)t.Wo * C;
-  for (int q = 0; q < rows_out; q++) {
-    const int n = q / (t.To * t.Ho), to = q / t.Ho % t.To, ho = q % t.Ho;
-    float *gxr = gx + (size_t)q * row_len;
-    const float *xr = x + (size_t)q * row_len;
-    memset(gxr, 0, sizeof(float) * row_len);
-    int total = 0;
-    for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
-      const int nr = dw_rows(&t, gy, n, to, ho, r0, row, tap, &total);
-      for (int r = 0; r < nr; r++)
-        for (int c = 0; c < t.kw; c++) {
-          int lo, hi;
-          dw_run(c * t.dw - t.pw, 1, t.Wo, t.W, &lo, &hi);
-          const int k = tap[r] + c;
-          if (lo < hi)
-            dw_fused_run(C, gxr + (size_t)lo * C, xr + (size_t)lo * C, row[r] + ((size_t)lo + c * t.dw - t.pw) * C, hi - lo,
-                         wr + C + (size_t)k * C, acc + (size_t)(g.KK - 1 - k) * C);
+  const int qt = g.dt * (g.kt - 1) - g.pt, qh = g.dh * (g.kh - 1) - g.ph, qw = g.dw * (g.kw - 1) - g.pw;
+  if (g.st == 1 && g.sh == 1 && g.sw == 1 && qt >= 0 && qh >= 0 && qw >= 0) {
+    // gather form: gx rows as the outputs of a conv of gy with the reversed taps; the weight
+    // sum of reversed tap k is tap KK-1-k's (each tap's runs still come in increasing row order)
+    vw_conv_geo t = g;
+    t.T = g.To; t.H = g.Ho; t.W = g.Wo; t.To = g.T; t.Ho = g.H; t.Wo = g.W;
+    t.pt = qt; t.ph = qh; t.pw = qw;
+    for (int k = 0; k < g.KK; k++) memcpy(wr + C + (size_t)k * C, packed + C + (size_t)(g.KK - 1 - k) * C, sizeof(float) * C);
+    const int rows_out = t.N * t.To * t.Ho;
+    const size_t row_len = (size_t)t.Wo * C;
+    for (int q = 0; q < rows_out; q++) {
+      const int n = q / (t.To * t.Ho), to = q / t.Ho % t.To, ho = q % t.Ho;
+      float *gxr = gx + (size_t)q * row_len;
+      const float *xr = x + (size_t)q * row_len;
+      memset(gxr, 0, sizeof(float) * row_len);
+      int total = 0;
+      for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
+        const int nr = dw_rows(&t, gy, n, to, ho, r0, row, tap, &total);
+        for (int r = 0; r < nr; r++)
+          for (int c = 0; c < t.kw; c++) {
+            int lo, hi;
+            dw_run(c * t.dw - t.pw, 1, t.Wo, t.W, &lo, &hi);
+            const int k = tap[r] + c;
+            if (lo < hi)
+              dw_fused_run(C, gxr + (size_t)lo * C, xr + (size_t)lo * C, (size_t)C, row[r] + ((size_t)lo + c * t.dw - t.pw) * C,
+                           hi - lo, wr + C + (size_t)k * C, acc + (size_t)(g.KK - 1 - k) * C);
+          }
+      }
+    }
+  } else {
+    // scatter form: each output row's taps add into the gx rows they read (and sum gy * x there)
+    memset(gx, 0, sizeof(float) * (size_t)g.N * g.T * g.H * g.W * C);
+    const int rows_out = g.N * g.To * g.Ho;
+    for (int q = 0; q < rows_out; q++) {
+      const int n = q / (g.To * g.Ho), to = q / g.Ho % g.To, ho = q % g.Ho;
+      const float *gyr = gy + (size_t)q * g.Wo * C;
+      int total = 0;
+      for (int r0 = 0; r0 == 0 || r0 < total; r0 += VW_DW_MAX_ROWS) {
+        const int nr = dw_rows(&g, gx, n, to, ho, r0, row, tap, &total);
+        for (int r = 0; r < nr; r++) {
+          float *gxrow = (float *)row[r];  // rows of gx (dw_rows takes a const base); x's row at the same offset
+          const float *xrow = x + (row[r] - gx);
+          for (int c = 0; c < g.kw; c++) {
+            int lo, hi;
+            dw_run(c * g.dw - g.pw, g.sw, g.Wo, g.W, &lo, &hi);
+            const size_t off = ((size_t)lo * g.sw + c * g.dw - g.pw) * C;
+            if (lo < hi)
+              dw_fused_run(C, gxrow + off, xrow + off, (size_t)g.sw * C, gyr + (size_t)lo * C, hi - lo,
+                           packed + C + (size_t)(tap[r] + c) * C, acc + (size_t)(tap[r] + c) * C);
+          }
         }
+      }
     }
   }
   for (int c = 0; c < C; c++)
     for (int k = 0; k < g.KK; k++) gw[(size_t)c * g.KK + k] = acc[(size_t)k * C + c];
-  return 1;
 }
 
 // Channel multiplier m = Cout / Cin (groups == Cin): output channel c*m + j reads input channel

@@ -15,13 +15,14 @@ static inline void dw_bwd_weight_run(int C, float *acc, const float *gy, const f
   }
 }
 
-// gx += gy * w and acc += sum over the run of gy * x, per channel (stride-1 fused backward).
-static inline void dw_fused_run(int C, float *gx, const float *x, const float *gy, int n, const float *w, float *acc) {
+// gx += gy * w and acc += sum over the run of gy * x, per channel (fused backward; gx and x
+// positions ds floats apart).
+static inline void dw_fused_run(int C, float *gx, const float *x, size_t ds, const float *gy, int n, const float *w, float *acc) {
   for (int i = 0; i < n; i++)
-    for (int c = 0; c < C; c++) gx[(size_t)i * C + c] += gy[(size_t)i * C + c] * w[c];
+    for (int c = 0; c < C; c++) gx[i * ds + c] += gy[(size_t)i * C + c] * w[c];
   for (int c = 0; c < C; c++) {
     float s = 0.0f;
-    for (int i = 0; i < n; i++) s += gy[(size_t)i * C + c] * x[(size_t)i * C + c];
+    for (int i = 0; i < n; i++) s += gy[(size_t)i * C + c] * x[i * ds + c];
     acc[c] += s;
   }
 }

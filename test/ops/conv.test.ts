@@ -79,22 +79,25 @@ test('depthwise kernels with more than 256 (kt, kh) rows (chunked row lists) mat
   }
 });
 
-test('depthwise stride-1 backward (grad input + grad weight in one pass) is bit-identical to the separate kernels and matches the general path', () => {
+test('depthwise backward (grad input + grad weight in one pass) is bit-identical to the separate kernels and matches the general path', () => {
   // channel counts hit the 8-channel blocks, the 4-channel step, the masked tail and C < 4;
-  // dilation / uneven padding / a (3, 1, 1) kernel. Only x or only w needing grad runs the
+  // gather form (stride 1): dilation / uneven padding / a (3, 1, 1) kernel. Only x or only w needing grad runs the
   // separate kernels, whose results the threaded path reproduces bit for bit.
   const cfgs: [number, number[], ConvOptions][] = [
     [2, [2, 1, 3, 3, 3], { padding: 1, groups: 2 }], [8, [8, 1, 3, 3, 3], { padding: 1, groups: 8 }],
     [13, [13, 1, 3, 3, 3], { padding: [2, 1, 2], dilation: [2, 1, 2], groups: 13 }],
     [24, [24, 1, 3, 1, 1], { padding: [1, 0, 0], groups: 24 }], [12, [12, 1, 3, 3, 3], { padding: [1, 1, 0], groups: 12 }],
+    // scatter form: stride 2 (X3D's s122 convs), and stride 1 with padding > d*(k-1)
+    [6, [6, 1, 3, 3, 3], { padding: 1, stride: [1, 2, 2], groups: 6 }], [3, [3, 1, 3, 3, 3], { padding: 1, stride: 2, groups: 3 }],
+    [13, [13, 1, 1, 3, 3], { padding: [1, 2, 1], groups: 13 }],
   ];
   for (const [C, ws, o] of cfgs) {
-    const x = Tensor.randn([2, C, 3, 5, 7]), w = Tensor.randn(ws), gy0 = Tensor.randn([2, C, 3, 5, 7]);
+    const x = Tensor.randn([2, C, 3, 5, 7]), w = Tensor.randn(ws), gy0 = Tensor.randn([4 * 2 * C * 3 * 5 * 7]);  // enough for any y here
     const run = (xGrad: boolean, wGrad: boolean) => tidy(() => {
       const xx = Tensor.from(x.toArray(), x.shape, { requiresGrad: xGrad, layout: 'channels_last' });
       const ww = Tensor.from(w.toArray(), w.shape, { requiresGrad: wGrad });
       const y = ops.conv3d(xx, ww, null, o);
-      y.backward(Tensor.from((gy0.toArray() as Float32Array).subarray(0, y.size), y.shape));  // y may be smaller (no W padding)
+      y.backward(Tensor.from((gy0.toArray() as Float32Array).subarray(0, y.size), y.shape));  // y's size depends on the options
       return [xGrad ? xx.grad!.toArray() : null, wGrad ? ww.grad!.toArray() : null];
     });
     eachBackend((backend) => {

@@ -358,20 +358,24 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
 }
 
 /**
- * Depthwise (m = 1), stride 1, one thread: grad input and grad weight in one kernel pass (gy read
- * once; depthwise_impl.h). Channels-last gx and gw, or null when the geometry does not qualify.
+ * Depthwise (m = 1), one thread: grad input and grad weight in one kernel pass (gy read once;
+ * bit-identical to the separate kernels, depthwise_impl.h). Channels-last gx and gw, or null
+ * when the conv does not qualify.
  */
 function backwardFusedDepthwise(g: Geo, x: Tensor, w: Tensor, xc: number, gy: number, wc: number): [Tensor, Tensor] | null {
-  if (g.mode !== DEPTHWISE || g.Cout !== g.Cin || g.s.some((v) => v !== 1) || getNumThreads() > 1) return null;
+  if (g.mode !== DEPTHWISE || g.Cout !== g.Cin || getNumThreads() > 1) return null;
   const n = g.Cout * (1 + taps(g));
   const gx = Tensor.empty(x.shape, 'f32', 'channels_last'), gw = Tensor.empty(w.shape, 'f32');
-  const done = withBuffers([n, n + g.Cout * taps(g)], 'conv3d packed weights and scratch', (packed, scratch) => {
-    kernel('f32_depthwise3d_pack')(params(block(g)), wc, 0, packed);
-    return kernel('f32_depthwise3d_bwd_fused')(params(block(g)), xc, gy, packed, gx.ptr, gw.ptr, scratch);
-  });
-  if (done) return [gx, gw];
-  gx.dispose(); gw.dispose();
-  return null;
+  try {
+    withBuffers([n, n + g.Cout * taps(g)], 'conv3d packed weights and scratch', (packed, scratch) => {
+      kernel('f32_depthwise3d_pack')(params(block(g)), wc, 0, packed);
+      kernel('f32_depthwise3d_bwd_fused')(params(block(g)), xc, gy, packed, gx.ptr, gw.ptr, scratch);
+    });
+  } catch (e) {
+    gx.dispose(); gw.dispose();
+    throw e;
+  }
+  return [gx, gw];
 }
 
 function convGrad(gy: Tensor, node: Node): (Tensor | null)[] {
