@@ -149,39 +149,18 @@ VW_EXPORT void vw_f32_bn_grad_reduce(const float *x, const float *gy, const floa
   }
 }
 
-// Elementwise, so any order gives the same bits; chunks of 8 channels keep a, b, d in registers
-// over the rows of an L1-sized sub-block instead of reloading them for every row.
 VW_EXPORT void vw_f32_bn_grad_apply(const float *gy, const float *x, float *gx, const float *a, const float *b, const float *d,
                                     int M, int C) {
-  int R = VW_NORM_SUB_FLOATS / C;
-  if (R < 1) R = 1;
-  for (int r0 = 0; r0 < M; r0 += R) {
-    const int r1 = VW_MIN(M, r0 + R);
+  for (int r = 0; r < M; r++) {
+    const size_t o = (size_t)r * C;
     int c = 0;
-    for (; c + 8 <= C; c += 8) {
-      const v128_t a0 = wasm_v128_load(a + c), a1 = wasm_v128_load(a + c + 4), b0 = wasm_v128_load(b + c), b1 = wasm_v128_load(b + c + 4);
-      const v128_t d0 = wasm_v128_load(d + c), d1 = wasm_v128_load(d + c + 4);
-      for (int r = r0; r < r1; r++) {
-        const size_t o = (size_t)r * C + c;
-        wasm_v128_store(gx + o, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gy + o), a0),
-                                                              wasm_f32x4_mul(wasm_v128_load(x + o), b0)), d0));
-        wasm_v128_store(gx + o + 4, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gy + o + 4), a1),
-                                                                  wasm_f32x4_mul(wasm_v128_load(x + o + 4), b1)), d1));
-      }
-    }
     for (; c + 4 <= C; c += 4) {
-      const v128_t a0 = wasm_v128_load(a + c), b0 = wasm_v128_load(b + c), d0 = wasm_v128_load(d + c);
-      for (int r = r0; r < r1; r++) {
-        const size_t o = (size_t)r * C + c;
-        wasm_v128_store(gx + o, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gy + o), a0),
-                                                              wasm_f32x4_mul(wasm_v128_load(x + o), b0)), d0));
-      }
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gy + o + c), wasm_v128_load(a + c)),
+                                                     wasm_f32x4_mul(wasm_v128_load(x + o + c), wasm_v128_load(b + c))),
+                                      wasm_v128_load(d + c));
+      wasm_v128_store(gx + o + c, v);
     }
-    for (; c < C; c++)
-      for (int r = r0; r < r1; r++) {
-        const size_t o = (size_t)r * C + c;
-        gx[o] = gy[o] * a[c] + x[o] * b[c] + d[c];
-      }
+    for (; c < C; c++) gx[o + c] = gy[o + c] * a[c] + x[o + c] * b[c] + d[c];
   }
 }
 
