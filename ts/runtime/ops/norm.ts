@@ -98,7 +98,8 @@ gradRules.batchNorm = (gy, n) => {
   const g = gy.layout === xc.layout ? gy : toLayout(gy, xc.layout);
   const meanT = vec(mean), sgy = Tensor.empty([C]), sgyx = Tensor.empty([C]), scratch = Tensor.empty([2 * C]);
   if (M > 0 && C > 0) kernel('f32_bn_grad_reduce')(xc.ptr, g.ptr, meanT.ptr, sgy.ptr, sgyx.ptr, scratch.ptr, M, C);
-  const SG = sgy.data(), SGX = sgyx.data(), W = w ? w.data() : null;
+  // copies: the allocations below may grow wasm memory, which detaches views of it
+  const SG = Float64Array.from(sgy.data()), SGX = Float64Array.from(sgyx.data()), W = w ? w.data() : null;
   const [x, wt, bt] = n.inputs;
   let gx: Tensor | null = null;
   if (x && x.requiresGrad) {
