@@ -5,7 +5,7 @@
 // No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,8 @@ import { serve, type Served } from './server.js';
 import { cnnPlanBytes, cnnInput } from '../hosts/cnn-fixture.js';
 import { commandPath, jcoRun } from '../hosts/jco.js';
 import { commandArgs, commandStdin } from '../../ts/runtime/hosts/wasi.js';
+import { launchChromium, requireChromium } from './chromium.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 const planBytes = cnnPlanBytes();
@@ -50,9 +50,7 @@ test.before(async () => {
 });
 
 async function setup(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-  }
+  requireChromium();
   const bundle = await build({
     entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
     // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
@@ -83,13 +81,7 @@ async function setup(): Promise<void> {
     '/favicon.ico': new Uint8Array(0),
   });
   profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    timeout: 60_000,
-  });
+  context = await launchChromium(profile);
   const page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });

@@ -1,11 +1,11 @@
 // Drives the browser demo page (ts/train/browser_demo.ts) in headless Chromium: shared by the
 // demo page test (its own in-memory server) and the `vidwasm serve` test (the real command).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium as launchContext, requireChromium } from './chromium.js';
 
-export const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 
 /** What the page exposes as globalThis.vidwasmDemo. */
 interface DemoGlobal {
@@ -18,14 +18,10 @@ export interface Browser { page: Page; errors: string[]; close(): Promise<void> 
 
 /** Launches Debian's Chromium (a fresh profile) with one page whose errors are collected. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-  const profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-demo-'));
+  requireChromium();const profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-demo-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchContext(profile);
   } catch (e) {
     rmSync(profile, { recursive: true, force: true });
     throw e;

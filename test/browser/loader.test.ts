@@ -7,7 +7,7 @@
 // arguments and the same vidwasm kernels, so the batch must be identical byte for byte.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -24,8 +24,8 @@ import { DataLoader } from '../../ts/data/loader/data_loader.js';
 import * as T from '../../ts/data/transforms/index.js';
 import { media } from '../helpers/media.js';
 import { serve, type Served } from './server.js';
+import { launchChromium, requireChromium } from './chromium.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const entry = fileURLToPath(new URL('../../ts/browser.ts', import.meta.url));
 const CLIPS: [number, number][] = [[0.5, 1.5], [2.0, 3.0]];
 const MEL = { nFft: 512, hopLength: 160, nMels: 64 };
@@ -106,8 +106,7 @@ function dirFiles(dir: string, prefix: string, ext: RegExp): Record<string, Uint
 
 test.before(async () => {
   try {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', external: ['node:*'] });
+    requireChromium();const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', external: ['node:*'] });
     const req = createRequire(import.meta.url);
     const ffDir = join(req.resolve('@ffmpeg/ffmpeg').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
     const coreDir = join(req.resolve('@ffmpeg/core').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
@@ -125,10 +124,7 @@ test.before(async () => {
       '/favicon.ico': new Uint8Array(0),
     });
     profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(profile);
     const page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     // (the page fetches ./missing.mp4 on purpose: Chromium logs that 404)

@@ -7,7 +7,7 @@
 // only decode (no transformModule: the page transforms what they send).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,8 +20,8 @@ import { pixelsPath } from '../../ts/data/pixels.js';
 import { media } from '../helpers/media.js';
 import { serve, type Served } from './server.js';
 import type { EpochResult } from './loader_workers_page.js';
+import { launchChromium, requireChromium } from './chromium.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 interface Result { before: { liveTensors: number }; inline: EpochResult[]; workers: EpochResult[]; decodeOnly: EpochResult[]; error?: string }
@@ -42,8 +42,7 @@ function dirFiles(dir: string, prefix: string, ext: RegExp): Record<string, Uint
 
 test.before(async () => {
   try {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-    const req = createRequire(import.meta.url);
+    requireChromium();const req = createRequire(import.meta.url);
     const ffDir = join(req.resolve('@ffmpeg/ffmpeg').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
     const coreDir = join(req.resolve('@ffmpeg/core').replace(/[\\/]dist[\\/].*$/, ''), 'dist', 'esm');
     // four different clips: 320x240 (twice, as two videos), VFR 128x96, odd-sized 97x61 4:4:4
@@ -60,10 +59,7 @@ test.before(async () => {
       '/favicon.ico': new Uint8Array(0),
     });
     profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(profile);
     const page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') pageErrors.push(m.text()); });

@@ -3,7 +3,7 @@
 // memory, and the Kinetics val chain gives the same values as in Node, on SIMD and scalar kernels.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,8 @@ import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { pixelsPath } from '../../ts/data/pixels.js';
 import * as T from '../../ts/data/transforms/index.js';
 import { serve, type Served } from './server.js';
+import { launchChromium, requireChromium } from './chromium.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const entry = fileURLToPath(new URL('../../ts/browser.ts', import.meta.url));
 const SHAPE = [3, 10, 24, 32];
 const clipBytes = Uint8Array.from({ length: SHAPE.reduce((a, b) => a * b) }, (_, i) => (i * 37 + (i >> 5) * 11) & 255);
@@ -46,8 +46,7 @@ let setupError: unknown = null;
 
 test.before(async () => {
   try {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', external: ['node:*'] });
+    requireChromium();const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', external: ['node:*'] });
     server = await serve({
       '/browser.js': bundle.outputFiles[0].contents,
       '/vidwasm.wasm': readFileSync(wasmPath()),
@@ -57,10 +56,7 @@ test.before(async () => {
       '/favicon.ico': new Uint8Array(0),
     });
     profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(profile);
     const page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') pageErrors.push(m.text()); });

@@ -16,8 +16,8 @@ import { setMinWorkPerThread } from '../../ts/runtime/threads/index.js';
 import { serve, type Served } from '../browser/server.js';
 import { cases, hashOutputs, TEST_MIN_WORK } from './cases.js';
 import type { ThreadsPageResult } from './browser_page.js';
+import { launchChromium, requireChromium } from '../browser/chromium.js';
 
-const CHROMIUM = process.env.VIDWASM_CHROMIUM ?? '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const mtPath = process.env.VIDWASM_WASM_MT ?? join(dirname(wasmPath()), 'vidwasm-mt.wasm');
 
@@ -30,8 +30,7 @@ const pageErrors: string[] = [];
 
 test.before(async () => {
   try {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
-    if (!existsSync(mtPath)) throw new Error(`${mtPath} not found: run make wasm-mt (or set VIDWASM_WASM_MT)`);
+    requireChromium();if (!existsSync(mtPath)) throw new Error(`${mtPath} not found: run make wasm-mt (or set VIDWASM_WASM_MT)`);
     const bundle = await build({
       entryPoints: [join(here, 'browser_page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
       logLevel: 'silent', external: ['node:*'],
@@ -47,11 +46,7 @@ test.before(async () => {
       '/favicon.ico': new Uint8Array(0),
     });
     profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-threads-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(profile);
     const page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
