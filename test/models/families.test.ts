@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Tensor, models, zoo, tidy, noGrad, ops, nn, optim, memoryStats, ShapeError, ArgumentError } from '../../ts/node.js';
 import { assertClose, throwsTyped, eachBackend } from '../helpers/assert.js';
 import { loadGolden, tensorOf } from '../helpers/golden.js';
-import { parityTests } from './parity.js';
+import { parityTests, checkTrainingStep } from './parity.js';
 
 // Builder kwargs in the case files name factories by string; other strings ('softmax', 'max') stay.
 const FACTORIES: Record<string, unknown> = {
@@ -97,7 +97,6 @@ for (const c of loadGolden('models_families_grad')) {
     const sd = await zoo.readCheckpoint(new URL(`../data/models/${spec.ckpt}.pyth`, import.meta.url).pathname);
     net.loadStateDict(sd);
     for (const t of sd.values()) t.dispose();
-    net.train();
     const torchErr = c.params.torchF32RelErr as Record<string, number>;
     const check = (what: string, t: Tensor, g: { data: ArrayLike<number> }) => {
       const err = relMaxErr(t.toArray() as ArrayLike<number>, g.data);
@@ -111,19 +110,7 @@ for (const c of loadGolden('models_families_grad')) {
         assertClose(t, g.data as any, { rtol: 1e-4, atol: 1e-6 * scale }, `${c.name} ${what}`);
       }
     };
-    tidy(() => {
-      const y: Tensor = net.forward(tensorOf(c.inputs.x));
-      assert.equal([...y.shape], c.outputs.y.shape);
-      check('y', y, c.outputs.y);
-      y.backward(tensorOf(c.inputs.gy));
-    });
-    for (const name of c.params.names as string[]) {
-      const g = net.getParameter(name).grad;
-      assert.ok(g, `${name} has a gradient`);
-      assert.equal([...g!.shape], c.grads[name].shape, `${name} gradient shape`);
-      check(name, g!, c.grads[name]);
-    }
-    net.zeroGrad();
+    checkTrainingStep(net, c, check);
     net.dispose();
   });
 }

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Tensor, models, zoo, tidy, noGrad, manualSeed, ShapeError, ArgumentError } from '../../ts/node.js';
 import { assertClose, throwsTyped } from '../helpers/assert.js';
 import { loadGolden, tensorOf } from '../helpers/golden.js';
-import { parityTests } from './parity.js';
+import { parityTests, checkTrainingStep } from './parity.js';
 
 const FACTORIES: Record<string, unknown> = { Softmax: models.Softmax };
 
@@ -47,7 +47,6 @@ for (const c of loadGolden('models_mvit_grad')) {
     const sd = await zoo.readCheckpoint(new URL('../data/models/mvit_tiny.pyth', import.meta.url).pathname);
     net.loadStateDict(sd);
     for (const t of sd.values()) t.dispose();
-    net.train();
     const check = (what: string, t: Tensor, g: { data: ArrayLike<number> }) => {
       const err = relMaxErr(t.toArray() as ArrayLike<number>, g.data);
       assert.ok(err <= 1e-4, `${c.name} ${what}: max error ${err.toExponential(2)} of max |value| exceeds 1e-4`);
@@ -55,19 +54,7 @@ for (const c of loadGolden('models_mvit_grad')) {
       for (let i = 0; i < g.data.length; i++) scale = Math.max(scale, Math.abs(g.data[i]));
       assertClose(t, g.data as any, { rtol: 1e-4, atol: 1e-5 * scale }, `${c.name} ${what}`);
     };
-    tidy(() => {
-      const y: Tensor = net.forward(tensorOf(c.inputs.x));
-      assert.equal([...y.shape], c.outputs.y.shape);
-      check('y', y, c.outputs.y);
-      y.backward(tensorOf(c.inputs.gy));
-    });
-    for (const name of c.params.names as string[]) {
-      const g = net.getParameter(name).grad;
-      assert.ok(g, `${name} has a gradient`);
-      assert.equal([...g!.shape], c.grads[name].shape, `${name} gradient shape`);
-      check(name, g!, c.grads[name]);
-    }
-    net.zeroGrad();
+    checkTrainingStep(net, c, check);
     net.dispose();
   });
 }

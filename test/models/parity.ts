@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, zoo, noGrad, tidy } from '../../ts/node.js';
-import { loadGolden, tensorOf } from '../helpers/golden.js';
+import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
 import { assertClose } from '../helpers/assert.js';
 
 /** Registers one uvu test per case: `build(kwargs)` must return the model for the case's builder. */
@@ -29,4 +29,25 @@ export function parityTests(name: string, build: (builder: string, kwargs: any) 
       net.dispose();
     });
   }
+}
+
+/**
+ * Train-mode check shared by the family tests: forward on the case's input `x`, backward with
+ * its `gy`, then `check` the output and the gradient of every parameter named in params.names.
+ */
+export function checkTrainingStep(net: any, c: GoldenCase, check: (what: string, t: Tensor, g: { data: ArrayLike<number> }) => void): void {
+  net.train();
+  tidy(() => {
+    const y: Tensor = net.forward(tensorOf(c.inputs.x));
+    assert.equal([...y.shape], c.outputs.y.shape);
+    check('y', y, c.outputs.y);
+    y.backward(tensorOf(c.inputs.gy));
+  });
+  for (const name of c.params.names as string[]) {
+    const g = net.getParameter(name).grad;
+    assert.ok(g, `${name} has a gradient`);
+    assert.equal([...g!.shape], c.grads[name].shape, `${name} gradient shape`);
+    check(name, g!, c.grads[name]);
+  }
+  net.zeroGrad();
 }
