@@ -3,38 +3,13 @@
 // decoding the same frames with the same filters in the same run (spawned, single thread,
 // its CPU time from -benchmark). Both single-threaded; figures from median CPU time.
 // Run: npx tsx bench/run.ts data   (or npx tsx bench/data.ts)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeClip, median, nativeCpuMs } from './pipeline/media.js';
 import { Tensor, ops } from '../ts/node.js';
 import { EncodedVideo } from '../ts/data/encoded_video.js';
 import { SWS_FLAGS, clipArgs } from '../ts/data/decoder/ffmpeg_node.js';
 
-const DIR = join(tmpdir(), 'vidwasm-bench-media');
 
-function makeClip(size: string): string {
-  mkdirSync(DIR, { recursive: true });
-  const path = join(DIR, `h264-${size}.mp4`);
-  if (!existsSync(path)) {
-    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=4`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
-    if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
-  }
-  return path;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-/** CPU ms of native ffmpeg running the same arguments as the wasm decode (output discarded). */
-function nativeCpuMs(args: string[]): number {
-  const r = spawnSync('ffmpeg', ['-nostdin', '-y', '-benchmark', '-threads', '1', ...args], { maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`native ffmpeg failed: ${r.stderr}`);
-  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(String(r.stderr));
-  if (!m) throw new Error('no -benchmark line from ffmpeg');
-  return (Number(m[1]) + Number(m[2])) * 1000;
-}
 
 export async function runDataSuite(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>[]> {
   const reps = opts.quick ? 3 : 5;

@@ -12,11 +12,8 @@
 // frames, both single-threaded). The transform share is the transform's CPU time over the
 // pipeline's CPU time in the inline (numWorkers 0) run, where both are on one thread.
 // Run: npx tsx bench/run.ts data   (or npx tsx bench/data_pipeline.ts [--quick])
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeClip, median, nativeCpuMs } from './pipeline/media.js';
 import '../ts/node.js';
 import { EncodedVideo } from '../ts/data/encoded_video.js';
 import { clipArgs } from '../ts/data/decoder/ffmpeg_node.js';
@@ -26,32 +23,9 @@ import { DataLoader } from '../ts/data/loader/data_loader.js';
 import { defaultCollate, disposeTensors, type Batch, type Collate } from '../ts/data/loader/collate.js';
 import { timedTransform, transformCpu } from './pipeline/kinetics_eval.js';
 
-const DIR = join(tmpdir(), 'vidwasm-bench-media');
 const TRANSFORM_MODULE = new URL('./pipeline/kinetics_eval.ts', import.meta.url).href;
 
-/** A 4 s H.264 testsrc2 clip (the same recipe and cache as bench/data.ts). */
-function makeClip(size: string): string {
-  mkdirSync(DIR, { recursive: true });
-  const path = join(DIR, `h264-${size}.mp4`);
-  if (!existsSync(path)) {
-    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=4`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
-    if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
-  }
-  return path;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const cpuMs = (d: NodeJS.CpuUsage) => (d.user + d.system) / 1000;
-
-/** CPU ms of native ffmpeg running the wasm decode's arguments (output discarded). */
-function nativeCpuMs(args: string[]): number {
-  const r = spawnSync('ffmpeg', ['-nostdin', '-y', '-benchmark', '-threads', '1', ...args], { maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`native ffmpeg failed: ${r.stderr}`);
-  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(String(r.stderr));
-  if (!m) throw new Error('no -benchmark line from ffmpeg');
-  return (Number(m[1]) + Number(m[2])) * 1000;
-}
 
 interface LoaderRun { workers: number; clips: number; cpuMs: number; wallMs: number; transformMs?: number; collateMs?: number }
 

@@ -2,34 +2,15 @@
 // the same batches, bad videos through workers, and flat memory across epochs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStats, Tensor } from '../../ts/node.js';
 import { makeClipSampler } from '../../ts/data/clip_sampling.js';
 import { VideoDecodeError } from '../../ts/data/errors.js';
-import { LabeledVideoDataset, DataLoader, DistributedSampler, defaultCollate, collateBoxes, type Batch } from '../../ts/data/datasets/index.js';
+import { LabeledVideoDataset, DataLoader, DistributedSampler, defaultCollate, collateBoxes } from '../../ts/data/datasets/index.js';
 import { badMedia } from '../helpers/media.js';
-import { place, tinyMp4 } from '../helpers/dataset_tree.js';
 import { transform } from '../helpers/loader_transform.js';
+import { root, videos, disposeBatch, makeDs, all } from '../helpers/loader_fixture.js';
 
-const root = mkdtempSync(join(tmpdir(), 'vidwasm-loader-'));
-const videos: Array<[string, Record<string, unknown>]> = Array.from({ length: 5 }, (_, i) => [place(tinyMp4(1, i * 40), join(root, `v${i}.mp4`)), { label: i }]);
-
-function disposeBatch(b: Batch): void {
-  for (const v of Object.values(b)) for (const t of [v].flat()) if (t instanceof Tensor && !t.isDisposed) t.dispose();
-}
-const makeDs = (extra: Array<[string, Record<string, unknown>]> = [], skip = false) =>
-  new LabeledVideoDataset([...videos, ...extra], makeClipSampler('random', 0.5), { transform, decodeAudio: false, videoSampler: 'sequential', skipBadVideos: skip, log: () => {} });
-
-async function all(loader: DataLoader): Promise<Array<{ video: number[]; shape: readonly number[]; label: number[]; names: string[]; offset: unknown }>> {
-  const out = [];
-  for await (const b of loader) {
-    out.push({ video: Array.from(b.video.toArray() as Uint8Array), shape: b.video.shape, label: b.label, names: b.video_name, offset: b.offset });
-    disposeBatch(b);
-  }
-  return out;
-}
 
 test('batches: stacked video [B, C, T, H, W], lists of labels and names, last batch kept; length', async () => {
   const loader = new DataLoader(makeDs(), { batchSize: 2, seed: 1 });

@@ -2,35 +2,15 @@
 // and transformModule (workers transform in parallel) giving the inline loader's batches.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor } from '../../ts/node.js';
+import '../../ts/node.js';
 import { makeClipSampler } from '../../ts/data/clip_sampling.js';
-import { LabeledVideoDataset, DataLoader, type Batch } from '../../ts/data/datasets/index.js';
+import { LabeledVideoDataset, DataLoader } from '../../ts/data/datasets/index.js';
 import * as T from '../../ts/data/transforms/index.js';
 import { Kinetics } from '../../ts/data/datasets/index.js';
 import { writeFileSync } from 'node:fs';
-import { place, tinyMp4 } from '../helpers/dataset_tree.js';
-import { transform } from '../helpers/loader_transform.js';
+import { root, videos, disposeBatch, makeDs, all } from '../helpers/loader_fixture.js';
 
-const root = mkdtempSync(join(tmpdir(), 'vidwasm-loader-'));
-const videos: Array<[string, Record<string, unknown>]> = Array.from({ length: 5 }, (_, i) => [place(tinyMp4(1, i * 40), join(root, `v${i}.mp4`)), { label: i }]);
-
-function disposeBatch(b: Batch): void {
-  for (const v of Object.values(b)) for (const t of [v].flat()) if (t instanceof Tensor && !t.isDisposed) t.dispose();
-}
-const makeDs = (extra: Array<[string, Record<string, unknown>]> = [], skip = false) =>
-  new LabeledVideoDataset([...videos, ...extra], makeClipSampler('random', 0.5), { transform, decodeAudio: false, videoSampler: 'sequential', skipBadVideos: skip, log: () => {} });
-
-async function all(loader: DataLoader): Promise<Array<{ video: number[]; shape: readonly number[]; label: number[]; names: string[]; offset: unknown }>> {
-  const out = [];
-  for await (const b of loader) {
-    out.push({ video: Array.from(b.video.toArray() as Uint8Array), shape: b.video.shape, label: b.label, names: b.video_name, offset: b.offset });
-    disposeBatch(b);
-  }
-  return out;
-}
 
 test('the issue example: Kinetics + the training transforms + DataLoader with 2 workers', async () => {
   const csv = join(root, 'train.csv');
