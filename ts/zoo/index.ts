@@ -3,4 +3,5 @@ export * from './checkpoint/index.js';
 export { CheckpointError } from './errors.js';
 export * from './registry.js';
 export * from './kinetics400.js';
+export { pretrainedWeights, weightsLocation, DownloadError, type DownloadOptions, type DownloadProgress } from './download.js';
 export { load, build, hub, hubKey, resolveBuilder, type LoadOptions, type HubLoader, type HubOptions } from './load.js';

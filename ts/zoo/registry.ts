@@ -52,7 +52,8 @@ export interface ModelInfo {
   notes?: string;
 }
 
-const ROOT = 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo';
+/** Where the published checkpoints live; zoo.load's `baseUrl` / $VIDWASM_ZOO_BASE_URL replace it. */
+export const ZOO_BASE_URL = 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo';
 // PySlowFast / PyTorchVideo convention for every model of this zoo (DATA.MEAN / DATA.STD).
 const MEAN: [number, number, number] = [0.45, 0.45, 0.45];
 const STD: [number, number, number] = [0.225, 0.225, 0.225];
@@ -193,7 +194,7 @@ const REGISTRY: ReadonlyMap<string, ModelInfo> = new Map(ENTRIES.map((e) => {
   const { ckpt, format = 'pyth', key = 'model_state', ...rest } = e;
   const info: ModelInfo = {
     pretrain: null, classNames: null, mean: MEAN, std: STD, ...rest,
-    checkpoint: { file: ckpt.slice(ckpt.lastIndexOf('/') + 1), url: `${ROOT}/${ckpt}`, format, key },
+    checkpoint: { file: ckpt.slice(ckpt.lastIndexOf('/') + 1), url: `${ZOO_BASE_URL}/${ckpt}`, format, key },
   };
   return [e.name, deepFreeze(info)];
 }));
