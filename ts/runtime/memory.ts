@@ -1,5 +1,7 @@
 // Ownership of wasm memory. Tensors are freed explicitly (dispose), by tidy() scopes, or, as a
-// safety net that warns, by a FinalizationRegistry when a tensor is garbage-collected.
+// safety net, by a FinalizationRegistry when a tensor is garbage-collected. The safety net is
+// silent unless debug mode is on (setDebug(true), or VIDWASM_DEBUG=1 in Node): as in tfjs,
+// dispose/tidy are an optimisation, not something a correct program must do.
 import { free, fmtBytes } from './wasm.js';
 
 /** A block of wasm memory shared by a tensor and its views (reshape of a contiguous tensor). */
@@ -24,11 +26,17 @@ export class Storage {
 let liveBytes = 0;
 let liveStorages = 0;
 let warnedLeak = false;
+let debug = !!(globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VIDWASM_DEBUG;
+
+/** Debug mode: warn (once) when a tensor is freed by the garbage collector instead of dispose/tidy. */
+export function setDebug(on: boolean): void { debug = on; }
+export function isDebug(): boolean { return debug; }
+
 const registry = new FinalizationRegistry<{ ptr: number; nbytes: number }>(({ ptr, nbytes }) => {
   free(ptr);
   liveBytes -= nbytes;
   liveStorages--;
-  if (!warnedLeak) {
+  if (debug && !warnedLeak) {
     warnedLeak = true;
     console.warn(`vidwasm: a tensor (${fmtBytes(nbytes)}) was garbage-collected without dispose(); ` +
       'use tidy() or dispose() to free wasm memory promptly (further leaks are not reported)');
