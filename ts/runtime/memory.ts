@@ -69,9 +69,20 @@ export function keep<T extends Disposable>(t: T): T {
 /**
  * Runs fn and disposes every tensor it created, except those it returns (a tensor, or an
  * array / plain object of tensors) and those marked with keep(). Returned tensors move to
- * the enclosing scope. Works with async functions too (awaits them first).
+ * the enclosing scope. fn must be synchronous.
  */
 export function tidy<R>(fn: () => R): R {
+  return scoped(fn);
+}
+
+/**
+ * Names tensors created in a scope that outlive it besides the returned ones: `created` are the
+ * scope's tensors, `escaping` the returned ones. Survivors move to the enclosing scope.
+ */
+export type Survivors = (created: ReadonlySet<Disposable>, escaping: ReadonlySet<Disposable>) => Iterable<Disposable>;
+
+/** tidy() with extra survivors (Module.forward keeps what the autograd graph of its output needs). */
+export function scoped<R>(fn: () => R, survivors?: Survivors): R {
   scopes.push([]);
   let result: R;
   try {
@@ -81,19 +92,22 @@ export function tidy<R>(fn: () => R): R {
     throw e;
   }
   if (result instanceof Promise) {
+    endScope(undefined);
     throw new TypeError('tidy() takes a synchronous function; dispose tensors of async code explicitly');
   }
-  endScope(result);
+  endScope(result, survivors);
   return result;
 }
 
-function endScope(result: unknown): void {
+function endScope(result: unknown, survivors?: Survivors): void {
   const scope = scopes.pop()!;
   const escaping = new Set<Disposable>();
   collect(result, escaping, 0);
+  const staying = new Set(escaping);
+  if (survivors && scope.length) for (const t of survivors(new Set(scope), escaping)) staying.add(t);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (escaping.has(t) || t.kept) {
+    if (staying.has(t) || t.kept) {
       if (parent && !t.kept) parent.push(t);
     } else if (!t.isDisposed) t.dispose();
   }
