@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { pipeline, zoo, data, transforms, ops, noGrad, tidy, Tensor, ArgumentError, memoryStats } from '../../ts/node.js';
+import { pipeline, zoo, data, transforms, ops, noGrad, tidy, Tensor, ArgumentError, memoryStats, manualSeed } from '../../ts/node.js';
 import { media } from '../helpers/media.js';
 
 const fixture = new URL('../../../shared/fixtures/x3d_xs/model.pyth', import.meta.url).pathname;
@@ -96,9 +96,46 @@ test('SlowFast inputs: [slow, fast] pathways, the slow one uniformly subsampled 
 });
 function transformsOf(video: Tensor, info: zoo.ModelInfo): Tensor[] { return zoo.modelInput(video, info) as Tensor[]; }
 
+test('action detection: the AVA tutorial recipe around `time`, per-box sigmoid scores with AVA names', async () => {
+  manualSeed(11);
+  const det = await pipeline('action-detection', 'slow_r50_detection', { pretrained: false });
+  try {
+    const boxes: [number, number, number, number][] = [[20, 30, 140, 230], [150, 10, 319, 239]];
+    const res = await det(clipPath, { boxes, time: 2, topk: 4 });
+    assert.is(res.length, 2);
+    // By hand: decode [1.5, 2.5), 4 frames, /255, boxes clipped, short side 256 with the boxes, normalise, index column.
+    const v = await data.EncodedVideo.fromPath(clipPath, { decodeAudio: false });
+    const { video } = await v.getClip(1.5, 2.5 + 1e-6);
+    const F = transforms.functional;
+    const want = tidy(() => noGrad(() => {
+      let x = F.div255(F.uniformTemporalSubsample(video, 4));
+      const b0 = F.clipBoxesToImage(Tensor.from(Float32Array.from(boxes.flat()), [2, 4]), 240, 320);
+      const [xs, bs] = F.shortSideScaleWithBoxes(x, b0, 256);
+      x = F.normalize(xs, [0.45, 0.45, 0.45], [0.225, 0.225, 0.225]);
+      assert.equal(x.shape, [3, 4, 256, 341]);
+      const b = ops.cat([Tensor.zeros([2, 1]), F.clipBoxesToImage(bs, 256, 341)], 1);
+      return (det.model.forward(ops.reshape(x, [1, ...x.shape]), b) as Tensor).toArray() as Float32Array;
+    }));
+    video.dispose();
+    res.forEach((r, i) => {
+      assert.equal(r.box, boxes[i]);
+      const row = want.subarray(i * 80, (i + 1) * 80);
+      const order = [...row.keys()].sort((a, b) => row[b] - row[a]).slice(0, 4);
+      assert.equal(r.actions.map((a) => a.index), order);
+      r.actions.forEach((a) => {
+        assert.ok(Math.abs(a.score - row[a.index]) < 1e-6 && a.score > 0 && a.score < 1, 'sigmoid scores');
+        assert.is(a.label, zoo.AVA_ACTIONS[a.index]);
+      });
+    });
+    await det(clipPath, { boxes: [[10, 10, 5, 50]] }).then(() => assert.unreachable(), (e) => assert.match(e.message, /x2 >= x1/));
+    await det(clipPath, { boxes, time: 9 }).then(() => assert.unreachable(), (e) => assert.match(e.message, /outside the video/));
+  } finally { det.dispose(); }
+});
+
 test('typed errors: unknown task, a detection model, a bad tensor, bad views, a missing file', async () => {
   await pipeline('object-detection' as 'video-classification', 'x3d_xs').then(() => assert.unreachable(), (e) => assert.instance(e, ArgumentError));
   await pipeline('video-classification', 'slow_r50_detection').then(() => assert.unreachable(), (e) => assert.match(e.message, /detection model/));
+  await pipeline('action-detection', 'x3d_xs').then(() => assert.unreachable(), (e) => assert.match(e.message, /classification model/));
   const bad = Tensor.zeros([4, 4, 8, 8]);
   await clf(bad).then(() => assert.unreachable(), (e) => assert.match(e.message, /\[3, T, H, W\]/));
   bad.dispose();

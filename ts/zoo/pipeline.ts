@@ -1,11 +1,15 @@
-// pipeline('video-classification', name): the zoo model, its weights and PyTorchVideo's hub
-// recipe for it (sampling, short side, crop, mean/std), behind one call:
+// pipeline(task, name): the zoo model, its weights and PyTorchVideo's hub recipe for it
+// (sampling, short side, crop, mean/std), behind one call:
 //   const clf = await pipeline('video-classification', 'x3d_xs');      // pretrained by default
 //   await clf('clip.mp4', { topk: 5 })  ->  [{ label, score, index }, ...]
+//   const det = await pipeline('action-detection', 'slow_r50_detection');
+//   await det('clip.mp4', { boxes: [[x1, y1, x2, y2], ...], time: 3 })  ->  per box, its actions
 // Inputs: a path or URL, a File/Blob, the file's bytes, or a decoded u8/f32 [3, T, H, W] video.
-// `clips: 'center'` classifies one clip from the middle of the video; 'uniform-10x3' averages
-// the probabilities of 10 clips spread evenly over the video times 3 crops along the long side
-// (the zoo's published "10 x 3" views).
+// Classification: `clips: 'center'` classifies one clip from the middle of the video;
+// 'uniform-10x3' averages the probabilities of 10 clips spread evenly over the video times 3
+// crops along the long side (the zoo's published "10 x 3" views). Detection follows PyTorchVideo's
+// detection tutorial: a 1 s clip around `time`, the person boxes (x1, y1, x2, y2 in the video's
+// pixels) scaled with the frames to short side 256, per-box sigmoid scores of the 80 AVA actions.
 import { Tensor } from '../runtime/tensor.js';
 import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
@@ -16,6 +20,7 @@ import { EncodedVideo } from '../data/encoded_video.js';
 import { functional as T } from '../data/transforms/index.js';
 import { modelInfo, type ModelInfo } from './registry.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
+import { AVA_ACTIONS } from './ava.js';
 import { load, type LoadOptions } from './load.js';
 
 type Module = InstanceType<typeof nn.Module>;
@@ -43,25 +48,59 @@ export interface PipelineOptions extends LoadOptions {
   labels?: readonly string[];
 }
 
+export type Box = readonly [number, number, number, number];
+export interface DetectOptions {
+  /** Person boxes (x1, y1, x2, y2) in the video's pixels, e.g. from a person detector. */
+  boxes: readonly Box[];
+  /** Centre of the clip, seconds (default: the middle of the video; ignored for a tensor input). */
+  time?: number;
+  /** Clip length in seconds (default 1, as PyTorchVideo's detection tutorial). */
+  seconds?: number;
+  /** Actions returned per box, best first (default 5). */
+  topk?: number;
+}
+export interface BoxActions { box: Box; actions: Prediction[] }
+export interface ActionDetector {
+  (input: VideoInput, opts: DetectOptions): Promise<BoxActions[]>;
+  readonly model: Module;
+  readonly info: ModelInfo;
+  dispose(): void;
+}
+
 const FPS = 30;
+const LABELS = { kinetics400: KINETICS400_CLASSES, ava: AVA_ACTIONS };
 
 /** Builds the model (pretrained unless `weights` or `pretrained: false` say otherwise). */
-export async function pipeline(task: 'video-classification', model: string, opts: PipelineOptions = {}): Promise<VideoClassifier> {
-  if (task !== 'video-classification') throw new ArgumentError(`pipeline: unknown task '${String(task)}' (supported: 'video-classification')`);
+export async function pipeline(task: 'video-classification', model: string, opts?: PipelineOptions): Promise<VideoClassifier>;
+export async function pipeline(task: 'action-detection', model: string, opts?: PipelineOptions): Promise<ActionDetector>;
+export async function pipeline(task: 'video-classification' | 'action-detection', model: string, opts: PipelineOptions = {}): Promise<VideoClassifier | ActionDetector> {
+  const want = { 'video-classification': 'classification', 'action-detection': 'detection' }[task];
+  if (!want) throw new ArgumentError(`pipeline: unknown task '${String(task)}' (supported: 'video-classification', 'action-detection')`);
   const info = modelInfo(model);
-  if (info.task !== 'classification') throw new ArgumentError(`pipeline: '${model}' is a ${info.task} model, not a video classifier`);
+  if (info.task !== want) throw new ArgumentError(`pipeline: '${model}' is a ${info.task} model; task '${task}' needs a ${want} model`);
   const { labels, ...loadOpts } = opts;
-  const names = labels ?? (info.classNames === 'kinetics400' ? KINETICS400_CLASSES : null);
+  const names = labels ?? (info.classNames ? LABELS[info.classNames] : null);
   if (names && names.length !== info.numClasses && !loadOpts.options?.modelNumClass) {
     throw new ArgumentError(`pipeline: ${names.length} labels for a model with ${info.numClasses} classes`);
   }
-  // Logits out (the heads' own softmax off), so every family is scored the same way.
   const net = await load(model, {
     ...loadOpts,
     pretrained: loadOpts.weights === undefined ? loadOpts.pretrained ?? true : undefined,
-    options: { headActivation: null, ...loadOpts.options },
+    // Classifiers: logits out (the heads' own softmax off), so every family is scored the same
+    // way. Detectors keep their sigmoid head (multi-label scores per box).
+    options: task === 'video-classification' ? { headActivation: null, ...loadOpts.options } : { ...loadOpts.options },
   });
   net.eval();
+  return task === 'video-classification' ? classifier(net, info, names) : detector(net, info, names);
+}
+
+function top(scores: Float32Array, k: number, names: readonly string[] | null): Prediction[] {
+  const n = Math.min(Math.max(1, k), scores.length);
+  return [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, n)
+    .map((index) => ({ index, score: scores[index], label: names?.[index] ?? `class ${index}` }));
+}
+
+function classifier(net: Module, info: ModelInfo, names: readonly string[] | null): VideoClassifier {
   const clipSeconds = (info.frames * info.sampleRate) / FPS;
 
   const classify = async (input: VideoInput, o: ClassifyOptions = {}): Promise<Prediction[]> => {
@@ -85,12 +124,70 @@ export async function pipeline(task: 'video-classification', model: string, opts
     } finally {
       for (const v of videos) if (v !== input) v.dispose();
     }
-    const probs = sum!.map((s) => s / count);
-    const k = Math.min(Math.max(1, o.topk ?? 5), probs.length);
-    return [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, k)
-      .map((index) => ({ index, score: probs[index], label: names?.[index] ?? `class ${index}` }));
+    return top(sum!.map((s) => s / count), o.topk ?? 5, names);
   };
   return Object.assign(classify, { model: net, info, fps: FPS, dispose: () => net.dispose() });
+}
+
+function detector(net: Module, info: ModelInfo, names: readonly string[] | null): ActionDetector {
+  const detect = async (input: VideoInput, o: DetectOptions): Promise<BoxActions[]> => {
+    const boxes = o?.boxes;
+    if (!Array.isArray(boxes) || boxes.length === 0 || !boxes.every((b) => Array.isArray(b) && b.length === 4 && b.every(Number.isFinite) && b[2] >= b[0] && b[3] >= b[1])) {
+      throw new ArgumentError('pipeline(action-detection): boxes must be a non-empty list of [x1, y1, x2, y2] with x2 >= x1, y2 >= y1');
+    }
+    const video = input instanceof Tensor ? checkVideo(input) : await decodeAround(input, o.time, o.seconds ?? 1);
+    try {
+      const scores = tidy(() => noGrad(() => {
+        const [x, b] = detectionInput(video, Tensor.from(Float32Array.from(boxes.flat()), [boxes.length, 4]), info);
+        const out = net.forward(x, b) as Tensor;
+        return out.toArray() as Float32Array;
+      }));
+      const k = info.numClasses;
+      return boxes.map((box, i) => ({ box, actions: top(scores.subarray(i * k, (i + 1) * k), o.topk ?? 5, names) }));
+    } finally {
+      if (video !== input) video.dispose();
+    }
+  };
+  return Object.assign(detect, { model: net, info, dispose: () => net.dispose() });
+}
+
+/**
+ * PyTorchVideo's AVA inference transform: uniform temporal subsample to the fast pathway's
+ * frames, [0, 1], boxes clipped to the frame, short side to the zoo's size with the boxes
+ * scaled alike, normalise, boxes clipped again and prefixed with their batch index 0; SlowFast
+ * gets [slow, fast]. Returns the model input and the [K, 5] boxes.
+ */
+export function detectionInput(video: Tensor, boxes: Tensor, info: ModelInfo): [Tensor | Tensor[], Tensor] {
+  const fast = info.pathwayFrames ? info.pathwayFrames[info.pathwayFrames.length - 1] : info.frames;
+  let x = T.uniformTemporalSubsample(video, fast);
+  x = video.dtype === 'u8' ? T.div255(x) : x;
+  let b = T.clipBoxesToImage(boxes, x.shape[2], x.shape[3]);
+  [x, b] = T.shortSideScaleWithBoxes(x, b, info.sideSize);
+  x = T.normalize(x, info.mean, info.std);
+  b = T.clipBoxesToImage(b, x.shape[2], x.shape[3]);
+  const k = b.shape[0];
+  const withIndex = F.cat([Tensor.zeros([k, 1]), b], 1);
+  const batch = (t: Tensor) => F.reshape(t, [1, ...t.shape]);
+  const input = info.pathwayFrames ? info.pathwayFrames.map((n) => batch(n === fast ? x : T.uniformTemporalSubsample(x, n))) : batch(x);
+  return [input, withIndex];
+}
+
+function checkVideo(t: Tensor): Tensor {
+  if (t.shape.length !== 4 || t.shape[0] !== 3) throw new ArgumentError(`pipeline: a video tensor is [3, T, H, W], got [${t.shape.join(', ')}]`);
+  return t;
+}
+
+async function decodeAround(input: Exclude<VideoInput, Tensor>, time: number | undefined, seconds: number): Promise<Tensor> {
+  const { video, cleanup } = await openVideo(input);
+  try {
+    const centre = time ?? video.duration / 2;
+    if (!(centre >= 0 && centre <= video.duration)) throw new ArgumentError(`pipeline: time ${centre} s is outside the video (0 - ${video.duration} s)`);
+    const start = Math.max(0, centre - seconds / 2);
+    return (await video.getClip(start, Math.min(video.duration, centre + seconds / 2) + 1e-6)).video;
+  } finally {
+    video.close();
+    await cleanup();
+  }
 }
 
 /**
@@ -112,10 +209,7 @@ export function modelInput(video: Tensor, info: ModelInfo, spatial = -1): Tensor
 
 /** The clips to classify: `n` windows of `seconds` spread evenly over the video (centred when n = 1). */
 async function decodeViews(input: VideoInput, seconds: number, n: number): Promise<Tensor[]> {
-  if (input instanceof Tensor) {
-    if (input.shape.length !== 4 || input.shape[0] !== 3) throw new ArgumentError(`pipeline: a video tensor is [3, T, H, W], got [${input.shape.join(', ')}]`);
-    return [input];
-  }
+  if (input instanceof Tensor) return [checkVideo(input)];
   const { video, cleanup } = await openVideo(input);
   try {
     const len = Math.min(seconds, video.duration);
