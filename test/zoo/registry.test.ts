@@ -124,7 +124,7 @@ if (!existsSync(`${x3dDir}model.pyth`)) {
     let fetched = 0;
     globalThis.fetch = (async () => { fetched++; throw new Error('no network in this test'); }) as typeof fetch;
     try {
-      const bare = await zoo.load('x3d_xs');
+      const bare = await zoo.load('x3d_xs', { pretrained: false });
       bare.dispose();
       const net = await zoo.load('x3d_xs', { weights: pathToFileURL(`${x3dDir}model.pyth`) });
       assert.is(net.getParameter('blocks.5.proj.weight').shape[0], 400);
@@ -171,7 +171,7 @@ test('unknown names -> UnknownModelError listing close names', () => {
 
 test('a model without an exported builder -> BuilderUnavailableError naming the builder', async () => {
   try {
-    await zoo.load('x3d_xs_int8_qnnpack');
+    await zoo.load('x3d_xs_int8_qnnpack', { pretrained: false });
     assert.unreachable();
   } catch (e) {
     assert.instance(e, zoo.BuilderUnavailableError);

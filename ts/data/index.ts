@@ -14,3 +14,4 @@ export * from './datasets/index.js';
 // Spectrograms / log-mel spectrograms of the audio waveform (torchaudio semantics, [T, F]).
 export { spectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, LogMelSpectrogram, type SpectrogramOptions, type MelOptions, type LogMelOptions } from './audio.js';
 export { configureBrowserDecoder, type BrowserDecoderConfig } from './decoder/ffmpeg_browser.js';
+export { ImuData, parseImuCsv, imuWindow, resampleImu, IMU_CHANNELS, type ImuRecording, type ImuSample } from './imu.js';

@@ -1,12 +1,60 @@
 // Reverse-mode autograd: backward() walks the graph recorded by ops (see tape.ts) in reverse
 // topological order and applies the gradient rule of each op.
 import { AutogradError, ShapeError, fmtShape } from './errors.js';
-import { keep } from './memory.js';
+import { keep, scoped, type Disposable } from './memory.js';
 import type { Tensor } from './tensor.js';
-import { gradRules, isGradEnabled, setGradEnabled } from './tape.js';
+import { gradRules, isGradEnabled, setGradEnabled, type Node } from './tape.js';
 import * as F from './ops/index.js';
 
 export { gradRules, noGrad, isGradEnabled, setGradEnabled, needsGrad, record, type Node, type GradRule } from './tape.js';
+
+/**
+ * Intermediates a Module.forward scope kept alive only because the autograd graph of its output
+ * needs them. backward() frees them as it passes (PyTorch frees saved tensors at backward unless
+ * retain_graph); otherwise they go with the output (dispose() of a scope, or the collector).
+ */
+const graphOwned = new WeakSet<Tensor>();
+/** Non-leaf tensors whose graph a backward() already freed (a second pass is an error, as in PyTorch). */
+const released = new WeakSet<Tensor>();
+
+/** Every tensor a graph node holds: its inputs, what it owns, and tensors among its saved values. */
+function nodeTensors(node: Node): Tensor[] {
+  const out: Tensor[] = [];
+  const add = (v: unknown) => { if (v && typeof v === 'object' && 'gradFn' in v && 'dispose' in v) out.push(v as Tensor); };
+  for (const x of node.inputs) add(x);
+  for (const x of node.owned) add(x);
+  for (const v of Object.values(node.saved)) {
+    if (Array.isArray(v)) v.forEach(add);
+    else add(v);
+  }
+  return out;
+}
+
+/**
+ * The scope of a Module.forward: like tidy(), every tensor created inside is freed when it
+ * returns, except the returned ones and, while grad is on, those the returned tensors' graph
+ * needs for backward (which then belong to that graph). Code written without tidy() therefore
+ * frees its intermediates as promptly as tidy'd code.
+ */
+export function forwardScope<R>(fn: () => R): R {
+  if (!isGradEnabled()) return scoped(fn);
+  return scoped(fn, (created, escaping) => {
+    const needed: Tensor[] = [];
+    const seen = new Set<Disposable>();
+    const stack = [...escaping] as Tensor[];
+    while (stack.length) {
+      const node = stack.pop()!.gradFn;
+      if (!node) continue;
+      for (const u of nodeTensors(node)) {
+        if (seen.has(u) || !created.has(u)) continue;
+        seen.add(u);
+        stack.push(u);
+        if (!escaping.has(u)) { needed.push(u); graphOwned.add(u); }
+      }
+    }
+    return needed;
+  });
+}
 
 export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?: boolean } = {}): void {
   if (!root.requiresGrad) {
@@ -27,6 +75,9 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
 
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // Graph-owned tensors that are not graph nodes themselves (inputs that need no grad, saved
+  // values): freed once the walk is over, as nodes that share them may come later.
+  const spent = new Set<Tensor>();
   const prev = isGradEnabled();
   setGradEnabled(false); // gradients of gradients are not supported: rules run untracked
   try {
@@ -36,6 +87,11 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
       grads.delete(t);
       const node = t.gradFn;
       if (!node) {
+        if (released.has(t)) {
+          gy.dispose();
+          throw new AutogradError(`backward(): ${t.describe()} is part of a graph that an earlier backward() freed; `
+            + 'pass { retainGraph: true } to the first backward() to go through the graph twice');
+        }
         accumulateLeaf(t, gy);
         continue;
       }
@@ -66,11 +122,16 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
         }
       });
       if (gyOwned) gy.dispose();
-      if (!opts.retainGraph) release(t);
+      if (!opts.retainGraph) {
+        for (const u of nodeTensors(node)) if (!u.requiresGrad && graphOwned.has(u)) spent.add(u);
+        release(t);
+        if (graphOwned.has(t)) t.dispose();
+      }
     }
   } finally {
     setGradEnabled(prev);
     for (const g of grads.values()) g.dispose();
+    for (const u of spent) u.dispose();
   }
 }
 
@@ -94,6 +155,7 @@ function release(t: Tensor): void {
   if (!node) return;
   for (const o of node.owned) o.dispose();
   t.gradFn = null;
+  released.add(t);
 }
 
 /** Tensors reachable from root through gradFn, root first, each after all its consumers. */

@@ -2,7 +2,7 @@
 export { Tensor, type Layout, type Shape } from './tensor.js';
 export type { DType } from './dtype.js';
 export * as ops from './ops/index.js';
-export { tidy, keep, memoryStats } from './memory.js';
+export { tidy, keep, memoryStats, setDebug, isDebug } from './memory.js';
 export { noGrad, isGradEnabled, gradRules } from './autograd.js';
 export { manualSeed } from './random.js';
 export {

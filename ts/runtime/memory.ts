@@ -1,5 +1,7 @@
 // Ownership of wasm memory. Tensors are freed explicitly (dispose), by tidy() scopes, or, as a
-// safety net that warns, by a FinalizationRegistry when a tensor is garbage-collected.
+// safety net, by a FinalizationRegistry when a tensor is garbage-collected. The safety net is
+// silent unless debug mode is on (setDebug(true), or VIDWASM_DEBUG=1 in Node): as in tfjs,
+// dispose/tidy are an optimisation, not something a correct program must do.
 import { free, fmtBytes } from './wasm.js';
 
 /** A block of wasm memory shared by a tensor and its views (reshape of a contiguous tensor). */
@@ -24,11 +26,17 @@ export class Storage {
 let liveBytes = 0;
 let liveStorages = 0;
 let warnedLeak = false;
+let debug = !!(globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VIDWASM_DEBUG;
+
+/** Debug mode: warn (once) when a tensor is freed by the garbage collector instead of dispose/tidy. */
+export function setDebug(on: boolean): void { debug = on; }
+export function isDebug(): boolean { return debug; }
+
 const registry = new FinalizationRegistry<{ ptr: number; nbytes: number }>(({ ptr, nbytes }) => {
   free(ptr);
   liveBytes -= nbytes;
   liveStorages--;
-  if (!warnedLeak) {
+  if (debug && !warnedLeak) {
     warnedLeak = true;
     console.warn(`vidwasm: a tensor (${fmtBytes(nbytes)}) was garbage-collected without dispose(); ` +
       'use tidy() or dispose() to free wasm memory promptly (further leaks are not reported)');
@@ -61,9 +69,20 @@ export function keep<T extends Disposable>(t: T): T {
 /**
  * Runs fn and disposes every tensor it created, except those it returns (a tensor, or an
  * array / plain object of tensors) and those marked with keep(). Returned tensors move to
- * the enclosing scope. Works with async functions too (awaits them first).
+ * the enclosing scope. fn must be synchronous.
  */
 export function tidy<R>(fn: () => R): R {
+  return scoped(fn);
+}
+
+/**
+ * Names tensors created in a scope that outlive it besides the returned ones: `created` are the
+ * scope's tensors, `escaping` the returned ones. Survivors move to the enclosing scope.
+ */
+export type Survivors = (created: ReadonlySet<Disposable>, escaping: ReadonlySet<Disposable>) => Iterable<Disposable>;
+
+/** tidy() with extra survivors (Module.forward keeps what the autograd graph of its output needs). */
+export function scoped<R>(fn: () => R, survivors?: Survivors): R {
   scopes.push([]);
   let result: R;
   try {
@@ -73,19 +92,22 @@ export function tidy<R>(fn: () => R): R {
     throw e;
   }
   if (result instanceof Promise) {
+    endScope(undefined);
     throw new TypeError('tidy() takes a synchronous function; dispose tensors of async code explicitly');
   }
-  endScope(result);
+  endScope(result, survivors);
   return result;
 }
 
-function endScope(result: unknown): void {
+function endScope(result: unknown, survivors?: Survivors): void {
   const scope = scopes.pop()!;
   const escaping = new Set<Disposable>();
   collect(result, escaping, 0);
+  const staying = new Set(escaping);
+  if (survivors && scope.length) for (const t of survivors(new Set(scope), escaping)) staying.add(t);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (escaping.has(t) || t.kept) {
+    if (staying.has(t) || t.kept) {
       if (parent && !t.kept) parent.push(t);
     } else if (!t.isDisposed) t.dispose();
   }

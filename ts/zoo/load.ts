@@ -1,17 +1,25 @@
-// zoo.load(name, { weights }): build a registered model with the hub's keyword arguments and,
-// when weights are given, load them strictly. Weights come only from what the caller passes
-// (a path, bytes, or a URL the caller names): nothing is ever downloaded implicitly.
+// zoo.load(name, { weights | pretrained }): build a registered model with the hub's keyword
+// arguments and load its weights strictly: the checkpoint the caller names (a path, bytes or a
+// URL), or with `pretrained: true` the zoo's official checkpoint, downloaded and cached
+// (./download.ts). Random weights only when asked for with `pretrained: false`.
 import * as models from '../models/index.js';
 import type { nn } from '../runtime/index.js';
+import { ArgumentError } from '../runtime/errors.js';
 import { readCheckpoint, type Source } from './checkpoint/index.js';
+import { pretrainedWeights, type DownloadOptions } from './download.js';
 import { modelInfo, listModels, BuilderUnavailableError, type OptionValue } from './registry.js';
 
 type Module = InstanceType<typeof nn.Module>;
 type Builder = (o: Record<string, unknown>) => Module;
 
-export interface LoadOptions {
+export interface LoadOptions extends DownloadOptions {
   /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes. */
   weights?: Source;
+  /**
+   * true: the zoo's official checkpoint (downloaded once, then cached; see DownloadOptions).
+   * false: random initialisation. One of `weights` / `pretrained` is required.
+   */
+  pretrained?: boolean;
   /** Strict key matching (default true): missing/unexpected keys throw a StateDictError listing them. */
   strict?: boolean;
   /** Builder keyword arguments overriding the hub's (camelCase), as hub functions take **kwargs. */
@@ -53,7 +61,16 @@ export function build(name: string, options: Record<string, unknown> = {}): Modu
  * bare state dict). The returned model is in training mode, as torch hub returns it; call eval().
  */
 export async function load(name: string, opts: LoadOptions = {}): Promise<Module> {
-  const { weights, strict = true, options = {} } = opts;
+  const { strict = true, options = {}, pretrained } = opts;
+  modelInfo(name); // an unknown name fails first, with suggestions
+  if (opts.weights !== undefined && pretrained !== undefined) {
+    throw new ArgumentError(`zoo.load('${name}'): pass either weights or pretrained, not both`);
+  }
+  if (opts.weights === undefined && pretrained === undefined) {
+    throw new ArgumentError(`zoo.load('${name}') needs to know which weights: { pretrained: true } downloads (once, then caches) `
+      + `the zoo's checkpoint, { weights: path | URL | bytes } loads yours, { pretrained: false } builds it with random weights`);
+  }
+  const weights = pretrained ? await pretrainedWeights(name, opts) : opts.weights;
   const net = build(name, options);
   if (weights === undefined) return net;
   let sd: Map<string, import('../runtime/index.js').Tensor> | undefined;
@@ -74,13 +91,16 @@ export function hubKey(name: string): string {
   return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/_(\d)/g, (m, d: string, i: number, s: string) => (/[a-z]/i.test(s[i - 1]) ? d : m));
 }
 
-export interface HubOptions extends Record<string, unknown> { pretrained?: Source }
+/** `pretrained`: true downloads the zoo checkpoint (as torch hub does); a path, URL or bytes loads that file. */
+export interface HubOptions extends Record<string, unknown> { pretrained?: boolean | Source }
 export type HubLoader = (o?: HubOptions) => Promise<Module>;
 
 /**
- * torch-hub style loaders, one per PyTorchVideo hub function: `hub.x3dXs({ pretrained: 'X3D_XS.pyth' })`.
- * Unlike torch hub, `pretrained` is the checkpoint itself (path, URL or bytes), never a flag that downloads.
+ * torch-hub style loaders, one per PyTorchVideo hub function: `hub.x3dXs({ pretrained: true })`
+ * downloads the zoo checkpoint, `hub.x3dXs({ pretrained: 'X3D_XS.pyth' })` loads that file, and
+ * `hub.x3dXs()` is randomly initialised (torch hub's default, pretrained=False).
  */
 export const hub: Record<string, HubLoader> = Object.fromEntries(listModels()
   .filter((n) => modelInfo(n).hub)
-  .map((n) => [hubKey(modelInfo(n).hub!), ({ pretrained, ...kwargs }: HubOptions = {}) => load(n, { weights: pretrained, options: kwargs })]));
+  .map((n) => [hubKey(modelInfo(n).hub!), ({ pretrained = false, ...kwargs }: HubOptions = {}) =>
+    load(n, typeof pretrained === 'boolean' ? { pretrained, options: kwargs } : { weights: pretrained, options: kwargs })]));

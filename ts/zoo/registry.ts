@@ -38,7 +38,7 @@ export interface ModelInfo {
   mean: [number, number, number];
   std: [number, number, number];
   /** Which class-name list the logits index, when there is one in the zoo. */
-  classNames: 'kinetics400' | null;
+  classNames: 'kinetics400' | 'ava' | null;
   checkpoint: { file: string; url: string; format: 'pyth' | 'torchscript'; key: 'model_state' | null };
   /** As published: top-1 / top-5 (%) for classification, mAP (%) for Charades and AVA. */
   metrics: { top1?: number; top5?: number; mAP?: number };
@@ -52,7 +52,8 @@ export interface ModelInfo {
   notes?: string;
 }
 
-const ROOT = 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo';
+/** Where the published checkpoints live; zoo.load's `baseUrl` / $VIDWASM_ZOO_BASE_URL replace it. */
+export const ZOO_BASE_URL = 'https://dl.fbaipublicfiles.com/pytorchvideo/model_zoo';
 // PySlowFast / PyTorchVideo convention for every model of this zoo (DATA.MEAN / DATA.STD).
 const MEAN: [number, number, number] = [0.45, 0.45, 0.45];
 const STD: [number, number, number] = [0.225, 0.225, 0.225];
@@ -166,11 +167,11 @@ const ENTRIES: Entry[] = [
 
   // ---- AVA v2.2 (detection: backbone + RoI head over boxes [K, 5], 80 classes) ----
   { name: 'slow_r50_detection', hub: 'slow_r50_detection', arch: 'Slow', depth: 'R50', dataset: 'AVA v2.2', task: 'detection', pretrain: 'Kinetics-400',
-    builder: 'createResnetWithRoiHead', options: {},
+    builder: 'createResnetWithRoiHead', options: {}, classNames: 'ava',
     numClasses: 80, frames: 4, sampleRate: 16, sideSize: 256, cropSize: 256, ckpt: 'ava/SLOW_4x16_R50_DETECTION.pyth',
     metrics: { mAP: 19.5 }, gflops: null, views: null, paramsM: 31.78 },
   { name: 'slowfast_r50_detection', hub: 'slowfast_r50_detection', arch: 'SlowFast', depth: 'R50', dataset: 'AVA v2.2', task: 'detection', pretrain: 'Kinetics-400',
-    builder: 'createSlowfastWithRoiHead', options: {},
+    builder: 'createSlowfastWithRoiHead', options: {}, classNames: 'ava',
     numClasses: 80, frames: 8, sampleRate: 8, pathwayFrames: [8, 32], sideSize: 256, cropSize: 256, ckpt: 'ava/SLOWFAST_8x8_R50_DETECTION.pyth',
     metrics: { mAP: 24.67 }, gflops: null, views: null, paramsM: 33.82 },
 
@@ -193,7 +194,7 @@ const REGISTRY: ReadonlyMap<string, ModelInfo> = new Map(ENTRIES.map((e) => {
   const { ckpt, format = 'pyth', key = 'model_state', ...rest } = e;
   const info: ModelInfo = {
     pretrain: null, classNames: null, mean: MEAN, std: STD, ...rest,
-    checkpoint: { file: ckpt.slice(ckpt.lastIndexOf('/') + 1), url: `${ROOT}/${ckpt}`, format, key },
+    checkpoint: { file: ckpt.slice(ckpt.lastIndexOf('/') + 1), url: `${ZOO_BASE_URL}/${ckpt}`, format, key },
   };
   return [e.name, deepFreeze(info)];
 }));

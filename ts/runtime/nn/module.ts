@@ -10,7 +10,7 @@
 // PyTorch); the replaced tensor or module is not disposed (it may still be in use).
 import { Tensor } from '../tensor.js';
 import { keep } from '../memory.js';
-import { noGrad } from '../autograd.js';
+import { noGrad, forwardScope } from '../autograd.js';
 import { ArgumentError, StateDictError, fmtShape } from '../errors.js';
 import { heapU8 } from '../wasm.js';
 import * as F from '../ops/index.js';
@@ -34,6 +34,28 @@ function checkName(kind: string, name: string): void {
   }
 }
 
+const SCOPED = Symbol('vidwasm.scopedForward');
+
+/**
+ * Every forward runs in its own scope (autograd.ts forwardScope): the intermediates it makes are
+ * freed when it returns, except what its output's autograd graph needs. Each class's own forward
+ * is wrapped once, on its prototype, the first time an instance is built (so copies of a module,
+ * super.forward() calls and subclasses all keep the behaviour).
+ */
+function scopeForwards(proto: object | null): void {
+  for (; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    const own = Object.getOwnPropertyDescriptor(proto, 'forward');
+    if (!own || typeof own.value !== 'function' || (own.value as { [SCOPED]?: true })[SCOPED]) continue;
+    const forward = own.value as (...args: unknown[]) => unknown;
+    const scopedForward = function (this: unknown, ...args: unknown[]): unknown {
+      return forwardScope(() => forward.apply(this, args));
+    };
+    Object.defineProperty(scopedForward, SCOPED, { value: true });
+    Object.defineProperty(scopedForward, 'name', { value: forward.name });
+    Object.defineProperty(proto, 'forward', { ...own, value: scopedForward });
+  }
+}
+
 export class Module {
   /** Training mode (train()/eval()): changes BatchNorm and Dropout behaviour. */
   training = true;
@@ -41,6 +63,10 @@ export class Module {
   private readonly bufs = new Map<string, Tensor | null>();
   private readonly nonPersistent = new Set<string>();
   private readonly mods = new Map<string, Module | null>();
+
+  constructor() {
+    scopeForwards(Object.getPrototypeOf(this) as object);
+  }
 
   // ---- registration ----
 
