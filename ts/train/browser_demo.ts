@@ -16,7 +16,8 @@ import { tidy } from '../runtime/memory.js';
 import { manualSeed } from '../runtime/random.js';
 import * as F from '../runtime/ops/index.js';
 import { createX3d } from '../models/x3d.js';
-import { Trainer, type Batch } from './trainer.js';
+import { Trainer } from './trainer.js';
+import type { Batch } from './batch.js';
 import { DIRECTIONS, renderClip } from '../cli/synth.js';
 import { EncodedVideo } from '../data/encoded_video.js';
 

@@ -3,12 +3,7 @@
 // gradient clipping, label smoothing, MixUp/CutMix, checkpoints every N steps and at each epoch
 // end (resumable), best-model tracking on the validation metric, multi-view evaluation, a
 // JSON-lines log and SVG curves. One tidy() scope per step keeps memory flat.
-//
-// Loader contract (ts/data's DataLoader satisfies it; so does an array of batches):
-//   Iterable<Batch> | AsyncIterable<Batch>, optional `length` (batches per epoch) and optional
-//   `setEpoch(epoch)` (called before each epoch; an order that depends only on the epoch is what
-//   makes a resumed run identical). Batches yielded are owned by the trainer and disposed after
-//   use unless `disposeBatches: false`.
+// What it trains on (Batch, Loader) is defined in batch.ts.
 import { Tensor } from '../runtime/tensor.js';
 import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
@@ -27,21 +22,7 @@ import { confusionSvg } from './svg.js';
 import { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
 import { getRngState, setRngState, saveTrainingState, loadTrainingState } from './checkpoint.js';
 import { ensureDir, exists, joinPath, writeText } from './fs.js';
-import { labelTensor, needsClassCount } from './batch.js';
-
-export interface Batch {
-  video: Tensor | Tensor[];
-  /**
-   * Class indices i32 [N], or f32 [N, C] soft / multi-hot targets; also a list of indices or of
-   * index lists (what ts/data's default collate makes of per-clip labels).
-   */
-  label: Tensor | number[] | number[][];
-  boxes?: Tensor;
-  video_index?: Tensor | ArrayLike<number>;
-  [key: string]: unknown;
-}
-
-export type Loader = (Iterable<Batch> | AsyncIterable<Batch>) & { length?: number; setEpoch?: (epoch: number) => void };
+import { disposeBatch, labelTensor, needsClassCount, type Batch, type Loader } from './batch.js';
 
 export type LossName = 'cross_entropy' | 'bce' | 'mse';
 export type LossFn = (logits: Tensor, target: Tensor, batch: Batch) => Tensor;
@@ -370,13 +351,6 @@ export class Trainer {
   private disposeBatch(b: Batch): void {
     if (this.opts.disposeBatches === false) return;
     disposeBatch(b);
-  }
-}
-
-export function disposeBatch(b: Batch): void {
-  for (const v of Object.values(b)) {
-    if (v instanceof Tensor) v.dispose();
-    else if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) x.dispose();
   }
 }
 
