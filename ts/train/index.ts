@@ -1,11 +1,11 @@
 // vidwasm.train: the supervised training loop and its parts (schedules, metrics, MixUp/CutMix,
 // checkpoints, JSON-lines log, SVG plots).
 export { Trainer, type TrainerOptions, type Progress, type FitOptions, type FitResult, type LossName, type LossFn, type StepOutput } from './trainer.js';
+export type { MixupOptions } from '../data/transforms/mix.js';
 export { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
 export { makeSchedule, lrAt, type ScheduleOptions, type ScheduleName, type LrSchedule } from './schedule.js';
 export { topkAccuracy, topkRow, averagePrecision, meanAveragePrecision, confusionMatrix, oneHot } from './metrics.js';
 export { labelTensor, needsClassCount, disposeBatch, type Batch, type Loader } from './batch.js';
-export { mixBatch, sampleBeta, softTargets, type MixupOptions, type Mixed } from './mixup.js';
 export { saveTrainingState, loadTrainingState, serializeTrainingState, getRngState, setRngState, type TrainingState } from './checkpoint.js';
 export { RunLog, type LogRecord, type StepRecord, type EpochRecord } from './log.js';
 export { chartsSvg, confusionSvg, niceTicks, type Panel, type Series } from './svg.js';

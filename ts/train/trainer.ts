@@ -16,7 +16,7 @@ import { Optimizer } from '../runtime/optim/optimizer.js';
 import { SGD } from '../runtime/optim/sgd.js';
 import { AdamW } from '../runtime/optim/adamw.js';
 import { makeSchedule, type LrSchedule, type ScheduleName } from './schedule.js';
-import { mixBatch, softTargets, type MixupOptions } from './mixup.js';
+import { convertToOneHot, mixBatch, type Mixed, type MixupOptions } from '../data/transforms/mix.js';
 import { RunLog, type LogRecord } from './log.js';
 import { confusionSvg } from './svg.js';
 import { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
@@ -170,7 +170,7 @@ export class Trainer {
     const o = this.opts;
     let video = batch.video;
     let smoothing = o.labelSmoothing ?? 0;
-    let mixed: ReturnType<typeof mixBatch> | null = null;
+    let mixed: Mixed | null = null;
     if (o.mixup) {
       mixed = mixBatch(video, labelTensor(batch.label, o.numClasses), o.mixup);
       video = mixed.video;
@@ -187,7 +187,11 @@ export class Trainer {
     if (typeof loss === 'function') return loss(logits, target, batch);
     if (loss === 'cross_entropy') return F.crossEntropy(logits, target, { labelSmoothing: smoothing });
     // bce / mse want dense targets: class indices become (smoothed) one-hot rows.
-    const dense = target.dtype === 'f32' ? target : Tensor.from(softTargets(target, logits.shape[1], smoothing), [target.shape[0], logits.shape[1]]);
+    let dense = target;
+    if (target.dtype !== 'f32') {
+      const oneHot = convertToOneHot(target, logits.shape[1], smoothing);
+      dense = oneHot.dtype === 'f32' ? oneHot : oneHot.cast('f32');
+    }
     return loss === 'bce' ? F.bceWithLogits(logits, dense) : F.mseLoss(logits, dense);
   }
 
