@@ -1,8 +1,9 @@
-// The Node demo (`vidwasm demo`, the README's main command). Generates a labelled dataset of real mp4 files with
-// ffmpeg.wasm (a shape moving right/left/up/down over a noisy background: only motion tells the
-// class), decodes them back through EncodedVideo, trains a narrow X3D from scratch with the
-// Trainer, reports held-out top-1, writes the training curves (SVG) and a .pyth that torch.load
-// reads, then classifies a freshly generated clip. The last line is `held-out top-1: NN.N%`.
+// The Node demo (`vidwasm demo`, the README's main command). Generates a labelled dataset of real
+// mp4 files with ffmpeg.wasm (a shape moving right/left/up/down over a noisy background: only
+// motion tells the class), decodes them back through EncodedVideo, trains the demo's narrow X3D
+// from scratch with the Trainer, reports held-out top-1, writes the training curves (SVG) and a
+// .pyth that torch.load reads, then classifies a freshly generated clip. The last line is
+// `held-out top-1: NN.N%`.
 import { Tensor } from '../runtime/tensor.js';
 import { manualSeed } from '../runtime/random.js';
 import type { X3dOptions } from '../models/x3d.js';
@@ -32,17 +33,17 @@ export interface DemoOptions {
   /** createX3d options overriding the demo network's (experiments). */
   model?: X3dOptions;
   log?: (line: string) => void;
-  /** Progress of the long steps (the CLI passes its progress bars); default: none. */
-  progress?: (title: string, total: number, unit: string) => Progress;
+  /** A progress bar per long step (the CLI passes its own); default: none. */
+  progress?: (title: string, total: number, unit: string) => ProgressBar;
 }
 
 /** What the demo reports to a progress bar. */
-export interface Progress {
+export interface ProgressBar {
   update(value: number, status?: string): void;
   increment(): void;
   stop(): void;
 }
-const noProgress = (): Progress => ({ update() {}, increment() {}, stop() {} });
+const noProgress = (): ProgressBar => ({ update() {}, increment() {}, stop() {} });
 
 export interface DemoResult {
   top1: number;
@@ -61,7 +62,7 @@ const DEMO_SHAPE: ClipShape = { frames: FRAMES, crop: SIZE, mean: DEMO_CLIP.mean
 interface Split { x: Float32Array; y: Int32Array; n: number }
 
 /** Renders and encodes `perClass` clips of each class into dir/<class>/, returns "path label" rows. */
-async function generate(dir: string, split: string, perClass: number, seed: number, b: Progress): Promise<[string, number][]> {
+async function generate(dir: string, split: string, perClass: number, seed: number, b: ProgressBar): Promise<[string, number][]> {
   const rows: [string, number][] = [];
   for (let i = 0; i < perClass * DIRECTIONS.length; i++) {
     const label = i % DIRECTIONS.length;
@@ -77,7 +78,7 @@ async function generate(dir: string, split: string, perClass: number, seed: numb
 }
 
 /** Decodes every row through EncodedVideo + the eval transform into one flat array. */
-async function decode(rows: [string, number][], b: Progress): Promise<Split> {
+async function decode(rows: [string, number][], b: ProgressBar): Promise<Split> {
   const per = 3 * FRAMES * SIZE * SIZE;
   const x = new Float32Array(per * rows.length), y = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {

@@ -1,5 +1,6 @@
-// vidwasm.train: the supervised training loop and its parts (schedules, metrics, MixUp/CutMix,
-// checkpoints, JSON-lines log, SVG plots).
+// vidwasm.train: the supervised training loop and its parts (batches, schedules, metrics,
+// checkpoints, JSON-lines log, SVG plots), multi-view evaluation, SSL and detection recipes. The
+// Trainer's MixUp/CutMix are ts/data/transforms/mix.ts's.
 export { Trainer, type TrainerOptions, type Progress, type FitOptions, type FitResult, type LossName, type LossFn, type StepOutput } from './trainer.js';
 export type { MixupOptions } from '../data/transforms/mix.js';
 export { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
