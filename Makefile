@@ -129,7 +129,7 @@ build: wasm wasm-mt wasi pixels pixels-mt
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=node --format=esm --outfile=dist/worker.js --packages=external
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js --external:'node:*'
-	npx esbuild ts/train/browser_demo_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js --external:'node:*'
+	npx esbuild ts/demo/page_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js --external:'node:*'
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm

@@ -10,7 +10,7 @@
 // figures (clips/s, step/forward ratio, speed-up) come from the busiest thread's CPU time,
 // which other processes' time slices do not inflate; on idle cores the wall time approaches it.
 // Medians over the timed calls, after warm-up calls (V8 runs a wasm function at its baseline
-// tier for the first calls: X3D-XS's first forward is ~7x slower than the later ones).
+// tier for the first calls, several times slower than the optimised code that follows).
 //
 // Threads: setNumThreads(2) must come before any tensor exists (it swaps in the shared-memory
 // module vidwasm-mt.wasm), so the suite switches first and then runs both thread counts on that

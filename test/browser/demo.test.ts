@@ -1,5 +1,5 @@
 // The browser demo page in headless Chromium (playwright-core driving Debian's /usr/bin/chromium):
-// the page from demoPageHtml() loads the bundled entry (ts/train/browser_demo_main.ts) and the
+// the page from demoPageHtml() loads the bundled entry (ts/demo/page_main.ts) and the
 // kernel module from a static server; clicking Train runs the Trainer for a few steps on clips
 // generated in the page (the loss must go down); then an mp4 made here with ffmpeg.wasm is
 // dropped on the page (a real drop event carrying the file) and a prediction appears. The page
@@ -16,9 +16,11 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
-import { demoPageHtml, DEMO_CLIP, DEMO_CLASSES, createBrowserDemoModel, trainDemo } from '../../ts/train/browser_demo.js';
-import { renderClip } from '../../ts/cli/synth.js';
-import { encodeMp4 } from '../../ts/cli/encode.js';
+import { demoPageHtml } from '../../ts/demo/page.js';
+import { DEMO_CLIP, DEMO_CLASSES, createDemoModel } from '../../ts/demo/spec.js';
+import { trainDemo } from '../../ts/demo/train_classify.js';
+import { renderClip } from '../../ts/demo/synth.js';
+import { encodeMp4 } from '../../ts/demo/encode.js';
 import { serve, type Served } from './server.js';
 import { launchChromium, openDemo, trainOnPage, dropMp4 as dropFile, waitPrediction, type Browser } from './demo_driver.js';
 
@@ -33,7 +35,7 @@ let setupError: unknown = null;
 test.before(async () => {
   try {
     const bundle = await build({
-      entryPoints: [join(here, '../../ts/train/browser_demo_main.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
+      entryPoints: [join(here, '../../ts/demo/page_main.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
       write: false, logLevel: 'silent', external: ['node:*'],
     });
     const req = createRequire(import.meta.url);
@@ -79,7 +81,7 @@ test('in Chromium: Train runs the Trainer for a few steps on in-page clips and t
   assert.match(r.shown ?? '', /^step 10\/10: loss \d/);
   assert.is((r.points ?? '').split(' ').length, 10, 'the curve has a point per step');
   // The same run in Node (same seed, same kernels): the same loss curve.
-  const model = createBrowserDemoModel();
+  const model = createDemoModel();
   const node = await trainDemo(model, { steps: 10 });
   model.dispose();
   node.forEach((v, i) => assert.ok(Math.abs(v - r.losses[i]) <= 1e-5 * Math.abs(v), `step ${i + 1}: Node ${v} vs Chromium ${r.losses[i]}`));

@@ -1,4 +1,4 @@
-// Drives the browser demo page (ts/train/browser_demo.ts) in headless Chromium: shared by the
+// Drives the browser demo page (ts/demo/page.ts) in headless Chromium: shared by the
 // demo page test (its own in-memory server) and the `vidwasm serve` test (the real command).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,7 @@ import { manualSeed } from '../../ts/runtime/random.js';
 import { saveCheckpoint } from '../../ts/zoo/checkpoint/index.js';
 import { build } from '../../ts/zoo/load.js';
 import { KINETICS400_CLASSES } from '../../ts/zoo/kinetics400.js';
-import { createDemoModel } from '../../ts/cli/demo.js';
+import { createDemoModel } from '../../ts/demo/spec.js';
 import { cli, tmp, makeClips, isOneLineError } from './helpers.js';
 
 const dir = tmp('classify');

@@ -8,7 +8,7 @@ import '../../ts/node.js';
 import type { Tensor } from '../../ts/runtime/tensor.js';
 import { manualSeed } from '../../ts/runtime/random.js';
 import { saveCheckpoint, readCheckpoint, readSafetensors } from '../../ts/zoo/checkpoint/index.js';
-import { createDemoModel } from '../../ts/cli/demo.js';
+import { createDemoModel } from '../../ts/demo/spec.js';
 import { cli, tmp, isOneLineError } from './helpers.js';
 
 const dir = tmp('convert');

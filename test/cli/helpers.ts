@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderClip, DIRECTIONS, DEMO_CLIP } from '../../ts/cli/synth.js';
-import { encodeMp4 } from '../../ts/cli/encode.js';
+import { DIRECTIONS, DEMO_CLIP } from '../../ts/demo/spec.js';
+import { renderClip } from '../../ts/demo/synth.js';
+import { encodeMp4 } from '../../ts/demo/encode.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../../ts/node.js';
-import { DEMO_CLIP, DEMO_CLASSES } from '../../ts/train/browser_demo.js';
-import { renderClip } from '../../ts/cli/synth.js';
-import { encodeMp4 } from '../../ts/cli/encode.js';
+import { DEMO_CLIP, DEMO_CLASSES } from '../../ts/demo/spec.js';
+import { renderClip } from '../../ts/demo/synth.js';
+import { encodeMp4 } from '../../ts/demo/encode.js';
 import { launchChromium, openDemo, trainOnPage, dropMp4, waitPrediction, type Browser } from '../browser/demo_driver.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { Tensor, train, manualSeed, ArgumentError } from '../../ts/node.js';
 import { assertClose } from '../helpers/assert.js';
+import { mixBatch, sampleBeta } from '../../ts/data/transforms/mix.js';
 
 const G = JSON.parse(readFileSync(new URL('../golden/data/train_metrics.json', import.meta.url), 'utf8'));
 
@@ -52,9 +53,9 @@ test('mixup: soft targets sum to 1, lam mixes clips and targets, same seed same 
   const x = Tensor.from(Float32Array.from({ length: 4 * 2 * 1 * 4 * 4 }, (_, i) => Math.floor(i / 32)), [4, 2, 1, 4, 4]);
   const y = Tensor.from([0, 1, 2, 3], [4], { dtype: 'i32' });
   manualSeed(7);
-  const a = train.mixBatch(x, y, { alpha: 0.8 });
+  const a = mixBatch(x, y, { alpha: 0.8 });
   manualSeed(7);
-  const b = train.mixBatch(x, y, { alpha: 0.8 });
+  const b = mixBatch(x, y, { alpha: 0.8 });
   assert.is(a.lam, b.lam);
   assert.is(a.kind, 'mixup');
   const v = (a.video as Tensor).toArray();
@@ -67,7 +68,7 @@ test('mixup: soft targets sum to 1, lam mixes clips and targets, same seed same 
   }
   // label smoothing: off = 0.1 / 5, on = 0.9 + off; row 0 mixes class 0 (lam) and class 3 (1 - lam)
   assert.ok(Math.abs(t[0] - (a.lam * 0.92 + (1 - a.lam) * 0.02)) < 1e-6);
-  const cm = train.mixBatch(x, y, { alpha: 0, cutmixAlpha: 1 });
+  const cm = mixBatch(x, y, { alpha: 0, cutmixAlpha: 1 });
   assert.is(cm.kind, 'cutmix');
   const cv = (cm.video as Tensor).toArray();
   // The fraction of pixels of clip 0 taken from clip 3 is 1 - lam.
@@ -80,10 +81,10 @@ test('mixup: soft targets sum to 1, lam mixes clips and targets, same seed same 
 test('mixup: Beta samples have the right mean', () => {
   manualSeed(3);
   let s = 0; const n = 4000;
-  for (let i = 0; i < n; i++) s += train.sampleBeta(0.4, 0.4);
+  for (let i = 0; i < n; i++) s += sampleBeta(0.4, 0.4);
   assert.ok(Math.abs(s / n - 0.5) < 0.03, `mean ${s / n}`);
   let s2 = 0;
-  for (let i = 0; i < n; i++) s2 += train.sampleBeta(2, 6);
+  for (let i = 0; i < n; i++) s2 += sampleBeta(2, 6);
   assert.ok(Math.abs(s2 / n - 0.25) < 0.02, `mean ${s2 / n}`);
 });
 

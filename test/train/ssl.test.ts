@@ -10,7 +10,8 @@ import { Tensor, models, nn, train, manualSeed, memoryStats, ArgumentError } fro
 import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
 import { assertClose } from '../helpers/assert.js';
 import { TinyNet, lcg } from './helpers.js';
-import { demoClips, DEMO_CLIP } from '../../ts/train/browser_demo.js';
+import { DEMO_CLIP } from '../../ts/demo/spec.js';
+import { demoClips } from '../../ts/demo/synth.js';
 
 const cases = new Map(loadGolden('ssl_train').map((c) => [c.name, c]));
 const TOL = { rtol: 1e-4, atol: 1e-5 };

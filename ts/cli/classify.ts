@@ -7,7 +7,7 @@ import { noGrad } from '../runtime/autograd.js';
 import * as F from '../runtime/ops/index.js';
 import { parseArgs, need, requireFile, CliError } from './args.js';
 import { modelSpec, loadModel } from './model.js';
-import { loadClip } from './clips.js';
+import { loadClip } from '../data/load_clip.js';
 import { bar } from './progress.js';
 
 export const HELP = `usage: vidwasm classify CLIP --model NAME --weights FILE [--topk K] [--num-classes N] [--labels FILE] [--json]

@@ -7,7 +7,7 @@ import { LabeledVideoPaths } from '../data/datasets/labeled_video_paths.js';
 import { LabeledVideoDataset, type ClipDict } from '../data/datasets/labeled_video_dataset.js';
 import { DataLoader } from '../data/loader/data_loader.js';
 import { createVideoTransform } from '../data/transforms/factory.js';
-import type { Batch, Loader } from '../train/trainer.js';
+import type { Batch, Loader } from '../train/batch.js';
 import { CliError, requireFile } from './args.js';
 import type { ModelSpec } from './model.js';
 

@@ -1,5 +1,6 @@
-// `vidwasm demo`: see demo.ts.
+// `vidwasm demo`: the Node demo (ts/demo/node_demo.ts) with progress bars.
 import { parseArgs } from './args.js';
+import { bar } from './progress.js';
 
 export const HELP = `usage: vidwasm demo [--out DIR] [--quick] [--seed S] [--epochs E] [--train-per-class N] [--val-per-class N]
 
@@ -23,11 +24,12 @@ export async function run(argv: string[]): Promise<number> {
     out: { kind: 'string' }, quick: { kind: 'flag' }, seed: { kind: 'int', min: 0 }, epochs: { kind: 'int', min: 1 },
     'train-per-class': { kind: 'int', min: 1 }, 'val-per-class': { kind: 'int', min: 1 },
   });
-  const { runDemo } = await import('./demo.js');
+  const { runDemo } = await import('../demo/node_demo.js');
   await runDemo({
     out: (p.opts.out as string | undefined) ?? 'vidwasm-demo', quick: Boolean(p.opts.quick), seed: p.opts.seed as number | undefined,
     epochs: p.opts.epochs as number | undefined, trainPerClass: p.opts['train-per-class'] as number | undefined,
     valPerClass: p.opts['val-per-class'] as number | undefined,
+    progress: (title, total, unit) => bar(title, total, { unit }),
   });
   return 0;
 }

@@ -9,7 +9,7 @@ import { listModels, modelInfo, closeNames } from '../zoo/registry.js';
 import { KINETICS400_CLASSES } from '../zoo/kinetics400.js';
 import { readCheckpoint } from '../zoo/checkpoint/index.js';
 import { CliError, requireFile } from './args.js';
-import { DEMO_CLIP, DIRECTIONS } from './synth.js';
+import { DEMO_CLIP, DEMO_CLASSES, createDemoModel } from '../demo/spec.js';
 
 export interface ModelSpec {
   name: string;
@@ -25,11 +25,10 @@ export interface ModelSpec {
   classNames: readonly string[] | null;
 }
 
-/** The demo network's geometry (see demo.ts): 8 frames of 32x32, one second at 8 fps. */
-export const DEMO_SPEC: Omit<ModelSpec, 'numClasses'> & { numClasses: number } = {
-  name: 'demo', numClasses: DIRECTIONS.length, frames: DEMO_CLIP.frames, sampleRate: 1, fps: DEMO_CLIP.fps,
-  sideSize: DEMO_CLIP.size, cropSize: DEMO_CLIP.size,
-  mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225], classNames: DIRECTIONS,
+/** The demo network's clip, as the commands see it (the demo's spec: ts/demo/spec.ts). */
+const DEMO_SPEC: ModelSpec = {
+  name: 'demo', numClasses: DEMO_CLASSES.length, frames: DEMO_CLIP.frames, sampleRate: 1, fps: DEMO_CLIP.fps,
+  sideSize: DEMO_CLIP.size, cropSize: DEMO_CLIP.size, mean: DEMO_CLIP.mean, std: DEMO_CLIP.std, classNames: DEMO_CLASSES,
 };
 
 /** The spec of a model name; `numClasses` overrides the zoo's (a model trained on your data). */
@@ -54,10 +53,7 @@ export function modelSpec(name: string, numClasses?: number): ModelSpec {
 
 /** Builds the model (random init) with logits out: the commands apply softmax themselves. */
 export async function buildModel(spec: ModelSpec): Promise<Module> {
-  if (spec.name === 'demo') {
-    const { createDemoModel } = await import('./demo.js');
-    return createDemoModel();
-  }
+  if (spec.name === 'demo') return createDemoModel();
   try {
     return build(spec.name, { modelNumClass: spec.numClasses, headActivation: null });
   } catch (e) {

@@ -2,8 +2,8 @@
 // static server. Every response carries COOP/COEP (the page is cross-origin isolated, so
 // SharedArrayBuffer and wasm threads work) and the right MIME type (wasm must be
 // application/wasm for streaming compilation). Routes:
-//   /                        the demo page (train.demoPageHtml)
-//   /demo.js                 the bundled page script (ts/train/browser_demo_main.ts)
+//   /                        the demo page (ts/demo/page.ts demoPageHtml)
+//   /demo.js                 the bundled page script (ts/demo/page_main.ts)
 //   /vidwasm.wasm, /pixels.wasm (+ the -mt builds when present)   the kernel modules
 //   /ffmpeg/*, /ffmpeg-core/*  @ffmpeg/ffmpeg's and @ffmpeg/core's dist/esm (page ?decoder=ffmpeg)
 //   anything else            a file under --dir, if given; 404 otherwise
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, parseArgs, UsageError } from './args.js';
 import { wasmPath } from '../runtime/hosts/node.js';
 import { pixelsPath } from '../data/pixels.js';
-import { demoPageHtml } from '../train/browser_demo.js';
+import { demoPageHtml } from '../demo/page.js';
 
 export const HELP = `usage: vidwasm serve [--port 8080] [--host 127.0.0.1] [--dir DIR]
 
@@ -51,7 +51,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * is dist/web/demo.js, bundled by `make build`.
  */
 async function demoScript(): Promise<Uint8Array> {
-  const entry = join(here, '../train/browser_demo_main.ts');
+  const entry = join(here, '../demo/page_main.ts');
   const built = [join(here, 'web', 'demo.js'), join(here, '../../dist/web/demo.js')].find((p) => existsSync(p));
   if (existsSync(entry)) {
     let esbuild: typeof import('esbuild') | null = null;

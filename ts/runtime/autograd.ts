@@ -4,7 +4,8 @@ import { AutogradError, ShapeError, fmtShape } from './errors.js';
 import { keep, scoped, type Disposable } from './memory.js';
 import type { Tensor } from './tensor.js';
 import { gradRules, isGradEnabled, setGradEnabled, type Node } from './tape.js';
-import * as F from './ops/index.js';
+import { add } from './ops/elementwise.js';
+import { onesLike, toLayout } from './ops/shape.js';
 
 export { gradRules, noGrad, isGradEnabled, setGradEnabled, needsGrad, record, type Node, type GradRule } from './tape.js';
 
@@ -70,7 +71,7 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
     if (root.size !== 1) {
       throw new AutogradError(`backward(): ${root.describe()} is not a scalar; pass a gradient of its shape`);
     }
-    seed = F.onesLike(root);
+    seed = onesLike(root);
   }
 
   const order = topoOrder(root);
@@ -110,7 +111,7 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
         }
         const acc = grads.get(x);
         if (acc) {
-          grads.set(x, F.add(acc, g));
+          grads.set(x, add(acc, g));
           acc.dispose();
           if (g !== gy) g.dispose();
         } else {
@@ -137,13 +138,13 @@ export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {
   if (t.grad && !t.grad.isDisposed) {
-    const sum = F.add(t.grad, g);
+    const sum = add(t.grad, g);
     t.grad.dispose();
     g.dispose();
     g = sum;
   }
   if (g.layout !== t.layout) {
-    const l = F.toLayout(g, t.layout);
+    const l = toLayout(g, t.layout);
     if (l !== g) g.dispose();
     g = l;
   }

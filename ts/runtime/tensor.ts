@@ -4,13 +4,16 @@
 // the API shape [N, C, ...spatial] but stores [N, ...spatial, C] (PyTorch's channels_last /
 // channels_last_3d), which is what the conv, pool and norm kernels are fastest on. Ops accept
 // both and say which they return; toArray() always returns shape order.
+//
+// Tensor is a leaf: it imports no op. The method forms (x.add(y), x.sum(), x.backward(), ...) are
+// declared on the class below and installed on its prototype by ops/methods.ts when the ops load,
+// as tfjs-core's setOpHandler does; every entry (node, browser, wasi, the loader workers) loads them.
 import { DTYPE_BYTES, viewOf, dtypeOfArray, isDType, type AnyTypedArray, type DType } from './dtype.js';
 import { DisposedError, DTypeError, ShapeError, ArgumentError, fmtShape } from './errors.js';
 import { Storage, track, type Disposable } from './memory.js';
-import { heapU8, malloc, kernel } from './wasm.js';
-import { backward as runBackward, type Node } from './autograd.js';
+import { heapU8, malloc } from './wasm.js';
+import type { Node } from './tape.js';
 import { random } from './random.js';
-import * as F from './ops/index.js';
 
 export type Layout = 'contiguous' | 'channels_last';
 export type Shape = readonly number[];
@@ -94,7 +97,7 @@ export class Tensor implements Disposable {
     const v = t.data();
     if (Array.isArray(data) || dtypeOfArray(data) !== dtype) for (let i = 0; i < data.length; i++) v[i] = data[i];
     else v.set(data as never);
-    const out = opts.layout && opts.layout !== 'contiguous' ? F.toLayout(t, opts.layout) : t;
+    const out = opts.layout && opts.layout !== 'contiguous' ? t.toLayout(opts.layout) : t;
     if (out !== t) t.dispose();
     if (opts.requiresGrad) out.requiresGrad_(true);
     return out;
@@ -152,8 +155,9 @@ export class Tensor implements Disposable {
 
   /** A copy of the values in shape order (PyTorch's .numpy().ravel()); f16 comes out as f32. */
   toArray(): AnyTypedArray {
-    const out = this.shapeOrdered();
-    return this.dtype === 'f16' ? Float32Array.from(out, F.f16ToF32) : out;
+    if (this.dtype !== 'f16') return this.shapeOrdered();
+    const f = this.cast('f32');
+    try { return f.shapeOrdered(); } finally { f.dispose(); }
   }
 
   private shapeOrdered(): AnyTypedArray {
@@ -202,31 +206,6 @@ export class Tensor implements Disposable {
     this.grad = null;
   }
 
-  /** Runs autograd from this tensor; a non-scalar needs gradOutput. Fills .grad of leaves. */
-  backward(gradOutput?: Tensor, opts: { retainGraph?: boolean } = {}): void {
-    runBackward(this, gradOutput, opts);
-  }
-
-  // --- Method forms of the functional ops (PyTorch style). ---
-  add(o: Tensor | number): Tensor { return F.add(this, o); }
-  sub(o: Tensor | number): Tensor { return F.sub(this, o); }
-  mul(o: Tensor | number): Tensor { return F.mul(this, o); }
-  div(o: Tensor | number): Tensor { return F.div(this, o); }
-  neg(): Tensor { return F.neg(this); }
-  relu(): Tensor { return F.relu(this); }
-  sigmoid(): Tensor { return F.sigmoid(this); }
-  tanh(): Tensor { return F.tanh(this); }
-  exp(): Tensor { return F.exp(this); }
-  log(): Tensor { return F.log(this); }
-  sqrt(): Tensor { return F.sqrt(this); }
-  sum(dim?: number | number[], keepdim = false): Tensor { return F.sum(this, dim, keepdim); }
-  mean(dim?: number | number[], keepdim = false): Tensor { return F.mean(this, dim, keepdim); }
-  reshape(shape: Shape): Tensor { return F.reshape(this, shape); }
-  view(shape: Shape): Tensor { return F.reshape(this, shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return F.flatten(this, startDim, endDim); }
-  contiguous(): Tensor { return F.toLayout(this, 'contiguous'); }
-  toLayout(layout: Layout): Tensor { return F.toLayout(this, layout); }
-  clone(): Tensor { return F.clone(this); }
   /** Same values, no autograd history. Shares nothing: a copy. */
   detach(): Tensor {
     const t = Tensor.empty(this.shape, this.dtype, this.layout);
@@ -236,20 +215,44 @@ export class Tensor implements Disposable {
   /** Copies values from src (same shape) into this tensor's storage, in place, without autograd. */
   copy_(src: Tensor): this {
     if (src.shape.join() !== this.shape.join()) throw new ShapeError(`copy_: ${src.describe()} into ${this.describe()}`);
-    const s = src.dtype === this.dtype && src.layout === this.layout ? src : F.toLayout(F.cast(src, this.dtype), this.layout);
+    const c = src.dtype === this.dtype ? src : src.cast(this.dtype);
+    const s = c.toLayout(this.layout);
     heapU8().copyWithin(this.ptr, s.ptr, s.ptr + this.nbytes);
+    if (c !== src && c !== s) c.dispose();
     if (s !== src) s.dispose();
     return this;
   }
   /** Fills with a value, in place. */
   fill_(v: number): this {
-    kernelFill(this, v);
+    this.data().fill(v);
     return this;
   }
   toString(): string { return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.layout === 'channels_last' ? ', channels_last' : ''})`; }
 }
 
-function kernelFill(t: Tensor, v: number): void {
-  if (t.dtype === 'f32') kernel('f32_fill')(t.ptr, t.size, v);
-  else t.data().fill(v);
+/** The method forms of the functional ops (PyTorch style), installed by ops/methods.ts. */
+export interface Tensor {
+  add(o: Tensor | number): Tensor;
+  sub(o: Tensor | number): Tensor;
+  mul(o: Tensor | number): Tensor;
+  div(o: Tensor | number): Tensor;
+  neg(): Tensor;
+  relu(): Tensor;
+  sigmoid(): Tensor;
+  tanh(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  sqrt(): Tensor;
+  sum(dim?: number | number[], keepdim?: boolean): Tensor;
+  mean(dim?: number | number[], keepdim?: boolean): Tensor;
+  reshape(shape: Shape): Tensor;
+  view(shape: Shape): Tensor;
+  flatten(startDim?: number, endDim?: number): Tensor;
+  contiguous(): Tensor;
+  toLayout(layout: Layout): Tensor;
+  clone(): Tensor;
+  /** dtype conversion (ops.cast): float -> int truncates, -> u8/i8 saturates. */
+  cast(dtype: DType): Tensor;
+  /** Runs autograd from this tensor; a non-scalar needs gradOutput. Fills .grad of leaves. */
+  backward(gradOutput?: Tensor, opts?: { retainGraph?: boolean }): void;
 }

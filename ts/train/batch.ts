@@ -1,5 +1,5 @@
-// Labels as the trainer needs them. ts/data's default collate keeps non-tensor values as lists,
-// so a batch may carry `label` as a Tensor (i32 [N] or f32 [N, C]), a list of class indices
+// What the Trainer and the evaluation take: batches, loaders of batches, and labels as they need
+// them. ts/data's default collate keeps non-tensor values as lists, so a batch may carry `label` as a Tensor (i32 [N] or f32 [N, C]), a list of class indices
 // (Kinetics-style), or a list of index lists (Charades-style multi-label, made multi-hot once
 // the number of classes is known).
 import { Tensor } from '../runtime/tensor.js';
@@ -27,4 +27,34 @@ export function labelTensor(label: unknown, numClasses?: number): Tensor {
     }
   });
   return Tensor.from(out, [label.length, numClasses]);
+}
+
+/** One batch: the clip(s), the labels and anything else the loader adds (boxes, video_index, ...). */
+export interface Batch {
+  video: Tensor | Tensor[];
+  /**
+   * Class indices i32 [N], or f32 [N, C] soft / multi-hot targets; also a list of indices or of
+   * index lists (what ts/data's default collate makes of per-clip labels).
+   */
+  label: Tensor | number[] | number[][];
+  boxes?: Tensor;
+  video_index?: Tensor | ArrayLike<number>;
+  [key: string]: unknown;
+}
+
+/**
+ * What the Trainer and evaluateModel iterate (ts/data's DataLoader satisfies it; so does an
+ * array of batches): Iterable<Batch> | AsyncIterable<Batch>, optional `length` (batches per
+ * epoch) and optional `setEpoch(epoch)` (called before each epoch; an order that depends only on
+ * the epoch is what makes a resumed run identical). The Trainer owns the batches it is given and
+ * disposes them after use unless `disposeBatches: false`.
+ */
+export type Loader = (Iterable<Batch> | AsyncIterable<Batch>) & { length?: number; setEpoch?: (epoch: number) => void };
+
+/** Disposes every tensor of a batch (also inside lists: multi-pathway clips). */
+export function disposeBatch(b: Batch): void {
+  for (const v of Object.values(b)) {
+    if (v instanceof Tensor) v.dispose();
+    else if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) x.dispose();
+  }
 }

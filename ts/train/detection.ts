@@ -27,8 +27,8 @@ import { tidy } from '../runtime/memory.js';
 import { ArgumentError, ShapeError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import type { Module } from '../runtime/nn/module.js';
-import { Trainer, disposeBatch, type Batch, type Loader, type TrainerOptions } from './trainer.js';
-import { labelTensor } from './batch.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
+import { disposeBatch, labelTensor, type Batch, type Loader } from './batch.js';
 
 export type Box = readonly [number, number, number, number];
 export interface Detection { frame: number | string; box: Box; scores: ArrayLike<number> }

@@ -7,8 +7,7 @@ import { noGrad } from '../runtime/autograd.js';
 import { ArgumentError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import { confusionMatrix, meanAveragePrecision, topkAccuracy } from './metrics.js';
-import type { Batch, Loader } from './trainer.js';
-import { labelTensor } from './batch.js';
+import { labelTensor, type Batch, type Loader } from './batch.js';
 
 export interface EvalOptions {
   /** Views per video the loader yields; checked against what arrives (viewMismatches counts differences). */

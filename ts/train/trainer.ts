@@ -3,12 +3,7 @@
 // gradient clipping, label smoothing, MixUp/CutMix, checkpoints every N steps and at each epoch
 // end (resumable), best-model tracking on the validation metric, multi-view evaluation, a
 // JSON-lines log and SVG curves. One tidy() scope per step keeps memory flat.
-//
-// Loader contract (ts/data's DataLoader satisfies it; so does an array of batches):
-//   Iterable<Batch> | AsyncIterable<Batch>, optional `length` (batches per epoch) and optional
-//   `setEpoch(epoch)` (called before each epoch; an order that depends only on the epoch is what
-//   makes a resumed run identical). Batches yielded are owned by the trainer and disposed after
-//   use unless `disposeBatches: false`.
+// What it trains on (Batch, Loader) is defined in batch.ts.
 import { Tensor } from '../runtime/tensor.js';
 import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
@@ -21,27 +16,13 @@ import { Optimizer } from '../runtime/optim/optimizer.js';
 import { SGD } from '../runtime/optim/sgd.js';
 import { AdamW } from '../runtime/optim/adamw.js';
 import { makeSchedule, type LrSchedule, type ScheduleName } from './schedule.js';
-import { mixBatch, softTargets, type MixupOptions } from './mixup.js';
+import { convertToOneHot, mixBatch, type Mixed, type MixupOptions } from '../data/transforms/mix.js';
 import { RunLog, type LogRecord } from './log.js';
 import { confusionSvg } from './svg.js';
 import { evaluateModel, type EvalOptions, type EvalResult } from './evaluate.js';
 import { getRngState, setRngState, saveTrainingState, loadTrainingState } from './checkpoint.js';
 import { ensureDir, exists, joinPath, writeText } from './fs.js';
-import { labelTensor, needsClassCount } from './batch.js';
-
-export interface Batch {
-  video: Tensor | Tensor[];
-  /**
-   * Class indices i32 [N], or f32 [N, C] soft / multi-hot targets; also a list of indices or of
-   * index lists (what ts/data's default collate makes of per-clip labels).
-   */
-  label: Tensor | number[] | number[][];
-  boxes?: Tensor;
-  video_index?: Tensor | ArrayLike<number>;
-  [key: string]: unknown;
-}
-
-export type Loader = (Iterable<Batch> | AsyncIterable<Batch>) & { length?: number; setEpoch?: (epoch: number) => void };
+import { disposeBatch, labelTensor, needsClassCount, type Batch, type Loader } from './batch.js';
 
 export type LossName = 'cross_entropy' | 'bce' | 'mse';
 export type LossFn = (logits: Tensor, target: Tensor, batch: Batch) => Tensor;
@@ -189,7 +170,7 @@ export class Trainer {
     const o = this.opts;
     let video = batch.video;
     let smoothing = o.labelSmoothing ?? 0;
-    let mixed: ReturnType<typeof mixBatch> | null = null;
+    let mixed: Mixed | null = null;
     if (o.mixup) {
       mixed = mixBatch(video, labelTensor(batch.label, o.numClasses), o.mixup);
       video = mixed.video;
@@ -206,7 +187,11 @@ export class Trainer {
     if (typeof loss === 'function') return loss(logits, target, batch);
     if (loss === 'cross_entropy') return F.crossEntropy(logits, target, { labelSmoothing: smoothing });
     // bce / mse want dense targets: class indices become (smoothed) one-hot rows.
-    const dense = target.dtype === 'f32' ? target : Tensor.from(softTargets(target, logits.shape[1], smoothing), [target.shape[0], logits.shape[1]]);
+    let dense = target;
+    if (target.dtype !== 'f32') {
+      const oneHot = convertToOneHot(target, logits.shape[1], smoothing);
+      dense = oneHot.dtype === 'f32' ? oneHot : oneHot.cast('f32');
+    }
     return loss === 'bce' ? F.bceWithLogits(logits, dense) : F.mseLoss(logits, dense);
   }
 
@@ -370,13 +355,6 @@ export class Trainer {
   private disposeBatch(b: Batch): void {
     if (this.opts.disposeBatches === false) return;
     disposeBatch(b);
-  }
-}
-
-export function disposeBatch(b: Batch): void {
-  for (const v of Object.values(b)) {
-    if (v instanceof Tensor) v.dispose();
-    else if (Array.isArray(v)) for (const x of v) if (x instanceof Tensor) x.dispose();
   }
 }
 

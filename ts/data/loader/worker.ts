@@ -12,6 +12,7 @@ import { mapDatasetFromSpec } from '../datasets/map_datasets.js';
 import '../datasets/kinetics.js';
 import '../datasets/frame_lists.js';
 import { memoryStats } from '../../runtime/memory.js';
+import '../../runtime/ops/index.js'; // the ops, and with them Tensor's method forms (x.clone(), ...)
 import type { ClipTransform } from '../datasets/labeled_video_dataset.js';
 import { loadTransformModule, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
 import { toWire } from './transfer.js';

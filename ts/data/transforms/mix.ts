@@ -1,6 +1,8 @@
-// MixUp and CutMix for batches [B, C, T, H, W] (pytorchvideo.transforms.mix), and
-// convertToOneHot. The mixing weight comes from Beta(alpha, alpha) drawn with vidwasm's seeded
-// generator, so a fixed manualSeed gives the same mix everywhere.
+// MixUp and CutMix for batches [B, C, T, H, W] (pytorchvideo.transforms.mix), convertToOneHot,
+// and mixBatch, the Trainer's form of MixVideo (every pathway of a multi-pathway batch mixed
+// with one lambda / one box, labels mixed once the model has told the number of classes). The
+// mixing weight comes from Beta(alpha, alpha) drawn with vidwasm's seeded generator, so a fixed
+// manualSeed gives the same mix everywhere (and a resumed training run mixes identically).
 import { Tensor } from '../../runtime/tensor.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../../runtime/errors.js';
 import { random } from '../../runtime/random.js';
@@ -98,6 +100,44 @@ export function mixupInPlace(xVideo: Tensor, lam: number): Tensor {
   return xVideo;
 }
 
+/** [yl, yh, xl, xh]: rows yl..yh-1 and columns xl..xh-1 of every frame. */
+export type Box = [number, number, number, number];
+
+/**
+ * PyTorchVideo's CutMix box for lambda lam over x's last two dims: sides int(H * sqrt(1 - lam))
+ * and int(W * sqrt(1 - lam)), centred on a random pixel, clipped to the frame.
+ */
+export function cutmixBox(x: Tensor, lam: number): Box {
+  const ratio = Math.sqrt(1 - lam);
+  const h = x.shape[x.rank - 2], w = x.shape[x.rank - 1];
+  const cutH = Math.trunc(h * ratio), cutW = Math.trunc(w * ratio);
+  const cy = random.int(h), cx = random.int(w);
+  const clip = (v: number, hi: number) => Math.min(Math.max(v, 0), hi);
+  return [clip(cy - Math.floor(cutH / 2), h), clip(cy + Math.floor(cutH / 2), h), clip(cx - Math.floor(cutW / 2), w), clip(cx + Math.floor(cutW / 2), w)];
+}
+
+/** The fraction of x's frame a box covers. */
+const boxArea = ([yl, yh, xl, xh]: Box, x: Tensor) => ((yh - yl) * (xh - xl)) / (x.shape[x.rank - 2] * x.shape[x.rank - 1]);
+
+/** x[..., box] <- x.flip(0)[..., box] in place (every channel and frame of each sample). */
+export function cutmixInPlace(x: Tensor, [yl, yh, xl, xh]: Box): Tensor {
+  checkBatch('cutmixInPlace', x, [3, 4, 5, 6]);
+  if (x.layout !== 'contiguous') throw new ArgumentError('CutMix: expected a contiguous batch');
+  const h = x.shape[x.rank - 2], w = x.shape[x.rank - 1];
+  const b = x.shape[0], per = x.size / b, planes = per / (h * w);
+  const d = x.data() as Float32Array;
+  for (let i = 0; i < Math.floor(b / 2); i++) {
+    const j = b - 1 - i;
+    for (let p = 0; p < planes; p++) {
+      for (let y = yl; y < yh; y++) {
+        const oi = i * per + p * h * w + y * w, oj = j * per + p * h * w + y * w;
+        for (let xx = xl; xx < xh; xx++) { const t = d[oi + xx]; d[oi + xx] = d[oj + xx]; d[oj + xx] = t; }
+      }
+    }
+  }
+  return x;
+}
+
 type Labels = Tensor | readonly number[];
 /** Optional audio batch mixed alongside the video (pytorchvideo's x_audio keyword). */
 export interface MixArgs { xAudio?: Tensor | null }
@@ -141,39 +181,16 @@ export function CutMix(optsOrAlpha: MixOptions | number = {}, labelSmoothingArg?
     ? { alpha: optsOrAlpha, labelSmoothing: labelSmoothingArg, numClasses: numClassesArg, oneHot: oneHotArg } : optsOrAlpha;
   const alpha = opts.alpha ?? 1.0, labelSmoothing = opts.labelSmoothing ?? 0.0, numClasses = opts.numClasses ?? 400, oneHot = opts.oneHot ?? false;
   if (!(alpha > 0)) throw new ArgumentError(`CutMix: alpha must be > 0, got ${alpha}`);
-  const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  /** Cuts a random box (side ratio sqrt(1 - lam)) of x from the flipped batch; returns the box. */
-  const cutmix = (x: Tensor, lam: number): number[] => {
-    const ratio = Math.sqrt(1 - lam);
-    const h = x.shape[x.rank - 2], w = x.shape[x.rank - 1];
-    const cutH = Math.trunc(h * ratio), cutW = Math.trunc(w * ratio);
-    const cy = random.int(h), cx = random.int(w);
-    const yl = clip(cy - Math.floor(cutH / 2), 0, h), yh = clip(cy + Math.floor(cutH / 2), 0, h);
-    const xl = clip(cx - Math.floor(cutW / 2), 0, w), xh = clip(cx + Math.floor(cutW / 2), 0, w);
-    const b = x.shape[0], per = x.size / b, planes = per / (h * w);
-    const d = x.data() as Float32Array;
-    for (let i = 0; i < Math.floor(b / 2); i++) {
-      const j = b - 1 - i;
-      for (let p = 0; p < planes; p++) {
-        for (let y = yl; y < yh; y++) {
-          const oi = i * per + p * h * w + y * w, oj = j * per + p * h * w + y * w;
-          for (let xx = xl; xx < xh; xx++) { const t = d[oi + xx]; d[oi + xx] = d[oj + xx]; d[oj + xx] = t; }
-        }
-      }
-    }
-    return [yl, yh, xl, xh];
-  };
   const run = (xVideo: Tensor, labels: Labels, args: MixArgs = {}): [Tensor, Tensor] | [Tensor, Tensor, Tensor] => {
     checkBatch('CutMix', xVideo, [4, 5]);
-    if (xVideo.layout !== 'contiguous') throw new ArgumentError('CutMix: expected a contiguous batch');
     if (args.xAudio) checkBatch('CutMix (x_audio)', args.xAudio, [4, 5]);
     const lam = Math.fround(sampleBeta(alpha, alpha));
-    const box = cutmix(xVideo, lam);
-    const [yl, yh, xl, xh] = box, h = xVideo.shape[xVideo.rank - 2], w = xVideo.shape[xVideo.rank - 1];
-    const corrected = 1 - ((yh - yl) * (xh - xl)) / (h * w);
+    const box = cutmixBox(xVideo, lam);
+    cutmixInPlace(xVideo, box);
+    const corrected = 1 - boxArea(box, xVideo);
     fn.lastLambda = lam; fn.lastBox = box; fn.lastCorrectedLambda = corrected;
     const newLabels = mixLabels(labels, numClasses, corrected, labelSmoothing, oneHot);
-    if (args.xAudio) { cutmix(args.xAudio, lam); return [xVideo, args.xAudio, newLabels]; }
+    if (args.xAudio) { cutmixInPlace(args.xAudio, cutmixBox(args.xAudio, lam)); return [xVideo, args.xAudio, newLabels]; }
     return [xVideo, newLabels];
   };
   const fn = Object.assign(run as MixFn, { lastLambda: NaN, lastCorrectedLambda: NaN, lastBox: [0, 0, 0, 0] as number[], alpha, labelSmoothing, numClasses });
@@ -188,4 +205,61 @@ export function MixVideo(opts: MixOptions & { cutmixProb?: number; mixupAlpha?: 
   const mixup = MixUp({ ...base, alpha: opts.mixupAlpha ?? 1.0 }), cutmix = CutMix({ ...base, alpha: opts.cutmixAlpha ?? 1.0 });
   return ((xVideo: Tensor, labels: Labels, args: MixArgs = {}) =>
     (random.uniform() < cutmixProb ? cutmix(xVideo, labels, args) : mixup(xVideo, labels, args))) as MixFn;
+}
+
+/** Trainer({ mixup }): MixUp and/or CutMix on each training batch. */
+export interface MixupOptions {
+  /** MixUp Beta(alpha, alpha); 0 disables MixUp. */
+  alpha: number;
+  /** CutMix Beta(cutmixAlpha, cutmixAlpha); 0 or absent disables CutMix. */
+  cutmixAlpha?: number;
+  /** Probability that a batch is mixed at all (default 1). */
+  prob?: number;
+  /** When both are enabled: probability of CutMix rather than MixUp (MixVideo's cutmixProb, default 0.5). */
+  switchProb?: number;
+}
+
+export interface Mixed {
+  video: Tensor | Tensor[]; lam: number; kind: 'mixup' | 'cutmix' | 'none';
+  /** The labels mixed with lam: f32 [N, C] (C is known once the model has answered). */
+  target: (numClasses: number, labelSmoothing?: number) => Tensor;
+}
+
+/**
+ * MixVideo for a training step. Mixes contiguous copies of the batch (the caller owns them; the
+ * batch is left alone); every pathway of a multi-pathway clip gets the same lambda, or the same
+ * CutMix box scaled to its frame size, and lam is CutMix's corrected lambda. Labels are class
+ * indices i32 [N] or soft targets f32 [N, C]; target() mixes them with lam. A batch of one clip
+ * is not mixed (there is no other clip to mix with).
+ */
+export function mixBatch(video: Tensor | Tensor[], label: Tensor, o: MixupOptions): Mixed {
+  const alpha = o.alpha ?? 0, cut = o.cutmixAlpha ?? 0, prob = o.prob ?? 1;
+  if (!(alpha >= 0) || !(cut >= 0)) throw new ArgumentError(`mixup: alpha and cutmixAlpha must be >= 0, got ${alpha}, ${cut}`);
+  const paths = Array.isArray(video) ? video : [video];
+  const n = paths[0].shape[0];
+  paths.forEach((x, i) => {
+    if (x.rank < 3 || x.shape[0] !== n) throw new ShapeError(`mixup: pathway ${i} is ${x.describe()}, expected [N, C, (T,) H, W] with N = ${n}`);
+  });
+  if (label.shape[0] !== n) throw new ShapeError(`mixup: ${label.shape[0]} labels for a batch of ${n} clips`);
+  const outs = paths.map((x) => (x.layout === 'contiguous' ? x.clone() : x.contiguous()));
+  let kind: Mixed['kind'] = 'none', lam = 1;
+  if (n > 1 && (alpha > 0 || cut > 0) && random.uniform() < prob) {
+    kind = cut > 0 && (alpha === 0 || random.uniform() < (o.switchProb ?? 0.5)) ? 'cutmix' : 'mixup';
+    lam = Math.fround(kind === 'cutmix' ? sampleBeta(cut, cut) : sampleBeta(alpha, alpha));
+    if (kind === 'mixup') outs.forEach((x) => mixupInPlace(x, lam));
+    else {
+      const box = cutmixBox(outs[0], lam), [h, w] = outs[0].shape.slice(-2);
+      for (const x of outs) {
+        const [hp, wp] = x.shape.slice(-2);
+        cutmixInPlace(x, [Math.round((box[0] * hp) / h), Math.round((box[1] * hp) / h), Math.round((box[2] * wp) / w), Math.round((box[3] * wp) / w)]);
+      }
+      lam = 1 - boxArea(box, outs[0]);
+    }
+  }
+  const soft = label.dtype === 'f32' && label.rank === 2;
+  const target = (numClasses: number, labelSmoothing = 0): Tensor => {
+    if (soft && label.shape[1] !== numClasses) throw new ShapeError(`mixup: soft labels have ${label.shape[1]} classes, the model ${numClasses}`);
+    return mixLabels(label, numClasses, lam, labelSmoothing, soft);
+  };
+  return { video: Array.isArray(video) ? outs : outs[0], lam, kind, target };
 }

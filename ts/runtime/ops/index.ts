@@ -12,3 +12,5 @@ export * from './loss.js';
 export * from './interp.js';
 export * from './roi.js';
 export * from './quant.js';
+// Installs the method forms (x.add(y), x.sum(), ...) on Tensor, which imports no op.
+import './methods.js';

@@ -1,20 +1,20 @@
-// `vidwasm demo`: the README's main command. Generates a labelled dataset of real mp4 files with
-// ffmpeg.wasm (a shape moving right/left/up/down over a noisy background: only motion tells the
-// class), decodes them back through EncodedVideo, trains a narrow X3D from scratch with the
-// Trainer, reports held-out top-1, writes the training curves (SVG) and a .pyth that torch.load
-// reads, then classifies a freshly generated clip. The last line is `held-out top-1: NN.N%`.
+// The Node demo (`vidwasm demo`, the README's main command). Generates a labelled dataset of real
+// mp4 files with ffmpeg.wasm (a shape moving right/left/up/down over a noisy background: only
+// motion tells the class), decodes them back through EncodedVideo, trains the demo's narrow X3D
+// from scratch with the Trainer, reports held-out top-1, writes the training curves (SVG) and a
+// .pyth that torch.load reads, then classifies a freshly generated clip. The last line is
+// `held-out top-1: NN.N%`.
 import { Tensor } from '../runtime/tensor.js';
 import { manualSeed } from '../runtime/random.js';
-import { noGrad } from '../runtime/autograd.js';
-import { tidy } from '../runtime/memory.js';
-import * as F from '../runtime/ops/index.js';
-import { createX3d } from '../models/x3d.js';
-import { Trainer, type Batch, type Loader } from '../train/trainer.js';
+import type { X3dOptions } from '../models/x3d.js';
+import { loadClip, type ClipShape } from '../data/load_clip.js';
+import { Trainer } from '../train/trainer.js';
+import type { Batch, Loader } from '../train/batch.js';
 import { saveCheckpoint } from '../zoo/checkpoint/index.js';
-import { DEMO_CLIP, DIRECTIONS, augmentMotion, renderClip, rng } from './synth.js';
+import { DEMO_CLIP, DEMO_MODEL, DIRECTIONS, createDemoModel, pytorchvideoCall } from './spec.js';
+import { augmentMotion, renderClip, rng } from './synth.js';
+import { classifyClip } from './train_classify.js';
 import { encodeMp4 } from './encode.js';
-import { loadClip, type ClipShape } from './clips.js';
-import { bar } from './progress.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -31,9 +31,19 @@ export interface DemoOptions {
   optimizer?: 'sgd' | 'adamw';
   weightDecay?: number;
   /** createX3d options overriding the demo network's (experiments). */
-  model?: Record<string, unknown>;
+  model?: X3dOptions;
   log?: (line: string) => void;
+  /** A progress bar per long step (the CLI passes its own); default: none. */
+  progress?: (title: string, total: number, unit: string) => ProgressBar;
 }
+
+/** What the demo reports to a progress bar. */
+export interface ProgressBar {
+  update(value: number, status?: string): void;
+  increment(): void;
+  stop(): void;
+}
+const noProgress = (): ProgressBar => ({ update() {}, increment() {}, stop() {} });
 
 export interface DemoResult {
   top1: number;
@@ -44,26 +54,15 @@ export interface DemoResult {
   fresh: { path: string; truth: string; predicted: string; prob: number };
 }
 
-// Clip geometry: 8 frames of 32x32 (1 s at 8 fps), the shape moving 1-3 px per frame. The stem
-// keeps full resolution (stride 1; X3D's default is 2). Measured while tuning (12 epochs): with
-// stride 2 the motion falls below a pixel per frame by stage 1 and the network finds the axis of
-// motion long before its sign (16 frames: train top-1 ~50 %; 8 frames: 77 % held-out); with
-// stride 1, 98 %. Optimiser: SGD (lr 0.03-0.2) hardly left chance in 10-20 epochs; AdamW did.
+// The network and its clip geometry are the demo's spec (spec.ts). Optimiser: AdamW (SGD hardly
+// left chance in 10-20 epochs while tuning; bench/README.md, "The demo").
 const { frames: FRAMES, size: SIZE, fps: FPS } = DEMO_CLIP;
-const MEAN = [0.45, 0.45, 0.45], STD = [0.225, 0.225, 0.225];
-const DEMO_SHAPE: ClipShape = { frames: FRAMES, crop: SIZE, mean: MEAN, std: STD };
-/** The demo network: X3D with narrow stages (8/16/24/48 channels), 1-3 blocks per stage, logits out. */
-const demoModel = () => ({
-  inputClipLength: FRAMES, inputCropSize: SIZE, modelNumClass: DIRECTIONS.length, widthFactor: 0.5, depthFactor: 0.5,
-  headDimOut: 64, dropoutRate: 0, headActivation: null, stemConvStride: [1, 1, 1],
-});
-
-export function createDemoModel(over: Record<string, unknown> = {}) { return createX3d({ ...demoModel(), ...over }); }
+const DEMO_SHAPE: ClipShape = { frames: FRAMES, crop: SIZE, mean: DEMO_CLIP.mean, std: DEMO_CLIP.std };
 
 interface Split { x: Float32Array; y: Int32Array; n: number }
 
 /** Renders and encodes `perClass` clips of each class into dir/<class>/, returns "path label" rows. */
-async function generate(dir: string, split: string, perClass: number, seed: number, b: ReturnType<typeof bar>): Promise<[string, number][]> {
+async function generate(dir: string, split: string, perClass: number, seed: number, b: ProgressBar): Promise<[string, number][]> {
   const rows: [string, number][] = [];
   for (let i = 0; i < perClass * DIRECTIONS.length; i++) {
     const label = i % DIRECTIONS.length;
@@ -79,7 +78,7 @@ async function generate(dir: string, split: string, perClass: number, seed: numb
 }
 
 /** Decodes every row through EncodedVideo + the eval transform into one flat array. */
-async function decode(rows: [string, number][], b: ReturnType<typeof bar>): Promise<Split> {
+async function decode(rows: [string, number][], b: ProgressBar): Promise<Split> {
   const per = 3 * FRAMES * SIZE * SIZE;
   const x = new Float32Array(per * rows.length), y = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -127,6 +126,7 @@ function loader(s: Split, batchSize: number, train: boolean, seed: number): Load
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const log = o.log ?? ((s: string) => console.log(s));
+  const bar = o.progress ?? noProgress;
   const t0 = Date.now();
   const quick = o.quick ?? false;
   const seed = o.seed ?? 0;
@@ -144,7 +144,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
   // 1. A labelled dataset of real mp4 files, plus the csv lists `vidwasm train` reads.
   const nClips = (trainPer + valPer) * DIRECTIONS.length;
-  let b = bar('generate', nClips, { unit: 'clips' });
+  let b = bar('generate', nClips, 'clips');
   const trainRows = await generate(path.join(dataDir, 'train'), 'train', trainPer, seed * 100003 + 1, b);
   const valRows = await generate(path.join(dataDir, 'val'), 'val', valPer, seed * 100003 + 500001, b);
   b.stop();
@@ -154,7 +154,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   fs.writeFileSync(path.join(dataDir, 'classes.txt'), DIRECTIONS.join('\n') + '\n');
 
   // 2. Decode them back with the library's loading code.
-  b = bar('decode', nClips, { unit: 'clips' });
+  b = bar('decode', nClips, 'clips');
   const train = await decode(trainRows, b);
   const val = await decode(valRows, b);
   b.stop();
@@ -163,9 +163,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   manualSeed(seed);
   const model = createDemoModel(o.model);
   const nParams = model.parameters().reduce((n, p) => n + p.size, 0);
-  log(`  model: X3D from scratch (width x0.5, depth x0.5, stem stride 1), ${nParams.toLocaleString('en-US')} parameters, input [N, 3, ${FRAMES}, ${SIZE}, ${SIZE}]`);
+  log(`  model: X3D from scratch (width x${DEMO_MODEL.widthFactor}, depth x${DEMO_MODEL.depthFactor}, stem stride ${DEMO_MODEL.stemConvStride?.[1]}), ${nParams.toLocaleString('en-US')} parameters, input [N, 3, ${FRAMES}, ${SIZE}, ${SIZE}]`);
   const itersPerEpoch = Math.ceil(train.n / batchSize);
-  b = bar('train', epochs * itersPerEpoch, { unit: 'steps' });
+  b = bar('train', epochs * itersPerEpoch, 'steps');
   const trainer = new Trainer({
     model, optimizer: o.optimizer ?? 'adamw', lr: o.lr ?? 0.003, weightDecay: o.weightDecay ?? 0.01, schedule: 'cosine', warmupEpochs: 1,
     loss: 'cross_entropy', epochs, seed, checkpointDir: runDir, classNames: [...DIRECTIONS],
@@ -179,21 +179,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   await saveCheckpoint(model, ckpt);
   const curves = path.join(runDir, 'curves.svg');
   log(`  trained ${fit.step} steps (${epochs} epochs); curves ${curves}, confusion matrix ${path.join(runDir, 'confusion.svg')}`);
-  log(`  checkpoint ${ckpt} (torch.load it, then create_x3d(input_clip_length=${FRAMES}, input_crop_size=${SIZE}, model_num_class=4, width_factor=0.5, depth_factor=0.5, head_dim_out=64, head_activation=None, stem_conv_stride=(1, 1, 1)).load_state_dict(ckpt['model_state']))`);
+  log(`  checkpoint ${ckpt} (torch.load it, then ${pytorchvideoCall()}.load_state_dict(ckpt['model_state']))`);
 
   // 4. A clip the model has never seen, generated, encoded, decoded and classified.
   const truthIdx = Math.floor(rng(seed + 424242)() * DIRECTIONS.length);
   const freshPath = path.join(out, `fresh_${DIRECTIONS[truthIdx]}.mp4`);
   fs.writeFileSync(freshPath, await encodeMp4(renderClip(truthIdx, seed * 100003 + 900001, { frames: FRAMES, size: SIZE }), { width: SIZE, height: SIZE, fps: FPS }));
   const clip = await loadClip(freshPath, DEMO_SHAPE);
-  model.eval();
-  const probs = tidy(() => noGrad(() => {
-    const x = F.reshape(clip, [1, ...clip.shape]);
-    return Array.from(F.softmax(model.forward(x) as Tensor, 1).toArray());
-  }));
+  const p = classifyClip(model, clip.toArray() as Float32Array);
   clip.dispose();
-  const pred = probs.indexOf(Math.max(...probs));
-  log(`  fresh clip ${freshPath}: predicted '${DIRECTIONS[pred]}' (${(probs[pred] * 100).toFixed(1)}%), truth '${DIRECTIONS[truthIdx]}'`);
+  log(`  fresh clip ${freshPath}: predicted '${p.label}' (${(p.prob * 100).toFixed(1)}%), truth '${DIRECTIONS[truthIdx]}'`);
   model.dispose();
   trainer.optimizer.dispose();
   const seconds = (Date.now() - t0) / 1000;
@@ -201,6 +196,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   log(`held-out top-1: ${(evalRes.top1 * 100).toFixed(1)}%`);
   return {
     top1: evalRes.top1, bestTop1: fit.bestMetric, seconds, checkpoint: ckpt, curves,
-    fresh: { path: freshPath, truth: DIRECTIONS[truthIdx], predicted: DIRECTIONS[pred], prob: probs[pred] },
+    fresh: { path: freshPath, truth: DIRECTIONS[truthIdx], predicted: p.label, prob: p.prob },
   };
 }

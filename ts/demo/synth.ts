@@ -2,15 +2,11 @@
 // or down at a random speed over a noisy, randomly tinted and textured background. Every frame
 // alone is a shape somewhere on a background; only the motion across frames tells the class,
 // so a model has to use time. Rendering is pure JS on a seeded PRNG (the clip with seed s is
-// always the same), producing rgb24 frames for the encoder.
-
-export const DIRECTIONS = ['right', 'left', 'up', 'down'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
+// always the same), producing rgb24 frames for the encoder, or normalised clips for a model
+// (the browser page trains on these directly, without encoding).
+import { DEMO_CLIP, DIRECTIONS } from './spec.js';
 
 export interface ClipSpec { frames: number; size: number }
-
-/** The demo's clips: 8 frames of 32x32 at 8 fps (one second). */
-export const DEMO_CLIP = { frames: 8, size: 32, fps: 8 } as const;
 
 /** mulberry32: a small, fast, seedable PRNG (good enough for pictures). */
 export function rng(seed: number): () => number {
@@ -108,4 +104,24 @@ export function augmentMotion(src: Float32Array, dst: Float32Array, label: numbe
   if (vflip) dy = -dy;
   if (reverse) { dx = -dx; dy = -dy; }
   return dx === 1 ? 0 : dx === -1 ? 1 : dy === -1 ? 2 : 3;
+}
+
+/** rgb24 frames (T x S x S x 3 bytes, frame-major) -> [3, T, S, S] values normalised with the demo's mean/std. */
+export function rgbToClip(rgb: Uint8Array | Uint8ClampedArray, frames: number, size: number, out = new Float32Array(3 * frames * size * size)): Float32Array {
+  const { mean, std } = DEMO_CLIP, hw = size * size;
+  for (let t = 0; t < frames; t++) for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) {
+    out[(c * frames + t) * hw + p] = (rgb[(t * hw + p) * 3 + c] / 255 - mean[c]) / std[c];
+  }
+  return out;
+}
+
+/** n clips of the motion task: values for [n, 3, T, S, S] and their direction labels (balanced). */
+export function demoClips(n: number, seed: number): { video: Float32Array; label: Int32Array } {
+  const { frames, size } = DEMO_CLIP, per = 3 * frames * size * size;
+  const video = new Float32Array(n * per), label = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    label[i] = i % DIRECTIONS.length;
+    rgbToClip(renderClip(label[i], seed * 1000 + i, { frames, size }), frames, size, video.subarray(i * per, (i + 1) * per));
+  }
+  return { video, label };
 }

@@ -1,116 +1,20 @@
-// The browser demo page's logic: generate moving-shape clips as tensors in the page (the same
-// renderer as `vidwasm demo`, ts/cli/synth.ts, without encoding), train a tiny X3D for a few
-// steps with the Trainer while the page shows the loss, then classify a video dropped on the
+// The browser demo page: generate moving-shape clips as tensors in the page (the same renderer as
+// `vidwasm demo`, synth.ts, without encoding), train the demo's X3D for a few steps with the
+// Trainer (train_classify.ts) while the page shows the loss, then classify a video dropped on the
 // page — decoded by the browser's own <video> element (frames read back through a canvas; no
 // extra assets) or, with decoder 'ffmpeg' (page URL ?decoder=ffmpeg), by vidwasm's own browser
 // decoder, EncodedVideo.fromFile over @ffmpeg/ffmpeg (serve ffmpeg/worker.js and
 // ffmpeg-core/ffmpeg-core.{js,wasm} next to the page, as for ts/data in the browser).
 //
-// DOM-free parts (clips, model, training, classification, the page HTML) also run in Node; the
-// DOM parts (mountDemo, framesFromVideo) touch `document` only when called.
-// Serving: demoPageHtml() is the page; browser_demo_main.ts is the bundle entry (it loads the
-// kernel module from ./vidwasm.wasm next to the bundle, then mounts the demo).
-import { Tensor } from '../runtime/tensor.js';
-import { noGrad } from '../runtime/autograd.js';
-import { tidy } from '../runtime/memory.js';
-import { manualSeed } from '../runtime/random.js';
-import * as F from '../runtime/ops/index.js';
-import { createX3d } from '../models/x3d.js';
-import { Trainer, type Batch } from './trainer.js';
-import { DIRECTIONS, renderClip } from '../cli/synth.js';
+// The DOM parts (mountDemo, framesFromVideo) touch `document` only when called, so demoPageHtml()
+// also serves from Node (`vidwasm serve`); page_main.ts is the bundle entry (it loads the kernel
+// module from ./vidwasm.wasm next to the bundle, then mounts the demo).
 import { EncodedVideo } from '../data/encoded_video.js';
+import { DEMO_CLASSES, DEMO_CLIP, createDemoModel } from './spec.js';
+import { rgbToClip } from './synth.js';
+import { classifyClip, trainDemo, type Prediction } from './train_classify.js';
 
-type Module = ReturnType<typeof createX3d>;
-
-export const DEMO_CLIP = { frames: 8, size: 32, fps: 8, mean: [0.45, 0.45, 0.45], std: [0.225, 0.225, 0.225] } as const;
-export const DEMO_CLASSES: readonly string[] = DIRECTIONS;
-
-/** rgb24 frames (T x S x S x 3 bytes, frame-major) -> normalised f32 [3, T, S, S] values. */
-export function rgbToClip(rgb: Uint8Array | Uint8ClampedArray, frames: number, size: number, out = new Float32Array(3 * frames * size * size)): Float32Array {
-  const { mean, std } = DEMO_CLIP, hw = size * size;
-  for (let t = 0; t < frames; t++) for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) {
-    out[(c * frames + t) * hw + p] = (rgb[(t * hw + p) * 3 + c] / 255 - mean[c]) / std[c];
-  }
-  return out;
-}
-
-/** n clips of the motion task: values for [n, 3, T, S, S] and their direction labels (balanced). */
-export function demoClips(n: number, seed: number): { video: Float32Array; label: Int32Array } {
-  const { frames, size } = DEMO_CLIP, per = 3 * frames * size * size;
-  const video = new Float32Array(n * per), label = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    label[i] = i % DEMO_CLASSES.length;
-    rgbToClip(renderClip(label[i], seed * 1000 + i, { frames, size }), frames, size, video.subarray(i * per, (i + 1) * per));
-  }
-  return { video, label };
-}
-
-/** The demo network: a narrow X3D (as `vidwasm demo`'s), logits out. */
-export function createBrowserDemoModel(): Module {
-  return createX3d({
-    inputClipLength: DEMO_CLIP.frames, inputCropSize: DEMO_CLIP.size, modelNumClass: DEMO_CLASSES.length, widthFactor: 0.5, depthFactor: 0.5,
-    headDimOut: 64, dropoutRate: 0, headActivation: null, stemConvStride: [1, 1, 1],
-  });
-}
-
-export interface DemoTrainOptions {
-  steps?: number;
-  batchSize?: number;
-  /** Distinct batches cycled through (a small fixed set: a few steps must visibly lower the loss). */
-  batches?: number;
-  lr?: number;
-  seed?: number;
-  onStep?: (step: number, loss: number) => void;
-}
-
-/** Trains the model for a few steps with the Trainer (AdamW, constant lr); returns the loss per step. */
-export async function trainDemo(model: Module, o: DemoTrainOptions = {}): Promise<number[]> {
-  const { steps = 12, batchSize = 8, batches = 2, lr = 3e-3, seed = 1 } = o;
-  manualSeed(seed);
-  const { frames, size } = DEMO_CLIP;
-  const data = Array.from({ length: batches }, (_, b) => demoClips(batchSize, seed * 100 + b));
-  const losses: number[] = [];
-  const loader = {
-    length: batches,
-    async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
-      for (const d of data) {
-        // Give the page a chance to paint the last loss before the next (blocking) step.
-        await new Promise((r) => setTimeout(r, 0));
-        yield { video: Tensor.from(d.video, [batchSize, 3, frames, size, size]), label: Tensor.from(d.label, [batchSize], { dtype: 'i32' }) };
-      }
-    },
-  };
-  const trainer = new Trainer({
-    model, optimizer: 'adamw', lr, weightDecay: 1e-4, schedule: 'constant', maxSteps: steps, epochs: Math.ceil(steps / batches),
-    trainLoader: loader, onProgress: (p) => { losses.push(p.loss); o.onStep?.(p.step, p.loss); },
-  });
-  try {
-    await trainer.fit({ resume: false });
-  } finally {
-    trainer.optimizer.dispose();
-  }
-  return losses;
-}
-
-export interface Prediction { label: string; index: number; prob: number; probs: number[] }
-
-/** Class probabilities of one clip (f32 values [3, T, S, S]). */
-export function classifyClip(model: Module, clip: Float32Array): Prediction {
-  const { frames, size } = DEMO_CLIP;
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    const probs = tidy(() => noGrad(() => {
-      const x = Tensor.from(clip, [1, 3, frames, size, size]);
-      return Array.from(F.softmax(model.forward(x) as Tensor, 1).toArray());
-    }));
-    let best = 0;
-    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
-    return { label: DEMO_CLASSES[best], index: best, prob: probs[best], probs };
-  } finally {
-    model.train(wasTraining);
-  }
-}
+type Module = ReturnType<typeof createDemoModel>;
 
 const once = (el: EventTarget, ok: string, what: string) => new Promise<void>((resolve, reject) => {
   const done = (e: Event) => {
@@ -120,10 +24,6 @@ const once = (el: EventTarget, ok: string, what: string) => new Promise<void>((r
   el.addEventListener(ok, done); el.addEventListener('error', done);
 });
 
-/**
- * Decodes `frames` evenly spaced frames of a video with a <video> element and reads them back
- * through a canvas, centre-cropped to a square and scaled to size x size: rgb24, frame-major.
- */
 /** Resolves when the element presents its next frame, or after 1 s at most. */
 function framePresented(v: HTMLVideoElement): Promise<void> {
   return new Promise((resolve) => {
@@ -134,6 +34,10 @@ function framePresented(v: HTMLVideoElement): Promise<void> {
   });
 }
 
+/**
+ * Decodes `frames` evenly spaced frames of a video with a <video> element and reads them back
+ * through a canvas, centre-cropped to a square and scaled to size x size: rgb24, frame-major.
+ */
 export async function framesFromVideo(src: Blob | string, frames = DEMO_CLIP.frames, size = DEMO_CLIP.size): Promise<Uint8Array> {
   const url = typeof src === 'string' ? src : URL.createObjectURL(src);
   const v = document.createElement('video');
@@ -227,7 +131,7 @@ export function mountDemo(root: HTMLElement, o: { decoder?: DemoDecoder } = {}):
       const n = steps ?? Number(($('steps') as HTMLInputElement).value) ?? 12;
       setStatus('training');
       model?.dispose();
-      model = createBrowserDemoModel();
+      model = createDemoModel();
       api.losses = [];
       try {
         const losses = await trainDemo(model, {
@@ -276,7 +180,7 @@ export function mountDemo(root: HTMLElement, o: { decoder?: DemoDecoder } = {}):
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The demo's static page; `script` is the URL of the bundled entry (browser_demo_main.ts). */
+/** The demo's static page; `script` is the URL of the bundled entry (page_main.ts). */
 export function demoPageHtml(o: { script?: string; title?: string } = {}): string {
   const script = o.script ?? './demo.js', title = o.title ?? 'vidwasm demo';
   return `<!doctype html>

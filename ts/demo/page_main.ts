@@ -2,7 +2,7 @@
 // fetches ./vidwasm.wasm next to the bundle (top-level await), then the demo mounts on #app.
 // ?decoder=ffmpeg decodes dropped videos with vidwasm's ffmpeg.wasm decoder instead of <video>.
 import '../browser.js';
-import { mountDemo } from './browser_demo.js';
+import { mountDemo } from './page.js';
 
 const root = document.getElementById('app') ?? document.body;
 const decoder = new URLSearchParams(location.search).get('decoder') === 'ffmpeg' ? 'ffmpeg' : 'video-element';

@@ -3,7 +3,8 @@
 // with the motion it produces (measured from the pixels, not from the label table).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderClip, augmentMotion, DIRECTIONS, DEMO_CLIP } from '../../ts/cli/synth.js';
+import { DIRECTIONS, DEMO_CLIP } from '../../ts/demo/spec.js';
+import { renderClip, augmentMotion } from '../../ts/demo/synth.js';
 
 const T = DEMO_CLIP.frames, S = DEMO_CLIP.size;
 
