@@ -6,11 +6,11 @@ import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
 import * as F from '../runtime/ops/index.js';
 import { parseArgs, need, requireFile, CliError } from './args.js';
-import { modelSpec, loadModel } from './model.js';
+import { modelSpec, loadModel, pretrainedPath } from './model.js';
 import { loadClip } from '../data/load_clip.js';
 import { bar } from './progress.js';
 
-export const HELP = `usage: vidwasm classify CLIP --model NAME --weights FILE [--topk K] [--num-classes N] [--labels FILE] [--json]
+export const HELP = `usage: vidwasm classify CLIP --model NAME (--weights FILE|URL | --pretrained) [--topk K] [--num-classes N] [--labels FILE] [--json]
 
 Classifies a video: decodes it with ffmpeg.wasm, takes the model's clip from the middle of the
 video (frames x sampling rate at 30 fps), applies the Kinetics eval transform (uniform temporal
@@ -19,7 +19,11 @@ top-k classes with their probabilities.
 
 options:
   --model NAME       a zoo model (x3d_xs, x3d_s, x3d_m, slow_r50, ...) or 'demo' (vidwasm demo's network)
-  --weights FILE     its checkpoint (.pyth / .pt / .pth / .safetensors), e.g. X3D_XS.pyth from the model zoo
+  --weights FILE     its checkpoint, a path or an http(s) URL (torch zip / legacy pickle / safetensors,
+                     told apart by content), e.g. X3D_XS.pyth from the model zoo
+  --pretrained       the zoo's checkpoint for --model, downloaded once with a progress bar and cached
+                     ($VIDWASM_CACHE_DIR, else ~/.cache/vidwasm; torch hub's cache is reused;
+                     $VIDWASM_ZOO_BASE_URL replaces the download root)
   --topk K           classes to print (default 5)
   --num-classes N    classes of the model (default: the checkpoint's classifier, else the zoo's)
   --labels FILE      class names, one per line (default: Kinetics-400 names for zoo models)
@@ -28,14 +32,16 @@ options:
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs('classify', argv, {
     model: { kind: 'string' }, weights: { kind: 'string' }, topk: { kind: 'int', min: 1 }, 'num-classes': { kind: 'int', min: 1 },
-    labels: { kind: 'string' }, json: { kind: 'flag' },
+    labels: { kind: 'string' }, json: { kind: 'flag' }, pretrained: { kind: 'flag' },
   }, 1);
   const clipPath = p.positionals[0];
   if (!clipPath) throw new CliError('classify: give a video file (vidwasm classify clip.mp4 --model x3d_xs --weights X3D_XS.pyth)');
-  const weights = need('classify', p, 'weights');
   const modelName = need('classify', p, 'model');
+  if (p.opts.pretrained && typeof p.opts.weights === 'string') throw new CliError('classify: pass --weights or --pretrained, not both');
+  const weightsArg = p.opts.pretrained ? null : need('classify', p, 'weights');
   modelSpec(modelName, p.opts['num-classes'] as number | undefined); // an unknown model fails before any decoding
   await requireFile(clipPath, 'video');
+  const weights = weightsArg ?? await pretrainedPath(modelName);
   const { net, spec } = await loadModel(modelName, weights, p.opts['num-classes'] as number | undefined);
   const b = bar('classify', 3, { unit: 'steps' });
   try {

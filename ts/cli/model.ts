@@ -8,7 +8,9 @@ import { build } from '../zoo/load.js';
 import { listModels, modelInfo, closeNames } from '../zoo/registry.js';
 import { KINETICS400_CLASSES } from '../zoo/kinetics400.js';
 import { readCheckpoint } from '../zoo/checkpoint/index.js';
+import { pretrainedWeights } from '../zoo/download.js';
 import { CliError, requireFile } from './args.js';
+import { bar } from './progress.js';
 import { DEMO_CLIP, DEMO_CLASSES, createDemoModel } from '../demo/spec.js';
 
 export interface ModelSpec {
@@ -77,7 +79,7 @@ export async function loadWeights(net: Module, path: string, spec: ModelSpec): P
  * classes from the checkpoint's classifier (a model trained with `vidwasm train --num-classes N`).
  */
 export async function loadModel(name: string, path: string, numClasses?: number): Promise<{ net: Module; spec: ModelSpec }> {
-  await requireFile(path, 'checkpoint');
+  if (!isUrl(path)) await requireFile(path, 'checkpoint');
   const sd = await readCheckpoint(path);
   try {
     let n = numClasses;
@@ -96,6 +98,32 @@ export async function loadModel(name: string, path: string, numClasses?: number)
     return { net, spec };
   } finally {
     for (const t of sd.values()) if (!t.isDisposed) t.dispose();
+  }
+}
+
+/** http(s) URLs are fetched by the checkpoint reader; everything else is a local file. */
+export const isUrl = (s: string): boolean => /^https?:\/\//.test(s);
+
+/**
+ * `--pretrained`: the zoo's official checkpoint of `name`, downloaded once (progress bar on
+ * stderr) and cached; returns its local path.
+ */
+export async function pretrainedPath(name: string): Promise<string> {
+  if (name === 'demo') throw new CliError('--pretrained: the demo network has no published weights; pass --weights (vidwasm demo writes x3d_demo.pyth)');
+  modelSpec(name);
+  const b = bar('download', 1, { unit: 'MiB' });
+  try {
+    const got = await pretrainedWeights(name, {
+      onProgress: (p) => {
+        if (p.total) b.setTotal(Math.ceil(p.total / 2 ** 20));
+        b.update(Math.floor(p.loaded / 2 ** 20), `${(p.bytesPerSec / 2 ** 20).toFixed(1)} MiB/s`);
+      },
+    });
+    b.stop(`download: ${modelInfo(name).checkpoint.file} ready (${String(got)})`);
+    return got as string;
+  } catch (e) {
+    b.stop();
+    throw new CliError(`--pretrained: ${(e as Error).message}`);
   }
 }
 
