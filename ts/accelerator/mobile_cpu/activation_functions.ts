@@ -34,11 +34,15 @@ export class Identity extends Activation {
 export const supportedActFunctions = { relu: ReLU, swish: Swish, hswish: HardSwish, identity: Identity } as const;
 export type ActivationName = keyof typeof supportedActFunctions;
 
-/** A new activation block by name; ArgumentError naming the supported ones otherwise. */
-export function createActivation(name: string, where: string): Activation {
-  const Act = supportedActFunctions[name as ActivationName];
-  if (!Act || !Object.hasOwn(supportedActFunctions, name)) {
+/** `name` if it is a supportedActFunctions key; ArgumentError naming the supported ones otherwise. */
+export function checkActivation(name: string, where: string): ActivationName {
+  if (typeof name !== 'string' || !Object.hasOwn(supportedActFunctions, name)) {
     throw new ArgumentError(`${where}: activation '${name}' is not in supportedActFunctions (${Object.keys(supportedActFunctions).join(', ')})`);
   }
-  return new Act();
+  return name as ActivationName;
+}
+
+/** A new activation block by name (checked first, so a bad name allocates nothing). */
+export function createActivation(name: string, where: string): Activation {
+  return new supportedActFunctions[checkActivation(name, where)]();
 }

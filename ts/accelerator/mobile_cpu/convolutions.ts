@@ -15,7 +15,7 @@
 // fast Conv3d; our kernels do, and the split would only add copies. Deploy forms are inference only.
 import { nn, type Tensor } from '../../runtime/index.js';
 import { EfficientBlockBase } from '../efficient_blocks.js';
-import { createActivation, type ActivationName } from './activation_functions.js';
+import { checkActivation, createActivation, type ActivationName } from './activation_functions.js';
 import { foldBatchNorm, _PointwiseGemm } from './conv_helper.js';
 
 type Conv3d = InstanceType<typeof nn.Conv3d>;
@@ -32,9 +32,11 @@ export interface ConvBnActOptions {
 abstract class ConvBnAct extends EfficientBlockBase {
   readonly activation: ActivationName;
 
-  constructor(conv: Conv3d, o: ConvBnActOptions) {
+  /** `makeConv` runs after the options are checked, so bad options allocate nothing. */
+  constructor(makeConv: () => Conv3d, o: ConvBnActOptions) {
     super();
-    this.activation = o.activation ?? 'relu';
+    this.activation = checkActivation(o.activation ?? 'relu', new.target.name);
+    const conv = makeConv();
     const layers: Record<string, nn.Module> = { conv };
     if (o.useBn ?? true) layers.bn = new nn.BatchNorm3d(conv.outChannels, { eps: o.normEps ?? 1e-5, momentum: o.normMomentum ?? 0.1 });
     layers.act = createActivation(this.activation, new.target.name);
@@ -68,7 +70,7 @@ abstract class ConvBnAct extends EfficientBlockBase {
 /** 1x1x1 conv (stride 1, no padding, 1 group) + BatchNorm + activation. */
 export class Conv3dPwBnAct extends ConvBnAct {
   constructor(readonly inChannels: number, readonly outChannels: number, o: ConvBnActOptions = {}) {
-    super(new nn.Conv3d(inChannels, outChannels, 1, { bias: o.bias ?? false }), o);
+    super(() => new nn.Conv3d(inChannels, outChannels, 1, { bias: o.bias ?? false }), o);
   }
   protected override deployConv(folded: Conv3d): [nn.Module, boolean] {
     const relu = this.activation === 'relu';
@@ -80,7 +82,7 @@ export class Conv3dPwBnAct extends ConvBnAct {
 export class Conv3d3x3x3DwBnAct extends ConvBnAct {
   constructor(readonly inChannels: number, o: ConvBnActOptions & { spatialStride?: number } = {}) {
     const s = o.spatialStride ?? 1;
-    super(new nn.Conv3d(inChannels, inChannels, 3, { stride: [1, s, s], groups: inChannels, padding: 1, bias: o.bias ?? false }), o);
+    super(() => new nn.Conv3d(inChannels, inChannels, 3, { stride: [1, s, s], groups: inChannels, padding: 1, bias: o.bias ?? false }), o);
   }
 }
 
@@ -92,14 +94,14 @@ export interface TemporalKernel1Options extends ConvBnActOptions {
 export class Conv3dTemporalKernel1BnAct extends ConvBnAct {
   constructor(readonly inChannels: number, readonly outChannels: number, o: TemporalKernel1Options = {}) {
     const { groups = 1, spatialKernel: k = 1, spatialStride: s = 1, spatialPadding: p = 0, spatialDilation: d = 1 } = o;
-    super(new nn.Conv3d(inChannels, outChannels, [1, k, k], { stride: [1, s, s], padding: [0, p, p], dilation: [1, d, d], groups, bias: o.bias ?? false }), o);
+    super(() => new nn.Conv3d(inChannels, outChannels, [1, k, k], { stride: [1, s, s], padding: [0, p, p], dilation: [1, d, d], groups, bias: o.bias ?? false }), o);
   }
 }
 
 /** kx1x1 conv with zero padding (k-1)/2, stride 1 + BatchNorm + activation. */
 abstract class ConvTemporalBnAct extends ConvBnAct {
   constructor(readonly inChannels: number, readonly outChannels: number, kt: number, o: ConvBnActOptions & { groups?: number }) {
-    super(new nn.Conv3d(inChannels, outChannels, [kt, 1, 1], { groups: o.groups ?? 1, padding: [(kt - 1) / 2, 0, 0], bias: o.bias ?? false }), o);
+    super(() => new nn.Conv3d(inChannels, outChannels, [kt, 1, 1], { groups: o.groups ?? 1, padding: [(kt - 1) / 2, 0, 0], bias: o.bias ?? false }), o);
   }
 }
 

@@ -1,7 +1,7 @@
 // pytorchvideo.models.accelerator.mobile_cpu.efficient_x3d: X3D of efficient blocks, with
 // PyTorchVideo's module names (so efficient_x3d_{xs,s}_original_form.pyth load as they are).
 import { nn, ops, ArgumentError, type Tensor } from '../../runtime/index.js';
-import { createActivation, type ActivationName } from './activation_functions.js';
+import { checkActivation, createActivation, type ActivationName } from './activation_functions.js';
 import { Conv3d5x1x1BnAct, Conv3dPwBnAct, Conv3dTemporalKernel1BnAct } from './convolutions.js';
 import { FullyConnected } from './fully_connected.js';
 import { AdaptiveAvgPool3dOutSize1 } from './pool.js';
@@ -35,6 +35,7 @@ export class EfficientX3d extends nn.Module {
     super();
     const { numClasses = 400, dropout = 0.5, expansion = 'XS', headAct = 'identity', enableHead = true } = o;
     if (!['XS', 'S', 'M', 'L'].includes(expansion)) throw new ArgumentError(`EfficientX3d: expansion ${JSON.stringify(expansion)} not supported ('XS', 'S', 'M' or 'L')`);
+    checkActivation(headAct, 'EfficientX3d');
     this.stages.push(this.registerModule('s1', new nn.Sequential({
       pathway0_stem_conv_xy: new Conv3dTemporalKernel1BnAct(3, 24, {
         bias: false, groups: 1, spatialKernel: 3, spatialStride: 2, spatialPadding: 1, activation: 'identity', useBn: false,

@@ -2,7 +2,7 @@
 import { nn, ops, type Tensor } from '../../runtime/index.js';
 import { roundWidth } from '../../models/index.js';
 import { EfficientBlockBase } from '../efficient_blocks.js';
-import { createActivation, type ActivationName } from './activation_functions.js';
+import { checkActivation, createActivation, type ActivationName } from './activation_functions.js';
 import { SqueezeExcitation } from './attention.js';
 import { Conv3d3x3x3DwBnAct, Conv3dPwBnAct, Conv3dTemporalKernel1BnAct } from './convolutions.js';
 
@@ -42,6 +42,7 @@ export class X3dBottleneckBlock extends EfficientBlockBase {
     const { inChannels, midChannels, outChannels, useResidual = true, spatialStride = 1, seRatio = 0.0625,
       actFunctions = ['relu', 'relu', 'relu'], bias = [false, false, false], useBn = [true, true, true],
       normEps = 1e-5, normMomentum = 0.1 } = o;
+    actFunctions.forEach((a) => checkActivation(a, 'X3dBottleneckBlock'));
     this.useResidual = useResidual;
     this.spatialStride = spatialStride;
     this.midChannels = midChannels;
