@@ -2,6 +2,7 @@
 // when weights are given, load them strictly. Weights come only from what the caller passes
 // (a path, bytes, or a URL the caller names): nothing is ever downloaded implicitly.
 import * as models from '../models/index.js';
+import * as accelerator from '../accelerator/index.js';
 import type { nn } from '../runtime/index.js';
 import { readCheckpoint, type Source } from './checkpoint/index.js';
 import { modelInfo, listModels, BuilderUnavailableError, type OptionValue } from './registry.js';
@@ -18,10 +19,10 @@ export interface LoadOptions {
   options?: Record<string, unknown>;
 }
 
-/** The builder function ts/models exports under `name`, looked up when needed. */
+/** The builder function ts/models (or, for efficient models, ts/accelerator) exports under `name`, looked up when needed. */
 export function resolveBuilder(modelName: string, builder: string | null): Builder {
   if (!builder) throw new BuilderUnavailableError(modelName, null, `: ${modelInfo(modelName).notes ?? 'not loadable'}`);
-  const fn = (models as Record<string, unknown>)[builder];
+  const fn = (models as Record<string, unknown>)[builder] ?? (accelerator as Record<string, unknown>)[builder];
   if (typeof fn !== 'function') throw new BuilderUnavailableError(modelName, builder);
   return fn as Builder;
 }

@@ -3,6 +3,7 @@
 // weights move rather than copy) or null. The first matching rule wins, as in PyTorchVideo.
 import { nn } from '../../runtime/index.js';
 import type { EfficientBlockBase } from '../efficient_blocks.js';
+import { replaceChild } from '../deployment/replace_child.js';
 import {
   Conv3d3x1x1BnAct, Conv3d3x3x3DwBnAct, Conv3d5x1x1BnAct, Conv3dPwBnAct, Conv3dTemporalKernel1BnAct,
 } from './convolutions.js';
@@ -16,7 +17,7 @@ const isPointwise = (c: Conv3d) => eq(c.kernelSize, [1, 1, 1]) && c.groups === 1
 /** The block with `conv` in place of its own freshly initialised kernel.conv (same configuration). */
 function adopt<B extends EfficientBlockBase & { kernel: InstanceType<typeof nn.Sequential> }>(block: B, conv: Conv3d): B {
   const fresh = block.kernel.getAttr('conv') as Conv3d;
-  block.kernel.registerModule('conv', conv);
+  replaceChild(block.kernel, 'conv', conv);
   fresh.dispose();
   return block;
 }
