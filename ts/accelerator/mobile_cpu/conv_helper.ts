@@ -49,7 +49,6 @@ export function foldBatchNorm(conv: InstanceType<typeof nn.Conv3d>, bn: BatchNor
 export class _PointwiseGemm extends nn.Module {
   readonly inChannels: number;
   readonly outChannels: number;
-  private readonly view: ops.PackedWeights;
 
   constructor(conv: Conv, readonly fuseRelu: boolean) {
     super();
@@ -59,27 +58,48 @@ export class _PointwiseGemm extends nn.Module {
     }
     this.inChannels = cin;
     this.outChannels = cout;
-    this.registerParameter('weight', Tensor.from(conv.weight.toArray(), [cout, cin]), { requiresGrad: false });
-    this.registerParameter('bias', conv.bias ? conv.bias.detach() : null, { requiresGrad: false });
+    const w = this.registerParameter('weight', Tensor.from(conv.weight.toArray(), [cout, cin]), { requiresGrad: false });
+    const b = this.registerParameter('bias', conv.bias ? conv.bias.detach() : null, { requiresGrad: false });
     // The packed panels are a (non-persistent) buffer, so dispose() of the model frees them.
     const packed = this.registerBuffer('packed', Tensor.empty([ops.packedFloats(cin, cout)]), { persistent: false });
-    const w = this.param('weight')!, b = this.param('bias');
     ops.packRaw(cin, cout, w.ptr, 1, cin, b ? b.ptr : 0, packed.ptr);
-    // gemmPacked reads K, N and ptr of its packed argument; this view points it at our buffer.
-    this.view = { K: cin, N: cout, get ptr() { return packed.ptr; } } as unknown as ops.PackedWeights;
   }
 
   override forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const y = Tensor.empty([x.shape[0], this.outChannels, ...x.shape.slice(2)], 'f32', x.rank >= 3 ? 'channels_last' : 'contiguous');
+    this.gemm(x, y, false, this.fuseRelu ? 0 : -Infinity);
+    return y;
+  }
+
+  /**
+   * y = max(y + conv(x), min) in place: a residual sum (and a ReLU after it, min = 0) fused into
+   * the GEMM's epilogue. y: channels_last, the shape forward(x) would return.
+   */
+  addInto(x: Tensor, y: Tensor, min = -Infinity): Tensor {
+    this.checkInput(x);
+    const shape = [x.shape[0], this.outChannels, ...x.shape.slice(2)];
+    if (y.layout !== (x.rank >= 3 ? 'channels_last' : 'contiguous') || y.shape.join() !== shape.join()) {
+      throw new ShapeError(`${this.typeName}.addInto: the sum must be ${fmtShape(shape)} channels_last, got ${y.toString()}`);
+    }
+    this.gemm(x, y, true, min);
+    return y;
+  }
+
+  private checkInput(x: Tensor): void {
     if (!(x instanceof Tensor) || x.rank < 2 || x.shape[1] !== this.inChannels) {
       throw new ShapeError(`${this.typeName}(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, ...], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
     }
     if (needsGrad(x)) throw new ArgumentError(`${this.typeName} is a deploy form (inference only): its input requires grad; train the original form`);
+  }
+
+  private gemm(x: Tensor, y: Tensor, accumulate: boolean, min: number): void {
     const xc = ops.toLayout(x, 'channels_last');
-    const y = Tensor.empty([x.shape[0], this.outChannels, ...x.shape.slice(2)], 'f32', xc.layout);
     const rows = x.size / this.inChannels;
-    if (rows > 0) ops.gemmPacked(xc.ptr, rows, this.inChannels, this.view, y.ptr, this.outChannels, { min: this.fuseRelu ? 0 : -Infinity });
+    // gemmPacked reads K, N and ptr of its packed argument: a view of our buffer.
+    const packed = { K: this.inChannels, N: this.outChannels, ptr: this.buffer('packed')!.ptr } as unknown as ops.PackedWeights;
+    if (rows > 0) ops.gemmPacked(xc.ptr, rows, this.inChannels, packed, y.ptr, this.outChannels, { min, accumulate });
     if (xc !== x) xc.dispose();
-    return y;
   }
 
   override extraRepr(): string {

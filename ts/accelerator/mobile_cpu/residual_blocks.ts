@@ -5,6 +5,7 @@ import { EfficientBlockBase } from '../efficient_blocks.js';
 import { checkActivation, createActivation, type ActivationName } from './activation_functions.js';
 import { SqueezeExcitation } from './attention.js';
 import { Conv3d3x3x3DwBnAct, Conv3dPwBnAct, Conv3dTemporalKernel1BnAct } from './convolutions.js';
+import { _PointwiseGemm } from './conv_helper.js';
 
 type Triple<T> = readonly [T, T, T];
 
@@ -35,7 +36,10 @@ export class X3dBottleneckBlock extends EfficientBlockBase {
   readonly outChannels: number;
   readonly resProj: Conv3dTemporalKernel1BnAct | null = null;
   readonly finalAct: EfficientBlockBase;
+  readonly finalActName: ActivationName;
   readonly layers: InstanceType<typeof nn.Sequential>;
+  /** Deploy form: the clamp of the residual sum fused into conv_2's GEMM (ReLU: 0), or null when not fused. */
+  private fusedSumMin: number | null = null;
 
   constructor(o: X3dBottleneckBlockOptions) {
     super();
@@ -62,11 +66,13 @@ export class X3dBottleneckBlock extends EfficientBlockBase {
     layers.act_func_1 = createActivation(actFunctions[1], 'X3dBottleneckBlock');
     // With a residual, the last activation comes after the sum (final_act).
     layers.conv_2 = new Conv3dPwBnAct(midChannels, outChannels, { bias: bias[2], activation: 'identity', useBn: useBn[2], ...norm });
+    this.finalActName = actFunctions[2];
     this.finalAct = this.registerModule('final_act', createActivation(actFunctions[2], 'X3dBottleneckBlock'));
     this.layers = this.registerModule('layers', new nn.Sequential(layers));
   }
 
   override forward(x: Tensor): Tensor {
+    if (this.fusedSumMin !== null) return this.forwardFusedSum(x, this.fusedSumMin);
     let out = this.layers.forward(x) as Tensor;
     if (this.useResidual) out = ops.add(this.resProj ? this.resProj.forward(x) : x, out);
     return this.finalAct.forward(out);
@@ -86,5 +92,22 @@ export class X3dBottleneckBlock extends EfficientBlockBase {
     block('act_func_1')!.convert(mid);
     block('conv_2')!.convert(mid);
     this.finalAct.convert([n, this.outChannels, ...mid.slice(2)]);
+    // conv_2 became a GEMM with an identity activation: the shortcut sum and a ReLU / identity
+    // final activation go into its epilogue (y = max(shortcut + conv_2(h), min)).
+    const conv2 = (this.layers.getAttr('conv_2') as Conv3dPwBnAct).kernel.getAttr('conv');
+    if (this.useResidual && conv2 instanceof _PointwiseGemm && !conv2.fuseRelu && (this.finalActName === 'relu' || this.finalActName === 'identity')) {
+      this.fusedSumMin = this.finalActName === 'relu' ? 0 : -Infinity;
+    }
+  }
+
+  private forwardFusedSum(x: Tensor, min: number): Tensor {
+    const layers = this.layers.namedChildren();
+    let h = x;
+    for (const [, m] of layers.slice(0, -1)) h = m.forward(h);
+    const shortcut = this.resProj ? this.resProj.forward(x) : ops.toLayout(x, 'channels_last');
+    // The sum is written in place: never into the block's input.
+    const sum = shortcut === x ? ops.clone(x) : shortcut;
+    const conv2 = (layers[layers.length - 1][1] as Conv3dPwBnAct).kernel.getAttr('conv') as _PointwiseGemm;
+    return conv2.addInto(h, sum, min);
   }
 }
