@@ -41,8 +41,10 @@ function recordInputSizes(model: nn.Module, input: Tensor): Map<string, number[]
   const sizes = new Map<string, number[]>();
   const modes = model.modules().map((m) => [m, m.training] as const);
   const blocks = model.namedModules().filter(([, m]) => m instanceof EfficientBlockBase);
-  for (const [path, m] of blocks) {
-    const forward = Object.getPrototypeOf(m).forward as (...a: unknown[]) => unknown;
+  // Each block's forward is wrapped by an own property for the run, then put back as it was.
+  const saved = blocks.map(([path, m]) => {
+    const own = Object.getOwnPropertyDescriptor(m, 'forward');
+    const forward = m.forward;
     Object.defineProperty(m, 'forward', {
       configurable: true,
       value: (...args: unknown[]) => {
@@ -50,12 +52,16 @@ function recordInputSizes(model: nn.Module, input: Tensor): Map<string, number[]
         return forward.apply(m, args);
       },
     });
-  }
+    return [m, own] as const;
+  });
   try {
     model.eval();
     noGrad(() => tidy(() => { model.forward(input); }));
   } finally {
-    for (const [, m] of blocks) delete (m as { forward?: unknown }).forward;
+    for (const [m, own] of saved) {
+      if (own) Object.defineProperty(m, 'forward', own);
+      else delete (m as { forward?: unknown }).forward;
+    }
     for (const [m, training] of modes) m.training = training;
   }
   return sizes;

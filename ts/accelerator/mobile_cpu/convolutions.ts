@@ -45,7 +45,6 @@ abstract class ConvBnAct extends EfficientBlockBase {
 
   /** Sequential(conv, bn?, act) in the original form; Sequential(conv, act) once converted. */
   get kernel(): InstanceType<typeof nn.Sequential> { return this.getAttr('kernel') as InstanceType<typeof nn.Sequential>; }
-  get conv(): nn.Module { return this.kernel.getAttr('conv') as nn.Module; }
 
   override forward(x: Tensor): Tensor { return this.kernel.forward(x); }
 
