@@ -4,7 +4,7 @@
 // form (convertToDeployableForm) within 1e-4 of max |y| of the original form, SIMD and scalar.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, nn, ops, noGrad, tidy, accelerator as acc, ArgumentError, type Tensor as T } from '../../ts/node.js';
+import { Tensor, nn, ops, noGrad, tidy, accelerator as acc, ArgumentError, ShapeError, type Tensor as T } from '../../ts/node.js';
 import { eachBackend, throwsTyped } from '../helpers/assert.js';
 import { golden, decode, tensorOf, stateOf, assertRelClose, maxAbs, type BlockCase } from './golden.js';
 
@@ -117,6 +117,20 @@ test('deploy form of an X3D bottleneck on odd sizes (PyTorchVideo\'s own deploy 
     deploy.dispose();
   });
   block.dispose();
+});
+
+test('shape-specialised deploy forms refuse inputs of another size instead of pooling a corner', () => {
+  const pool = new mobileCpu.AdaptiveAvgPool3dOutSize1();
+  const se = new mobileCpu.SqueezeExcitation(8, { numChannelsReduced: 4, is3d: true });
+  tidy(() => {
+    const dp = acc.convertToDeployableForm(pool, Tensor.randn([1, 4, 4, 5, 5]));
+    assert.equal([...dp.forward(Tensor.randn([1, 4, 4, 5, 5])).shape], [1, 4, 1, 1, 1]);
+    throwsTyped(() => dp.forward(Tensor.randn([1, 4, 4, 7, 7])), ShapeError, /converted for inputs \[4, 5, 5\].*convert again/);
+    const ds = acc.convertToDeployableForm(se, Tensor.randn([1, 8, 2, 3, 3]));
+    throwsTyped(() => noGrad(() => ds.forward(Tensor.randn([2, 8, 2, 3, 3]))), ShapeError, /converted for \[1, 8\]/);
+    dp.dispose(); ds.dispose();
+  });
+  se.dispose();
 });
 
 test('a block the example input does not reach cannot be converted', () => {

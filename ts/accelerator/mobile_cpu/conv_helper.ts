@@ -110,7 +110,12 @@ export class _PointwiseGemm extends nn.Module {
 /** Reshapes its input to a fixed size (the size the example input gave at conversion). */
 export class _Reshape extends nn.Module {
   constructor(readonly reshapeSize: readonly number[]) { super(); }
-  override forward(x: Tensor): Tensor { return ops.reshape(x, this.reshapeSize); }
+  override forward(x: Tensor): Tensor {
+    if (x.size !== this.reshapeSize.reduce((p, d) => p * d, 1)) {
+      throw new ShapeError(`${this.typeName}: the deploy form was converted for ${fmtShape(this.reshapeSize)} (from the example input), got ${fmtShape(x.shape)}; convert again with an example of this size`);
+    }
+    return ops.reshape(x, this.reshapeSize);
+  }
   override extraRepr(): string { return `reshape_size=(${this.reshapeSize.join(', ')})`; }
 }
 
