@@ -36,7 +36,7 @@ async function timeOnce(fn: () => unknown): Promise<{ cpu: number; wall: number 
   return { cpu: (d.user + d.system) / 1000, wall: performance.now() - t0 };
 }
 
-async function timeRuns(fn: () => unknown, warmups: number, iters: number): Promise<{ cpu: number; wall: number }> {
+export async function timeRuns(fn: () => unknown, warmups: number, iters: number): Promise<{ cpu: number; wall: number }> {
   for (let i = 0; i < warmups; i++) await fn();
   const cpu: number[] = [], wall: number[] = [];
   for (let i = 0; i < iters; i++) { const t = await timeOnce(fn); cpu.push(t.cpu); wall.push(t.wall); }

@@ -3,6 +3,7 @@
 // URL), or with `pretrained: true` the zoo's official checkpoint, downloaded and cached
 // (./download.ts). Random weights only when asked for with `pretrained: false`.
 import * as models from '../models/index.js';
+import * as accelerator from '../accelerator/index.js';
 import type { nn } from '../runtime/index.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { readCheckpoint, type Source } from './checkpoint/index.js';
@@ -26,10 +27,10 @@ export interface LoadOptions extends DownloadOptions {
   options?: Record<string, unknown>;
 }
 
-/** The builder function ts/models exports under `name`, looked up when needed. */
+/** The builder function ts/models (or, for efficient models, ts/accelerator) exports under `name`, looked up when needed. */
 export function resolveBuilder(modelName: string, builder: string | null): Builder {
   if (!builder) throw new BuilderUnavailableError(modelName, null, `: ${modelInfo(modelName).notes ?? 'not loadable'}`);
-  const fn = (models as Record<string, unknown>)[builder];
+  const fn = (models as Record<string, unknown>)[builder] ?? (accelerator as Record<string, unknown>)[builder];
   if (typeof fn !== 'function') throw new BuilderUnavailableError(modelName, builder);
   return fn as Builder;
 }
