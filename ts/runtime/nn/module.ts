@@ -205,9 +205,14 @@ export class Module {
     return this;
   }
 
-  /** Frees every parameter, buffer and gradient of the tree. The module is unusable afterwards. */
+  /**
+   * Frees every parameter, buffer and gradient of the tree. Each child's own dispose() runs, so
+   * a module that holds tensors outside its registries (kept attention weights, caches) frees
+   * them too. The module is unusable afterwards.
+   */
   dispose(): void {
-    for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
+    for (const m of this.children()) m.dispose();
+    for (const t of [...this.params.values(), ...this.bufs.values()]) t?.dispose();
   }
 
   // ---- state dict ----
