@@ -80,6 +80,22 @@ test('out of memory is a typed error and the module stays usable', () => {
   t.dispose();
 });
 
+test('every view is bounds-checked against its storage', () => {
+  const a = Tensor.from([1, 2, 3, 4]);
+  const b = Tensor.from([5, 6, 7, 8]);
+  throwsTyped(() => a.shareStorage([4096]), ShapeError, /\[4096\].*16384 bytes.*holds 16/, 'larger than the storage');
+  throwsTyped(() => a.shareStorage([2, 3]), ShapeError, /holds 16/, 'one element too many');
+  throwsTyped(() => a.shareStorage([-1]), ShapeError, /invalid shape/, 'negative size');
+  throwsTyped(() => a.reshape([8]), ShapeError, undefined, 'reshape to more elements');
+  const v = a.shareStorage([2]); // smaller is fine
+  assert.equal([...v.toArray()], [1, 2]);
+  v.dispose();
+  assert.equal([...b.toArray()], [5, 6, 7, 8], 'the neighbour is untouched');
+  a.dispose();
+  throwsTyped(() => a.shareStorage([4]), DisposedError, undefined, 'a view of a disposed tensor');
+  b.dispose();
+});
+
 test('bad shapes and dtypes are typed errors', () => {
   throwsTyped(() => Tensor.zeros([2, -1]), ShapeError);
   throwsTyped(() => Tensor.zeros([2.5]), ShapeError);

@@ -66,9 +66,20 @@ export class Tensor implements Disposable {
   name?: string;
   private storage: Storage | null;
 
+  /**
+   * A tensor over `storage` (every tensor and every view is made here). The shape must fit the
+   * storage: a view larger than its block would read and write its neighbours' memory.
+   */
   constructor(storage: Storage, shape: Shape, readonly dtype: DType, readonly layout: Layout = 'contiguous') {
-    this.shape = Object.freeze([...shape]);
-    this.size = numel(shape);
+    const s = checkShape(shape);
+    if (!isDType(dtype)) throw new DTypeError(`unknown dtype ${String(dtype)}`);
+    if (storage.ptr === 0) throw new DisposedError(`a view of shape ${fmtShape(s)} over a disposed tensor's storage`);
+    const nbytes = numel(s) * DTYPE_BYTES[dtype];
+    if (nbytes > storage.nbytes) {
+      throw new ShapeError(`a ${dtype} view of shape ${fmtShape(s)} needs ${nbytes} bytes, but its storage holds ${storage.nbytes}`);
+    }
+    this.shape = Object.freeze(s);
+    this.size = numel(s);
     if (shape.length < 3 && layout === 'channels_last') this.layout = 'contiguous';
     storage.retain();
     this.storage = storage;
@@ -181,9 +192,13 @@ export class Tensor implements Disposable {
     return `${this.name ? `'${this.name}' ` : ''}tensor ${fmtShape(this.shape)} ${this.dtype}`;
   }
 
-  /** A tensor of another shape over the same storage (needs a contiguous tensor). */
+  /**
+   * A tensor of another shape over the same storage (needs a contiguous tensor). The view may be
+   * smaller than the storage, never larger (ShapeError).
+   */
   shareStorage(shape: Shape): Tensor {
     if (this.layout !== 'contiguous') throw new ArgumentError('shareStorage needs a contiguous tensor');
+    this.ptr; // DisposedError for a disposed tensor
     return new Tensor(this.storage!, shape, this.dtype, 'contiguous');
   }
 
