@@ -156,9 +156,23 @@ export class Tensor implements Disposable {
     return this.storage.ptr;
   }
 
-  /** A live view of the raw storage (physical order). Invalid after any allocation grows memory. */
+  /**
+   * Checked views (`Tensor.checkViews = true`, or VIDWASM_CHECK_VIEWS=1 in Node): data() views
+   * throw a DisposedError when used after wasm memory grew, instead of losing writes silently.
+   * Off by default: a checked view costs ~60x per element access (a Proxy), and the kernels'
+   * own loops use data() too.
+   */
+  static checkViews = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VIDWASM_CHECK_VIEWS === '1';
+
+  /**
+   * A view of the raw storage (physical order), valid until the next allocation that grows wasm
+   * memory: growth detaches the buffer under it, and a JS typed array over a detached buffer
+   * drops writes and reads undefined without an error. Take a fresh view after allocating
+   * (or turn on Tensor.checkViews to make a stale view throw).
+   */
   data(): AnyTypedArray {
-    return viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);
+    const raw = viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);
+    return Tensor.checkViews ? checkedView(raw, this) : raw;
   }
 
   /** A copy of the values in shape order (PyTorch's .numpy().ravel()); f16 comes out as f32. */
@@ -262,6 +276,24 @@ export class Tensor implements Disposable {
     return this;
   }
   toString(): string { return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.layout === 'channels_last' ? ', channels_last' : ''})`; }
+}
+
+/** A view that throws DisposedError on any use once wasm memory has grown under it. */
+function checkedView(raw: AnyTypedArray, t: Tensor): AnyTypedArray {
+  const live = () => {
+    if (raw.buffer.byteLength === 0) {
+      throw new DisposedError(`a data() view of ${t.describe()} was used after wasm memory grew (its buffer is detached): call data() again after allocating`);
+    }
+    return raw;
+  };
+  return new Proxy(raw, {
+    get(_, key) {
+      const v = Reflect.get(live(), key);
+      return typeof v === 'function' ? v.bind(raw) : v;
+    },
+    set(_, key, value) { return Reflect.set(live(), key, value); },
+    has(_, key) { return Reflect.has(live(), key); },
+  });
 }
 
 function kernelFill(t: Tensor, v: number): void {
