@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rng } from '../../ts/cli/synth.js'; // seeded mulberry32: every mutant is reproducible from its seed
 
 const DIR = join(tmpdir(), 'vidwasm-fuzz-media');
 
@@ -38,18 +39,6 @@ export function writeMedia(name: string, bytes: Uint8Array): string {
   const path = join(DIR, name);
   writeFileSync(path, bytes);
   return path;
-}
-
-/** A small seeded generator (mulberry32): every mutant is reproducible from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- structure: mp4 boxes and EBML elements ----
