@@ -12,7 +12,7 @@ import { base, BASES, lyingPixelWidth, lyingSampleCount, lyingStts, mutate, read
 import { runCases, type FuzzCase } from './media_runner.js';
 
 const MUTANTS_PER_BASE = 20;
-const BUDGET = 32 * 2 ** 20; // maxClipBytes of every case: 50 real frames of 320x240 are 11 MiB
+const BUDGET = 32 * 2 ** 20; // maxClipBytes of every case: the window's 30 real frames of 320x240 are 6.6 MiB
 const CASE_MS = 45_000; // wall-time bound per case (the decoder's own limit is 15 s; CI cores are shared)
 const MAX_RSS = 1.5 * 2 ** 30;
 
