@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { makeClip, median, nativeCpuMs } from './pipeline/media.js';
 import { Tensor, ops } from '../ts/node.js';
 import { EncodedVideo } from '../ts/data/encoded_video.js';
-import { SWS_FLAGS, clipArgs } from '../ts/data/decoder/ffmpeg_node.js';
+import { SWS_FLAGS, clipArgs } from '../ts/data/decoder/ffmpeg_clip.js';
 
 
 
@@ -30,7 +30,7 @@ export async function runDataSuite(opts: { quick?: boolean } = {}): Promise<Reco
       c.video.dispose();
     }
     // The same ffmpeg arguments natively: seek, trim, accurate scale to rgb24, raw output.
-    const { args } = clipArgs(v.info, path, 1, 3, { audio: false });
+    const { args } = clipArgs(v.info, path, 1, 3, { audio: false }, ['-', '-']);
     // (-benchmark reports at info level, so the log level goes up; nothing else prints with -nostats)
     const nargs = args.map((a) => (a.startsWith('/vw/sink') ? '-' : a === 'error' ? 'info' : a));
     nargs.splice(nargs.length - 1, 1, '/dev/null');

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { makeClip, median, nativeCpuMs } from './pipeline/media.js';
 import '../ts/node.js';
 import { EncodedVideo } from '../ts/data/encoded_video.js';
-import { clipArgs } from '../ts/data/decoder/ffmpeg_node.js';
+import { clipArgs } from '../ts/data/decoder/ffmpeg_clip.js';
 import { makeClipSampler } from '../ts/data/clip_sampling.js';
 import { LabeledVideoDataset } from '../ts/data/datasets/labeled_video_dataset.js';
 import { DataLoader } from '../ts/data/loader/data_loader.js';
@@ -75,7 +75,7 @@ export async function runDataPipelineSuite(opts: { quick?: boolean; filter?: str
       wasm.push(cpuMs(process.cpuUsage(c0)));
       c.video.dispose();
     }
-    const { args } = clipArgs(v.info, path, 0, 2, { audio: false });
+    const { args } = clipArgs(v.info, path, 0, 2, { audio: false }, ['-', '-']);
     const nargs = args.map((a) => (a.startsWith('/vw/sink') ? '-' : a === 'error' ? 'info' : a));
     nargs.splice(nargs.length - 1, 1, '/dev/null');
     const native: number[] = [];

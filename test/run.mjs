@@ -7,6 +7,7 @@ import { readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { uvuCounts } from './uvu_counts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
@@ -36,8 +37,7 @@ function runFile(file) {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
     child.on('close', (code) => {
-      const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? NaN);
-      const total = num('Total'), ok = num('Passed'), skip = num('Skipped') || 0;
+      const { total, ok, skip, bad } = uvuCounts(out);
       const rel = relative(root, file);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       if (Number.isNaN(total)) {
@@ -45,7 +45,6 @@ function runFile(file) {
         failures.push(rel);
         console.log(`✗ ${rel} crashed (exit ${code}, ${secs}s)\n${out.split('\n').slice(-30).join('\n')}`);
       } else {
-        const bad = total - ok - skip;
         passed += ok; failed += bad; skipped += skip;
         if (bad > 0 || code !== 0) {
           if (bad === 0) failed += 1;

@@ -12,10 +12,19 @@
 // virtual fullH x fullW result, bit-identical to resizing fully and cropping.
 // `work` is caller-owned scratch (vidwasm malloc) of 6 * outW * 4 bytes: no allocation here.
 
-// Source coordinate of output index `dst` (area_pixel_compute_source_index, not cubic).
-@inline function srcCoord(scale: f32, dst: i32): f32 {
-  const s: f32 = scale * (<f32>dst + <f32>0.5) - <f32>0.5;
-  return s < <f32>0 ? <f32>0 : s;
+// Source coordinate of output index `dst` (area_pixel_compute_source_index, not cubic). As in
+// PyTorch, the scale is float (in / out) but the coordinate and the weight lambda1 are computed in
+// the accumulate type, double, and rounded to float once: on a 1080p frame a float coordinate
+// (~1919.5, ulp 1.2e-4) puts the weights 1e-2 (of 255) away from PyTorch's.
+@inline function srcCoord(scale: f32, dst: i32): f64 {
+  const s: f64 = <f64>scale * (<f64>dst + 0.5) - 0.5;
+  return s < 0 ? 0 : s;
+}
+
+// lambda1 = min(s - floor(s), 1), rounded to float once (lambda0 = 1 - lambda1 in float).
+@inline function weight1(s: f64, i0: i32): f32 {
+  const l1: f64 = s - <f64>i0;
+  return <f32>(l1 > 1 ? 1 : l1);
 }
 
 // Fills the column tables: xi0/xi1 (element indices) and weights xw0/xw1, for output columns
@@ -26,8 +35,7 @@ function prepColumns(work: usize, inW: i32, outW: i32, fullW: i32, ox: i32): voi
   for (let x = 0; x < outW; x++) {
     const s = srcCoord(scale, x + ox);
     const i0 = <i32>s;
-    let l1: f32 = s - <f32>i0;
-    if (l1 > <f32>1) l1 = 1;
+    const l1 = weight1(s, i0);
     const off = x << 2;
     store<i32>(xi0 + off, i0);
     store<i32>(xi1 + off, i0 + (i0 < inW - 1 ? 1 : 0));
@@ -105,8 +113,7 @@ function prepColumns(work: usize, inW: i32, outW: i32, fullW: i32, ox: i32): voi
       const s = srcCoord(scaleH, y + oy);
       const h0 = <i32>s;
       const h1 = h0 + (h0 < inH - 1 ? 1 : 0);
-      let l1: f32 = s - <f32>h0;
-      if (l1 > <f32>1) l1 = 1;
+      const l1 = weight1(s, h0);
       let pa: usize, pb: usize;
       if (tag0 == h0) pa = buf0;
       else if (tag1 == h0) pa = buf1;

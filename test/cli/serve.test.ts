@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +44,10 @@ async function startServe(dir: string): Promise<string> {
 }
 
 /** One GET with the path sent exactly as given (fetch would normalise '..' away). */
-function rawGet(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const { hostname, port } = new URL(url);
   return new Promise((ok, fail) => {
-    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+    const req = request({ hostname, port, path, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -66,6 +66,10 @@ test.before(async () => {
     writeFileSync(join(tmp, 'secret.txt'), 'outside the served folder');
     const { frames, size, fps } = DEMO_CLIP;
     writeFileSync(join(dir, 'clip.mp4'), await encodeMp4(renderClip(1, 777, { frames, size }), { width: size, height: size, fps }));
+    // Symlinks: two lead out of the served folder (a file and a folder), one stays inside.
+    symlinkSync(join(tmp, 'secret.txt'), join(dir, 'leak.txt'));
+    symlinkSync(tmp, join(dir, 'up'));
+    symlinkSync(join(dir, 'clip.mp4'), join(dir, 'alias.mp4'));
     url = await startServe(dir);
   } catch (e) {
     setupError = e;
@@ -112,6 +116,46 @@ test('serve: paths that climb out of a served folder are refused', async () => {
     assert.not.ok(r.body.toString().includes('outside the served folder') || r.body.toString().includes('"name"'), `${path} leaked a file`);
   }
   assert.is((await rawGet('/..%2fsecret.txt')).status, 403);
+});
+
+test('serve: symlinks are followed only while their target stays inside --dir', async () => {
+  ready();
+  for (const path of ['/leak.txt', '/up/secret.txt']) {
+    const r = await rawGet(path);
+    assert.is(r.status, 403, `${path}: HTTP ${r.status}`);
+    assert.not.ok(r.body.toString().includes('outside the served folder'), `${path} leaked a file`);
+  }
+  const inside = await rawGet('/alias.mp4');
+  assert.is(inside.status, 200, 'a link to a file inside the folder is served');
+  assert.equal(inside.body, (await rawGet('/clip.mp4')).body);
+});
+
+test('serve: a Host header naming another host is refused (DNS rebinding); loopback names are served', async () => {
+  ready();
+  const { port } = new URL(url);
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, '10.0.0.1']) {
+    const r = await rawGet('/clip.mp4', { Host: host });
+    assert.is(r.status, 403, `Host: ${host} -> HTTP ${r.status}`);
+    assert.is(r.body.toString(), 'forbidden host\n');
+  }
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', 'LOCALHOST']) {
+    assert.is((await rawGet('/clip.mp4', { Host: host })).status, 200, `Host: ${host}`);
+  }
+});
+
+test('serve: --host 0.0.0.0 warns that every interface is open', async () => {
+  const child = cli(['serve', '--port', '0', '--host', '0.0.0.0']);
+  let err = '', out = '';
+  child.stderr!.on('data', (d) => { err += d; });
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no URL within 60 s: ${out} ${err}`)), 60_000);
+    child.stdout!.on('data', (d) => { out += d; if (/http:\/\//.test(out)) { clearTimeout(timer); ok(); } });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`exited ${code}: ${err}`)); });
+  });
+  child.removeAllListeners('exit');
+  child.kill('SIGINT');
+  await new Promise((ok) => child.once('exit', ok));
+  assert.match(err, /warning: --host 0\.0\.0\.0 listens on every network interface/);
 });
 
 test('serve: in Chromium the served page trains (loss goes down) and classifies the served mp4 dropped on it', async () => {

@@ -7,12 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryStats } from '../../ts/node.js';
+import { memoryBytes, memoryStats } from '../../ts/node.js';
 import { EncodedVideo } from '../../ts/data/encoded_video.js';
 import { FrameVideo } from '../../ts/data/frame_video.js';
 import { VideoDecodeError, type VideoDecodeReason } from '../../ts/data/errors.js';
-import { FFmpegNode } from '../../ts/data/decoder/ffmpeg_core_node.js';
+import { FFmpegNode } from '../../ts/data/decoder/node_ffmpeg_core.js';
+import { decodeClip, probe } from '../../ts/data/decoder/node_decoder.js';
 import { badMedia, frameFolder, media } from '../helpers/media.js';
+import { base, lyingPixelWidth, lyingStts, readBytes, writeMedia } from '../fuzz/media_mutants.js';
 
 async function expectDecodeError(fn: () => Promise<unknown>, path: string, reasons: VideoDecodeReason[], what: string): Promise<VideoDecodeError> {
   try {
@@ -82,6 +84,52 @@ test('a hostile file (valid index, garbage samples) decodes or fails, and does n
   }
 });
 
+test('lying headers reserve nothing: 15,360 fps stts, PixelWidth 65535 / 16384 on 320-px frames', async () => {
+  const start = memoryBytes(), live = memoryStats().liveBytes;
+  const webm = readBytes(base('webm')), mp4 = readBytes(base('mp4'));
+  for (const [name, bytes] of [['w65535.webm', lyingPixelWidth(webm, 65535)], ['w16384.webm', lyingPixelWidth(webm, 16384)], ['stts.mp4', lyingStts(mp4)]] as const) {
+    const p = writeMedia(name, bytes);
+    const v = await EncodedVideo.fromPath(p);
+    assert.equal([v.width, v.height], [320, 240], `${name}: the decoded frame size, not the header's`);
+    const c = await v.getClip(0, 2);
+    assert.equal([c.video.shape[0], c.video.shape[2], c.video.shape[3]], [3, 240, 320], name);
+    assert.ok(c.video.shape[1] >= 1 && c.video.shape[1] <= 60, `${name}: ${c.video.shape[1]} real frames`);
+    c.video.dispose(); c.audio?.dispose();
+  }
+  const stts = await EncodedVideo.fromPath(writeMedia('stts.mp4', lyingStts(mp4)));
+  assert.ok(stts.fps > 10000, `the header does claim ${stts.fps} fps`);
+  // 2 s of 320x240 frames is 11.5 MB: wasm memory grew by the frames, never by the headers' 1 GiB.
+  const grown = memoryBytes() - start;
+  assert.ok(grown < 48 * 2 ** 20, `wasm memory grew by ${(grown / 2 ** 20).toFixed(1)} MiB`);
+  assert.is(memoryStats().liveBytes, live, 'nothing left allocated');
+});
+
+test('a budget too small for the real frames is a typed too-large error naming the file, before memory grows', async () => {
+  const p = writeMedia('w65535b.webm', lyingPixelWidth(readBytes(base('webm')), 65535));
+  const v = await EncodedVideo.fromPath(p, { maxClipBytes: 5 * 320 * 240 * 3 });
+  const before = memoryBytes(), live = memoryStats().liveBytes;
+  const e = await expectDecodeError(() => v.getClip(0, 2), p, ['too-large'], '50 frames with a 5-frame budget');
+  assert.match(e.message, /needs more than 1152000 bytes/);
+  assert.ok(memoryBytes() - before <= 2 * 1152000 + 2 ** 20, 'wasm memory bounded by the budget');
+  assert.is(memoryStats().liveBytes, live, 'the partial clip was freed');
+});
+
+test('short reads are flagged: truncated mp4, webm and avi return the frames they have with shortRead', async () => {
+  for (const name of ['mp4', 'webm', 'avi'] as const) {
+    const bytes = readBytes(base(name));
+    const whole = await (await EncodedVideo.fromPath(base(name))).getClip(0, 2);
+    assert.equal([whole.video.shape[1], whole.expectedFrames, whole.shortRead], [50, 50, false], `${name}: the whole file`);
+    whole.video.dispose(); whole.audio?.dispose();
+    const p = writeMedia(`half.${name}`, bytes.slice(0, Math.floor(bytes.length / 2)));
+    const c = await (await EncodedVideo.fromPath(p)).getClip(0, 2);
+    const t = c.video.shape[1];
+    assert.ok(t >= 15 && t < 40, `${name}: ${t} frames survive`);
+    assert.is(c.expectedFrames, 50, `${name}: the window should hold 50 frames`);
+    assert.is(c.shortRead, true, `${name}: flagged`);
+    c.video.dispose(); c.audio?.dispose();
+  }
+});
+
 test('garbage bytes', async () => {
   const p = badMedia('garbage');
   await expectDecodeError(() => EncodedVideo.fromPath(p), p, ['unreadable'], 'garbage');
@@ -111,9 +159,9 @@ test('a clip past the end; a clip overlapping the end is cut short', async () =>
 
 test('the per-file time limit stops a long decode (no hang)', async () => {
   const p = media('hd');
-  const v = await EncodedVideo.fromPath(p, { timeoutMs: 150 });
+  const info = await probe(p); // (probing decodes one frame: the 150 ms limit is for the clip)
   const t0 = performance.now();
-  const e = await expectDecodeError(() => v.getClip(0, 3), p, ['timeout'], '720p with a 150 ms limit');
+  const e = await expectDecodeError(() => decodeClip(info, 0, 3, { timeoutMs: 150 }), p, ['timeout'], '720p with a 150 ms limit');
   const ms = performance.now() - t0;
   // A full 3 s 720p decode takes seconds here; the limit returned control long before that.
   assert.ok(ms < 150 * 10 + 3000, `stopped after ${ms.toFixed(0)} ms`);

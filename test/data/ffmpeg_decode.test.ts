@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { memoryStats, type Tensor } from '../../ts/node.js';
 import { EncodedVideo } from '../../ts/data/encoded_video.js';
 import { UniformClipSampler } from '../../ts/data/clip_sampling.js';
-import { SWS_FLAGS, secsToPts } from '../../ts/data/decoder/ffmpeg_node.js';
+import { SWS_FLAGS, secsToPts } from '../../ts/data/decoder/ffmpeg_clip.js';
 import { media, nativeFrames as decodeNative, type MediaName } from '../helpers/media.js';
 
 // Native decodes are cached per (file, size): several tests compare against the same frames.

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import '../../ts/node.js'; // loads the kernel module
 import type { Tensor } from '../../ts/node.js';
 import { FrameVideo } from '../../ts/data/frame_video.js';
-import { SWS_FLAGS } from '../../ts/data/decoder/ffmpeg_node.js';
+import { SWS_FLAGS } from '../../ts/data/decoder/ffmpeg_clip.js';
 import { frameFolder } from '../helpers/media.js';
 
 /** Native ffmpeg's rgb24 decode of frame_1..frame_n.<ext> in a folder. */

@@ -195,4 +195,18 @@ test('bad inputs raise typed errors naming the module and the shapes', () => {
   }));
 });
 
+
+test('dispose() runs every child\'s own dispose(): kept attention weights inside MaskedSequential are freed', () => {
+  const before = memoryStats();
+  const seq = new M.MaskedSequential(new M.TransposeMultiheadAttention(8, 2), new M.MaskedTemporalPooling('avg'));
+  tidy(() => {
+    const x = Tensor.randn([2, 5, 8]);
+    const mask = Tensor.from(new Uint8Array([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]), [2, 5], { dtype: 'u8' });
+    noGrad(() => seq.forward(x, mask));
+  });
+  assert.ok((seq[0] as InstanceType<typeof M.TransposeMultiheadAttention>).attentionWeights, 'the attention weights are kept');
+  seq.dispose();
+  assert.equal(memoryStats(), before, 'live tensors and bytes back to where they were');
+});
+
 test.run();

@@ -80,6 +80,48 @@ test('out of memory is a typed error and the module stays usable', () => {
   t.dispose();
 });
 
+test('every view is bounds-checked against its storage', () => {
+  const a = Tensor.from([1, 2, 3, 4]);
+  const b = Tensor.from([5, 6, 7, 8]);
+  throwsTyped(() => a.shareStorage([4096]), ShapeError, /\[4096\].*16384 bytes.*holds 16/, 'larger than the storage');
+  throwsTyped(() => a.shareStorage([2, 3]), ShapeError, /holds 16/, 'one element too many');
+  throwsTyped(() => a.shareStorage([-1]), ShapeError, /invalid shape/, 'negative size');
+  throwsTyped(() => a.reshape([8]), ShapeError, undefined, 'reshape to more elements');
+  const v = a.shareStorage([2]); // smaller is fine
+  assert.equal([...v.toArray()], [1, 2]);
+  v.dispose();
+  assert.equal([...b.toArray()], [5, 6, 7, 8], 'the neighbour is untouched');
+  a.dispose();
+  throwsTyped(() => a.shareStorage([4]), DisposedError, undefined, 'a view of a disposed tensor');
+  b.dispose();
+});
+
+test('a data() view taken before wasm memory grew: checked views throw, a fresh view writes through', () => {
+  const grow = () => { const big = Tensor.empty([memoryBytes()], 'u8'); big.dispose(); };
+  const t = Tensor.zeros([4]);
+  const stale = t.data();
+  grow();
+  // The documented hazard of a raw view: growth detached its buffer (writes would be dropped).
+  assert.is(stale.length, 0, 'a raw view over the old buffer is detached');
+  t.data()[1] = 5; // a fresh view reaches the memory
+  assert.equal([...t.toArray()], [0, 5, 0, 0]);
+  Tensor.checkViews = true;
+  try {
+    const v = t.data();
+    v[2] = 7;
+    v.set([1], 0);
+    assert.equal([...t.toArray()], [1, 5, 7, 0], 'a checked view reads and writes like the raw one');
+    grow();
+    throwsTyped(() => { v[3] = 9; }, DisposedError, /data\(\) view of tensor \[4\] f32 was used after wasm memory grew/, 'write');
+    throwsTyped(() => v[0], DisposedError, /call data\(\) again/, 'read');
+    throwsTyped(() => v.fill(0), DisposedError, /detached/, 'method');
+    assert.equal([...t.toArray()], [1, 5, 7, 0], 'nothing was written through the stale view');
+  } finally {
+    Tensor.checkViews = false;
+  }
+  t.dispose();
+});
+
 test('bad shapes and dtypes are typed errors', () => {
   throwsTyped(() => Tensor.zeros([2, -1]), ShapeError);
   throwsTyped(() => Tensor.zeros([2.5]), ShapeError);

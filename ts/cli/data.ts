@@ -18,7 +18,9 @@ export async function readList(path: string, numClasses: number, what: string): 
   const rows = paths.toArray();
   rows.forEach(([, info], i) => {
     const label = Number(info.label);
-    if (label < 0) throw new CliError(`${path} row ${i + 1}: no label (rows are "<video path> <label>")`);
+    // LabeledVideoPaths gives a row without a label -1 (PyTorchVideo's test-split rule).
+    if (label === -1) throw new CliError(`${path} row ${i + 1}: no label (rows are "<video path> <label>", labels 0..${numClasses - 1})`);
+    if (label < 0) throw new CliError(`${path} row ${i + 1}: label ${label} is negative (labels are 0..${numClasses - 1})`);
     if (label >= numClasses) throw new CliError(`${path} row ${i + 1}: label ${label} is out of range for --num-classes ${numClasses} (labels are 0..${numClasses - 1})`);
   });
   return paths;

@@ -7,9 +7,12 @@
 //   /vidwasm.wasm, /pixels.wasm (+ the -mt builds when present)   the kernel modules
 //   /ffmpeg/*, /ffmpeg-core/*  @ffmpeg/ffmpeg's and @ffmpeg/core's dist/esm (page ?decoder=ffmpeg)
 //   anything else            a file under --dir, if given; 404 otherwise
-// Paths that climb out of a served root ('..' after decoding) get 403.
+// Paths that climb out of a served root ('..' after decoding, or a symlink whose target is
+// outside it) get 403. Requests whose Host header names another host get 403 too: a page on
+// another site that points its own DNS name at 127.0.0.1 (DNS rebinding) must not read --dir.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { createReadStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +30,8 @@ that let the page use wasm threads. Ctrl-C stops the server.
 
 options:
   --port N      TCP port (0 picks a free one; default 8080)
-  --host H      address to listen on (default 127.0.0.1, this machine only)
+  --host H      address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 opens the
+                page and --dir to every machine that can reach this one)
   --dir DIR     also serve the files under DIR (e.g. your videos) at /<path>`;
 
 const TYPES: Record<string, string> = {
@@ -96,11 +100,35 @@ function wasmFiles(): Record<string, string> {
   return files;
 }
 
-/** Resolves a request path under root, or 'outside' when it would leave root. */
+/**
+ * Resolves a request path under root (itself a real path), or 'outside' when it would leave
+ * root: by '..', or through a symlink anywhere on the way (the real path must stay inside).
+ */
 function under(root: string, rel: string): string | 'outside' {
   if (rel.split('/').some((s) => s === '..') || rel.includes('\\') || rel.includes('\0')) return 'outside';
+  const inside = (p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
   const p = resolve(root, `.${rel.startsWith('/') ? rel : `/${rel}`}`);
-  return p === root || p.startsWith(root + sep) ? p : 'outside';
+  if (!inside(p)) return 'outside';
+  let real: string;
+  try { real = realpathSync(p); } catch { return p; } // missing: a 404 from sendFile
+  return inside(real) ? real : 'outside';
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The Host header values this server answers: localhost, the loopback addresses, the bound
+ * host, and (bound to every interface) any IP address, which no DNS name can stand for.
+ */
+export function hostAllowed(header: string | undefined, bound: string): boolean {
+  if (!header) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  if (!m) return false;
+  const name = m[1];
+  const b = bound.toLowerCase();
+  if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]') return true;
+  if (name === b || name === `[${b}]`) return true;
+  return WILDCARDS.has(b) && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
 }
 
 export interface ServeOptions { port: number; host: string; dir?: string }
@@ -111,9 +139,13 @@ export async function startServer(o: ServeOptions): Promise<Serving> {
   const page = demoPageHtml({ script: './demo.js' });
   const script = await demoScript();
   const wasm = wasmFiles();
-  const roots: [string, string | null][] = [['/ffmpeg/', esmDir('@ffmpeg/ffmpeg')], ['/ffmpeg-core/', esmDir('@ffmpeg/core')]];
+  const real = (d: string | null) => (d ? realpathSync(d) : null);
+  const roots: [string, string | null][] = [['/ffmpeg/', real(esmDir('@ffmpeg/ffmpeg'))], ['/ffmpeg-core/', real(esmDir('@ffmpeg/core'))]];
   if (roots.some(([, d]) => !d)) console.error('vidwasm serve: @ffmpeg/ffmpeg or @ffmpeg/core not installed: the page\'s ?decoder=ffmpeg mode will not work');
-  const dir = o.dir ? resolve(o.dir) : null;
+  const dir = o.dir ? real(resolve(o.dir)) : null;
+  if (WILDCARDS.has(o.host)) {
+    console.error(`vidwasm serve: warning: --host ${o.host} listens on every network interface: any machine that can reach this one can load the page${dir ? ` and every file under ${dir}` : ''}`);
+  }
 
   const send = (res: ServerResponse, status: number, type: string, body?: Uint8Array | string) => {
     res.writeHead(status, { ...HEADERS, 'Content-Type': type });
@@ -130,6 +162,7 @@ export async function startServer(o: ServeOptions): Promise<Serving> {
 
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    if (!hostAllowed(req.headers.host, o.host)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden host\n');
     let path: string;
     try { path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname); } catch { return send(res, 400, 'text/plain; charset=utf-8', 'bad request\n'); }
     const body = (type: string, data: Uint8Array | string) => send(res, 200, type, req.method === 'HEAD' ? undefined : data);

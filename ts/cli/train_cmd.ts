@@ -1,8 +1,10 @@
 // `vidwasm train`: trains a model on csv lists of videos with the Trainer; checkpoints, the
 // JSON-lines log, curves and confusion matrix go to --out (resumable: run it again to continue).
+import { mkdirSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { manualSeed } from '../runtime/random.js';
 import { Trainer } from '../train/trainer.js';
-import { parseArgs, need, UsageError } from './args.js';
+import { CliError, parseArgs, need, UsageError } from './args.js';
 import { modelSpec, buildModel, loadWeights } from './model.js';
 import { readList, videoLoader } from './data.js';
 import { bar } from './progress.js';
@@ -47,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = need('train', p, 'out');
   const trainList = await readList(need('train', p, 'data'), spec.numClasses, 'training');
   const valList = typeof p.opts.val === 'string' ? await readList(p.opts.val, spec.numClasses, 'validation') : null;
+  prepareOut(out);
   const seed = (p.opts.seed as number | undefined) ?? 0;
   const epochs = (p.opts.epochs as number | undefined) ?? 10;
   const batchSize = (p.opts['batch-size'] as number | undefined) ?? 8;
@@ -69,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
     onProgress: (s) => b.update(s.step, `epoch ${s.epoch + 1}/${epochs} loss ${s.loss.toFixed(3)} lr ${s.lr.toPrecision(2)} ${s.clipsPerSec.toFixed(1)} clips/s`),
   });
   try {
-    const r = await trainer.fit();
+    const r = await trainer.fit().catch((e: unknown) => { throw asWriteError(e, out); });
     b.stop();
     const epochsLog = trainer.history.filter((h) => h.type === 'epoch');
     const last = epochsLog[epochsLog.length - 1] as { trainLoss?: number; val?: { top1: number; top5: number } } | undefined;
@@ -83,4 +86,40 @@ export async function run(argv: string[]): Promise<number> {
     trainer.optimizer.dispose();
     net.dispose();
   }
+}
+
+/** --out must be a folder: an existing file or an uncreatable path is one clear line, up front. */
+function prepareOut(out: string): void {
+  let st;
+  try { st = statSync(out, { throwIfNoEntry: false }); } catch { st = undefined; } // ENOTDIR: mkdir says why
+  if (st && !st.isDirectory()) throw new CliError(`train: --out ${out} is an existing file, not a folder`);
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new CliError(`train: cannot create the output folder ${out}: ${reason(e)}`);
+  }
+}
+
+/**
+ * A file-system error on a file under --out, other than reading a checkpoint back to resume,
+ * is a failed write: say so (the generic report would call an ENOENT "cannot read").
+ */
+function asWriteError(e: unknown, out: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code !== 'string' || typeof err.path !== 'string') return e;
+  const root = resolve(out);
+  const path = resolve(err.path);
+  const inside = path === root || path.startsWith(root + sep);
+  const readingCheckpoint = err.syscall === 'open' && path.endsWith('.pyth');
+  return inside && !readingCheckpoint ? new CliError(`train: cannot write ${err.path.replace(/\.tmp$/, '')}: ${reason(err)}`) : e;
+}
+
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'a folder on its path does not exist', EEXIST: 'a file is in the way', EISDIR: 'a folder is in the way',
+    ENOTDIR: 'a file is in the way', EACCES: 'permission denied', EPERM: 'permission denied', ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+  };
+  return known[err?.code ?? ''] ?? err?.message ?? String(e);
 }

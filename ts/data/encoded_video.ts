@@ -2,9 +2,16 @@
 // ffmpeg.wasm. getClip(start, end) returns the frames whose pts fall in [start, end) as a u8
 // [3, T, H, W] tensor in vidwasm memory (PyTorchVideo returns the same values as float32; use
 // ConvertUint8ToFloat) and the audio of that span as a mono f32 waveform.
+//
+// Short reads: PyTorchVideo's EncodedVideo returns whatever frames it decoded, and its datasets
+// rely on that (a clip overlapping a damaged tail still trains). vidwasm does the same, and
+// says so: a clip with fewer frames than its window should hold by the stream's frame rate, or
+// from a file ffmpeg reports as truncated, comes back with `shortRead: true` and
+// `expectedFrames`. A window with no frame at all is a typed 'out-of-range' error, as before.
 import type { Tensor } from '../runtime/tensor.js';
 import { ArgumentError } from '../runtime/errors.js';
-import { decodeClip, probe, type DecodeOptions, type VideoInfo } from './decoder/ffmpeg_node.js';
+import { decodeClip, probe } from './decoder/node_decoder.js';
+import type { DecodeOptions, VideoInfo } from './decoder/ffmpeg_clip.js';
 import { VideoDecodeError } from './errors.js';
 import { fileStem, isNode } from './decoder/node_host.js';
 import { blobFrom, decodeClipBlob, probeBlob } from './decoder/ffmpeg_browser.js';
@@ -22,7 +29,14 @@ export interface EncodedVideoOptions {
   maxClipBytes?: number;
 }
 
-export interface Clip { video: Tensor; audio: Tensor | null }
+export interface Clip {
+  video: Tensor;
+  audio: Tensor | null;
+  /** Frames the window should hold (frame rate x the window, clipped to the duration). */
+  expectedFrames: number;
+  /** Fewer frames than the window should hold, or a truncated file: the frames that decoded are returned. */
+  shortRead: boolean;
+}
 
 export class EncodedVideo {
   private closed = false;

@@ -10,8 +10,8 @@
 // lossless and match any decoder.
 import { ArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../runtime/tensor.js';
-import { FFmpegNode } from './decoder/ffmpeg_core_node.js';
-import { SWS_FLAGS, lastError } from './decoder/ffmpeg_node.js';
+import { FFmpegNode } from './decoder/node_ffmpeg_core.js';
+import { SWS_FLAGS, lastError } from './decoder/ffmpeg_clip.js';
 import { nodeHost } from './decoder/node_host.js';
 import { FrameSink } from './decoder/sinks.js';
 import { VideoDecodeError } from './errors.js';
@@ -150,19 +150,19 @@ function decodeMounted(ff: FFmpegNode, paths: string[], names: string[], e: stri
     } catch { /* reported below */ }
     if (!(w > 0 && h > 0)) throw new VideoDecodeError(paths[0], 'unreadable', `cannot read the image: ${lastError(probe.log)}`);
     const frameBytes = w * h * 3;
-    const sink = new FrameSink(frameBytes, paths.length, maxBytes);
+    const sink = new FrameSink(frameBytes, maxBytes);
     const res = ff.run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostats',
       '-f', 'image2', '-framerate', '1', '-start_number', '0', '-i', `${dir}/%06d.${e}`,
       '-map', '0:v:0', '-vsync', 'passthrough', '-sws_flags', SWS_FLAGS,
       '-vf', `format=rgb24`, '-f', 'rawvideo', FFmpegNode.sinkPath(0)], { timeoutMs, sinks: [sink] });
     const fail = (p: string, reason: ConstructorParameters<typeof VideoDecodeError>[1], msg: string): never => {
-      sink.buf.dispose();
+      sink.dispose();
       throw new VideoDecodeError(p, reason, msg);
     };
     if (sink.overflow) fail(paths[0], 'too-large', `${paths.length} frames need more than ${maxBytes} bytes`);
     if (res.timedOut) fail(paths[0], 'timeout', `decoding ${paths.length} frames took longer than ${timeoutMs} ms`);
     if (res.ret !== 0) fail(paths[0], 'decode-failed', `decoding frames failed: ${lastError(res.log)}`);
-    const got = sink.cursor / frameBytes;
+    const got = sink.bytes / frameBytes;
     if (got !== paths.length) {
       const bad = Number.isInteger(got) && got < paths.length ? paths[got] : paths[0];
       fail(bad, 'unreadable', `decoded ${got} of ${paths.length} frames of ${w}x${h} (a frame is unreadable or of another size)`);

@@ -5,7 +5,8 @@ export { Fraction } from './fraction.js';
 export { EncodedVideo, type EncodedVideoOptions, type Clip } from './encoded_video.js';
 export { FrameVideo, type FrameVideoOptions } from './frame_video.js';
 export { VideoDecodeError, type VideoDecodeReason } from './errors.js';
-export { probe, decodeClip, SWS_FLAGS, type VideoInfo, type DecodeOptions } from './decoder/ffmpeg_node.js';
+export { probe, decodeClip } from './decoder/node_decoder.js';
+export { SWS_FLAGS, type VideoInfo, type DecodeOptions } from './decoder/ffmpeg_clip.js';
 // Video transforms (pytorchvideo.transforms) and the AssemblyScript pixel kernels they run on.
 export * as transforms from './transforms/index.js';
 export { initPixels, initPixelsAsync, pixelsReady, pixelKernelNames } from './pixels.js';

@@ -2,7 +2,7 @@
 // process-wide core the decoder uses. Decoding never touches MEMFS; for encoding a few KiB
 // clip, writing the raw input and reading the mp4 back through the core's MEMFS is the simple
 // and cheap way (the files are deleted right after).
-import { FFmpegNode } from '../data/decoder/ffmpeg_core_node.js';
+import { FFmpegNode } from '../data/decoder/node_ffmpeg_core.js';
 import { VidwasmError } from '../runtime/errors.js';
 
 export class EncodeError extends VidwasmError {

@@ -2,7 +2,7 @@
 // log-mel spectrograms laid out as [N, 1, T, 1, F]. The stem sums a temporal kx1x1 and a
 // frequency 1xkxk conv (ConvReduce3D); the acoustic bottleneck sums two separable conv_b branches.
 import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../runtime/index.js';
-import { Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, maybe, type PoolFactory } from './factories.js';
+import { injected, Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, maybe, type PoolFactory } from './factories.js';
 import { ResNetBasicStem, type ResBasicStemOptions } from './stem.js';
 import { createResBasicHead } from './head.js';
 import { createBottleneckBlock, createResnetBlocks, type BottleneckOptions, type BottleneckFactory, type ResnetOptions } from './resnet.js';
@@ -18,7 +18,7 @@ export function createAcousticResBasicStem(o: ResBasicStemOptions): ResNetBasicS
     inChannels, outChannels, convKernelSize = [3, 7, 7], convStride = [1, 1, 1], convPadding = [1, 3, 3], convBias = false,
     pool = MaxPool3d, poolKernelSize = [1, 3, 3], poolStride = [1, 2, 2], poolPadding = [0, 1, 1], norm = BatchNorm3d,
     normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   return new ResNetBasicStem({
     conv: new ConvReduce3D({
       inChannels, outChannels,
@@ -91,7 +91,7 @@ export function createAcousticBottleneckBlock(o: BottleneckOptions): SeparableBo
     dimIn, dimInner, dimOut, convAKernelSize = [3, 1, 1], convAStride = [2, 1, 1], convAPadding = [1, 0, 0], convA = Conv3d,
     convBKernelSize = [1, 1, 1], convBStride = [1, 1, 1], convBPadding = [0, 0, 0], convBNumGroups = 1, convBDilation = [1, 1, 1],
     convB = Conv3d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   const act = () => (activation ? activation() : null);
   const temporal = convB({
@@ -126,7 +126,7 @@ export function createAcousticBuildingBlock(o: BottleneckOptions): SeparableBott
   const {
     dimIn, dimInner, dimOut, convBKernelSize = [1, 1, 1], convBStride = [1, 1, 1], convBPadding = [0, 0, 0], convBNumGroups = 1,
     convBDilation = [1, 1, 1], convB = Conv3d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   const act = () => (activation ? activation() : null);
   const temporal = convB({
@@ -172,7 +172,7 @@ export function createAcousticResnet(o: AcousticResnetOptions = {}): Net {
     bottleneck = [createAcousticBottleneckBlock, createAcousticBottleneckBlock, createBottleneckBlock, createBottleneckBlock] as BottleneckFactory[],
     headPool = AvgPool3d, headPoolKernelSize = [4, 1, 2], headOutputSize = [1, 1, 1], headActivation = null,
     headOutputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   const stages = 4;
   const perStage = <T>(v: Triple | T[]): T[] => (typeof v[0] === 'number' ? Array(stages).fill(v) : (v as T[]));
   const groups = Array.from({ length: stages }, (_, i) => stageConvBNumGroups[Math.min(i, stageConvBNumGroups.length - 1)]);

@@ -4,7 +4,7 @@
 // frequency-averaged audio features are added on top (two convs, temporal stride down to the
 // slow frame rate). Input is a list [slow, fast, audio].
 import { nn, ops, Tensor, ShapeError, fmtShape } from '../runtime/index.js';
-import { Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
+import { injected, Conv3d, BatchNorm3d, ReLU, MaxPool3d, AvgPool3d, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
 import { createResBasicStem } from './stem.js';
 import { createBottleneckBlock } from './resnet.js';
 import { createAcousticResBasicStem, createAcousticBottleneckBlock } from './acoustic.js';
@@ -61,7 +61,7 @@ export function audioToSlowFastFusionBuilder(o: AudioToSlowFastFusionOptions): F
     slowfastChannelReductionRatio, slowfastAudioReductionRatio, convFusionChannelRatio, convKernelSize, convKernelSizeA,
     convStride, convStrideA, convFusionChannelIntermDim = 0.25, convNumA = 2, norm = BatchNorm3d, normEps = 1e-5,
     normMomentum = 0.1, activation = ReLU, maxStageIdx = 3,
-  } = o;
+  } = injected(o);
   const pick = (s: Triple | Triple[], i: number): Triple => (Array.isArray(s[0]) ? (s as Triple[])[i] : (s as Triple));
   return ({ fusionDimIn, stageIdx }) => {
     if (stageIdx > maxStageIdx) return new nn.Identity();
@@ -93,7 +93,7 @@ export type AudioVisualSlowfastOptions = Omit<SlowfastOptions, 'slowfastFusionCo
 export function createAudioVisualSlowfast(o: AudioVisualSlowfastOptions = {}): Net {
   const {
     slowfastChannelReductionRatio = [8, 2], slowfastConvChannelFusionRatio = 2, norm = BatchNorm3d, activation = ReLU,
-  } = o;
+  } = injected(o);
   const betas = typeof slowfastChannelReductionRatio === 'number' ? [slowfastChannelReductionRatio] : slowfastChannelReductionRatio;
   const A = createAcousticBottleneckBlock, B = createBottleneckBlock;
   return createSlowfast({

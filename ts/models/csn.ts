@@ -1,7 +1,7 @@
 // pytorchvideo.models.csn: Channel-Separated Networks — ResNet bottlenecks whose 3x3x3 conv_b is
 // depthwise (groups = dimInner / stageConvBWidthPerGroup), no stem pool by default, strided conv_b.
 import { nn, ArgumentError } from '../runtime/index.js';
-import { BatchNorm3d, ReLU, AvgPool3d, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
+import { injected, BatchNorm3d, ReLU, AvgPool3d, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
 import { createResBasicStem } from './stem.js';
 import { createResBasicHead } from './head.js';
 import { createBottleneckBlock, createResStage, MODEL_STAGE_DEPTH, type BottleneckFactory } from './resnet.js';
@@ -31,7 +31,7 @@ export function createCsn(o: CsnOptions = {}): Net {
     stemPoolStride = [1, 2, 2], stageConvAKernelSize = [1, 1, 1], stageConvBKernelSize = [3, 3, 3], stageConvBWidthPerGroup = 1,
     stageSpatialStride = [1, 2, 2, 2], stageTemporalStride = [1, 2, 2, 2], bottleneck = createBottleneckBlock, bottleneckRatio = 4,
     headPool = AvgPool3d, headPoolKernelSize = [1, 7, 7], headOutputSize = [1, 1, 1], headActivation = null, headOutputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   const depths = MODEL_STAGE_DEPTH[modelDepth];
   if (!depths || modelDepth === 18) throw new ArgumentError(`createCsn: modelDepth must be one of 50, 101, 152, got ${modelDepth}`);
   const blocks: Module[] = [createResBasicStem({

@@ -1,7 +1,7 @@
 // pytorchvideo.models.head: ResNetBasicHead (pool -> dropout -> proj -> activation -> global average)
 // and ResNetRoIHead (the detection head, with RoI align over boxes).
 import { nn, ops, Tensor, ShapeError, fmtShape } from '../runtime/index.js';
-import { AvgPool3d, AdaptiveAvgPool3d, MaxPool2d, Softmax, maybe, type ActivationFactory, type PoolFactory } from './factories.js';
+import { injected, AvgPool3d, AdaptiveAvgPool3d, MaxPool2d, Softmax, maybe, type ActivationFactory, type PoolFactory } from './factories.js';
 import { RoIAlignLayer, type RoiFactory } from './layers/roi_align.js';
 
 type Module = InstanceType<typeof nn.Module>;
@@ -56,7 +56,7 @@ export function createResBasicHead(o: ResBasicHeadOptions): ResNetBasicHead {
   const {
     inFeatures, outFeatures, pool = AvgPool3d, outputSize = [1, 1, 1], poolKernelSize = [1, 7, 7],
     poolStride = [1, 1, 1], poolPadding = [0, 0, 0], dropoutRate = 0.5, activation = null, outputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   let poolModel: Module | null = null;
   if (pool === AdaptiveAvgPool3d) poolModel = new nn.AdaptiveAvgPool3d(outputSize);
   else if (pool) poolModel = pool({ kernelSize: poolKernelSize, stride: poolStride, padding: poolPadding });
@@ -141,7 +141,7 @@ export function createResRoiPoolingHead(o: ResRoiPoolingHeadOptions): ResNetRoIH
     inFeatures, outFeatures, resolution, spatialScale, samplingRatio = 0, roi = RoIAlignLayer, pool = AvgPool3d,
     outputSize = [1, 1, 1], poolKernelSize = [1, 7, 7], poolStride = [1, 1, 1], poolPadding = [0, 0, 0],
     poolSpatial = MaxPool2d, dropoutRate = 0.5, activation = null, outputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   let poolModel: Module | null = null;
   if (pool === AdaptiveAvgPool3d) poolModel = new nn.AdaptiveAvgPool3d(outputSize);
   else if (pool) poolModel = pool({ kernelSize: poolKernelSize, stride: poolStride, padding: poolPadding });

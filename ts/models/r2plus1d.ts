@@ -1,7 +1,7 @@
 // pytorchvideo.models.r2plus1d: the (2+1)D bottleneck (conv_b factorised into a temporal and a
 // spatial conv, Conv2plus1d) and create_r2plus1d.
 import { nn, ArgumentError } from '../runtime/index.js';
-import { Conv3d, BatchNorm3d, ReLU, AvgPool3d, Softmax, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
+import { injected, Conv3d, BatchNorm3d, ReLU, AvgPool3d, Softmax, halfPad, type NormFactory, type ActivationFactory, type PoolFactory } from './factories.js';
 import { createResBasicStem } from './stem.js';
 import { createResBasicHead } from './head.js';
 import { BottleneckBlock, createResStage, MODEL_STAGE_DEPTH, type BottleneckOptions, type BottleneckFactory } from './resnet.js';
@@ -22,7 +22,7 @@ export function create2plus1dBottleneckBlock(o: R2plus1dBottleneckOptions): Bott
     dimIn, dimInner, dimOut, convAKernelSize = [1, 1, 1], convAStride = [1, 1, 1], convAPadding = [0, 0, 0], convA = Conv3d,
     convBKernelSize = [3, 3, 3], convBStride = [2, 2, 2], convBPadding = [1, 1, 1], convBNumGroups = 1, convBDilation = [1, 1, 1],
     convB = createConv2plus1d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   const act = () => (activation ? activation() : null);
   return new BottleneckBlock({
@@ -68,7 +68,7 @@ export function createR2plus1d(o: R2plus1dOptions = {}): Net {
     stageSpatialStride = [2, 2, 2, 2], stageTemporalStride = [1, 1, 2, 2],
     stageBottleneck = [create2plus1dBottleneckBlock, create2plus1dBottleneckBlock, create2plus1dBottleneckBlock, create2plus1dBottleneckBlock],
     headPool = AvgPool3d, headPoolKernelSize = [4, 7, 7], headOutputSize = [1, 1, 1], headActivation = Softmax,
-  } = o;
+  } = injected(o);
   const depths = MODEL_STAGE_DEPTH[modelDepth];
   if (!depths || modelDepth === 18) throw new ArgumentError(`createR2plus1d: modelDepth must be one of 50, 101, 152, got ${modelDepth}`);
   const blocks: Module[] = [createResBasicStem({

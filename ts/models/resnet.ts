@@ -1,7 +1,7 @@
 // pytorchvideo.models.resnet: bottleneck blocks, residual blocks and stages, and create_resnet
 // (C2D / I3D / Slow are create_resnet with different kernel arguments).
 import { nn, ops, ArgumentError, type Tensor } from '../runtime/index.js';
-import {
+import { injected,
   Conv3d, BatchNorm3d, ReLU, Sigmoid, MaxPool3d, AvgPool3d, maybe, halfPad,
   type ConvFactory, type NormFactory, type ActivationFactory, type PoolFactory,
 } from './factories.js';
@@ -97,7 +97,7 @@ export function createBottleneckBlock(o: BottleneckOptions): BottleneckBlock {
     dimIn, dimInner, dimOut, convAKernelSize = [3, 1, 1], convAStride = [2, 1, 1], convAPadding = [1, 0, 0], convA = Conv3d,
     convBKernelSize = [1, 3, 3], convBStride = [1, 2, 2], convBPadding = [0, 1, 1], convBNumGroups = 1, convBDilation = [1, 1, 1],
     convB = Conv3d, convC = Conv3d, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   return new BottleneckBlock({
     convA: convA({ inChannels: dimIn, outChannels: dimInner, kernelSize: convAKernelSize, stride: convAStride, padding: convAPadding, bias: false }),
@@ -126,10 +126,10 @@ export function createResBlock(o: ResBlockOptions): ResBlock {
   const {
     dimIn, dimOut, bottleneck, convSkip = Conv3d, convAStride = [2, 1, 1], convBStride = [1, 2, 2],
     norm = BatchNorm3d, activationBottleneck = ReLU, activationBlock = ReLU,
-  } = o;
+  } = injected(o);
   const branch1Stride = convAStride.map((s, i) => s * convBStride[i]);
   const project = dimIn !== dimOut || branch1Stride.some((s) => s !== 1);
-  const { convSkip: _s, activationBottleneck: _ab, activationBlock: _ak, bottleneck: _b, ...bOpts } = o;
+  const { convSkip: _s, activationBottleneck: _ab, activationBlock: _ak, bottleneck: _b, ...bOpts } = injected(o);
   return new ResBlock({
     branch1Conv: project ? convSkip({ inChannels: dimIn, outChannels: dimOut, kernelSize: [1, 1, 1], stride: branch1Stride, bias: false }) : null,
     // As in PyTorchVideo: the shortcut norm exists only when channels change, with default eps/momentum.
@@ -149,7 +149,7 @@ export interface ResStageOptions extends Omit<BottleneckOptions, 'convAKernelSiz
 
 /** create_res_stage: `depth` residual blocks; only the first one strides or changes width. */
 export function createResStage(o: ResStageOptions): ResStage {
-  const { depth, dimIn, dimOut, convAKernelSize = [3, 1, 1], convAPadding = [1, 0, 0], convAStride = [2, 1, 1], convBStride = [1, 2, 2], activation = ReLU, ...rest } = o;
+  const { depth, dimIn, dimOut, convAKernelSize = [3, 1, 1], convAPadding = [1, 0, 0], convAStride = [2, 1, 1], convBStride = [1, 2, 2], activation = ReLU, ...rest } = injected(o);
   const listOf = (v: Triple | Triple[]): Triple[] => (typeof v[0] === 'number' ? [v as Triple] : (v as Triple[]));
   const repeat = (l: Triple[]) => Array.from({ length: depth }, (_, i) => l[i % l.length]);
   const kernels = repeat(listOf(convAKernelSize)), pads = repeat(listOf(convAPadding));
@@ -214,7 +214,7 @@ export function createResnetBlocks(o: ResnetOptions): { blocks: Module[]; dimOut
     stageConvBKernelSize = [[1, 3, 3], [1, 3, 3], [1, 3, 3], [1, 3, 3]], stageConvBNumGroups = [1, 1, 1, 1],
     stageConvBDilation = [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]], stageSpatialHStride = [1, 2, 2, 2],
     stageSpatialWStride = [1, 2, 2, 2], stageTemporalStride = [1, 1, 1, 1], bottleneck = createBottleneckBlock,
-  } = o;
+  } = injected(o);
   const depths = MODEL_STAGE_DEPTH[modelDepth];
   if (!depths) throw new ArgumentError(`createResnet: modelDepth must be one of ${Object.keys(MODEL_STAGE_DEPTH).join(', ')}, got ${modelDepth}`);
   const blocks: Module[] = [stem({
@@ -251,7 +251,7 @@ export function createResnet(o: ResnetOptions = {}): Net {
   const {
     modelNumClass = 400, dropoutRate = 0.5, head = createResBasicHead, headPool = AvgPool3d, headPoolKernelSize = [4, 7, 7],
     headOutputSize = [1, 1, 1], headActivation = null, headOutputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   const { blocks, dimOut } = createResnetBlocks(o);
   if (head) {
     blocks.push(head({
@@ -279,7 +279,7 @@ export function createResnetWithRoiHead(o: ResnetWithRoiHeadOptions = {}): Detec
     modelDepth = 50, modelNumClass = 80, dropoutRate = 0.5, stemDimOut = 64, head = createResRoiPoolingHead, headPool = AvgPool3d,
     headPoolKernelSize = [4, 1, 1], headOutputSize = [1, 1, 1], headActivation = Sigmoid, headOutputWithGlobalAverage = false,
     headSpatialResolution = [7, 7], headSpatialScale = 1 / 16, headSamplingRatio = 0,
-  } = o;
+  } = injected(o);
   const model = createResnet({
     stemConvKernelSize: [1, 7, 7],
     stageConvBDilation: [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 2, 2]],

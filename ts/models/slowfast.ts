@@ -3,7 +3,7 @@
 // detection variant with an RoI head, and the blocks it needs (FuseFastToSlow, PoolConcatPathway).
 // Input is a list [slow, fast] (one tensor per pathway), as in PyTorchVideo.
 import { nn, ops, Tensor, ArgumentError, ShapeError, fmtShape } from '../runtime/index.js';
-import {
+import { injected,
   Conv3d, BatchNorm3d, ReLU, Sigmoid, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, halfPad, maybe,
   type NormFactory, type ActivationFactory, type PoolFactory,
 } from './factories.js';
@@ -97,7 +97,7 @@ export interface FastToSlowFusionOptions {
 
 /** FastToSlowFusionBuilder.create_module as a fusion builder: FuseFastToSlow up to maxStageIdx, then identity. */
 export function fastToSlowFusionBuilder(o: FastToSlowFusionOptions): FusionBuilder {
-  const { slowfastChannelReductionRatio: ratio, convFusionChannelRatio, convKernelSize, convStride, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU, maxStageIdx = 3 } = o;
+  const { slowfastChannelReductionRatio: ratio, convFusionChannelRatio, convKernelSize, convStride, norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU, maxStageIdx = 3 } = injected(o);
   return ({ fusionDimIn, stageIdx }) => {
     if (stageIdx > maxStageIdx) return new nn.Identity();
     const dimIn = Math.floor(fusionDimIn / ratio);
@@ -162,7 +162,7 @@ export function createSlowfast(o: SlowfastOptions = {}): Net {
     bottleneck = createBottleneckBlock, head = createResBasicHead, headPool = AvgPool3d,
     headPoolKernelSizes = [[8, 7, 7], [32, 7, 7]], headOutputSize = [1, 1, 1], headActivation = null,
     headOutputWithGlobalAverage = true,
-  } = o;
+  } = injected(o);
   const depths = SLOWFAST_STAGE_DEPTH[modelDepth];
   if (!depths) throw new ArgumentError(`createSlowfast: modelDepth must be one of ${Object.keys(SLOWFAST_STAGE_DEPTH).join(', ')}, got ${modelDepth}`);
   const nPath = inputChannels.length;
@@ -245,7 +245,7 @@ export function createSlowfastWithRoiHead(o: SlowfastWithRoiHeadOptions = {}): D
     head = createResRoiPoolingHead, headPool = AvgPool3d, headPoolKernelSizes = [[8, 1, 1], [32, 1, 1]],
     headOutputSize = [1, 1, 1], headActivation = Sigmoid, headOutputWithGlobalAverage = false,
     headSpatialResolution = [7, 7], headSpatialScale = 1 / 16, headSamplingRatio = 0,
-  } = o;
+  } = injected(o);
   const model = createSlowfast({
     stageConvBDilations: [[[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 2, 2]], [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 2, 2]]],
     stageSpatialStrides: [[1, 2, 2, 1], [1, 2, 2, 1]],

@@ -1,6 +1,6 @@
 // pytorchvideo.models.stem: the ResNet basic stem (conv -> norm -> activation -> pool).
 import { nn, type Tensor } from '../runtime/index.js';
-import {
+import { injected,
   Conv3d, BatchNorm3d, ReLU, MaxPool3d, maybe,
   type ConvFactory, type NormFactory, type ActivationFactory, type PoolFactory,
 } from './factories.js';
@@ -48,7 +48,7 @@ export function createResBasicStem(o: ResBasicStemOptions): ResNetBasicStem {
     inChannels, outChannels, convKernelSize = [3, 7, 7], convStride = [1, 2, 2], convPadding = [1, 3, 3],
     convBias = false, conv = Conv3d, pool = MaxPool3d, poolKernelSize = [1, 3, 3], poolStride = [1, 2, 2],
     poolPadding = [0, 1, 1], norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   return new ResNetBasicStem({
     conv: conv({ inChannels, outChannels, kernelSize: convKernelSize, stride: convStride, padding: convPadding, bias: convBias }),
     norm: norm ? norm({ numFeatures: outChannels, eps: normEps, momentum: normMomentum }) : null,

@@ -3,7 +3,7 @@
 // create_multiscale_vision_transformers with PyTorchVideo's keyword arguments in camelCase,
 // plus the hub configurations MViT-B 16x4 / 32x3.
 import { nn, ops, Tensor, ArgumentError, ShapeError, fmtShape } from '../runtime/index.js';
-import { Conv3d, Conv2d, Softmax, type ConvFactory, type ActivationFactory } from './factories.js';
+import { injected, Conv3d, Conv2d, Softmax, type ConvFactory, type ActivationFactory } from './factories.js';
 import { roundWidth } from './x3d.js';
 import { SpatioTemporalClsPositionalEncoding } from './layers/positional_encoding.js';
 import { MultiScaleBlock, layerNormFactory, type DimNormFactory, type PoolMode } from './layers/attention.js';
@@ -32,7 +32,7 @@ export interface ConvPatchEmbedOptions {
 
 /** create_conv_patch_embed, with PyTorchVideo's defaults. */
 export function createConvPatchEmbed(o: ConvPatchEmbedOptions): PatchEmbed {
-  const { inChannels, outChannels, convKernelSize = [1, 16, 16], convStride = [1, 4, 4], convPadding = [1, 7, 7], convBias = true, conv = Conv3d } = o;
+  const { inChannels, outChannels, convKernelSize = [1, 16, 16], convStride = [1, 4, 4], convPadding = [1, 7, 7], convBias = true, conv = Conv3d } = injected(o);
   return new PatchEmbed({ patchModel: conv({ inChannels, outChannels, kernelSize: convKernelSize, stride: convStride, padding: convPadding, bias: convBias }) });
 }
 
@@ -83,7 +83,7 @@ export interface VitBasicHeadOptions {
 
 /** create_vit_basic_head, with PyTorchVideo's defaults. */
 export function createVitBasicHead(o: VitBasicHeadOptions): VisionTransformerBasicHead {
-  const { inFeatures, outFeatures, seqPoolType = 'cls', dropoutRate = 0.5, activation = null } = o;
+  const { inFeatures, outFeatures, seqPoolType = 'cls', dropoutRate = 0.5, activation = null } = injected(o);
   if (!['cls', 'mean', 'none'].includes(seqPoolType)) throw new ArgumentError(`createVitBasicHead: seqPoolType must be 'cls', 'mean' or 'none', got ${JSON.stringify(seqPoolType)}`);
   return new VisionTransformerBasicHead({
     sequencePool: seqPoolType === 'none' ? null : new SequencePool(seqPoolType),
@@ -199,8 +199,8 @@ export function createMultiscaleVisionTransformers(o: MultiscaleVisionTransforme
     depthwiseConv = true, biasOn = true, separateQkv = true, embedDimMul = null, attenHeadMul = null,
     poolQStrideSize = null, poolKvStrideAdaptive = null, poolKvqKernel = null, head = createVitBasicHead,
     headDropoutRate = 0.5, headActivation = null, headNumClasses = 400,
-  } = o;
-  let { numHeads = 1, patchEmbedDim = 96, poolKvStrideSize = null } = o;
+  } = injected(o);
+  let { numHeads = 1, patchEmbedDim = 96, poolKvStrideSize = null } = injected(o);
   if (o.spatialSize === undefined || temporalSize === undefined) {
     throw new ArgumentError('createMultiscaleVisionTransformers: spatialSize and temporalSize are required');
   }

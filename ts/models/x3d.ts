@@ -1,6 +1,6 @@
 // pytorchvideo.models.x3d: X3D (stem, bottleneck with SE and Swish, stages, ProjectedPool head).
 import { nn, ArgumentError, type Tensor } from '../runtime/index.js';
-import { BatchNorm3d, ReLU, Softmax, maybe, halfPad, type NormFactory, type ActivationFactory } from './factories.js';
+import { injected, BatchNorm3d, ReLU, Softmax, maybe, halfPad, type NormFactory, type ActivationFactory } from './factories.js';
 import { ResNetBasicStem } from './stem.js';
 import { ResNetBasicHead } from './head.js';
 import { BottleneckBlock, ResBlock, ResStage } from './resnet.js';
@@ -34,7 +34,7 @@ export interface X3dStemOptions {
 /** create_x3d_stem: a 1xkxk spatial conv, then a kx1x1 depthwise temporal conv, norm, activation. */
 export function createX3dStem(o: X3dStemOptions): ResNetBasicStem {
   const { inChannels, outChannels, convKernelSize = [5, 3, 3], convStride = [1, 2, 2], convPadding = [2, 1, 1],
-    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU } = o;
+    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU } = injected(o);
   const convXy = new nn.Conv3d(inChannels, outChannels, [1, convKernelSize[1], convKernelSize[2]], {
     stride: [1, convStride[1], convStride[2]], padding: [0, convPadding[1], convPadding[2]], bias: false,
   });
@@ -57,7 +57,7 @@ export interface X3dBottleneckOptions {
 /** create_x3d_bottleneck_block: 1x1x1 -> depthwise kxkxk (+ SE) -> Swish -> 1x1x1. */
 export function createX3dBottleneckBlock(o: X3dBottleneckOptions): BottleneckBlock {
   const { dimIn, dimInner, dimOut, convKernelSize = [3, 3, 3], convStride = [1, 2, 2], norm = BatchNorm3d,
-    normEps = 1e-5, normMomentum = 0.1, seRatio = 0.0625, activation = ReLU, innerAct = swish } = o;
+    normEps = 1e-5, normMomentum = 0.1, seRatio = 0.0625, activation = ReLU, innerAct = swish } = injected(o);
   const n = (c: number) => (norm ? norm({ numFeatures: c, eps: normEps, momentum: normMomentum }) : null);
   const se = seRatio > 0 ? new SqueezeExcitation(dimInner, { numChannelsReduced: roundWidth(dimInner, seRatio), is3d: true }) : new nn.Identity();
   return new BottleneckBlock({
@@ -79,7 +79,7 @@ export interface X3dResBlockOptions extends X3dBottleneckOptions {
 
 /** create_x3d_res_block. */
 export function createX3dResBlock(o: X3dResBlockOptions): ResBlock {
-  const { dimIn, dimOut, bottleneck = createX3dBottleneckBlock, useShortcut = true, convStride = [1, 2, 2], norm = BatchNorm3d, activation = ReLU } = o;
+  const { dimIn, dimOut, bottleneck = createX3dBottleneckBlock, useShortcut = true, convStride = [1, 2, 2], norm = BatchNorm3d, activation = ReLU } = injected(o);
   const strided = convStride.some((s) => s > 1);
   return new ResBlock({
     branch1Conv: (dimIn !== dimOut || strided) && useShortcut ? new nn.Conv3d(dimIn, dimOut, [1, 1, 1], { stride: convStride, bias: false }) : null,
@@ -93,7 +93,7 @@ export interface X3dResStageOptions extends X3dResBlockOptions { depth: number }
 
 /** create_x3d_res_stage: SE on every other block (the 1st, 3rd, ...). */
 export function createX3dResStage(o: X3dResStageOptions): ResStage {
-  const { depth, dimIn, dimOut, convStride = [1, 2, 2], seRatio = 0.0625 } = o;
+  const { depth, dimIn, dimOut, convStride = [1, 2, 2], seRatio = 0.0625 } = injected(o);
   const blocks: Module[] = [];
   for (let i = 0; i < depth; i++) {
     blocks.push(createX3dResBlock({
@@ -125,7 +125,7 @@ export interface X3dHeadOptions {
 /** create_x3d_head: ProjectedPool (1x1x1 conv, BN, ReLU, avg pool, 1x1x1 conv, ReLU), then a linear head. */
 export function createX3dHead(o: X3dHeadOptions): ResNetBasicHead {
   const { dimIn, dimInner, dimOut, numClasses, poolAct = ReLU, poolKernelSize = [13, 5, 5], norm = BatchNorm3d,
-    normEps = 1e-5, normMomentum = 0.1, bnLin5On = false, dropoutRate = 0.5, activation = Softmax, outputWithGlobalAverage = true } = o;
+    normEps = 1e-5, normMomentum = 0.1, bnLin5On = false, dropoutRate = 0.5, activation = Softmax, outputWithGlobalAverage = true } = injected(o);
   const pool = new ProjectedPool({
     preConv: new nn.Conv3d(dimIn, dimInner, [1, 1, 1], { bias: false }),
     preNorm: norm({ numFeatures: dimInner, eps: normEps, momentum: normMomentum }),
@@ -162,7 +162,7 @@ export function createX3d(o: X3dOptions = {}): Net {
     stageConvKernelSize = [[3, 3, 3], [3, 3, 3], [3, 3, 3], [3, 3, 3]], stageSpatialStride = [2, 2, 2, 2],
     stageTemporalStride = [1, 1, 1, 1], bottleneck = createX3dBottleneckBlock, bottleneckFactor = 2.25, seRatio = 0.0625,
     innerAct = swish, headDimOut = 2048, headPoolAct = ReLU, headBnLin5On = false, headActivation = Softmax,
-    headOutputWithGlobalAverage = true } = o;
+    headOutputWithGlobalAverage = true } = injected(o);
   const stemDimOut = roundWidth(stemDimIn, widthFactor);
   const blocks: Module[] = [createX3dStem({
     inChannels: inputChannel, outChannels: stemDimOut, convKernelSize: stemConvKernelSize, convStride: stemConvStride,

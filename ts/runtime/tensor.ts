@@ -69,9 +69,20 @@ export class Tensor implements Disposable {
   name?: string;
   private storage: Storage | null;
 
+  /**
+   * A tensor over `storage` (every tensor and every view is made here). The shape must fit the
+   * storage: a view larger than its block would read and write its neighbours' memory.
+   */
   constructor(storage: Storage, shape: Shape, readonly dtype: DType, readonly layout: Layout = 'contiguous') {
-    this.shape = Object.freeze([...shape]);
-    this.size = numel(shape);
+    const s = checkShape(shape);
+    if (!isDType(dtype)) throw new DTypeError(`unknown dtype ${String(dtype)}`);
+    if (storage.ptr === 0) throw new DisposedError(`a view of shape ${fmtShape(s)} over a disposed tensor's storage`);
+    const nbytes = numel(s) * DTYPE_BYTES[dtype];
+    if (nbytes > storage.nbytes) {
+      throw new ShapeError(`a ${dtype} view of shape ${fmtShape(s)} needs ${nbytes} bytes, but its storage holds ${storage.nbytes}`);
+    }
+    this.shape = Object.freeze(s);
+    this.size = numel(s);
     if (shape.length < 3 && layout === 'channels_last') this.layout = 'contiguous';
     storage.retain();
     this.storage = storage;
@@ -148,9 +159,23 @@ export class Tensor implements Disposable {
     return this.storage.ptr;
   }
 
-  /** A live view of the raw storage (physical order). Invalid after any allocation grows memory. */
+  /**
+   * Checked views (`Tensor.checkViews = true`, or VIDWASM_CHECK_VIEWS=1 in Node): data() views
+   * throw a DisposedError when used after wasm memory grew, instead of losing writes silently.
+   * Off by default: a checked view costs ~60x per element access (a Proxy), and the kernels'
+   * own loops use data() too.
+   */
+  static checkViews = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VIDWASM_CHECK_VIEWS === '1';
+
+  /**
+   * A view of the raw storage (physical order), valid until the next allocation that grows wasm
+   * memory: growth detaches the buffer under it, and a JS typed array over a detached buffer
+   * drops writes and reads undefined without an error. Take a fresh view after allocating
+   * (or turn on Tensor.checkViews to make a stale view throw).
+   */
   data(): AnyTypedArray {
-    return viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);
+    const raw = viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);
+    return Tensor.checkViews ? checkedView(raw, this) : raw;
   }
 
   /** A copy of the values in shape order (PyTorch's .numpy().ravel()); f16 comes out as f32. */
@@ -185,9 +210,13 @@ export class Tensor implements Disposable {
     return `${this.name ? `'${this.name}' ` : ''}tensor ${fmtShape(this.shape)} ${this.dtype}`;
   }
 
-  /** A tensor of another shape over the same storage (needs a contiguous tensor). */
+  /**
+   * A tensor of another shape over the same storage (needs a contiguous tensor). The view may be
+   * smaller than the storage, never larger (ShapeError).
+   */
   shareStorage(shape: Shape): Tensor {
     if (this.layout !== 'contiguous') throw new ArgumentError('shareStorage needs a contiguous tensor');
+    this.ptr; // DisposedError for a disposed tensor
     return new Tensor(this.storage!, shape, this.dtype, 'contiguous');
   }
 
@@ -255,4 +284,22 @@ export interface Tensor {
   cast(dtype: DType): Tensor;
   /** Runs autograd from this tensor; a non-scalar needs gradOutput. Fills .grad of leaves. */
   backward(gradOutput?: Tensor, opts?: { retainGraph?: boolean }): void;
+}
+
+/** A view that throws DisposedError on any use once wasm memory has grown under it. */
+function checkedView(raw: AnyTypedArray, t: Tensor): AnyTypedArray {
+  const live = () => {
+    if (raw.buffer.byteLength === 0) {
+      throw new DisposedError(`a data() view of ${t.describe()} was used after wasm memory grew (its buffer is detached): call data() again after allocating`);
+    }
+    return raw;
+  };
+  return new Proxy(raw, {
+    get(_, key) {
+      const v = Reflect.get(live(), key);
+      return typeof v === 'function' ? v.bind(raw) : v;
+    },
+    set(_, key, value) { return Reflect.set(live(), key, value); },
+    has(_, key) { return Reflect.has(live(), key); },
+  });
 }

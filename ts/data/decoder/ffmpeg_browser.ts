@@ -16,8 +16,10 @@
 // server also sends COOP/COEP, as a threaded deployment would).
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { VideoDecodeError } from '../errors.js';
-import { clipArgs, infoFromReport, lastError, type DecodedClip, type DecodeOptions, type VideoInfo } from './ffmpeg_node.js';
-import type { LogLine } from './ffmpeg_core_node.js';
+import {
+  DEFAULT_MAX_CLIP_BYTES, DEFAULT_TIMEOUT_MS, checkDecoded, checkWindow, clipArgs, firstFrameArgs, infoFromProbe, probeArgs,
+  type DecodedClip, type DecodeOptions, type LogLine, type VideoInfo,
+} from './ffmpeg_clip.js';
 import { AudioSink, FrameSink } from './sinks.js';
 
 export interface BrowserDecoderConfig {
@@ -160,50 +162,41 @@ function extOf(name: string): string {
 /** Reads a Blob's container and stream headers (ffprobe in the worker). `name` names it in errors. */
 export async function probeBlob(blob: Blob, name: string, opts: { timeoutMs?: number } = {}): Promise<VideoInfo> {
   if (blob.size === 0) throw new VideoDecodeError(name, 'empty', 'zero-byte file');
-  const timeoutMs = opts.timeoutMs ?? 30000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const c = await getCore();
-  const res = await c.withMounted(blob, extOf(name), (input) =>
-    c.run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], timeoutMs));
-  if (res.timedOut) throw new VideoDecodeError(name, 'timeout', `probing took longer than ${timeoutMs} ms`);
-  const json = res.log.filter((l) => l.type === 'stdout').map((l) => l.message).join('\n');
-  let report: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
-  try { report = JSON.parse(json); } catch { report = {}; }
-  if (!report.format || !report.streams) {
-    throw new VideoDecodeError(name, 'unreadable', `cannot read the file as media (truncated or not a video container): ${lastError(res.log)}`);
-  }
-  return infoFromReport(name, report.streams, report.format);
+  const { streams, frame } = await c.withMounted(blob, extOf(name), async (input) => {
+    const streams = await c.run('ffprobe', probeArgs(input), timeoutMs);
+    return { streams, frame: streams.timedOut ? null : await c.run('ffprobe', firstFrameArgs(input), timeoutMs) };
+  });
+  if (streams.timedOut || frame?.timedOut) throw new VideoDecodeError(name, 'timeout', `probing took longer than ${timeoutMs} ms`);
+  return infoFromProbe(name, streams.log, frame?.log ?? null);
 }
 
 /** Decodes [start, end) seconds of a probed Blob (same selection and pixels as decodeClip). */
 export async function decodeClipBlob(blob: Blob, info: VideoInfo, start: number, end: number, opts: DecodeOptions = {}): Promise<DecodedClip> {
-  const path = info.path;
-  if (!(Number.isFinite(start) && start >= 0) || !(end > start)) throw new VideoDecodeError(path, 'out-of-range', `bad clip [${start}, ${end}) s`);
-  if (start >= info.duration) throw new VideoDecodeError(path, 'out-of-range', `clip [${start}, ${end}) s starts past the end (duration ${info.duration} s)`);
-  const timeoutMs = opts.timeoutMs ?? 30000, maxBytes = opts.maxClipBytes ?? 2 ** 30;
-  const outs: [string, string] = ['/vwout_video.rgb', '/vwout_audio.f32'];
+  checkWindow(info, start, end);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes = opts.maxClipBytes ?? DEFAULT_MAX_CLIP_BYTES;
+  const outs = ['/vwout_video.rgb', '/vwout_audio.f32'] as const;
   const c = await getCore();
-  const { res, video, audio, width, height } = await c.withMounted(blob, extOf(path), async (input) => {
+  const { res, video, audio, width, height } = await c.withMounted(blob, extOf(info.path), async (input) => {
     const built = clipArgs(info, input, start, end, opts, outs);
-    if (built.width * built.height * 3 > maxBytes) throw new VideoDecodeError(path, 'too-large', `a ${built.width}x${built.height} frame exceeds the ${maxBytes}-byte clip budget`);
     const res = await c.run('ffmpeg', built.args, timeoutMs);
     const video = await c.take(outs[0]);
     const audio = built.audio ? await c.take(outs[1]) : null;
     return { res, video, audio, width: built.width, height: built.height };
   });
-  if (res.timedOut) throw new VideoDecodeError(path, 'timeout', `decoding [${start}, ${end}) s took longer than the ${timeoutMs} ms limit`);
-  if (res.ret !== 0) throw new VideoDecodeError(path, 'decode-failed', `decoding [${start}, ${end}) s failed: ${lastError(res.log)}`);
-  const frameBytes = width * height * 3;
   const bytes = video ?? new Uint8Array(0);
-  if (bytes.length > maxBytes) throw new VideoDecodeError(path, 'too-large', `clip [${start}, ${end}) s needs more than ${maxBytes} bytes of frames`);
-  const t = bytes.length / frameBytes;
-  if (!Number.isInteger(t)) throw new VideoDecodeError(path, 'decode-failed', `got a partial frame (${bytes.length} bytes, ${frameBytes} per frame)`);
-  if (t === 0) throw new VideoDecodeError(path, 'out-of-range', `no frames in [${start}, ${end}) s (duration ${info.duration} s)`);
+  const got = checkDecoded(info, start, end, res, bytes.length, width * height * 3, { timeoutMs, maxBytes, overflow: null });
   // The Node decoder's sinks: u8 [3, T, H, W] through the permute kernel, f32 [S] audio.
-  const frames = new FrameSink(frameBytes, t, maxBytes);
-  frames.write(bytes);
-  const sound = audio ? new AudioSink() : null;
-  sound?.write(audio!);
-  return { video: frames.toCTHW(height, width), audio: sound ? sound.toTensor() : null };
+  const frames = new FrameSink(width * height * 3, maxBytes);
+  try {
+    frames.write(bytes);
+    const sound = audio ? new AudioSink() : null;
+    sound?.write(audio!);
+    return { video: frames.toCTHW(height, width), audio: sound ? sound.toTensor() : null, expectedFrames: got.expectedFrames, shortRead: got.shortRead };
+  } finally {
+    frames.dispose();
+  }
 }
 
 /** A Blob for a File/Blob as is, or fetched from a URL (relative to the page). */

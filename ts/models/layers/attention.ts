@@ -160,6 +160,16 @@ export class MultiScaleAttention extends nn.Module {
 
   private mod(name: string): Module | null { return (this.getAttr(name) as Module | null | undefined) ?? null; }
 
+  /**
+   * PyTorchVideo (state-dict version 3, May 2022) also registers each pool and norm inside an
+   * `_attention_pool_{q,k,v}` module, so its state dicts hold every pool/norm tensor twice
+   * (`pool_q.weight` and `_attention_pool_q.pool.weight`, BatchNorm running stats included).
+   * Both load; saving writes `pool_q`/`norm_q` only, the form every PyTorchVideo version loads.
+   */
+  protected override stateKeyAliases(): [string, string][] {
+    return ['q', 'k', 'v'].flatMap((x): [string, string][] => [[`_attention_pool_${x}.pool.`, `pool_${x}.`], [`_attention_pool_${x}.norm.`, `norm_${x}.`]]);
+  }
+
   /** Linear projection of [B, n, C] tokens to heads [B, heads, n, C / heads]. */
   private heads(lin: string, x: Tensor): Tensor {
     const [B, n, C] = x.shape;

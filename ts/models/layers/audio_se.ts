@@ -1,7 +1,7 @@
 // pytorchvideo.layers.squeeze_excitation: SqueezeAndExcitationLayer2D and the audio 2-D residual
 // block with squeeze-excitation (create_audio_2d_squeeze_excitation_block).
 import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../../runtime/index.js';
-import { BatchNorm2d, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
+import { injected, BatchNorm2d, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
 import { ResBlock } from '../resnet.js';
 
 /** avgpool(1x1) -> excitation (conv 1x1, ReLU, conv 1x1, Sigmoid) -> scale the input's channels. */
@@ -46,7 +46,7 @@ export function createAudio2dSqueezeExcitationBlock(o: Audio2dSqueezeExcitationO
   const {
     dimIn, dimOut, useSe = false, seReductionRatio = 16, branchFusion = ops.add, convAKernelSize = 3, convAStride = 1, convAPadding = 1,
     convBKernelSize = 3, convBStride = 1, convBPadding = 1, norm = BatchNorm2d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU,
-  } = o;
+  } = injected(o);
   const n = () => norm({ numFeatures: dimOut, eps: normEps, momentum: normMomentum });
   const branch2 = [
     new nn.Conv2d(dimIn, dimOut, convAKernelSize, { stride: convAStride, padding: convAPadding, bias: false }),

@@ -1,7 +1,7 @@
 // pytorchvideo.layers.convolutions: ConvReduce3D (several Conv3d on the same input, summed or
 // concatenated over channels) and create_conv_2plus1d (the Conv2plus1d builder).
 import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../../runtime/index.js';
-import { BatchNorm3d, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
+import { injected, BatchNorm3d, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
 import { Conv2plus1d } from './conv2plus1d.js';
 
 type Size = number | number[];
@@ -65,7 +65,7 @@ export interface Conv2plus1dOptions {
  */
 export function createConv2plus1d(o: Conv2plus1dOptions): Conv2plus1d {
   const { inChannels, outChannels, innerChannels = outChannels, dilation = [1, 1, 1], groups = 1,
-    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU } = o;
+    norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1, activation = ReLU } = injected(o);
   const triple = (v: number | number[] | undefined, d: number[]) => (v === undefined ? d : typeof v === 'number' ? [v, v, v] : v);
   const kernelSize = triple(o.kernelSize ?? o.convKernelSize, [3, 3, 3]);
   const stride = triple(o.stride ?? o.convStride, [2, 2, 2]);

@@ -1,7 +1,7 @@
 // pytorchvideo.layers.mlp.make_multilayer_perceptron: Linear [-> norm] -> activation per hidden
 // layer, then the last Linear [-> Dropout] [-> final activation], in one Sequential.
 import { nn, ArgumentError } from '../../runtime/index.js';
-import { ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
+import { injected, ReLU, type NormFactory, type ActivationFactory } from '../factories.js';
 
 export interface MultilayerPerceptronOptions {
   /** [input, hidden..., output]; may instead be the first argument. */
@@ -18,7 +18,7 @@ export interface MultilayerPerceptronOptions {
  */
 export function makeMultilayerPerceptron(dimsOrOptions: number[] | MultilayerPerceptronOptions, opts: MultilayerPerceptronOptions = {}): [InstanceType<typeof nn.Sequential>, number] {
   const o = Array.isArray(dimsOrOptions) ? { ...opts, fullyConnectedDims: dimsOrOptions } : dimsOrOptions;
-  const { fullyConnectedDims = [], norm = null, midActivation = ReLU, finalActivation = ReLU, dropoutRate = 0.0 } = o;
+  const { fullyConnectedDims = [], norm = null, midActivation = ReLU, finalActivation = ReLU, dropoutRate = 0.0 } = injected(o);
   if (!Array.isArray(fullyConnectedDims) || fullyConnectedDims.length < 2 || !fullyConnectedDims.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ArgumentError(`makeMultilayerPerceptron: fullyConnectedDims must list at least two non-negative integers, got ${JSON.stringify(fullyConnectedDims)}`);
   }

@@ -1,7 +1,7 @@
 // pytorchvideo.layers.nonlocal_net: NonLocal (every position attends to every position of a
 // pooled copy; softmax or dot-product affinity) and create_nonlocal.
 import { nn, ops, ArgumentError, ShapeError, fmtShape, type Tensor } from '../../runtime/index.js';
-import { BatchNorm3d, maybe, type NormFactory } from '../factories.js';
+import { injected, BatchNorm3d, maybe, type NormFactory } from '../factories.js';
 
 type Module = InstanceType<typeof nn.Module>;
 type Conv = InstanceType<typeof nn.Conv3d>;
@@ -61,7 +61,7 @@ export interface NonlocalOptions {
 
 /** create_nonlocal: 1x1x1 theta/phi/g/out convs (with bias), max pool when poolSize > 1, norm on the output. */
 export function createNonlocal(o: NonlocalOptions): NonLocal {
-  const { dimIn, dimInner, instantiation = 'softmax', norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1 } = o;
+  const { dimIn, dimInner, instantiation = 'softmax', norm = BatchNorm3d, normEps = 1e-5, normMomentum = 0.1 } = injected(o);
   const poolSize = o.poolSize ?? [1, 1, 1];
   if (instantiation !== 'dot_product' && instantiation !== 'softmax') {
     throw new ArgumentError(`createNonlocal: unknown instantiation ${JSON.stringify(instantiation)} (use 'dot_product' or 'softmax')`);

@@ -4,7 +4,7 @@
 // the symmetric negative cosine similarity between each view's prediction and the other view's
 // momentum projection.
 import { nn, ops, noGrad, Tensor, ArgumentError, ShapeError, fmtShape } from '../../runtime/index.js';
-import { BatchNorm1d, type NormFactory } from '../factories.js';
+import { injected, BatchNorm1d, type NormFactory } from '../factories.js';
 import { normalize, deepCopyModule, emaUpdate } from './common.js';
 
 type Module = InstanceType<typeof nn.Module>;
@@ -39,7 +39,7 @@ export class BYOL extends nn.Module {
     this.backboneMmt = this.registerModule('backbone_mmt', target);
     this.predictor = this.registerModule('predictor', predictor ?? new nn.Sequential(
       new nn.Linear(featureDim, predictorInner, { bias: false }),
-      norm({ numFeatures: predictorInner }),
+      injected({ norm }).norm({ numFeatures: predictorInner }),
       new nn.ReLU(),
       new nn.Linear(predictorInner, featureDim, { bias: true }),
     ));

@@ -231,9 +231,14 @@ export class Module {
     return this;
   }
 
-  /** Frees every parameter, buffer and gradient of the tree. The module is unusable afterwards. */
+  /**
+   * Frees every parameter, buffer and gradient of the tree. Each child's own dispose() runs, so
+   * a module that holds tensors outside its registries (kept attention weights, caches) frees
+   * them too. The module is unusable afterwards.
+   */
   dispose(): void {
-    for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
+    for (const m of this.children()) m.dispose();
+    for (const t of [...this.params.values(), ...this.bufs.values()]) t?.dispose();
   }
 
   // ---- state dict ----
@@ -268,6 +273,14 @@ export class Module {
   protected fillMissing(_key: string): void {}
 
   /**
+   * Other names under which a loaded state dict may carry this module's tensors, as
+   * [alias prefix, own prefix] pairs relative to this module: a key `<alias prefix><rest>` loads
+   * into `<own prefix><rest>` (PyTorchVideo's MultiScaleAttention registers its pooling layers
+   * twice since 2022). Loading accepts either name or both; stateDict() writes own names only.
+   */
+  protected stateKeyAliases(): [string, string][] { return []; }
+
+  /**
    * Copies values from `sd` (a record or Map of key -> tensor, any dtype convertible to the
    * target's) into this module's parameters and buffers. Nothing is copied unless everything
    * fits: a StateDictError lists every missing, unexpected and mis-shaped key at once. With
@@ -275,14 +288,22 @@ export class Module {
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const strict = opts.strict ?? true;
-    const source = sd instanceof Map ? sd : new Map(Object.entries(sd));
+    const given = sd instanceof Map ? sd : new Map(Object.entries(sd));
     const own = this.stateDict();
     const optional = new Map<string, [Module, string]>();
+    const aliasOf = new Map<string, string>(); // alias key -> own key
     const walk = (m: Module, mp: string) => {
-      for (const k of m.optionalStateKeys()) optional.set(mp ? `${mp}.${k}` : k, [m, k]);
-      for (const [k, c] of m.mods) if (c) walk(c, mp ? `${mp}.${k}` : k);
+      const full = (k: string) => (mp ? `${mp}.${k}` : k);
+      for (const k of m.optionalStateKeys()) optional.set(full(k), [m, k]);
+      for (const [alias, name] of m.stateKeyAliases()) {
+        for (const k of Object.keys(own)) if (k.startsWith(full(name))) aliasOf.set(full(alias) + k.slice(full(name).length), k);
+      }
+      for (const [k, c] of m.mods) if (c) walk(c, full(k));
     };
     walk(this, '');
+    // Alias keys stand for their own key (used when the own key is absent); never "unexpected".
+    const source = new Map([...given].filter(([k]) => !aliasOf.has(k)));
+    for (const [alias, k] of aliasOf) if (!source.has(k) && given.has(alias)) source.set(k, given.get(alias)!);
     const missingKeys: string[] = [], unexpectedKeys: string[] = [], toFill: [Module, string][] = [];
     const mismatched: { key: string; expected: number[]; got: number[] }[] = [];
     for (const [k, t] of Object.entries(own)) {

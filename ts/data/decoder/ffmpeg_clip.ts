@@ -1,5 +1,6 @@
-// The ffmpeg.wasm video decoder for Node: probe a file, decode [start, end) seconds to rgb24
-// frames (native or target size) and mono f32 audio, straight into vidwasm tensors.
+// What every host asks ffmpeg.wasm for and how it reads the answers (host-neutral: the Node
+// decoder, node_decoder.ts, and the browser one, ffmpeg_browser.ts, share it, so a clip decodes
+// to the same bytes on both).
 //
 // Clip semantics are PyTorchVideo's (EncodedVideoPyAV): times are relative to the video
 // stream's start, and a frame belongs to [start, end) when its pts (stream time base) is in
@@ -9,18 +10,27 @@
 // before the target, a small margin earlier so rounding never skips the first frame).
 // Pixels: scale with bilinear+accurate_rnd+full_chroma_int, which makes the wasm build
 // bit-identical to native FFmpeg 5.1 (the core is 5.1 too).
+//
+// Headers can lie: a frame size or frame rate in the container says nothing about the frames.
+// The probe decodes the first video frame and takes the frame size from it, and clip buffers
+// grow with the frames actually decoded (sinks.ts), never with what a header promises.
 import { Tensor } from '../../runtime/tensor.js';
-import { VideoDecodeError } from '../errors.js';
-import { FFmpegNode, type LogLine } from './ffmpeg_core_node.js';
-import { AudioSink, FrameSink } from './sinks.js';
+import { VideoDecodeError, type VideoDecodeReason } from '../errors.js';
 
 export const SWS_FLAGS = 'bilinear+accurate_rnd+full_chroma_int';
 
 /** A rational time base, e.g. [1, 15360]. */
 export type TimeBase = [number, number];
 
+/** A log line from ffmpeg (stderr) or ffprobe's report (stdout). */
+export interface LogLine { type: string; message: string }
+
 export interface StreamInfo { timeBase: TimeBase; startPts: number; durationTs: number | null; codec: string }
-export interface VideoStreamInfo extends StreamInfo { width: number; height: number; fps: number; nbFrames: number | null }
+export interface VideoStreamInfo extends StreamInfo {
+  /** Size of the decoded frames (the first one's; the container's claim only when none decodes). */
+  width: number; height: number;
+  fps: number; nbFrames: number | null;
+}
 export interface AudioStreamInfo extends StreamInfo { sampleRate: number; channels: number }
 
 export interface VideoInfo {
@@ -52,7 +62,37 @@ export interface DecodeOptions {
   maxClipBytes?: number;
 }
 
-export interface DecodedClip { video: Tensor; audio: Tensor | null }
+export interface DecodedClip {
+  video: Tensor;
+  audio: Tensor | null;
+  /**
+   * Frames the window should hold by the stream's frame rate (clipped to the duration). Fewer
+   * decoded frames than that, or ffmpeg reporting a truncated file, sets `shortRead`.
+   */
+  expectedFrames: number;
+  /**
+   * True when the clip holds fewer frames than the window should (a truncated or damaged file).
+   * The frames that did decode are returned, as PyTorchVideo's EncodedVideo returns what it
+   * decoded; the flag lets a caller tell a short clip from a damaged file.
+   */
+  shortRead: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30000;
+export const DEFAULT_MAX_CLIP_BYTES = 2 ** 30;
+
+/** ffprobe's arguments for the streams and the container. */
+export function probeArgs(input: string): string[] {
+  return ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input];
+}
+
+/**
+ * ffprobe's arguments for the size of the first decoded video frame (one packet, then the
+ * decoder is flushed): the truth when the container's frame size differs.
+ */
+export function firstFrameArgs(input: string): string[] {
+  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=width,height', '-read_intervals', '%+#1', '-of', 'json', input];
+}
 
 // Codecs and containers that mean "a still image", not a video.
 const IMAGE_FORMATS = /(^|,)(image2|[a-z0-9]+_pipe|apng|gif)(,|$)/;
@@ -76,39 +116,23 @@ export function lastError(log: LogLine[]): string {
   return lines.slice(-2).join('; ') || 'ffmpeg gave no reason';
 }
 
-/** Checks the host file before handing it to ffmpeg: missing and empty files fail fast. */
-function checkHostFile(ff: FFmpegNode, path: string): number {
-  if (!ff.host.fs.existsSync(path)) throw new VideoDecodeError(path, 'missing', 'no such file');
-  const st = ff.host.fs.statSync(path);
-  if (!st.isFile()) throw new VideoDecodeError(path, 'missing', 'not a regular file');
-  if (st.size === 0) throw new VideoDecodeError(path, 'empty', 'zero-byte file');
-  return st.size;
+function jsonReport(log: LogLine[]): { streams?: Record<string, unknown>[]; format?: Record<string, unknown>; frames?: Record<string, unknown>[] } {
+  try { return JSON.parse(log.filter((l) => l.type === 'stdout').map((l) => l.message).join('\n')); } catch { return {}; }
 }
 
-/** Reads the container and stream headers (ffprobe inside the core). */
-export async function probe(path: string, opts: { timeoutMs?: number } = {}): Promise<VideoInfo> {
-  const ff = await FFmpegNode.get();
-  checkHostFile(ff, path);
-  let res;
-  try {
-    res = ff.withMounted([path], ([p]) =>
-      ff.run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', p], { timeoutMs: opts.timeoutMs ?? 30000 }));
-  } catch (e) {
-    // A trap inside the core (it is retired and replaced on the next use).
-    throw new VideoDecodeError(path, 'decode-failed', `ffmpeg crashed while probing: ${(e as Error).message}`);
-  }
-  if (res.timedOut) throw new VideoDecodeError(path, 'timeout', `probing took longer than ${opts.timeoutMs ?? 30000} ms`);
-  const json = res.log.filter((l) => l.type === 'stdout').map((l) => l.message).join('\n');
-  let report: { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
-  try { report = JSON.parse(json); } catch { report = {}; }
+/** VideoInfo from the logs of the two ffprobe runs (probeArgs, then firstFrameArgs, null if not run). */
+export function infoFromProbe(path: string, log: LogLine[], frameLog: LogLine[] | null): VideoInfo {
+  const report = jsonReport(log);
   if (!report.format || !report.streams) {
-    throw new VideoDecodeError(path, 'unreadable', `cannot read the file as media (truncated or not a video container): ${lastError(res.log)}`);
+    throw new VideoDecodeError(path, 'unreadable', `cannot read the file as media (truncated or not a video container): ${lastError(log)}`);
   }
-  return infoFromReport(path, report.streams, report.format);
+  const frames = (frameLog ? jsonReport(frameLog).frames ?? [] : []).map((f) => ({ media_type: 'video', ...f }));
+  return infoFromReport(path, report.streams, report.format, frames);
 }
 
-/** VideoInfo from ffprobe's JSON report (shared with the browser decoder). */
-export function infoFromReport(path: string, streams: Record<string, unknown>[], format: Record<string, unknown>): VideoInfo {
+/** VideoInfo from ffprobe's JSON report: streams, format and the first decoded frames. */
+export function infoFromReport(path: string, streams: Record<string, unknown>[], format: Record<string, unknown>,
+  frames: Record<string, unknown>[] = []): VideoInfo {
   const formatName = String(format.format_name ?? '');
   const isStill = (s: Record<string, unknown>) => (s.disposition as Record<string, number> | undefined)?.attached_pic === 1;
   const vs = streams.find((s) => s.codec_type === 'video' && !isStill(s));
@@ -129,7 +153,10 @@ export function infoFromReport(path: string, streams: Record<string, unknown>[],
     }
     return 0;
   })();
-  const video: VideoStreamInfo = { ...stream(vs), width: num(vs.width) ?? 0, height: num(vs.height) ?? 0, fps, nbFrames: num(vs.nb_frames) };
+  // The decoded frame's size wins over the container's (a webm PixelWidth of 65535 on 320-px frames).
+  const first = frames.find((f) => f.media_type === 'video' && (num(f.width) ?? 0) > 0 && (num(f.height) ?? 0) > 0);
+  const width = num(first?.width) ?? num(vs.width) ?? 0, height = num(first?.height) ?? num(vs.height) ?? 0;
+  const video: VideoStreamInfo = { ...stream(vs), width, height, fps, nbFrames: num(vs.nb_frames) };
   if (!(video.width > 0 && video.height > 0)) throw new VideoDecodeError(path, 'unreadable', `video stream has no frame size (${video.width}x${video.height})`);
   const as = streams.find((s) => s.codec_type === 'audio');
   const audio: AudioStreamInfo | null = as
@@ -149,12 +176,22 @@ export function infoFromReport(path: string, streams: Record<string, unknown>[],
 
 const fmt = (x: number) => x.toFixed(6);
 
+/** Refuses a window no clip can come from (before any decoding). */
+export function checkWindow(info: VideoInfo, start: number, end: number): void {
+  if (!(Number.isFinite(start) && start >= 0) || !(end > start)) {
+    throw new VideoDecodeError(info.path, 'out-of-range', `bad clip [${start}, ${end}) s`);
+  }
+  if (start >= info.duration) {
+    throw new VideoDecodeError(info.path, 'out-of-range', `clip [${start}, ${end}) s starts past the end (duration ${info.duration} s)`);
+  }
+}
+
 /**
- * The ffmpeg arguments that decode [start, end) of a probed file (exported for tests/bench and
- * the browser decoder, which writes to files instead of the Node sinks: `outputs`).
+ * The ffmpeg arguments that decode [start, end) of a probed file into `outputs` (raw rgb24
+ * frames, then f32le mono audio when asked for and present).
  */
-export function clipArgs(info: VideoInfo, input: string, start: number, end: number, opts: DecodeOptions = {},
-  outputs: [string, string] = [FFmpegNode.sinkPath(0), FFmpegNode.sinkPath(1)]): { args: string[]; width: number; height: number; audio: boolean } {
+export function clipArgs(info: VideoInfo, input: string, start: number, end: number, opts: DecodeOptions,
+  outputs: readonly [string, string]): { args: string[]; width: number; height: number; audio: boolean } {
   const v = info.video;
   const startPts = secsToPts(start, v.timeBase, v.startPts);
   const endPts = end === Infinity ? null : secsToPts(end, v.timeBase, v.startPts);
@@ -183,6 +220,9 @@ export function clipArgs(info: VideoInfo, input: string, start: number, end: num
     args.push('-map', '0:a:0', '-af', `${atrim},pan=mono|c0=${mix},aresample=${rate},aformat=sample_fmts=flt`,
       '-c:a', 'pcm_f32le', '-f', 'f32le', outputs[1]);
   }
+  if (width * height * 3 > (opts.maxClipBytes ?? DEFAULT_MAX_CLIP_BYTES)) {
+    throw new VideoDecodeError(info.path, 'too-large', `a ${width}x${height} frame exceeds the ${opts.maxClipBytes ?? DEFAULT_MAX_CLIP_BYTES}-byte clip budget`);
+  }
   return { args, width, height, audio };
 }
 
@@ -198,44 +238,34 @@ function outputSize(info: VideoInfo, opts: DecodeOptions): { width: number; heig
   return { width, height };
 }
 
-/** Decodes [start, end) seconds of a probed file. */
-export async function decodeClip(info: VideoInfo, start: number, end: number, opts: DecodeOptions = {}): Promise<DecodedClip> {
-  const path = info.path;
-  if (!(Number.isFinite(start) && start >= 0) || !(end > start)) {
-    throw new VideoDecodeError(path, 'out-of-range', `bad clip [${start}, ${end}) s`);
+// What ffmpeg says when the input ends before its index does (mov: "partial file").
+const TRUNCATION = /partial file|truncat|unexpected (eof|end)|premature end/i;
+
+/**
+ * Checks a finished clip decode and says whether it came up short. `frameBytes` is one rgb24
+ * frame; `bytes` what the sink received. Throws the typed error of a failed run.
+ */
+export function checkDecoded(info: VideoInfo, start: number, end: number, run: { ret: number; timedOut: boolean; log: LogLine[] },
+  bytes: number, frameBytes: number, limits: { timeoutMs: number; maxBytes: number; overflow: string | null }):
+  { frames: number; expectedFrames: number; shortRead: boolean } {
+  const fail = (reason: VideoDecodeReason, msg: string): never => { throw new VideoDecodeError(info.path, reason, msg); };
+  if (limits.overflow !== null || bytes > limits.maxBytes) {
+    fail('too-large', `clip [${start}, ${end}) s ${limits.overflow ?? `needs more than ${limits.maxBytes} bytes of frames`}`);
   }
-  if (start >= info.duration) {
-    throw new VideoDecodeError(path, 'out-of-range', `clip [${start}, ${end}) s starts past the end (duration ${info.duration} s)`);
+  if (run.timedOut) fail('timeout', `decoding [${start}, ${end}) s took longer than the ${limits.timeoutMs} ms limit`);
+  if (run.ret !== 0) fail('decode-failed', `decoding [${start}, ${end}) s failed: ${lastError(run.log)}`);
+  const frames = bytes / frameBytes;
+  if (!Number.isInteger(frames)) fail('decode-failed', `got a partial frame (${bytes} bytes, ${frameBytes} per frame)`);
+  // The window's end, clipped to what the container claims: its duration, or its frame count
+  // when that says more (a truncated avi shrinks the duration to the data left, not the count).
+  const v = info.video;
+  const claimed = Math.max(info.duration, v.nbFrames !== null && info.fps > 0 ? v.nbFrames / info.fps : 0);
+  const expectedFrames = info.fps > 0 ? Math.round((Math.min(end, claimed) - start) * info.fps) : 0;
+  const truncated = run.log.some((l) => l.type === 'stderr' && TRUNCATION.test(l.message));
+  if (frames === 0) {
+    fail('out-of-range', `no frames in [${start}, ${end}) s (duration ${info.duration} s${truncated ? '; the file looks truncated or damaged' : ''})`);
   }
-  const ff = await FFmpegNode.get();
-  checkHostFile(ff, path);
-  const timeoutMs = opts.timeoutMs ?? 30000;
-  const maxBytes = opts.maxClipBytes ?? 2 ** 30;
-  return ff.withMounted([path], ([input]) => {
-    const { args, width, height, audio } = clipArgs(info, input, start, end, opts);
-    const frameBytes = width * height * 3;
-    const span = Math.min(end, info.duration) - start;
-    const expect = Math.ceil(span * (info.fps || 30)) + 2;
-    if (frameBytes > maxBytes) throw new VideoDecodeError(path, 'too-large', `a ${width}x${height} frame exceeds the ${maxBytes}-byte clip budget`);
-    const frames = new FrameSink(frameBytes, expect, maxBytes);
-    const sound = audio ? new AudioSink() : null;
-    let res;
-    try {
-      res = ff.run('ffmpeg', args, { timeoutMs, sinks: [frames, sound] });
-    } catch (e) {
-      frames.buf.dispose();
-      throw new VideoDecodeError(path, 'decode-failed', `ffmpeg crashed: ${(e as Error).message}`);
-    }
-    const fail = (reason: ConstructorParameters<typeof VideoDecodeError>[1], msg: string): never => {
-      frames.buf.dispose();
-      throw new VideoDecodeError(path, reason, msg);
-    };
-    if (frames.overflow) fail('too-large', `clip [${start}, ${end}) s needs more than ${maxBytes} bytes of frames`);
-    if (res.timedOut) fail('timeout', `decoding [${start}, ${end}) s took longer than the ${timeoutMs} ms limit`);
-    if (res.ret !== 0) fail('decode-failed', `decoding [${start}, ${end}) s failed: ${lastError(res.log)}`);
-    const t = frames.cursor / frameBytes;
-    if (!Number.isInteger(t)) fail('decode-failed', `got a partial frame (${frames.cursor} bytes, ${frameBytes} per frame)`);
-    if (t === 0) fail('out-of-range', `no frames in [${start}, ${end}) s (duration ${info.duration} s)`);
-    return { video: frames.toCTHW(height, width), audio: sound ? sound.toTensor() : null };
-  });
+  // One frame of rounding at each end of the window, and 10% for variable frame rates.
+  const shortRead = truncated || frames < expectedFrames - Math.max(2, Math.ceil(expectedFrames * 0.1));
+  return { frames, expectedFrames, shortRead };
 }

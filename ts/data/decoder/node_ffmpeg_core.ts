@@ -5,16 +5,8 @@
 // 2 GB video costs 2 GB of nothing. Outputs go to registered character devices whose `write`
 // hands the bytes straight to a JS sink (no MEMFS output file, which is slow and eats memory).
 import { fileStem, nodeHost, type NodeHost } from './node_host.js';
-
-/**
- * Receives an output stream's bytes, chunk by chunk (chunks are views of the core's heap,
- * valid only during the call). Returning false refuses the bytes: ffmpeg then sees ENOSPC,
- * stops cleanly and exits with an error (used to enforce a memory budget).
- */
-export interface ByteSink { write(bytes: Uint8Array): boolean }
-
-/** A log line from ffmpeg (stderr) or ffprobe's report (stdout). */
-export interface LogLine { type: string; message: string }
+import type { LogLine } from './ffmpeg_clip.js';
+import type { ByteSink } from './sinks.js';
 
 // The subset of the emscripten Module that @ffmpeg/core exposes and that we use.
 interface EmStreamOps {
@@ -122,7 +114,7 @@ export class FFmpegNode {
           return length;
         },
       });
-      core.FS.mkdev(`/vw/sink${i}`, dev);
+      core.FS.mkdev(FFmpegNode.SINKS[i], dev);
     }
   }
 
@@ -250,7 +242,8 @@ export class FFmpegNode {
   }
 
   /** Device paths of the sinks passed to run(): index 0 and 1. */
-  static sinkPath(i: 0 | 1): string { return `/vw/sink${i}`; }
+  static sinkPath(i: 0 | 1): string { return FFmpegNode.SINKS[i]; }
+  static readonly SINKS = ['/vw/sink0', '/vw/sink1'] as const;
 }
 
 function safeExt(p: string): string {
