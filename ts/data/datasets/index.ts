@@ -5,7 +5,7 @@ export {
   LabeledVideoDataset, labeledVideoDataset, mixSeed,
   type LabeledVideoDatasetOptions, type ClipDict, type ClipTransform, type DatasetSpec, type SkippedVideo,
 } from './labeled_video_dataset.js';
-export { TimeStampClipSampler, clipSamplerToSpec, clipSamplerFromSpec, type ClipSamplerSpec } from './clip_sampler_spec.js';
+export { clipSamplerToSpec, clipSamplerFromSpec, type ClipSamplerSpec, type SecondsData } from './clip_sampler_serialization.js';
 export { Kinetics, UCF101, Ucf101, HMDB51, Hmdb51, hmdb51Paths, type LabeledDatasetArgs, type Hmdb51Args } from './kinetics.js';
 export {
   Charades, CharadesDataset, SSv2, SSv2Dataset, Ava, AvaDataset, readLabelMap, readFrameList,

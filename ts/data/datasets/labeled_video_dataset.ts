@@ -15,7 +15,8 @@ import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { EncodedVideo } from '../encoded_video.js';
 import { VideoDecodeError } from '../errors.js';
 import { FrameVideo } from '../frame_video.js';
-import { clipSamplerFromSpec, clipSamplerToSpec, type ClipSamplerSpec } from './clip_sampler_spec.js';
+import { Fraction, toFloat, type Seconds } from '../fraction.js';
+import { clipSamplerFromSpec, clipSamplerToSpec, type ClipSamplerSpec } from './clip_sampler_serialization.js';
 import { hostFs } from './host.js';
 import { isNode } from '../decoder/node_host.js';
 import { LabeledVideoPaths, type LabeledVideo, type VideoInfoDict, type VideoSource } from './labeled_video_paths.js';
@@ -66,7 +67,8 @@ export interface DatasetSpec {
 export interface OpenedVideo {
   name: string;
   duration: number;
-  getClip(start: number, end: number): Promise<{ video: Tensor; audio: Tensor | null; frameIndices?: number[] } | null>;
+  /** Times as the clip sampler returned them (exact Fractions are kept for frame videos). */
+  getClip(start: Seconds, end: Seconds): Promise<{ video: Tensor; audio: Tensor | null; frameIndices?: number[] } | null>;
   close(): void;
 }
 
@@ -131,7 +133,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       return;
     }
     this.clipSampler.reset();
-    let lastEnd = 0, n = 0;
+    let lastEnd: Seconds | null = null, n = 0; // PyTorchVideo passes None before a video's first clip
     let loaded: LoadedClip | null = null;
     const augs = (this.clipSampler as { augsPerClip?: number }).augsPerClip ?? 1;
     try {
@@ -143,13 +145,13 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
           disposeLoaded(loaded);
           loaded = null;
           try {
-            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip((ci as ClipInfo).clipStart, (ci as ClipInfo).clipEnd);
+            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip((ci as ClipInfo).clipStartExact, (ci as ClipInfo).clipEndExact);
           } catch (e) {
             if (e instanceof VideoDecodeError && e.reason === 'out-of-range') loaded = null;
             else { this.failed(e, describe(source)); return; }
           }
         }
-        lastEnd = multi ? (ci as ClipInfoList).clipEnd[(ci as ClipInfoList).clipEnd.length - 1] : (ci as ClipInfo).clipEnd;
+        lastEnd = multi ? (ci as ClipInfoList).clipEndExact.at(-1)! : (ci as ClipInfo).clipEndExact;
         const isLast = multi ? (ci as ClipInfoList).isLastClip[(ci as ClipInfoList).isLastClip.length - 1] : (ci as ClipInfo).isLastClip;
         if (loaded === null) return; // no frames: on to the next video, like PyTorchVideo
         this.consecutiveFailures = 0;
@@ -198,7 +200,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     // In a browser a string source is a URL (EncodedVideo fetches it); frame folders are Node's.
     const fs = isNode() ? hostFs(this.constructor.name) : null;
     if (fs && fs.existsSync(source) && fs.statSync(source).isDirectory()) {
-      const fv = await FrameVideo.fromDirectory(source, o.fps, { timeoutMs: o.timeoutMs });
+      // PyTorchVideo's VideoPathHandler opens frame folders with the int fps 30: exact.
+      const fps = Number.isInteger(o.fps) ? Fraction.of(BigInt(o.fps!)) : o.fps!;
+      const fv = await FrameVideo.fromDirectory(source, fps, { timeoutMs: o.timeoutMs });
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }
     const ev = await EncodedVideo.fromPath(source, { decodeAudio: o.decodeAudio, timeoutMs: o.timeoutMs, decoder: 'ffmpeg' });
@@ -206,7 +210,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     const size = ss ? (ev.width <= ev.height ? { width: ss } : { height: ss }) : {};
     return {
       name: ev.name, duration: ev.duration,
-      getClip: (s, e) => ev.getClip(Math.max(0, s), e, size),
+      getClip: (s, e) => ev.getClip(Math.max(0, toFloat(s)), toFloat(e), size),
       close: () => ev.close(),
     };
   }
@@ -248,7 +252,7 @@ export type LoadedClip = OneClip | OneClip[];
 async function loadMany(video: OpenedVideo, ci: ClipInfoList): Promise<OneClip[] | null> {
   const out: OneClip[] = [];
   for (let i = 0; i < ci.clipStart.length; i++) {
-    const c = await video.getClip(ci.clipStart[i], ci.clipEnd[i]);
+    const c = await video.getClip(ci.clipStartExact[i], ci.clipEndExact[i]);
     if (c === null) { disposeLoaded(out); return null; }
     out.push(c);
   }
