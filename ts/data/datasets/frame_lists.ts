@@ -4,6 +4,8 @@ import { ArgumentError } from '../../runtime/errors.js';
 import { Tensor } from '../../runtime/tensor.js';
 import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { random } from '../../runtime/random.js';
+import { uniformTemporalIndices } from '../transforms/video.js';
+import { Fraction } from '../fraction.js';
 import { TimeStampClipSampler } from '../clip_sampling.js';
 import { DatasetFileError, joinPath, readText, splitCsvLine } from './host.js';
 import {
@@ -42,13 +44,9 @@ export interface CharadesArgs extends LabeledVideoDatasetOptions {
   framesPerClip?: number | null;
 }
 
-/** Uniformly spaced frames: linspace(0, n-1, k) truncated to integers (torch .long()). */
+/** Charades' _sample_clip_frames: float32 linspace(0, n-1, k), clamped, truncated (torch .long()). */
 export function uniformFrameFilter(framesPerClip: number): (idx: number[]) => number[] {
-  return (idx) => {
-    const n = idx.length;
-    if (n === 0) return idx;
-    return Array.from({ length: framesPerClip }, (_, i) => idx[Math.min(n - 1, Math.trunc(framesPerClip === 1 ? 0 : i * (n - 1) / (framesPerClip - 1)))]);
-  };
+  return (idx) => (idx.length === 0 ? idx : uniformTemporalIndices(idx.length, framesPerClip).map((i) => idx[i]));
 }
 
 /**
@@ -212,6 +210,20 @@ export class AvaDataset extends LabeledVideoDataset {
   }
 }
 
+/**
+ * Python's '{:.2f}'.format(x): the exact binary value rounded to 2 decimals, ties to even
+ * (0.125 -> '0.12'). toFixed agrees except on exact ties, which it rounds up.
+ */
+export function formatFixed2(x: number): string {
+  if (Object.is(x, -0)) return '-0.00';
+  const hundredths = Fraction.fromNumber(x).mulInt(100);
+  if (!Number.isFinite(x) || hundredths.den !== 2n) return x.toFixed(2);
+  const lo = hundredths.num >= 0n ? hundredths.num / 2n : (hundredths.num - 1n) / 2n; // floor
+  const n = lo % 2n === 0n ? lo : lo + 1n;
+  const a = n < 0n ? -n : n;
+  return `${n < 0n ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+}
+
 export function Ava(args: AvaArgs): AvaDataset {
   const allowed = args.labelMapFile ? readLabelMap(args.labelMapFile).classIds : null;
   // Frame lists: header line, then rows; frames keyed by frame_id, sorted per video.
@@ -252,7 +264,7 @@ export function Ava(args: AvaArgs): AvaDataset {
       const idx = new Map<string, number>();
       const boxes: number[][] = [], labels: number[][] = [], extra: number[][] = [];
       k.boxes.forEach((b, j) => {
-        const key = b.map((x) => x.toFixed(2)).join(',');
+        const key = b.map(formatFixed2).join(',');
         if (!idx.has(key)) { idx.set(key, boxes.length); boxes.push(b); labels.push([]); extra.push([]); }
         labels[idx.get(key)!].push(k.labels[j]); extra[idx.get(key)!].push(k.extra[j]);
       });

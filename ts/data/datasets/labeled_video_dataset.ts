@@ -177,7 +177,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
 
   /** PyTorchVideo's sample dict; subclasses add their labels. */
   protected buildSample(video: OpenedVideo, videoIndex: number, info: VideoInfoDict, ci: ClipInfo | ClipInfoList, clip: LoadedClip): ClipDict {
-    const audio = Array.isArray(clip) ? (clip[0].audio ? clip.map((c) => c.audio) : null) : clip.audio;
+    // Several clips (RandomMultiClipSampler): one list per key, audio included even when it
+    // holds only nulls (frame videos), as PyTorchVideo builds it.
+    const audio = Array.isArray(clip) ? clip.map((c) => c.audio) : clip.audio;
     const out: ClipDict = {
       video: Array.isArray(clip) ? clip.map((c) => c.video) : clip.video,
       video_name: video.name,
