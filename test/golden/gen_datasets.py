@@ -82,6 +82,8 @@ def jsonable(x):
     if isinstance(x, torch.Tensor):
         if x.dim() == 4:
             return {"frames": frames_of(x), "shape": list(x.shape)}
+        if x.dim() == 5:  # EpicKitchen forecasting: [clips, C, T, H, W]
+            return {"frames": [c for clip in x for c in frames_of(clip)], "shape": list(x.shape)}
         return {"tensor": x.tolist(), "dtype": str(x.dtype)}
     if isinstance(x, Fraction):
         return {"n": str(x.numerator), "d": str(x.denominator)}
@@ -273,6 +275,8 @@ def main():
         ds = ava_mod.Ava(os.path.join(ROOT, "ava/frame_list.csv"), os.path.join(ROOT, "ava/labels.csv"), ROOT, lm, cs.UniformClipSampler(cd),
                          torch.utils.data.SequentialSampler)
         ava.append({"label_map_file": label_map, "clip_duration": cd, "paths": jsonable(paths), "samples": iterate(ds)})
+    keys = [0.125, 0.135, -0.125, 0.375, 0.875, 1.005, 2.675, -0.0, 0.0, 0.12, 12.345, -2.5, 0.625, 0.005, 1e-9, -1e-9, 0.995, 0.3]
+    out["ava_box_key"] = [[x, "{:.2f}".format(x)] for x in keys]
     out["ava"] = {"frame_paths_file": "ava/frame_list.csv", "frame_labels_file": "ava/labels.csv", "runs": ava}
 
     # ---- EpicKitchen and DoMSEV manifests ----

@@ -101,3 +101,9 @@ export function pyFloorDiv(a: number, b: number): number {
   if (div - floor > 0.5) floor += 1;
   return floor;
 }
+
+/** Python's round(x) for a float: to the nearest integer, halves to even. */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
