@@ -16,7 +16,7 @@ import { Fraction, type Seconds } from '../../ts/data/fraction.js';
 import { FrameVideo } from '../../ts/data/frame_video.js';
 import {
   Ava, Charades, DomsevFrameDataset, DomsevVideoDataset, EpicKitchenForecasting, EpicKitchenRecognition, LabeledVideoDataset,
-  LabeledVideoPaths, SSv2, formatFixed2, hmdb51Paths, ssv2FrameFilter, uniformFrameFilter, type ClipDict,
+  LabeledVideoPaths, SSv2, DistributedSampler, formatFixed2, hmdb51Paths, ssv2FrameFilter, uniformFrameFilter, type ClipDict,
 } from '../../ts/data/datasets/index.js';
 import { buildTree, type TreeEntry } from '../helpers/golden_tree.js';
 
@@ -205,6 +205,14 @@ test('DoMSEV: video clips with per-frame labels, and single labelled frames', as
   }
   frames.sort((a: any, b: any) => (a.frame_id < b.frame_id ? -1 : 1));
   assert.equal(frames, D.frames);
+});
+
+test('DistributedSampler (no shuffle) shards and pads as torch does', () => {
+  for (const g of G.distributed_sampler) {
+    const s = new DistributedSampler(g.n, { worldSize: g.world, rank: g.rank, shuffle: false, dropLast: g.drop_last });
+    assert.equal([...s], g.indices, JSON.stringify(g));
+    assert.is(s.length, g.indices.length);
+  }
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

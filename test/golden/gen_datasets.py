@@ -332,6 +332,12 @@ def main():
     domsev["frames"] = sorted(frames, key=lambda f: f["frame_id"])
     out["domsev"] = domsev
 
+    # ---- torch's DistributedSampler without shuffling (the shuffled order is torch's RNG) ----
+    out["distributed_sampler"] = [
+        {"n": n, "world": w, "rank": r, "drop_last": dl,
+         "indices": list(torch.utils.data.DistributedSampler(range(n), num_replicas=w, rank=r, shuffle=False, drop_last=dl))}
+        for n in [1, 2, 5, 7, 10] for w in [1, 3, 4, 8] for r in range(w) for dl in [False, True]]
+
     with open(OUT, "w") as f:
         json.dump({"source": "pytorchvideo 0.1.5 (real source), see gen_datasets.py", "torchvision": ptv_data_env.TORCHVISION_WHEEL,
                    "files": FILES, **out}, f, separators=(",", ":"))

@@ -57,6 +57,7 @@ export function uniformFrameFilter(framesPerClip: number): (idx: number[]) => nu
 export class CharadesDataset extends LabeledVideoDataset {
   static readonly NUM_CLASSES = 157;
   protected override kind = 'Charades';
+  protected override readonly firstClipTime = 0.0;
   constructor(videos: LabeledVideo[], clipSampler: ClipSampler, opts: LabeledVideoDatasetOptions & { framesPerClip?: number | null } = {}) {
     const fpc = opts.framesPerClip;
     super(videos, clipSampler, { decodeAudio: false, ...opts, frameFilter: fpc ? uniformFrameFilter(fpc) : null });
@@ -121,6 +122,7 @@ export function ssv2FrameFilter(framesPerClip: number, randSample: boolean): (id
 /** SSv2: every clip is the whole video (frame-filtered); the label is the template's index. */
 export class SSv2Dataset extends LabeledVideoDataset {
   protected override kind = 'SSv2';
+  protected override readonly firstClipTime = 0.0;
   constructor(videos: LabeledVideo[], clipSampler: ClipSampler, opts: LabeledVideoDatasetOptions & { framesPerClip?: number | null; randSampleFrames?: boolean } = {}) {
     const fpc = opts.framesPerClip;
     super(videos, clipSampler, { decodeAudio: false, ...opts, frameFilter: fpc ? ssv2FrameFilter(fpc, opts.randSampleFrames ?? false) : null });

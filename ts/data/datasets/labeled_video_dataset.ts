@@ -105,6 +105,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     this.videoSampler = resolveVideoSampler(opts.videoSampler, this.videos.length, opts.seed);
   }
 
+  /** The last clip time passed before a video's first clip: None in LabeledVideoDataset (Charades and SSv2 pass 0.0). */
+  protected readonly firstClipTime: Seconds | null = null;
+
   /** Number of videos the video sampler yields per pass (PyTorchVideo's num_videos). */
   get numVideos(): number { return this.videoSampler.length; }
 
@@ -133,7 +136,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       return;
     }
     this.clipSampler.reset();
-    let lastEnd: Seconds | null = null, n = 0; // PyTorchVideo passes None before a video's first clip
+    let lastEnd: Seconds | null = this.firstClipTime, n = 0;
     let loaded: LoadedClip | null = null;
     const augs = (this.clipSampler as { augsPerClip?: number }).augsPerClip ?? 1;
     try {
