@@ -4,7 +4,7 @@ import { ArgumentError } from '../../runtime/errors.js';
 import { Tensor } from '../../runtime/tensor.js';
 import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { random } from '../../runtime/random.js';
-import { uniformTemporalIndices } from '../transforms/video.js';
+import { uniformTemporalIndices } from '../transforms/functional_video.js';
 import { Fraction } from '../fraction.js';
 import { TimeStampClipSampler } from '../clip_sampling.js';
 import { DatasetFileError, joinPath, readText, splitCsvLine } from './host.js';
