@@ -13,6 +13,7 @@ import {
   type ClipInfo, type ClipInfoList, type ClipSampler, type UniformSource,
 } from '../../ts/data/clip_sampling.js';
 import { Fraction, type Seconds } from '../../ts/data/fraction.js';
+import { clipSamplerFromSpec, clipSamplerToSpec } from '../../ts/data/datasets/clip_sampler_serialization.js';
 
 type Exact = number | { n: string; d: string } | null;
 type Row = [Exact, Exact, number, number, boolean] | [Exact[], Exact[], number[], number[], boolean[]];
@@ -82,6 +83,26 @@ test('TimeStampClipSampler (AVA) and MomentsClipSampler (Ego4D) match PyTorchVid
     if (m.error) { assert.throws(call, (e: unknown) => e instanceof ArgumentError, JSON.stringify(m)); continue; }
     assert.equal(rowOf(call()), m.clip, JSON.stringify(m));
     assert.equal({ clip_start: ann.clip_start, clip_end: ann.clip_end }, m.annotation);
+  }
+});
+
+test('samplers cross to a loader worker as data, exact durations included', () => {
+  const samplers: ClipSampler[] = [
+    new UniformClipSampler(Fraction.of(32n, 30n), Fraction.of(16n, 30n), true), new UniformClipSamplerTruncateFromStart(0.1, 0.05, false, 1e-6, 0.7),
+    new ConstantClipsPerVideoSampler(Fraction.of(1n, 3n), 4, 2), new MomentsClipSampler(2), new TimeStampClipSampler(new UniformClipSampler(0.7)),
+  ];
+  for (const s of samplers) {
+    const spec = structuredClone(clipSamplerToSpec(s)!);
+    const t = clipSamplerFromSpec(spec);
+    assert.is(t.constructor.name, s.constructor.name);
+    let a: Seconds | null = null, b: Seconds | null = null;
+    for (let i = 0; i < 6; i++) {
+      const ann = { clip_index: 3, label_video_start_sec: 0.2, label_video_end_sec: 0.9 };
+      const x = s.call(a, 1.3, { ...ann }) as ClipInfo, y = t.call(b, 1.3, { ...ann }) as ClipInfo;
+      assert.equal(rowOf(y), rowOf(x), `${s.constructor.name} clip ${i}`);
+      [a, b] = [x.clipEndExact, y.clipEndExact];
+      if (x.isLastClip) break;
+    }
   }
 });
 

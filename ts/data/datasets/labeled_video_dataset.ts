@@ -148,13 +148,13 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
           disposeLoaded(loaded);
           loaded = null;
           try {
-            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip((ci as ClipInfo).clipStartExact, (ci as ClipInfo).clipEndExact);
+            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip(...exactTimes(ci as ClipInfo));
           } catch (e) {
             if (e instanceof VideoDecodeError && e.reason === 'out-of-range') loaded = null;
             else { this.failed(e, describe(source)); return; }
           }
         }
-        lastEnd = multi ? (ci as ClipInfoList).clipEndExact.at(-1)! : (ci as ClipInfo).clipEndExact;
+        lastEnd = multi ? (ci as ClipInfoList).clipEndExact.at(-1)! : exactTimes(ci as ClipInfo)[1];
         const isLast = multi ? (ci as ClipInfoList).isLastClip[(ci as ClipInfoList).isLastClip.length - 1] : (ci as ClipInfo).isLastClip;
         if (loaded === null) return; // no frames: on to the next video, like PyTorchVideo
         this.consecutiveFailures = 0;
@@ -251,13 +251,18 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
   }
 }
 
+/** A clip's exact times; a user's sampler may return only the numbers (then they are floats). */
+function exactTimes(ci: ClipInfo): [Seconds, Seconds] {
+  return [ci.clipStartExact ?? ci.clipStart, ci.clipEndExact ?? ci.clipEnd];
+}
+
 type OneClip = { video: Tensor; audio: Tensor | null; frameIndices?: number[] };
 export type LoadedClip = OneClip | OneClip[];
 
 async function loadMany(video: OpenedVideo, ci: ClipInfoList): Promise<OneClip[] | null> {
   const out: OneClip[] = [];
   for (let i = 0; i < ci.clipStart.length; i++) {
-    const c = await video.getClip(ci.clipStartExact[i], ci.clipEndExact[i]);
+    const c = await video.getClip(ci.clipStartExact?.[i] ?? ci.clipStart[i], ci.clipEndExact?.[i] ?? ci.clipEnd[i]);
     if (c === null) { disposeLoaded(out); return null; }
     out.push(c);
   }
