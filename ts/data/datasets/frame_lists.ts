@@ -5,7 +5,7 @@ import { Tensor } from '../../runtime/tensor.js';
 import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { random } from '../../runtime/random.js';
 import { uniformTemporalIndices } from '../transforms/functional_video.js';
-import { Fraction } from '../fraction.js';
+import { Fraction, pyRound } from '../fraction.js';
 import { TimeStampClipSampler } from '../clip_sampling.js';
 import { DatasetFileError, joinPath, readText, splitCsvLine } from './host.js';
 import {
@@ -107,12 +107,11 @@ export interface SSv2Args extends LabeledVideoDatasetOptions {
  * (or a random one, randint inclusive, from vidwasm's generator).
  */
 export function ssv2FrameFilter(framesPerClip: number, randSample: boolean): (idx: number[]) => number[] {
-  const npRound = (x: number) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
   return (idx) => {
     const seg = (idx.length - 1) / framesPerClip;
     const out: number[] = [];
     for (let i = 0; i < framesPerClip; i++) {
-      const s = npRound(seg * i), e = npRound(seg * (i + 1));
+      const s = pyRound(seg * i), e = pyRound(seg * (i + 1)); // np.round: halves to even
       out.push(idx[randSample ? s + random.int(e - s + 1) : Math.floor((s + e) / 2)]);
     }
     return out;
