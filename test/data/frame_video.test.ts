@@ -72,9 +72,11 @@ test('frame index ceil(fps * t), out-of-range starts, frame-path functions', asy
   c.video.dispose();
   assert.is(await v.getClip(-0.1, 0.5), null, 'negative start -> null (PyTorchVideo returns None)');
   assert.is(await v.getClip(1.3, 2), null, 'start past the duration -> null');
-  const f = FrameVideo.create(0.4, 30, { videoFrameToPathFn: (i) => join(dir, `frame_${i + 1}.png`) });
-  // a 0.1 s clip at 30 fps has 4 frames: 30 * 0.1 = 3.0000000000000004 -> 4 (PyTorchVideo's count)
-  const d = (await f.getClip(0, 0.1))!;
+  // A sampler's 0.1 s (the exact Fraction of the double 0.1, a hair over 1/10) at the int fps 30
+  // has 4 frames (ceil of 3.00000000000000016...), as in PyTorchVideo; in floats 30 * 0.1 = 3.
+  const f = FrameVideo.create(0.4, Fraction.of(30n), { videoFrameToPathFn: (i) => join(dir, `frame_${i + 1}.png`) });
+  assert.equal(f.clipFrameIndices(0, 0.1), [0, 1, 2]);
+  const d = (await f.getClip(0, Fraction.fromNumber(0.1)))!;
   assert.equal([...d.video.shape], [3, 4, 32, 48]);
   d.video.dispose();
   assert.throws(() => FrameVideo.create(1, 30, {}), /exactly one/);
