@@ -53,7 +53,8 @@ export interface DomsevVideoArgs extends DomsevFiles {
  */
 export class DomsevVideoDatasetImpl extends ClipListDataset {
   protected readonly kind = 'DomsevVideo';
-  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly labels: Map<string, DomsevLabel[]>, readonly framesPerSecond: number, transform?: ClipTransform | null) {
+  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly labels: Map<string, DomsevLabel[]>,
+    readonly framesPerSecond: number, transform?: ClipTransform | null) {
     super(videos, clips, transform, { labels: [...labels], framesPerSecond });
   }
   protected buildItem(c: VideoClipInfo, d: DecodedClip): ClipDict {
@@ -126,5 +127,6 @@ export function DomsevFrameDataset(args: DomsevFrameArgs): DomsevFrameDatasetImp
   return new DomsevFrameDatasetImpl(randperm(frames.length, random).map((i) => frames[i]), args.transform);
 }
 
-registerMapDatasetKind('DomsevVideo', (s) => new DomsevVideoDatasetImpl(videosOf(s as ClipListSpec), (s as ClipListSpec).clips, new Map((s as ClipListSpec).extra.labels), (s as ClipListSpec).extra.framesPerSecond));
-registerMapDatasetKind('DomsevFrame', (s) => new DomsevFrameDatasetImpl((s as { kind: string; frames: FrameItem[] }).frames));
+registerMapDatasetKind('DomsevVideo', (s: ClipListSpec) =>
+  new DomsevVideoDatasetImpl(videosOf(s), s.clips, new Map(s.extra.labels), s.extra.framesPerSecond));
+registerMapDatasetKind('DomsevFrame', (s: { kind: string; frames: FrameItem[] }) => new DomsevFrameDatasetImpl(s.frames));

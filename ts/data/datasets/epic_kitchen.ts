@@ -12,7 +12,10 @@ import {
   type ClipListSpec, type DecodedClip, type ManifestVideo, type VideoClipInfo, type VideoDatasetType,
 } from './manifest.js';
 
-const ACTION_COLS = ['participant_id', 'video_id', 'narration', 'start_timestamp', 'stop_timestamp', 'start_frame', 'stop_frame', 'verb', 'verb_class', 'noun', 'noun_class', 'all_nouns', 'all_noun_classes'] as const;
+const ACTION_COLS = [
+  'participant_id', 'video_id', 'narration', 'start_timestamp', 'stop_timestamp', 'start_frame', 'stop_frame',
+  'verb', 'verb_class', 'noun', 'noun_class', 'all_nouns', 'all_noun_classes',
+] as const;
 type ActionRow = Record<(typeof ACTION_COLS)[number], string>;
 
 /** An EPIC-KITCHENS action annotation row; start_time / stop_time (seconds) are derived, as in PyTorchVideo. */
@@ -96,8 +99,9 @@ function epicItem(c: VideoClipInfo, d: DecodedClip, actions: ActionData[]): Clip
  */
 export class EpicKitchenRecognitionDataset extends ClipListDataset {
   protected readonly kind = 'EpicKitchenRecognition';
-  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly actions: Map<string, ActionData[]>, readonly framesPerClip: number | null, transform?: ClipTransform | null) {
-    super(videos, clips, transform, { actions: [...actions].map(([k, v]) => [k, v.map((a) => ({ ...a }))]), framesPerClip });
+  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly actions: Map<string, ActionData[]>,
+    readonly framesPerClip: number | null, transform?: ClipTransform | null) {
+    super(videos, clips, transform, { actions: actionsData(actions), framesPerClip });
   }
   /** frames_per_clip: every (n // framesPerClip)-th frame (at least every frame; PyTorchVideo fails on fewer frames). */
   protected override frameFilter(): ((i: number[]) => number[]) | undefined {
@@ -112,7 +116,9 @@ export class EpicKitchenRecognitionDataset extends ClipListDataset {
 }
 
 export function EpicKitchenRecognition(args: EpicKitchenRecognitionArgs): EpicKitchenRecognitionDataset {
-  if ((args.clipSampling ?? 'random_offset_uniform') !== 'random_offset_uniform') throw new ArgumentError(`EpicKitchenRecognition: only 'random_offset_uniform' clip sampling exists, got '${args.clipSampling}'`);
+  if ((args.clipSampling ?? 'random_offset_uniform') !== 'random_offset_uniform') {
+    throw new ArgumentError(`EpicKitchenRecognition: only 'random_offset_uniform' clip sampling exists, got '${args.clipSampling}'`);
+  }
   const videos = loadManifestVideos(args.videoDataManifestFilePath, args.videoInfoFilePath, args.datasetType ?? 'frame');
   const actions = readActions(args.actionsFilePath);
   const spc = args.secondsPerClip ?? 2.0;
@@ -150,8 +156,9 @@ type ForecastConfig = Required<Pick<EpicKitchenForecastingArgs, 'secondsPerClip'
  */
 export class EpicKitchenForecastingDataset extends ClipListDataset {
   protected readonly kind = 'EpicKitchenForecasting';
-  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly actions: Map<string, ActionData[]>, readonly cfg: ForecastConfig, transform?: ClipTransform | null) {
-    super(videos, clips, transform, { actions: [...actions].map(([k, v]) => [k, v.map((a) => ({ ...a }))]), cfg });
+  constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly actions: Map<string, ActionData[]>,
+    readonly cfg: ForecastConfig, transform?: ClipTransform | null) {
+    super(videos, clips, transform, { actions: actionsData(actions), cfg });
   }
   protected override frameFilter(): (i: number[]) => number[] {
     const { secondsPerClip, clipTimeStride, numInputClips, framesPerClip } = this.cfg;
@@ -182,7 +189,10 @@ export class EpicKitchenForecastingDataset extends ClipListDataset {
 /** [C, n*f, H, W] -> [n, C, f, H, W] (torch.stack of the n sub-clips); consumes the input. */
 function splitClips(video: Tensor, n: number, f: number, videoId: string): Tensor {
   const [C, T, H, W] = video.shape;
-  if (T !== n * f) { video.dispose(); throw new ArgumentError(`EpicKitchenForecasting: clip of ${videoId} has ${T} frames, expected numInputClips * framesPerClip = ${n * f}`); }
+  if (T !== n * f) {
+    video.dispose();
+    throw new ArgumentError(`EpicKitchenForecasting: clip of ${videoId} has ${T} frames, expected numInputClips * framesPerClip = ${n * f}`);
+  }
   const out = Tensor.empty([n, C, f, H, W], video.dtype);
   const src = video.data(), dst = out.data(), plane = H * W;
   for (let i = 0; i < n; i++) for (let ch = 0; ch < C; ch++) for (let t = 0; t < f; t++) {
@@ -195,7 +205,10 @@ function splitClips(video: Tensor, n: number, f: number, videoId: string): Tenso
 
 export function EpicKitchenForecasting(args: EpicKitchenForecastingArgs): EpicKitchenForecastingDataset {
   if ((args.clipSampling ?? 'random') !== 'random') throw new ArgumentError(`EpicKitchenForecasting: only 'random' clip sampling exists, got '${args.clipSampling}'`);
-  const cfg: ForecastConfig = { secondsPerClip: args.secondsPerClip ?? 2.0, clipTimeStride: args.clipTimeStride ?? 10.0, numInputClips: args.numInputClips ?? 1, framesPerClip: args.framesPerClip ?? 1, numForecastActions: args.numForecastActions ?? 1 };
+  const cfg: ForecastConfig = {
+    secondsPerClip: args.secondsPerClip ?? 2.0, clipTimeStride: args.clipTimeStride ?? 10.0, numInputClips: args.numInputClips ?? 1,
+    framesPerClip: args.framesPerClip ?? 1, numForecastActions: args.numForecastActions ?? 1,
+  };
   const videos = loadManifestVideos(args.videoDataManifestFilePath, args.videoInfoFilePath, args.datasetType ?? 'frame');
   const actions = readActions(args.actionsFilePath);
   const window = cfg.secondsPerClip + (cfg.numInputClips - 1) * cfg.clipTimeStride;
@@ -217,6 +230,11 @@ export function EpicKitchenForecasting(args: EpicKitchenForecastingArgs): EpicKi
   return new EpicKitchenForecastingDataset(videos, clips, actions, cfg, args.transform);
 }
 
-const actionsOf = (s: ClipListSpec) => new Map<string, ActionData[]>(s.extra.actions.map(([k, v]: [string, ActionRow[]]) => [k, v.map((r) => Object.assign(Object.create(ActionData.prototype), r))]));
-registerMapDatasetKind('EpicKitchenRecognition', (s) => new EpicKitchenRecognitionDataset(videosOf(s as ClipListSpec), (s as ClipListSpec).clips, actionsOf(s as ClipListSpec), (s as ClipListSpec).extra.framesPerClip));
-registerMapDatasetKind('EpicKitchenForecasting', (s) => new EpicKitchenForecastingDataset(videosOf(s as ClipListSpec), (s as ClipListSpec).clips, actionsOf(s as ClipListSpec), (s as ClipListSpec).extra.cfg));
+// Actions cross to a loader worker as plain rows and come back as ActionData.
+const actionsData = (m: Map<string, ActionData[]>) => [...m].map(([k, v]) => [k, v.map((a) => ({ ...a }))]);
+const actionsOf = (s: ClipListSpec) => new Map<string, ActionData[]>(
+  s.extra.actions.map(([k, v]: [string, ActionRow[]]) => [k, v.map((r) => Object.assign(Object.create(ActionData.prototype), r))]));
+registerMapDatasetKind('EpicKitchenRecognition', (s: ClipListSpec) =>
+  new EpicKitchenRecognitionDataset(videosOf(s), s.clips, actionsOf(s), s.extra.framesPerClip));
+registerMapDatasetKind('EpicKitchenForecasting', (s: ClipListSpec) =>
+  new EpicKitchenForecastingDataset(videosOf(s), s.clips, actionsOf(s), s.extra.cfg));

@@ -73,8 +73,10 @@ export function loadManifestVideos(manifestPath: string, videoInfoPath: string, 
 
 type MapCtor = (spec: { kind: string }) => MapVideoDataset;
 const mapKinds = new Map<string, MapCtor>();
-/** Registers a map-style dataset class so a loader worker can rebuild it from its spec. */
-export function registerMapDatasetKind(kind: string, fromSpec: MapCtor): void { mapKinds.set(kind, fromSpec); }
+/** Registers a map-style dataset class so a loader worker can rebuild it from its spec (its toSpec()). */
+export function registerMapDatasetKind<S extends { kind: string }>(kind: string, fromSpec: (spec: S) => MapVideoDataset): void {
+  mapKinds.set(kind, fromSpec as MapCtor);
+}
 export function mapDatasetFromSpec(spec: { kind: string }): MapVideoDataset {
   const f = mapKinds.get(spec.kind);
   if (!f) throw new ArgumentError(`map-style dataset kind '${spec.kind}' is not registered in this worker`);
