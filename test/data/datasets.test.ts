@@ -23,7 +23,6 @@ place(tinyMp4(1, 0), join(tree, 'bowling', 'b1.mp4'));
 place(tinyMp4(2, 60), join(tree, 'archery', 'a2.mp4'));
 place(tinyMp4(1, 120), join(tree, 'archery', 'a1.mp4'));
 writeFileSync(join(tree, 'archery', 'notes.txt'), 'not a video');
-mkdirSync(join(tree, 'empty_class'));
 
 async function collect(ds: AsyncIterable<ClipDict>): Promise<ClipDict[]> {
   const out: ClipDict[] = [];
@@ -36,13 +35,19 @@ function dispose(cs: ClipDict[]): void {
 
 test('LabeledVideoPaths: class tree (sorted classes, recursive, .mp4/.avi only) and csv rows', () => {
   const p = LabeledVideoPaths.fromPath(tree);
-  assert.equal(p.classes, ['archery', 'bowling', 'empty_class']);
+  assert.equal(p.classes, ['archery', 'bowling']);
   assert.equal(p.toArray().map(([s, i]) => [String(s).slice(tree.length + 1), i.label]), [['archery/a1.mp4', 0], ['archery/a2.mp4', 0], ['bowling/b1.mp4', 1]]);
   const csv = join(root, 'rows.csv');
   writeFileSync(csv, 'a/x y.mp4 3\nb.mp4,7\nc.mp4, 2\n\nd.mp4\n');
   const q = LabeledVideoPaths.fromPath(csv);
   q.pathPrefix = '/data';
-  assert.equal(q.toArray(), [['/data/a/x y.mp4', { label: 3 }], ['/data/b.mp4', { label: 7 }], ['/data/c.mp4', { label: 2 }], ['/data/d.mp4', { label: -1 }]]);
+  // rsplit(None, 1) as PyTorchVideo: "b.mp4,7" is one field (label -1), "c.mp4, 2" splits at the space
+  assert.equal(q.toArray(), [['/data/a/x y.mp4', { label: 3 }], ['/data/b.mp4,7', { label: -1 }], ['/data/c.mp4,', { label: 2 }], ['/data/d.mp4', { label: -1 }]]);
+  // a class folder without a video is an error (torchvision's make_dataset)
+  const withEmpty = join(root, 'tree_with_empty');
+  place(tinyMp4(1, 120), join(withEmpty, 'archery', 'a1.mp4'));
+  mkdirSync(join(withEmpty, 'empty_class'));
+  assert.throws(() => LabeledVideoPaths.fromPath(withEmpty), (e: Error) => e instanceof DatasetFileError && e.message.includes('empty_class'));
   writeFileSync(csv, 'a.mp4 cat\n');
   assert.throws(() => LabeledVideoPaths.fromCsv(csv), (e: Error) => e instanceof DatasetFileError && e.message.includes(csv));
   assert.throws(() => LabeledVideoPaths.fromPath(join(root, 'nope')), (e: Error) => e instanceof DatasetFileError && e.message.includes('nope'));

@@ -18,7 +18,7 @@ placeFrames(tinyFrames(60, 'frame_', 30), frameDir); // frame_000001.jpg .. fram
 
 const w = (name: string, text: string) => { const p = join(root, name); writeFileSync(p, text); return p; };
 const frameManifest = w('frames.csv', `video_id,location,frame_file_stem,frame_string_length,min_frame_number,max_frame_number,file_extension\nP01_01,${frameDir},frame_,12,1,60,jpg\nP09_09,${root}/none,frame_,12,1,60,jpg\n`);
-const epicInfo = w('epic_info.csv', 'video,resolution,duration,fps\nP01_01,32x24,2.0,30\nP02_02,32x24,5.0,30\n');
+const epicInfo = w('epic_info.csv', 'video_id,resolution,duration,fps\nP01_01,32x24,2.0,30\nP02_02,32x24,5.0,30\n');
 const actions = w('actions.csv', [
   'participant_id,video_id,narration,start_timestamp,stop_timestamp,start_frame,stop_frame,verb,verb_class,noun,noun_class,all_nouns,all_noun_classes',
   `P01,P01_01,open tap,00:00:01.00,00:00:01.20,30,36,open,3,tap,8,"['tap']",[8]`,
@@ -36,7 +36,7 @@ test('EpicKitchenRecognition: manifest join, random-offset clips, overlapping ac
   assert.ok(off >= 0 && off < 0.5);
   assert.equal(ds.clips.map((c) => c.stopTime - c.startTime), Array(ds.length).fill(0.5));
   const item = await ds.getItem(ds.length - 1);
-  assert.equal(Object.keys(item).sort(), ['actions', 'audio', 'start_time', 'stop_time', 'video', 'video_id']);
+  assert.equal(Object.keys(item).sort(), ['actions', 'audio', 'frame_indices', 'start_time', 'stop_time', 'video', 'video_id']);
   assert.equal(item.video.shape, [3, 15, 24, 32]);
   assert.equal(item.audio.shape, [0], 'None becomes an empty tensor');
   const c = ds.clips[ds.length - 1];

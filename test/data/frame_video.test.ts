@@ -1,5 +1,5 @@
 // FrameVideo: PyTorchVideo's frame-folder conventions (natural order, fps -> indices with
-// numpy rounding, duration = frames / fps, name = folder) and pixels equal to native ffmpeg's
+// ceil(fps * t), duration = frames / fps, name = folder) and pixels equal to native ffmpeg's
 // decode of the same PNG/JPEG files.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import '../../ts/node.js'; // loads the kernel module
 import type { Tensor } from '../../ts/node.js';
 import { FrameVideo } from '../../ts/data/frame_video.js';
+import { Fraction } from '../../ts/data/fraction.js';
 import { SWS_FLAGS } from '../../ts/data/decoder/ffmpeg_clip.js';
 import { frameFolder } from '../helpers/media.js';
 
@@ -60,20 +61,23 @@ for (const ext of ['png', 'jpg'] as const) {
   });
 }
 
-test('numpy rounding (half to even), out-of-range starts, frame-path functions', async () => {
+test('frame index ceil(fps * t), out-of-range starts, frame-path functions', async () => {
   const dir = frameFolder('png', 12);
   const paths = Array.from({ length: 12 }, (_, i) => join(dir, `frame_${i + 1}.png`));
   const v = FrameVideo.fromFramePaths(paths, 10);
   assert.is(v.duration, 1.2);
-  // 0.25 * 10 = 2.5 -> 2 and 0.45 * 10 = 4.5 -> 4 (numpy), not 3 and 5.
+  // PyTorchVideo's math.ceil(fps * t): 0.25 * 10 = 2.5 -> 3 and 0.45 * 10 = 4.5 -> 5.
   const c = (await v.getClip(0.25, 0.45))!;
-  assert.equal(c.frameIndices, [2, 3]);
+  assert.equal(c.frameIndices, [3, 4]);
   c.video.dispose();
   assert.is(await v.getClip(-0.1, 0.5), null, 'negative start -> null (PyTorchVideo returns None)');
   assert.is(await v.getClip(1.3, 2), null, 'start past the duration -> null');
-  const f = FrameVideo.create(0.4, 30, { videoFrameToPathFn: (i) => join(dir, `frame_${i + 1}.png`) });
-  const d = (await f.getClip(0, 0.1))!;
-  assert.equal([...d.video.shape], [3, 3, 32, 48]);
+  // A sampler's 0.1 s (the exact Fraction of the double 0.1, a hair over 1/10) at the int fps 30
+  // has 4 frames (ceil of 3.00000000000000016...), as in PyTorchVideo; in floats 30 * 0.1 = 3.
+  const f = FrameVideo.create(0.4, Fraction.of(30n), { videoFrameToPathFn: (i) => join(dir, `frame_${i + 1}.png`) });
+  assert.equal(f.clipFrameIndices(0, 0.1), [0, 1, 2]);
+  const d = (await f.getClip(0, Fraction.fromNumber(0.1)))!;
+  assert.equal([...d.video.shape], [3, 4, 32, 48]);
   d.video.dispose();
   assert.throws(() => FrameVideo.create(1, 30, {}), /exactly one/);
   assert.throws(() => FrameVideo.fromFramePaths([], 30), /empty/);

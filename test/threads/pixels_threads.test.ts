@@ -13,7 +13,7 @@ import { isSharedModule, memory, memoryBytes, setBackend } from '../../ts/runtim
 import { setNumThreads, getNumThreads } from '../../ts/runtime/threads/index.js';
 import { pixelKernelNames, pixelsPath, pixelsReady } from '../../ts/data/pixels.js';
 import * as T from '../../ts/data/transforms/index.js';
-import * as F from '../../ts/data/transforms/video.js';
+import * as F from '../../ts/data/transforms/functional_video.js';
 
 // Awkward sizes: odd H and W, T not a multiple of numSamples, a non-square crop.
 const SHAPE = [3, 11, 23, 37];

@@ -1,9 +1,10 @@
 // FrameVideo: PyTorchVideo's video stored as one image per frame (JPEG/PNG), decoded with
 // ffmpeg.wasm. Conventions are PyTorchVideo's (pytorchvideo/data/frame_video.py): frame i is
 // at time i / fps, duration = frames / fps, a clip [start, end) holds frames
-// round(fps * start) .. round(fps * min(end, duration)) - 1 (numpy's round: half to even),
-// from_directory sorts file names "naturally" (frame_2 before frame_10), and the video's
-// name is the folder holding frame 0.
+// ceil(fps * start) .. ceil(fps * min(end, duration)) - 1, from_directory sorts file names
+// "naturally" (frame_2 before frame_10), and the video's name is the folder holding frame 0.
+// fps * t is computed as Python does: exactly when both are exact (an integer fps, given as a
+// Fraction, times a sampler's Fraction time), in floats otherwise (a float fps or time).
 //
 // Pixels: JPEGs go through ffmpeg's mjpeg decoder and swscale (accurate flags), so they match
 // native ffmpeg bit for bit but not OpenCV's libjpeg (PyTorchVideo uses cv2.imdecode); PNGs are
@@ -15,6 +16,7 @@ import { SWS_FLAGS, lastError } from './decoder/ffmpeg_clip.js';
 import { nodeHost } from './decoder/node_host.js';
 import { FrameSink } from './decoder/sinks.js';
 import { VideoDecodeError } from './errors.js';
+import { pyCeil, pyCmp, pyMin, pyMul, toFloat, type Seconds } from './fraction.js';
 
 export interface FrameVideoOptions {
   /** Per-clip decode time limit in ms. Default 30000. */
@@ -24,12 +26,6 @@ export interface FrameVideoOptions {
 }
 
 export interface FrameClip { video: Tensor; frameIndices: number[]; audio: null }
-
-/** numpy.round for the values PyTorchVideo rounds: halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** Natural sort key as PyTorchVideo's natural_keys: digit runs compare as numbers. */
 function naturalCompare(a: string, b: string): number {
@@ -49,7 +45,8 @@ export class FrameVideo {
   readonly name: string;
   private constructor(
     readonly duration: number,
-    readonly fps: number,
+    /** A number is a Python float; a Fraction is exact (PyTorchVideo's integer fps). */
+    readonly fpsExact: Seconds,
     private readonly frameToPath: (i: number) => string,
     readonly numFrames: number | null,
     private readonly opts: FrameVideoOptions = {},
@@ -57,14 +54,16 @@ export class FrameVideo {
     this.name = parentName(frameToPath(0));
   }
 
+  get fps(): number { return toFloat(this.fpsExact); }
+
   /**
    * PyTorchVideo's FrameVideo(duration, fps, video_frame_to_path_fn | video_frame_paths):
    * exactly one of the two frame sources.
    */
-  static create(duration: number, fps: number, frames: { videoFrameToPathFn?: (i: number) => string; videoFramePaths?: string[] }, opts: FrameVideoOptions = {}): FrameVideo {
+  static create(duration: number, fps: Seconds, frames: { videoFrameToPathFn?: (i: number) => string; videoFramePaths?: string[] }, opts: FrameVideoOptions = {}): FrameVideo {
     const { videoFrameToPathFn: fn, videoFramePaths: paths } = frames;
     if ((fn === undefined) === (paths === undefined)) throw new ArgumentError('FrameVideo: give exactly one of videoFrameToPathFn or videoFramePaths');
-    if (!(fps > 0)) throw new ArgumentError(`FrameVideo: fps must be > 0, got ${fps}`);
+    if (!(toFloat(fps) > 0)) throw new ArgumentError(`FrameVideo: fps must be > 0, got ${toFloat(fps)}`);
     if (paths) {
       if (paths.length === 0) throw new ArgumentError('FrameVideo: videoFramePaths is empty');
       return new FrameVideo(duration, fps, (i) => paths[i], paths.length, opts);
@@ -72,14 +71,14 @@ export class FrameVideo {
     return new FrameVideo(duration, fps, fn!, null, opts);
   }
 
-  /** PyTorchVideo's from_frame_paths: duration = number of frames / fps. */
-  static fromFramePaths(paths: string[], fps = 30, opts: FrameVideoOptions = {}): FrameVideo {
+  /** PyTorchVideo's from_frame_paths: duration = number of frames / fps (default 30.0, a float). */
+  static fromFramePaths(paths: string[], fps: Seconds = 30, opts: FrameVideoOptions = {}): FrameVideo {
     if (paths.length === 0) throw new ArgumentError('FrameVideo.fromFramePaths: the frame list is empty');
-    return FrameVideo.create(paths.length / fps, fps, { videoFramePaths: [...paths] }, opts);
+    return FrameVideo.create(paths.length / toFloat(fps), fps, { videoFramePaths: [...paths] }, opts);
   }
 
   /** PyTorchVideo's from_directory: every file in `path`, in natural order. */
-  static async fromDirectory(path: string, fps = 30, opts: FrameVideoOptions & { pathOrderCache?: Map<string, string[]> } = {}): Promise<FrameVideo> {
+  static async fromDirectory(path: string, fps: Seconds = 30, opts: FrameVideoOptions & { pathOrderCache?: Map<string, string[]> } = {}): Promise<FrameVideo> {
     const cached = opts.pathOrderCache?.get(path);
     if (cached) return FrameVideo.fromFramePaths(cached, fps, opts);
     const { fs } = await nodeHost('FrameVideo.fromDirectory');
@@ -92,24 +91,32 @@ export class FrameVideo {
     return FrameVideo.fromFramePaths(paths, fps, opts);
   }
 
-  private frameIndexForTime(t: number): number { return roundHalfEven(this.fps * t); }
+  /** PyTorchVideo's _get_frame_index_for_time: math.ceil(fps * t). */
+  frameIndexForTime(t: Seconds): number { return pyCeil(pyMul(this.fpsExact, t)); }
 
   /**
    * Frames in [startSec, endSec) as u8 [3, T, H, W] plus their indices; null when startSec is
    * outside [0, duration] (PyTorchVideo returns None). frameFilter subsamples the indices
    * before anything is read (e.g. a temporal subsampler).
    */
-  async getClip(startSec: number, endSec: number, frameFilter?: (indices: number[]) => number[]): Promise<FrameClip | null> {
-    if (startSec < 0 || startSec > this.duration) return null;
-    const end = Math.min(endSec, this.duration);
-    const first = this.frameIndexForTime(startSec), last = this.frameIndexForTime(end);
-    let indices: number[] = [];
-    for (let i = first; i < last; i++) indices.push(i);
-    if (frameFilter) indices = frameFilter(indices);
-    if (indices.length === 0) return null;
+  async getClip(startSec: Seconds, endSec: Seconds, frameFilter?: (indices: number[]) => number[]): Promise<FrameClip | null> {
+    const indices = this.clipFrameIndices(startSec, endSec, frameFilter);
+    if (indices === null || indices.length === 0) return null;
     const paths = indices.map((i) => this.frameToPath(i));
     const video = await decodeImages(paths, this.opts);
     return { video, frameIndices: indices, audio: null };
+  }
+
+  /** The frame indices getClip reads (after frameFilter); null when startSec is outside [0, duration]. */
+  clipFrameIndices(startSec: Seconds, endSec: Seconds, frameFilter?: (indices: number[]) => number[]): number[] | null {
+    if (pyCmp(startSec, 0) < 0 || pyCmp(startSec, this.duration) > 0) return null;
+    const end = pyMin(endSec, this.duration);
+    const first = this.frameIndexForTime(startSec);
+    let last = this.frameIndexForTime(end);
+    if (this.numFrames !== null) last = Math.min(last, this.numFrames);
+    let indices: number[] = [];
+    for (let i = first; i < last; i++) indices.push(i);
+    return frameFilter ? frameFilter(indices) : indices;
   }
 }
 

@@ -1,7 +1,8 @@
-// vidwasm.data: PyTorchVideo's data API (pytorchvideo.data). This first slice: ffmpeg.wasm
-// decoding (EncodedVideo, FrameVideo) and the clip samplers.
+// vidwasm.data: PyTorchVideo's data API (pytorchvideo.data and pytorchvideo.transforms): clip
+// samplers, ffmpeg.wasm decoding (EncodedVideo, FrameVideo), the datasets and the DataLoader,
+// video transforms on the pixel kernels, and audio spectrograms.
 export * from './clip_sampling.js';
-export { Fraction } from './fraction.js';
+export { Fraction, type Seconds } from './fraction.js';
 export { EncodedVideo, type EncodedVideoOptions, type Clip } from './encoded_video.js';
 export { FrameVideo, type FrameVideoOptions } from './frame_video.js';
 export { VideoDecodeError, type VideoDecodeReason } from './errors.js';

@@ -13,7 +13,7 @@ import { ArgumentError, ShapeError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import { nn } from '../runtime/index.js';
 import type { Module } from '../runtime/nn/module.js';
-import { getParamSpatialCrop } from '../data/transforms/video.js';
+import { getParamSpatialCrop } from '../data/transforms/functional_video.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 import type { Batch, Loader } from './batch.js';
 import type { SimCLR } from '../models/ssl/simclr.js';

@@ -4,7 +4,9 @@ import { ArgumentError } from '../../runtime/errors.js';
 import { Tensor } from '../../runtime/tensor.js';
 import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { random } from '../../runtime/random.js';
-import { TimeStampClipSampler } from './clip_sampler_spec.js';
+import { uniformTemporalIndices } from '../transforms/functional_video.js';
+import { Fraction, pyRound } from '../fraction.js';
+import { TimeStampClipSampler } from '../clip_sampling.js';
 import { DatasetFileError, joinPath, readText, splitCsvLine } from './host.js';
 import {
   LabeledVideoDataset, registerDatasetKind, type ClipDict, type LabeledVideoDatasetOptions, type LoadedClip, type OpenedVideo,
@@ -42,13 +44,9 @@ export interface CharadesArgs extends LabeledVideoDatasetOptions {
   framesPerClip?: number | null;
 }
 
-/** Uniformly spaced frames: linspace(0, n-1, k) truncated to integers (torch .long()). */
+/** Charades' _sample_clip_frames: float32 linspace(0, n-1, k), clamped, truncated (torch .long()). */
 export function uniformFrameFilter(framesPerClip: number): (idx: number[]) => number[] {
-  return (idx) => {
-    const n = idx.length;
-    if (n === 0) return idx;
-    return Array.from({ length: framesPerClip }, (_, i) => idx[Math.min(n - 1, Math.trunc(framesPerClip === 1 ? 0 : i * (n - 1) / (framesPerClip - 1)))]);
-  };
+  return (idx) => (idx.length === 0 ? idx : uniformTemporalIndices(idx.length, framesPerClip).map((i) => idx[i]));
 }
 
 /**
@@ -59,6 +57,7 @@ export function uniformFrameFilter(framesPerClip: number): (idx: number[]) => nu
 export class CharadesDataset extends LabeledVideoDataset {
   static readonly NUM_CLASSES = 157;
   protected override kind = 'Charades';
+  protected override readonly firstClipTime = 0.0;
   constructor(videos: LabeledVideo[], clipSampler: ClipSampler, opts: LabeledVideoDatasetOptions & { framesPerClip?: number | null } = {}) {
     const fpc = opts.framesPerClip;
     super(videos, clipSampler, { decodeAudio: false, ...opts, frameFilter: fpc ? uniformFrameFilter(fpc) : null });
@@ -108,12 +107,11 @@ export interface SSv2Args extends LabeledVideoDatasetOptions {
  * (or a random one, randint inclusive, from vidwasm's generator).
  */
 export function ssv2FrameFilter(framesPerClip: number, randSample: boolean): (idx: number[]) => number[] {
-  const npRound = (x: number) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
   return (idx) => {
     const seg = (idx.length - 1) / framesPerClip;
     const out: number[] = [];
     for (let i = 0; i < framesPerClip; i++) {
-      const s = npRound(seg * i), e = npRound(seg * (i + 1));
+      const s = pyRound(seg * i), e = pyRound(seg * (i + 1)); // np.round: halves to even
       out.push(idx[randSample ? s + random.int(e - s + 1) : Math.floor((s + e) / 2)]);
     }
     return out;
@@ -123,6 +121,7 @@ export function ssv2FrameFilter(framesPerClip: number, randSample: boolean): (id
 /** SSv2: every clip is the whole video (frame-filtered); the label is the template's index. */
 export class SSv2Dataset extends LabeledVideoDataset {
   protected override kind = 'SSv2';
+  protected override readonly firstClipTime = 0.0;
   constructor(videos: LabeledVideo[], clipSampler: ClipSampler, opts: LabeledVideoDatasetOptions & { framesPerClip?: number | null; randSampleFrames?: boolean } = {}) {
     const fpc = opts.framesPerClip;
     super(videos, clipSampler, { decodeAudio: false, ...opts, frameFilter: fpc ? ssv2FrameFilter(fpc, opts.randSampleFrames ?? false) : null });
@@ -212,6 +211,20 @@ export class AvaDataset extends LabeledVideoDataset {
   }
 }
 
+/**
+ * Python's '{:.2f}'.format(x): the exact binary value rounded to 2 decimals, ties to even
+ * (0.125 -> '0.12'). toFixed agrees except on exact ties, which it rounds up.
+ */
+export function formatFixed2(x: number): string {
+  if (Object.is(x, -0)) return '-0.00';
+  const hundredths = Fraction.fromNumber(x).mulInt(100);
+  if (!Number.isFinite(x) || hundredths.den !== 2n) return x.toFixed(2);
+  const lo = hundredths.num >= 0n ? hundredths.num / 2n : (hundredths.num - 1n) / 2n; // floor
+  const n = lo % 2n === 0n ? lo : lo + 1n;
+  const a = n < 0n ? -n : n;
+  return `${n < 0n ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+}
+
 export function Ava(args: AvaArgs): AvaDataset {
   const allowed = args.labelMapFile ? readLabelMap(args.labelMapFile).classIds : null;
   // Frame lists: header line, then rows; frames keyed by frame_id, sorted per video.
@@ -252,7 +265,7 @@ export function Ava(args: AvaArgs): AvaDataset {
       const idx = new Map<string, number>();
       const boxes: number[][] = [], labels: number[][] = [], extra: number[][] = [];
       k.boxes.forEach((b, j) => {
-        const key = b.map((x) => x.toFixed(2)).join(',');
+        const key = b.map(formatFixed2).join(',');
         if (!idx.has(key)) { idx.set(key, boxes.length); boxes.push(b); labels.push([]); extra.push([]); }
         labels[idx.get(key)!].push(k.labels[j]); extra[idx.get(key)!].push(k.extra[j]);
       });

@@ -5,20 +5,23 @@ export {
   LabeledVideoDataset, labeledVideoDataset, mixSeed,
   type LabeledVideoDatasetOptions, type ClipDict, type ClipTransform, type DatasetSpec, type SkippedVideo,
 } from './labeled_video_dataset.js';
-export { TimeStampClipSampler, clipSamplerToSpec, clipSamplerFromSpec, type ClipSamplerSpec } from './clip_sampler_spec.js';
+export { clipSamplerToSpec, clipSamplerFromSpec, type ClipSamplerSpec, type SecondsData } from './clip_sampler_serialization.js';
 export { Kinetics, UCF101, Ucf101, HMDB51, Hmdb51, hmdb51Paths, type LabeledDatasetArgs, type Hmdb51Args } from './kinetics.js';
 export {
   Charades, CharadesDataset, SSv2, SSv2Dataset, Ava, AvaDataset, readLabelMap, readFrameList,
-  uniformFrameFilter, ssv2FrameFilter, AVA_VALID_FRAMES, AVA_VIDEO_START_SEC,
+  uniformFrameFilter, ssv2FrameFilter, formatFixed2, AVA_VALID_FRAMES, AVA_VIDEO_START_SEC,
   type CharadesArgs, type SSv2Args, type AvaArgs,
 } from './frame_lists.js';
 export { DatasetFileError } from './host.js';
 export { DataLoader, type DataLoaderOptions } from '../loader/data_loader.js';
 export { defaultCollate, stackTensors, collateBoxes, disposeTensors, type Batch, type Collate } from '../loader/collate.js';
+export { ClipListDataset, loadManifestVideos, type ManifestVideo, type VideoClipInfo, type VideoDatasetType } from './manifest.js';
 export {
-  EpicKitchenRecognition, EpicKitchenRecognitionDataset, EpicKitchenForecasting, EpicKitchenForecastingDataset,
-  DomsevVideoDataset, DomsevVideoDatasetImpl, DomsevFrameDataset, DomsevFrameDatasetImpl, ClipListDataset,
-  loadManifestVideos, readActions, readDomsevLabels, hmsToSeconds,
-  type ActionData, type DomsevLabel, type ManifestVideo, type VideoClipInfo, type VideoDatasetType, type DomsevClipSampler,
-  type EpicKitchenRecognitionArgs, type EpicKitchenForecastingArgs, type DomsevVideoArgs, type DomsevFrameArgs,
-} from './map_datasets.js';
+  EpicKitchenRecognition, EpicKitchenRecognitionDataset, EpicKitchenForecasting, EpicKitchenForecastingDataset, ActionData,
+  readActions, hmsToSeconds, type EpicKitchenRecognitionArgs, type EpicKitchenForecastingArgs,
+} from './epic_kitchen.js';
+export {
+  DomsevVideoDataset, DomsevVideoDatasetImpl, DomsevFrameDataset, DomsevFrameDatasetImpl, readDomsevLabels,
+  type DomsevLabel, type DomsevClipSampler, type DomsevVideoArgs, type DomsevFrameArgs,
+} from './domsev.js';
+export { isIterableDataset, isMapDataset, type IterableVideoDataset, type MapVideoDataset, type LoaderDataset } from './contracts.js';

@@ -15,7 +15,8 @@ import type { ClipInfo, ClipInfoList, ClipSampler } from '../clip_sampling.js';
 import { EncodedVideo } from '../encoded_video.js';
 import { VideoDecodeError } from '../errors.js';
 import { FrameVideo } from '../frame_video.js';
-import { clipSamplerFromSpec, clipSamplerToSpec, type ClipSamplerSpec } from './clip_sampler_spec.js';
+import { Fraction, toFloat, type Seconds } from '../fraction.js';
+import { clipSamplerFromSpec, clipSamplerToSpec, type ClipSamplerSpec } from './clip_sampler_serialization.js';
 import { hostFs } from './host.js';
 import { isNode } from '../decoder/node_host.js';
 import { LabeledVideoPaths, type LabeledVideo, type VideoInfoDict, type VideoSource } from './labeled_video_paths.js';
@@ -66,7 +67,8 @@ export interface DatasetSpec {
 export interface OpenedVideo {
   name: string;
   duration: number;
-  getClip(start: number, end: number): Promise<{ video: Tensor; audio: Tensor | null; frameIndices?: number[] } | null>;
+  /** Times as the clip sampler returned them (exact Fractions are kept for frame videos). */
+  getClip(start: Seconds, end: Seconds): Promise<{ video: Tensor; audio: Tensor | null; frameIndices?: number[] } | null>;
   close(): void;
 }
 
@@ -103,6 +105,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     this.videoSampler = resolveVideoSampler(opts.videoSampler, this.videos.length, opts.seed);
   }
 
+  /** The last clip time passed before a video's first clip: None in LabeledVideoDataset (Charades and SSv2 pass 0.0). */
+  protected readonly firstClipTime: Seconds | null = null;
+
   /** Number of videos the video sampler yields per pass (PyTorchVideo's num_videos). */
   get numVideos(): number { return this.videoSampler.length; }
 
@@ -131,7 +136,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       return;
     }
     this.clipSampler.reset();
-    let lastEnd = 0, n = 0;
+    let lastEnd: Seconds | null = this.firstClipTime, n = 0;
     let loaded: LoadedClip | null = null;
     const augs = (this.clipSampler as { augsPerClip?: number }).augsPerClip ?? 1;
     try {
@@ -143,13 +148,13 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
           disposeLoaded(loaded);
           loaded = null;
           try {
-            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip((ci as ClipInfo).clipStart, (ci as ClipInfo).clipEnd);
+            loaded = multi ? await loadMany(video, ci as ClipInfoList) : await video.getClip(...exactTimes(ci as ClipInfo));
           } catch (e) {
             if (e instanceof VideoDecodeError && e.reason === 'out-of-range') loaded = null;
             else { this.failed(e, describe(source)); return; }
           }
         }
-        lastEnd = multi ? (ci as ClipInfoList).clipEnd[(ci as ClipInfoList).clipEnd.length - 1] : (ci as ClipInfo).clipEnd;
+        lastEnd = multi ? (ci as ClipInfoList).clipEndExact.at(-1)! : exactTimes(ci as ClipInfo)[1];
         const isLast = multi ? (ci as ClipInfoList).isLastClip[(ci as ClipInfoList).isLastClip.length - 1] : (ci as ClipInfo).isLastClip;
         if (loaded === null) return; // no frames: on to the next video, like PyTorchVideo
         this.consecutiveFailures = 0;
@@ -175,7 +180,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
 
   /** PyTorchVideo's sample dict; subclasses add their labels. */
   protected buildSample(video: OpenedVideo, videoIndex: number, info: VideoInfoDict, ci: ClipInfo | ClipInfoList, clip: LoadedClip): ClipDict {
-    const audio = Array.isArray(clip) ? (clip[0].audio ? clip.map((c) => c.audio) : null) : clip.audio;
+    // Several clips (RandomMultiClipSampler): one list per key, audio included even when it
+    // holds only nulls (frame videos), as PyTorchVideo builds it.
+    const audio = Array.isArray(clip) ? clip.map((c) => c.audio) : clip.audio;
     const out: ClipDict = {
       video: Array.isArray(clip) ? clip.map((c) => c.video) : clip.video,
       video_name: video.name,
@@ -198,7 +205,9 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     // In a browser a string source is a URL (EncodedVideo fetches it); frame folders are Node's.
     const fs = isNode() ? hostFs(this.constructor.name) : null;
     if (fs && fs.existsSync(source) && fs.statSync(source).isDirectory()) {
-      const fv = await FrameVideo.fromDirectory(source, o.fps, { timeoutMs: o.timeoutMs });
+      // PyTorchVideo's VideoPathHandler opens frame folders with the int fps 30: exact.
+      const fps = Number.isInteger(o.fps) ? Fraction.of(BigInt(o.fps!)) : o.fps!;
+      const fv = await FrameVideo.fromDirectory(source, fps, { timeoutMs: o.timeoutMs });
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }
     const ev = await EncodedVideo.fromPath(source, { decodeAudio: o.decodeAudio, timeoutMs: o.timeoutMs, decoder: 'ffmpeg' });
@@ -206,7 +215,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     const size = ss ? (ev.width <= ev.height ? { width: ss } : { height: ss }) : {};
     return {
       name: ev.name, duration: ev.duration,
-      getClip: (s, e) => ev.getClip(Math.max(0, s), e, size),
+      getClip: (s, e) => ev.getClip(Math.max(0, toFloat(s)), toFloat(e), size),
       close: () => ev.close(),
     };
   }
@@ -242,13 +251,18 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
   }
 }
 
+/** A clip's exact times; a user's sampler may return only the numbers (then they are floats). */
+function exactTimes(ci: ClipInfo): [Seconds, Seconds] {
+  return [ci.clipStartExact ?? ci.clipStart, ci.clipEndExact ?? ci.clipEnd];
+}
+
 type OneClip = { video: Tensor; audio: Tensor | null; frameIndices?: number[] };
 export type LoadedClip = OneClip | OneClip[];
 
 async function loadMany(video: OpenedVideo, ci: ClipInfoList): Promise<OneClip[] | null> {
   const out: OneClip[] = [];
   for (let i = 0; i < ci.clipStart.length; i++) {
-    const c = await video.getClip(ci.clipStart[i], ci.clipEnd[i]);
+    const c = await video.getClip(ci.clipStartExact?.[i] ?? ci.clipStart[i], ci.clipEndExact?.[i] ?? ci.clipEnd[i]);
     if (c === null) { disposeLoaded(out); return null; }
     out.push(c);
   }

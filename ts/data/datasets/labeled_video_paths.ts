@@ -9,8 +9,9 @@ export type VideoInfoDict = Record<string, unknown>;
 export type VideoSource = string | { framePaths: string[]; fps?: number };
 export type LabeledVideo = [source: VideoSource, info: VideoInfoDict];
 
-// torchvision's make_dataset, as PyTorchVideo calls it: only these extensions count.
-const VIDEO_EXTENSIONS = ['.mp4', '.avi'];
+// torchvision's make_dataset, as PyTorchVideo calls it (extensions=("mp4", "avi")): a file counts
+// when its lowercased path ends with one of these bare suffixes (no dot: "clipmp4" counts too).
+const VIDEO_EXTENSIONS = ['mp4', 'avi'];
 
 export class LabeledVideoPaths {
   /** Prefix joined to every relative path (PyTorchVideo's path_prefix setter). */
@@ -26,48 +27,57 @@ export class LabeledVideoPaths {
   }
 
   /**
-   * Rows "<path> <label>"; the label is the last field, split off at the last run of
-   * whitespace (PyTorchVideo's rsplit(None, 1)) or, for "path,label" files, the last comma.
-   * A row with no label gets -1 (a test split).
+   * Rows "<path> <label>": the label is the last field, split off at the last run of
+   * whitespace (PyTorchVideo's rsplit(None, 1)); a row with one field gets -1 (a test split).
+   * "a.mp4,5" is one field, so the path "a.mp4,5" with label -1, as in PyTorchVideo. Blank
+   * lines are skipped (PyTorchVideo fails on them).
    */
   static fromCsv(filePath: string): LabeledVideoPaths {
     const rows: Array<[string, number]> = [];
-    const lines = readText(filePath, 'LabeledVideoPaths.fromCsv').split(/\r?\n/);
+    const lines = readText(filePath, 'LabeledVideoPaths.fromCsv').split(/\r\n|\r|\n/);
     lines.forEach((raw, i) => {
-      const line = raw.trim();
-      if (!line) return;
-      // rsplit(None, 1) first; "path,label" (no space) splits at the last comma instead.
-      const m = /^(.*\S)\s+(\S+)$/.exec(line) ?? /^(.*),([^,]+)$/.exec(line);
-      let path: string, label: number;
-      if (m) [path, label] = [m[1].replace(/\s*,$/, ''), Number(m[2])];
-      else [path, label] = [line, -1];
-      if (!Number.isInteger(label)) throw new DatasetFileError(filePath, `LabeledVideoPaths: ${filePath} line ${i + 1}: label '${m?.[2]}' is not an integer`);
-      rows.push([path, label]);
+      const line = raw.replace(/\s+$/, '');
+      if (!line.trim()) return;
+      const m = /^(.*\S)\s+(\S+)$/.exec(line);
+      const [path, label] = m ? [m[1], m[2]] : [line, '-1'];
+      // Python's int(): an optional sign, digits and underscores between digits
+      if (!/^[+-]?\d+(_\d+)*$/.test(label)) throw new DatasetFileError(filePath, `LabeledVideoPaths: ${filePath} line ${i + 1}: label '${label}' is not an integer`);
+      rows.push([path, Number(label.replace(/_/g, ''))]);
     });
     if (rows.length === 0) throw new DatasetFileError(filePath, `LabeledVideoPaths: failed to load dataset from ${filePath} (no rows)`);
     return new LabeledVideoPaths(rows);
   }
 
   /**
-   * dir/<class>/<...>/<video>.mp4|avi: classes are the sorted sub-directory names, indexed
-   * from 0; videos are found recursively, directories and files in sorted order.
+   * dir/<class>/<...>/<video>.mp4|avi, as torchvision's make_dataset walks it: classes are the
+   * sorted sub-directory names, indexed from 0; within a class, folders in sorted path order
+   * (the class folder's own files first), files sorted by name. A class folder without a video
+   * is an error (torchvision's FileNotFoundError).
    */
   static fromDirectory(dirPath: string): LabeledVideoPaths {
     const fs = hostFs('LabeledVideoPaths.fromDirectory');
     if (!fs.existsSync(dirPath)) throw new DatasetFileError(dirPath, `LabeledVideoPaths: ${dirPath} not found`);
     const sep = dirPath.endsWith('/') ? '' : '/';
-    const classes = fs.readdirSync(dirPath).filter((n) => fs.statSync(dirPath + sep + n).isDirectory()).sort(cmpStr);
+    const isDir = (p: string) => { try { return fs.statSync(p).isDirectory(); } catch { return false; } };
+    const classes = fs.readdirSync(dirPath).filter((n) => isDir(dirPath + sep + n)).sort(cmpStr);
     const rows: Array<[string, number]> = [];
-    const walk = (dir: string, label: number) => {
-      for (const n of fs.readdirSync(dir).sort(cmpStr)) {
-        const p = `${dir}/${n}`;
-        const st = fs.statSync(p);
-        if (st.isDirectory()) walk(p, label);
-        else if (VIDEO_EXTENSIONS.some((e) => n.toLowerCase().endsWith(e))) rows.push([p, label]);
+    const empty: string[] = [];
+    classes.forEach((c, label) => {
+      // os.walk(followlinks=True), sorted by folder path; each folder's non-folder entries by name
+      const folders: string[] = [];
+      const walk = (d: string) => { folders.push(d); for (const n of fs.readdirSync(d)) if (isDir(`${d}/${n}`)) walk(`${d}/${n}`); };
+      walk(dirPath + sep + c);
+      const before = rows.length;
+      for (const d of folders.sort(cmpStr)) {
+        for (const n of fs.readdirSync(d).filter((f) => !isDir(`${d}/${f}`)).sort(cmpStr)) {
+          const p = `${d}/${n}`;
+          if (VIDEO_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e))) rows.push([p, label]);
+        }
       }
-    };
-    classes.forEach((c, i) => walk(dirPath + sep + c, i));
-    if (rows.length === 0) throw new DatasetFileError(dirPath, `LabeledVideoPaths: failed to load dataset from ${dirPath} (no .mp4/.avi under class folders)`);
+      if (rows.length === before) empty.push(c);
+    });
+    if (empty.length) throw new DatasetFileError(dirPath, `LabeledVideoPaths: found no valid file for the classes ${empty.join(', ')} in ${dirPath}. Supported extensions are: ${VIDEO_EXTENSIONS.join(', ')}`);
+    if (rows.length === 0) throw new DatasetFileError(dirPath, `LabeledVideoPaths: failed to load dataset from ${dirPath} (no class folders)`);
     const out = new LabeledVideoPaths(rows);
     out.classes = classes;
     return out;

@@ -2,29 +2,8 @@
 // clip dict of one video of an iterable dataset, or one item of a map-style dataset. The
 // transform runs afterwards, reseeded per clip, so batches do not depend on numWorkers.
 import { manualSeed } from '../../runtime/random.js';
-import { mixSeed, type ClipDict, type ClipTransform, type SkippedVideo } from '../datasets/labeled_video_dataset.js';
-
-/** An iterable (PyTorchVideo IterableDataset-style) video dataset. */
-export interface IterableVideoDataset {
-  transform: ClipTransform | null;
-  skipped: number;
-  readonly skippedVideos: SkippedVideo[];
-  videoOrder(): number[];
-  readonly videos: readonly unknown[];
-  clipsOfVideo(videoIndex: number, o?: { seed?: number; transform?: boolean }): AsyncGenerator<ClipDict>;
-  toSpec(): unknown;
-}
-/** A map-style dataset (PyTorch Dataset: __len__ and __getitem__). */
-export interface MapVideoDataset {
-  transform: ClipTransform | null;
-  readonly length: number;
-  getItem(index: number, o?: { seed?: number; transform?: boolean }): Promise<ClipDict>;
-  toSpec(): unknown;
-}
-export type LoaderDataset = IterableVideoDataset | MapVideoDataset;
-
-export const isIterableDataset = (d: unknown): d is IterableVideoDataset => typeof (d as IterableVideoDataset)?.clipsOfVideo === 'function';
-export const isMapDataset = (d: unknown): d is MapVideoDataset => typeof (d as MapVideoDataset)?.getItem === 'function' && typeof (d as MapVideoDataset).length === 'number';
+import { mixSeed, type ClipDict, type ClipTransform } from '../datasets/labeled_video_dataset.js';
+import { isIterableDataset, type LoaderDataset } from '../datasets/contracts.js';
 
 /** Decodes one unit without the transform. */
 export async function produceUnit(ds: LoaderDataset, unit: number, seed: number): Promise<ClipDict[]> {

@@ -8,13 +8,16 @@ import { initPixelsAsync, pixelsReady } from '../pixels.js';
 import { configureBrowserDecoder, type BrowserDecoderConfig } from '../decoder/ffmpeg_browser.js';
 import { VideoDecodeError } from '../errors.js';
 import { LabeledVideoDataset, type DatasetSpec } from '../datasets/labeled_video_dataset.js';
-import { mapDatasetFromSpec } from '../datasets/map_datasets.js';
+import { mapDatasetFromSpec } from '../datasets/manifest.js';
+import '../datasets/epic_kitchen.js';
+import '../datasets/domsev.js';
 import '../datasets/kinetics.js';
 import '../datasets/frame_lists.js';
 import { memoryStats } from '../../runtime/memory.js';
 import '../../runtime/ops/index.js'; // the ops, and with them Tensor's method forms (x.clone(), ...)
 import type { ClipTransform } from '../datasets/labeled_video_dataset.js';
-import { loadTransformModule, produceUnit, transformUnit, type LoaderDataset } from './produce.js';
+import { loadTransformModule, produceUnit, transformUnit } from './produce.js';
+import type { LoaderDataset } from '../datasets/contracts.js';
 import { toWire } from './transfer.js';
 
 export type ToWorker =

@@ -6,7 +6,7 @@
 // and RandAugment/AugMix apply only a few of them per clip.
 import { Tensor } from '../../runtime/tensor.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../../runtime/errors.js';
-import { linspaceF32 } from './video.js';
+import { linspaceF32 } from './functional_video.js';
 
 const f = Math.fround;
 

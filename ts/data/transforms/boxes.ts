@@ -3,7 +3,7 @@
 import { Tensor } from '../../runtime/tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../../runtime/errors.js';
 import { random } from '../../runtime/random.js';
-import { checkVideo, crop, horizontalFlip, randomCropParams, shortSideScale, uniformCropOffsets, type Interpolation, type Backend } from './video.js';
+import { checkVideo, crop, horizontalFlip, randomCropParams, shortSideScale, uniformCropOffsets, type Interpolation, type Backend } from './functional_video.js';
 
 function checkBoxes(op: string, boxes: Tensor): Float32Array {
   if (!(boxes instanceof Tensor)) throw new ArgumentError(`${op}: boxes must be a Tensor [N, 4]`);

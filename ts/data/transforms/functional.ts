@@ -1,9 +1,10 @@
-// pytorchvideo.transforms.functional, camelCased.
+// The pytorchvideo.transforms.functional namespace, camelCased: gathered here from the files that
+// implement it (functional_video.ts: the video functions; boxes, mix, augmentations).
 export {
   uniformTemporalSubsample, uniformTemporalSubsampleRepeated, shortSideScale, uniformCrop, randomResizedCrop,
   convertUint8ToFloat, div255, normalize, uint8Normalize, centerCrop, randomCrop, horizontalFlip, crop, resizeVideo,
   selectFrames, shortSideScaleCenterCrop, randomShortSideScaleRandomCrop, linspaceF32, uniformTemporalIndices, getParamSpatialCrop, shortSideSize,
-} from './video.js';
+} from './functional_video.js';
 export {
   shortSideScaleWithBoxes, randomShortSideScaleWithBoxes, randomCropWithBoxes, uniformCropWithBoxes,
   horizontalFlipWithBoxes, clipBoxesToImage, cropBoxes,

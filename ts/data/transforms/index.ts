@@ -4,6 +4,6 @@ export * from './transforms.js';
 export { MixUp, CutMix, MixVideo, convertToOneHot, type MixOptions } from './mix.js';
 export { RandAugment, AugMix, AugmentTransform, type RandAugmentOptions, type AugMixOptions, type AugmentTransformOptions } from './randaug.js';
 export { createVideoTransform, type VideoTransformOptions } from './factory.js';
-export type { Interpolation, Backend } from './video.js';
+export type { Interpolation, Backend } from './functional_video.js';
 export * as functional from './functional.js';
 export { LogMelSpectrogram } from '../audio.js';

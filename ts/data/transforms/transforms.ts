@@ -9,8 +9,8 @@ import { Tensor } from '../../runtime/tensor.js';
 import { ArgumentError, ShapeError } from '../../runtime/errors.js';
 import { random } from '../../runtime/random.js';
 import * as ops from '../../runtime/ops/index.js';
-import * as F from './video.js';
-import type { Interpolation, Backend } from './video.js';
+import * as F from './functional_video.js';
+import type { Interpolation, Backend } from './functional_video.js';
 
 /** Anything callable on one value. */
 export type Transform<I = any, O = any> = (x: I) => O;
