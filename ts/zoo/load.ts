@@ -3,17 +3,19 @@
 // (a path, bytes, or a URL the caller names): nothing is ever downloaded implicitly.
 import * as models from '../models/index.js';
 import type { nn } from '../runtime/index.js';
-import { readCheckpoint, type Source } from './checkpoint/index.js';
+import { readCheckpoint, type ReadLimits, type Source } from './checkpoint/index.js';
 import { modelInfo, listModels, BuilderUnavailableError, type OptionValue } from './registry.js';
 
 type Module = InstanceType<typeof nn.Module>;
 type Builder = (o: Record<string, unknown>) => Module;
 
 export interface LoadOptions {
-  /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes. */
+  /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes; torch.save (zip or legacy) or safetensors, recognised by content. */
   weights?: Source;
   /** Strict key matching (default true): missing/unexpected keys throw a StateDictError listing them. */
   strict?: boolean;
+  /** The checkpoint reader's limits, to raise for an unusual file (see ReadLimits for the defaults). */
+  limits?: ReadLimits;
   /** Builder keyword arguments overriding the hub's (camelCase), as hub functions take **kwargs. */
   options?: Record<string, unknown>;
 }
@@ -53,12 +55,12 @@ export function build(name: string, options: Record<string, unknown> = {}): Modu
  * bare state dict). The returned model is in training mode, as torch hub returns it; call eval().
  */
 export async function load(name: string, opts: LoadOptions = {}): Promise<Module> {
-  const { weights, strict = true, options = {} } = opts;
+  const { weights, strict = true, options = {}, limits } = opts;
   const net = build(name, options);
   if (weights === undefined) return net;
   let sd: Map<string, import('../runtime/index.js').Tensor> | undefined;
   try {
-    sd = await readCheckpoint(weights);
+    sd = await readCheckpoint(weights, limits);
     net.loadStateDict(sd, { strict });
   } catch (e) {
     net.dispose();
