@@ -1,7 +1,7 @@
 // `vidwasm convert IN OUT`: a model checkpoint from one format to the other, chosen by the file
 // extensions: PyTorch (.pyth / .pt / .pth, torch.save zip) <-> safetensors.
 import type { Tensor } from '../runtime/tensor.js';
-import { readCheckpoint, readSafetensors, saveCheckpoint, saveSafetensors, type Picklable } from '../zoo/checkpoint/index.js';
+import { readCheckpoint, saveCheckpoint, saveSafetensors, type Picklable } from '../zoo/checkpoint/index.js';
 import { parseArgs, requireFile, CliError, UsageError } from './args.js';
 
 export const HELP = `usage: vidwasm convert IN OUT [--key NAME]
@@ -27,9 +27,9 @@ export async function run(argv: string[]): Promise<number> {
   const p = parseArgs('convert', argv, { key: { kind: 'string' } }, 2);
   const [input, output] = p.positionals;
   if (!input || !output) throw new UsageError('convert: give an input and an output file (vidwasm convert in.pyth out.safetensors)');
-  const from = formatOf(input), to = formatOf(output);
+  const to = formatOf(output);
   await requireFile(input, 'checkpoint');
-  const sd: Map<string, Tensor> = from === 'safetensors' ? await readSafetensors(input) : await readCheckpoint(input, { key: p.opts.key as string | undefined });
+  const sd: Map<string, Tensor> = await readCheckpoint(input, { key: p.opts.key as string | undefined }); // any format, by content
   try {
     const bytes = to === 'safetensors'
       ? await saveSafetensors(sd, output)
