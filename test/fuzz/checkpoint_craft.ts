@@ -19,8 +19,8 @@ const text = (s: string) => [...new TextEncoder().encode(s)];
 export const op = {
   proto: [0x80, 2], stop: 0x2e, mark: 0x28, emptyList: 0x5d, emptyDict: 0x7d, emptyTuple: 0x29,
   append: 0x61, appends: 0x65, setitem: 0x73, setitems: 0x75, list: 0x6c, tuple: 0x74, tuple1: 0x85,
-  newfalse: 0x89, reduce: 0x52, binpersid: 0x51, build: 0x62, pop: 0x30,
-  int: (n: number) => [0x4a, ...le(n, 4)],
+  newfalse: 0x89, reduce: 0x52, binpersid: 0x51, build: 0x62, pop: 0x30, dup: 0x32,
+  int: (n: number) => (n >= -(2 ** 31) && n < 2 ** 31 ? [0x4a, ...le(n, 4)] : [0x8a, 8, ...le(n, 8)]), // BININT or LONG1
   str: (s: string) => { const b = text(s); return [0x58, ...le(b.length, 4), ...b]; },
   global: (mod: string, name: string) => [0x63, ...text(`${mod}\n${name}\n`)],
   binput: (k: number) => [0x72, ...le(k, 4)],

@@ -55,10 +55,12 @@ function parseZip(bytes: Uint8Array, source: string, limits: Limits): TorchValue
     if (order !== 'little') throw new CheckpointError(`${source}: saved with byte order '${order}'; only little-endian checkpoints are read`);
   }
   const entryOf = (key: string) => `${prefix}data/${key}`;
+  const keys = new Set<string>();
   const { value } = unpickleAt(zip.read(pkl), 0, {
     source,
     persistentLoad: (pid) => {
       const ref = storageRef(pid, source);
+      keys.add(ref.key);
       const have = zip.sizeOf(entryOf(ref.key));
       if (have < 0) throw new CheckpointError(`${source}: storage ${ref.key} is missing from the archive`);
       if (have < ref.numel * STORAGE[ref.type].bytes) {
@@ -67,8 +69,6 @@ function parseZip(bytes: Uint8Array, source: string, limits: Limits): TorchValue
       return ref;
     },
   });
-  const keys = new Set<string>();
-  collectStorages(value, keys);
   zip.checkInflateBudget([...keys].map(entryOf));
   const data = new Map<string, Uint8Array>();
   let storageBytes = 0;
@@ -138,22 +138,8 @@ function storageRef(pid: unknown, source: string): StorageRef {
 const isTensorRef = (v: unknown): v is TensorRef => !!v && typeof v === 'object' && (v as TensorRef).kind === 'tensor';
 const isContainer = (v: unknown): v is Map<unknown, unknown> | unknown[] => v instanceof Map || Array.isArray(v);
 
-/** Keys of every storage a tensor in the tree uses (iterative: trees may be deep). */
-function collectStorages(root: unknown, keys: Set<string>): void {
-  const seen = new Set<unknown>();
-  const todo = [root];
-  while (todo.length) {
-    const v = todo.pop();
-    if (isTensorRef(v)) keys.add(v.storage.key);
-    else if (isContainer(v) && !seen.has(v)) {
-      seen.add(v);
-      for (const x of v.values()) if (x && typeof x === 'object') todo.push(x);
-    }
-  }
-}
-
 /** One container being filled: the pickle's, ours, and where its iteration stands. */
-interface Frame { src: Map<unknown, unknown> | unknown[]; out: Map<unknown, unknown> | unknown[]; it: Iterator<[unknown, unknown]>; key: unknown }
+type Frame = { src: unknown[]; out: unknown[]; key: number } | { src: Map<unknown, unknown>; out: Map<unknown, unknown>; it: Iterator<[unknown, unknown]>; key: unknown };
 
 /**
  * Replaces every TensorRef in the tree with a Tensor, copying Maps and arrays. Iterative (no
@@ -185,18 +171,25 @@ function materialise(root: unknown, dataOf: (r: StorageRef) => Uint8Array, budge
     const out = v instanceof Map ? new Map() : new Array(v.length);
     done.set(v, out);
     open.add(v);
-    stack.push({ src: v, out, it: v.entries() as Iterator<[unknown, unknown]>, key: undefined });
+    stack.push(v instanceof Map ? { src: v, out: out as Map<unknown, unknown>, it: v.entries(), key: undefined } : { src: v, out: out as unknown[], key: -1 });
     return out;
   };
   try {
     const top = convert(root);
     while (stack.length) {
+      // Each step converts one child; a container child gets its own frame and is filled
+      // through the reference already stored in its parent.
       const f = stack[stack.length - 1];
-      const n = f.it.next();
-      if (n.done) { open.delete(f.src); stack.pop(); continue; }
-      f.key = n.value[0];
-      const x = convert(n.value[1]); // may push a frame for x: it is filled through its reference
-      if (f.out instanceof Map) f.out.set(f.key, x); else f.out[f.key as number] = x;
+      if (Array.isArray(f.src)) {
+        const a = f as Extract<Frame, { key: number }>;
+        if (++a.key < a.src.length) { a.out[a.key] = convert(a.src[a.key]); continue; }
+      } else {
+        const m = f as Extract<Frame, { it: unknown }>;
+        const n = m.it.next();
+        if (!n.done) { m.key = n.value[0]; m.out.set(m.key, convert(n.value[1])); continue; }
+      }
+      open.delete(f.src);
+      stack.pop();
     }
     return top;
   } catch (e) {
