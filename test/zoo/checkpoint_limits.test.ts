@@ -237,4 +237,16 @@ test('limits pass through zoo.load; errors elsewhere in the tree do not escape a
   await rejects(zoo.readCheckpoint(torchZip(checkpointPickle([], [['c', cyclic]]))), /contains itself/, 'cycle');
 });
 
+test('the README states the limits the reader applies', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const row = (k: string) => new RegExp(`\\| \`${k}\` \\| ([^|]+) \\|`).exec(readme)?.[1].trim();
+  const bytes = (s: string | undefined) => { const m = /^(\d+) GiB$/.exec(s ?? ''); return m ? Number(m[1]) * 2 ** 30 : Number(s); };
+  const d = zoo.DEFAULT_LIMITS;
+  assert.is(Number(row('maxDepth')), d.maxDepth);
+  assert.is(Number(row('maxEntries')), d.maxEntries);
+  assert.is(bytes(row('maxEntryBytes')), d.maxEntryBytes);
+  assert.is(bytes(row('maxInflatedBytes')), d.maxInflatedBytes);
+  assert.is(row('maxTensorBytes'), `${d.tensorBytesPerStorageByte} x the file's storage bytes + ${d.tensorBytesSlack / 2 ** 20} MiB`);
+});
+
 test.run();

@@ -138,62 +138,57 @@ function storageRef(pid: unknown, source: string): StorageRef {
 const isTensorRef = (v: unknown): v is TensorRef => !!v && typeof v === 'object' && (v as TensorRef).kind === 'tensor';
 const isContainer = (v: unknown): v is Map<unknown, unknown> | unknown[] => v instanceof Map || Array.isArray(v);
 
-/** One container being filled: the pickle's, ours, and where its iteration stands. */
-type Frame = { src: unknown[]; out: unknown[]; key: number } | { src: Map<unknown, unknown>; out: Map<unknown, unknown>; it: Iterator<[unknown, unknown]>; key: unknown };
+/** One container being converted in place, and where its iteration stands. */
+type Frame = { src: unknown[]; key: number } | { src: Map<unknown, unknown>; it: Iterator<[unknown, unknown]>; key: unknown };
 
 /**
- * Replaces every TensorRef in the tree with a Tensor, copying Maps and arrays. Iterative (no
- * recursion a file can drive deep), linear in the pickle's objects: a shared object is copied
- * once and stays shared; a cycle is refused. On any error the tensors built so far are freed.
+ * Replaces every TensorRef in the tree with a Tensor, in place (the pickle's Maps and arrays are
+ * ours alone). Iterative (no recursion a file can drive deep) and linear in the pickle's objects:
+ * a shared object is visited once and stays shared; a cycle is refused. On any error the tensors
+ * built so far are freed.
  */
 function materialise(root: unknown, dataOf: (r: StorageRef) => Uint8Array, budget: number, limits: Limits, source: string): unknown {
-  const done = new Map<object, unknown>();
-  const open = new Set<unknown>();
+  const built = new Map<TensorRef, Tensor>();
+  const visited = new Set<unknown>(), open = new Set<unknown>();
   const stack: Frame[] = [];
-  const tensors: Tensor[] = [];
   let left = budget;
   const where = () => `${source}${stack.length ? `: ${pathOf(stack)}` : ''}`;
   const convert = (v: unknown): unknown => {
-    if (!v || typeof v !== 'object') return v;
-    if (done.has(v)) {
-      if (open.has(v)) throw new CheckpointError(`${where()}: the structure contains itself (a cycle)`);
-      return done.get(v);
-    }
     if (isTensorRef(v)) {
-      const t = toTensor(v, dataOf(v.storage), left, limits, where());
-      tensors.push(t);
-      left -= t.nbytes;
-      done.set(v, t);
-      return t;
+      if (!built.has(v)) {
+        const t = toTensor(v, dataOf(v.storage), left, limits, where());
+        built.set(v, t);
+        left -= t.nbytes;
+      }
+      return built.get(v);
     }
-    if (!isContainer(v)) return v; // sets, opaque objects, bytes: kept as they are
+    if (!isContainer(v)) return v; // plain values, sets, opaque objects, bytes: kept as they are
+    if (open.has(v)) throw new CheckpointError(`${where()}: the structure contains itself (a cycle)`);
+    if (visited.has(v)) return v;
     if (stack.length >= limits.maxDepth) throw new CheckpointError(`${where()}: nested more than ${limits.maxDepth} deep (limit maxDepth)`);
-    const out = v instanceof Map ? new Map() : new Array(v.length);
-    done.set(v, out);
+    visited.add(v);
     open.add(v);
-    stack.push(v instanceof Map ? { src: v, out: out as Map<unknown, unknown>, it: v.entries(), key: undefined } : { src: v, out: out as unknown[], key: -1 });
-    return out;
+    stack.push(v instanceof Map ? { src: v, it: v.entries(), key: undefined } : { src: v, key: -1 });
+    return v;
   };
   try {
     const top = convert(root);
-    while (stack.length) {
-      // Each step converts one child; a container child gets its own frame and is filled
-      // through the reference already stored in its parent.
+    while (stack.length) { // each step converts one child; a container child gets its own frame
       const f = stack[stack.length - 1];
       if (Array.isArray(f.src)) {
         const a = f as Extract<Frame, { key: number }>;
-        if (++a.key < a.src.length) { a.out[a.key] = convert(a.src[a.key]); continue; }
+        if (++a.key < a.src.length) { a.src[a.key] = convert(a.src[a.key]); continue; }
       } else {
         const m = f as Extract<Frame, { it: unknown }>;
         const n = m.it.next();
-        if (!n.done) { m.key = n.value[0]; m.out.set(m.key, convert(n.value[1])); continue; }
+        if (!n.done) { m.key = n.value[0]; m.src.set(m.key, convert(n.value[1])); continue; } // (updating a key keeps the iteration order)
       }
       open.delete(f.src);
       stack.pop();
     }
     return top;
   } catch (e) {
-    for (const t of tensors) t.dispose();
+    for (const t of built.values()) t.dispose();
     throw e;
   }
 }
