@@ -136,6 +136,10 @@ test('5. a flipped byte in a stored entry fails its CRC-32, naming the entry', a
   const file = torchZip(pkl, { 0: f32([1, 2, 3, 4]) });
   file[30 + 'archive/data.pkl'.length + pkl.length + 30 + 'archive/data/0'.length + 7] ^= 0x10; // in the 2nd float
   await rejects(zoo.readCheckpoint(file), /entry archive\/data\/0 fails its CRC-32 check/, 'flip');
+  // even in an entry the state dict does not use (torch's version record)
+  const made = new Uint8Array(readFileSync(data('torch_made.pyth')));
+  made[Buffer.from(made).indexOf('3\n', Buffer.from(made).indexOf('version'))] ^= 1;
+  await rejects(zoo.readCheckpoint(made), /entry torch_made\/version fails its CRC-32 check/, 'version flip');
   if (existsSync(fixtures)) {
     const x3d = new Uint8Array(readFileSync(`${fixtures}x3d_xs/model.pyth`));
     x3d[x3d.length >> 1] ^= 0x80;

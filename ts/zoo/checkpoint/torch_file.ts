@@ -77,6 +77,7 @@ function parseZip(bytes: Uint8Array, source: string, limits: Limits): TorchValue
     data.set(k, d);
     storageBytes += d.length;
   }
+  zip.checkUnreadStored();
   return materialise(value, (ref) => data.get(ref.key)!, tensorBudget(limits, storageBytes), limits, source);
 }
 

@@ -1,7 +1,7 @@
 // The zip archives torch.save writes, read defensively. The central directory is parsed and
 // checked whole (entry count, duplicate names, entries overlapping or running past it), but only
-// the entries asked for are read: each against its declared size before inflating, within the
-// caller's limits, and against its CRC-32 after. A zip bomb or a flipped byte is a CheckpointError.
+// the entries asked for are inflated: each against its declared size before inflating, within
+// the caller's limits, and against its CRC-32 after. A zip bomb or a flipped byte is a CheckpointError.
 import { Inflate } from 'fflate';
 import { CheckpointError } from '../errors.js';
 import { crc32 } from './crc32.js';
@@ -25,6 +25,7 @@ export class ZipArchive {
   private readonly entries = new Map<string, Entry>();
   private readonly dv: DataView;
   private inflated = 0;
+  private readonly checked = new Set<string>();
 
   constructor(private readonly bytes: Uint8Array, private readonly source: string, private readonly limits: Limits) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -48,10 +49,20 @@ export class ZipArchive {
     }
   }
 
+  /**
+   * Checks the CRC-32 of the stored entries not read (the version record, extra files): cheap,
+   * and a flipped byte anywhere in a torch.save archive is then reported. Compressed entries we
+   * do not need are never inflated (that is where a zip bomb would sit).
+   */
+  checkUnreadStored(): void {
+    for (const e of this.entries.values()) if (e.method === 0 && !this.checked.has(e.name)) this.read(e.name);
+  }
+
   /** The bytes of entry `name` (a view for stored entries), size and CRC-32 checked. */
   read(name: string): Uint8Array {
     const e = this.entries.get(name);
     if (!e) return this.fail(`entry ${name} is missing from the archive`);
+    this.checked.add(name);
     const raw = this.bytes.subarray(e.dataStart, e.dataStart + e.compressedSize);
     let data: Uint8Array;
     if (e.method === 0) data = raw;
