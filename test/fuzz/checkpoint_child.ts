@@ -5,7 +5,7 @@ import { zoo, memoryStats, Tensor, VidwasmError } from '../../ts/node.js';
 import { rng, flip, truncate, zipEdit, zipPickleEdit, legacyPickleEdit, safetensorsEdit, SHAPES } from './checkpoint_mutants.js';
 import type { FuzzCase, FuzzResult } from './checkpoint_runner.js';
 
-const MUTATORS = { flip, truncate, zipEdit, zipPickleEdit, legacyPickleEdit, safetensorsEdit };
+const MUTATORS = { flip, truncate, zipEdit, zipPickleEdit, legacyPickleEdit, safetensorsEdit, asIs: (b: Uint8Array) => b };
 const bases = new Map<string, Uint8Array>();
 
 async function base(name: string): Promise<Uint8Array> {

@@ -12,7 +12,7 @@ export interface FuzzCase {
   id: number;
   /** 'data:<file>' (test/data/checkpoints), 'fixtures:<path>' (shared fixtures), 'writer:<file>' (as safetensors), or '' for SHAPES. */
   base: string;
-  /** A mutator of checkpoint_mutants.ts, or a key of its SHAPES. */
+  /** A mutator of checkpoint_mutants.ts (or 'asIs'), or a key of its SHAPES. */
   mutate: string;
   seed: number;
   limits?: ReadLimits;
