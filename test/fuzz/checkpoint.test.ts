@@ -36,10 +36,11 @@ shapes.push({ id: id++, base: '', mutate: 'ten 1 GiB entries', seed: 0, limits: 
 shapes.push({ id: id++, base: 'data:broadcast_huge.pyth', mutate: 'asIs', seed: 0, expect: 'typed' }); // torch.save of a 1 GiB broadcast view
 const all = [...batch, ...shapes];
 
-// Bounds: generous for a loaded 2-core CI machine, far below what the unbounded reader took
-// (the 3.5 GiB bomb: 3.65 GB RSS; the 10^8-path file: >60 s, then heap exhaustion).
-const BATCH: Bounds = { caseMs: 20_000, startMs: 60_000, heapMb: 512, rssMb: 1024 };
-const SHAPE: Bounds = { caseMs: 60_000, startMs: 60_000, heapMb: 512, rssMb: 768 };
+// Bounds: far below what the unbounded reader took (the 3.5 GiB bomb: 3.65 GB RSS; the
+// 10^8-path file: >60 s, then heap exhaustion), and generous in time: a hang never ends, while
+// reading 10^6 nested lists (a few seconds on 2 free cores) took 60 s on a machine loaded 20x.
+const BATCH: Bounds = { caseMs: 30_000, startMs: 90_000, heapMb: 512, rssMb: 1024 };
+const SHAPE: Bounds = { caseMs: 150_000, startMs: 90_000, heapMb: 512, rssMb: 768 };
 
 let results: FuzzResult[] = [];
 test.before(async () => {
