@@ -12,7 +12,7 @@ import { unpickleAt, label, type StorageRef, type TensorRef, type PickleValue } 
 import { ZipArchive } from './zip_reader.js';
 import { sniffFormat } from './format.js';
 import { parseSafetensors } from './safetensors.js';
-import { resolveLimits, tensorBudget, type Limits, type ReadLimits } from './limits.js';
+import { DEFAULT_LIMITS, resolveLimits, tensorBudget, type Limits, type ReadLimits } from './limits.js';
 
 /** Element size and vidwasm dtype of each torch storage class (wide types are narrowed). */
 const STORAGE: Record<string, { bytes: number; dtype: DType }> = {
@@ -213,8 +213,9 @@ function toTensor(t: TensorRef, raw: Uint8Array, budget: number, limits: Limits,
   }
   const nbytes = numel * DTYPE_BYTES[info.dtype];
   if (nbytes > budget) {
-    const why = limits.maxTensorBytes === undefined ? 'the default limit: 4x the storage bytes in the file, + 1 MiB' : 'maxTensorBytes';
-    throw new CheckpointError(`${where}: tensor ${fmtShape(t.shape)} (a view of ${t.storage.numel} stored elements) would need ${nbytes} more bytes than the file's tensors may take (${why}; raise maxTensorBytes to load it)`);
+    const d = DEFAULT_LIMITS, why = limits.maxTensorBytes === undefined
+      ? `the default limit: ${d.tensorBytesPerStorageByte}x the storage bytes in the file, + ${d.tensorBytesSlack / 2 ** 20} MiB` : 'maxTensorBytes';
+    throw new CheckpointError(`${where}: tensor ${fmtShape(t.shape)} (a view of ${t.storage.numel} stored elements) needs ${nbytes} bytes, more than the file's tensors may take (${why}; raise maxTensorBytes to load it)`);
   }
   const out = Tensor.empty(t.shape, info.dtype);
   try {
