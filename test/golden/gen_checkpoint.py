@@ -7,6 +7,8 @@
    nested optimizer state); their values go into checkpoint.json.
 3. Hostile and broken files the reader must refuse: a pickle calling os.system, a tensor whose
    view runs past its storage, an unknown storage type.
+4. Files for the reader's limits (issue 15): an empty state dict, broadcast views small and huge,
+   memo-shared nested lists with 2**27 paths, legacy-looking pickles without the magic number.
 """
 import hashlib
 import io
@@ -93,7 +95,26 @@ with zipfile.ZipFile(os.path.join(D, "out_of_bounds.pyth"), "w", compression=zip
     for n in names:
         z.writestr(n, pkl_oob if n == pkl_name else zin.read(n))
 
+# 4. issue 15's shapes, written by PyTorch itself
+# a module without parameters: PyTorch saves and loads {'model_state': {}}
+torch.save({"model_state": torch.nn.ReLU().state_dict()}, os.path.join(D, "empty_state.pyth"))
+# broadcast (stride-0) views: torch.save keeps the one-element storage and the view
+small = torch.tensor([1.5, -2.0]).reshape(2, 1).expand(2, 3)
+torch.save({"model_state": {"small": small}}, os.path.join(D, "broadcast_small.pyth"))
+torch.save({"model_state": {"huge": torch.tensor([2.0]).expand(2**28)}}, os.path.join(D, "broadcast_huge.pyth"))
+# nested lists sharing sub-lists through the pickle memo: 2**27 paths in a few hundred bytes
+x = []
+for _ in range(27):
+    x = [x, x]
+torch.save({"model_state": {"w": torch.ones(2)}, "shared": x}, os.path.join(D, "memo_paths.pyth"))
+# legacy-looking pickles whose first value is not the magic integer
+with open(os.path.join(D, "legacy_str_first.pyth"), "wb") as f:
+    f.write(pickle.dumps("not a checkpoint", protocol=2))
+with open(os.path.join(D, "legacy_float_first.pyth"), "wb") as f:
+    f.write(pickle.dumps(1.5e300, protocol=2))
+
 save("checkpoint", [
     {"name": "ours", "ours_sha256": ours_sha},
     {"name": "torch_made", "inputs": {k: enc(v) for k, v in expected.items()}},
+    {"name": "broadcast_small", "inputs": {"small": enc(small)}},
 ])

@@ -1,12 +1,14 @@
-// `vidwasm convert IN OUT`: a model checkpoint from one format to the other, chosen by the file
-// extensions: PyTorch (.pyth / .pt / .pth, torch.save zip) <-> safetensors.
+// `vidwasm convert IN OUT`: a model checkpoint from one format to the other: the input's format
+// is recognised by its content, the output's chosen by OUT's extension: PyTorch (.pyth / .pt /
+// .pth, torch.save zip) <-> safetensors.
 import type { Tensor } from '../runtime/tensor.js';
-import { readCheckpoint, readSafetensors, saveCheckpoint, saveSafetensors, type Picklable } from '../zoo/checkpoint/index.js';
+import { readCheckpoint, saveCheckpoint, saveSafetensors, type Picklable } from '../zoo/checkpoint/index.js';
 import { parseArgs, requireFile, CliError, UsageError } from './args.js';
 
 export const HELP = `usage: vidwasm convert IN OUT [--key NAME]
 
-Converts a model checkpoint; the formats come from the extensions:
+Converts a model checkpoint. IN may be either format under any name (recognised by content:
+torch.save zip or legacy, safetensors); OUT's extension chooses what is written:
   .pyth .pt .pth     PyTorch (torch.save zip; read: the state dict, or its 'model_state' /
                      'state_dict' / 'model' entry; written as {'model_state': state_dict},
                      as PyTorchVideo saves, so torch.load and the zoo read it)
@@ -27,9 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   const p = parseArgs('convert', argv, { key: { kind: 'string' } }, 2);
   const [input, output] = p.positionals;
   if (!input || !output) throw new UsageError('convert: give an input and an output file (vidwasm convert in.pyth out.safetensors)');
-  const from = formatOf(input), to = formatOf(output);
+  const to = formatOf(output);
   await requireFile(input, 'checkpoint');
-  const sd: Map<string, Tensor> = from === 'safetensors' ? await readSafetensors(input) : await readCheckpoint(input, { key: p.opts.key as string | undefined });
+  const sd: Map<string, Tensor> = await readCheckpoint(input, { key: p.opts.key as string | undefined }); // any format, by content
   try {
     const bytes = to === 'safetensors'
       ? await saveSafetensors(sd, output)

@@ -6,7 +6,7 @@ import * as models from '../models/index.js';
 import * as accelerator from '../accelerator/index.js';
 import type { nn } from '../runtime/index.js';
 import { ArgumentError } from '../runtime/errors.js';
-import { readCheckpoint, type Source } from './checkpoint/index.js';
+import { readCheckpoint, type ReadLimits, type Source } from './checkpoint/index.js';
 import { pretrainedWeights, type DownloadOptions } from './download.js';
 import { modelInfo, listModels, BuilderUnavailableError, type OptionValue } from './registry.js';
 
@@ -14,7 +14,7 @@ type Module = InstanceType<typeof nn.Module>;
 type Builder = (o: Record<string, unknown>) => Module;
 
 export interface LoadOptions extends DownloadOptions {
-  /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes. */
+  /** Checkpoint to load: a path, a URL (fetched because you passed it), or the file's bytes; torch.save (zip or legacy) or safetensors, recognised by content. */
   weights?: Source;
   /**
    * true: the zoo's official checkpoint (downloaded once, then cached; see DownloadOptions).
@@ -23,6 +23,8 @@ export interface LoadOptions extends DownloadOptions {
   pretrained?: boolean;
   /** Strict key matching (default true): missing/unexpected keys throw a StateDictError listing them. */
   strict?: boolean;
+  /** The checkpoint reader's limits, to raise for an unusual file (see ReadLimits for the defaults). */
+  limits?: ReadLimits;
   /** Builder keyword arguments overriding the hub's (camelCase), as hub functions take **kwargs. */
   options?: Record<string, unknown>;
 }
@@ -62,7 +64,7 @@ export function build(name: string, options: Record<string, unknown> = {}): Modu
  * bare state dict). The returned model is in training mode, as torch hub returns it; call eval().
  */
 export async function load(name: string, opts: LoadOptions = {}): Promise<Module> {
-  const { strict = true, options = {}, pretrained } = opts;
+  const { strict = true, options = {}, pretrained, limits } = opts;
   modelInfo(name); // an unknown name fails first, with suggestions
   if (opts.weights !== undefined && pretrained !== undefined) {
     throw new ArgumentError(`zoo.load('${name}'): pass either weights or pretrained, not both`);
@@ -76,7 +78,7 @@ export async function load(name: string, opts: LoadOptions = {}): Promise<Module
   if (weights === undefined) return net;
   let sd: Map<string, import('../runtime/index.js').Tensor> | undefined;
   try {
-    sd = await readCheckpoint(weights);
+    sd = await readCheckpoint(weights, limits);
     net.loadStateDict(sd, { strict });
   } catch (e) {
     net.dispose();

@@ -1,5 +1,5 @@
-// Checkpoint IO: PyTorch .pyth/.pt (zip and legacy) and safetensors, from a path, URL or bytes.
-// Weights are never fetched implicitly: the caller names the file.
+// Checkpoint IO: PyTorch .pyth/.pt (zip and legacy) and safetensors, from a path, URL or bytes,
+// the format recognised by content. Weights are never fetched implicitly: the caller names the file.
 import { zipSync } from 'fflate';
 import { Tensor } from '../../runtime/tensor.js';
 import { CheckpointError } from '../errors.js';
@@ -7,6 +7,9 @@ import { parseTorchFile, type TorchValue } from './torch_file.js';
 import { pickle, type Picklable } from './pickle_writer.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { heapU8 } from '../../runtime/wasm.js';
+import { label } from './pickle.js';
+import { sniffFormat } from './format.js';
+import { resolveLimits, type ReadLimits } from './limits.js';
 
 export type Source = string | URL | Uint8Array | ArrayBuffer;
 export type StateDict = Map<string, Tensor>;
@@ -39,53 +42,68 @@ async function writeFile(path: string, bytes: Uint8Array): Promise<void> {
   await fs.writeFile(path, bytes);
 }
 
-/** The whole value tree of a torch.save file (Maps, arrays, numbers, strings, Tensors). */
-export async function readTorchFile(src: Source): Promise<TorchValue> {
-  const { bytes, name } = await readSource(src);
-  return parseTorchFile(bytes, name);
+/** Options of the readers: the limits of limits.ts, and for readCheckpoint the entry to take. */
+export interface ReadOptions extends ReadLimits {
+  /** Entry holding the state dict (default: 'model_state', 'state_dict' or 'model' when present). */
+  key?: string;
 }
 
 /**
- * A model state dict from a checkpoint: a bare state dict, or one nested under
- * 'model_state' (PyTorchVideo / PySlowFast), 'state_dict' or 'model'. Other entries
- * (optimizer state, epoch) are disposed. Use readTorchFile for everything.
+ * The whole value tree of a checkpoint (Maps, arrays, numbers, strings, Tensors): torch.save
+ * zip or legacy, or safetensors (a Map of its tensors), told apart by content. Objects the file
+ * shares stay shared (walk it with a seen-set); free it with disposeTensors.
  */
-export async function readCheckpoint(src: Source, opts: { key?: string } = {}): Promise<StateDict> {
+export async function readTorchFile(src: Source, opts: ReadLimits = {}): Promise<TorchValue> {
   const { bytes, name } = await readSource(src);
-  const top = parseTorchFile(bytes, name);
+  return parseTorchFile(bytes, name, opts);
+}
+
+/**
+ * A model state dict from a checkpoint of any format (torch.save zip or legacy, safetensors;
+ * recognised by content, from a path, URL or bytes): a bare state dict, or one nested under
+ * 'model_state' (PyTorchVideo / PySlowFast), 'state_dict' or 'model'. Other entries (optimizer
+ * state, epoch) are disposed. Hostile or oversized files are refused within `opts`' limits
+ * (see ReadLimits for them and their defaults). Use readTorchFile for everything.
+ */
+export async function readCheckpoint(src: Source, opts: ReadOptions = {}): Promise<StateDict> {
+  const { bytes, name } = await readSource(src);
+  const top = parseTorchFile(bytes, name, opts);
   return extractStateDict(top, name, opts.key);
 }
 
 export function extractStateDict(top: TorchValue, name: string, key?: string): StateDict {
-  if (!(top instanceof Map)) {
-    disposeTree(top);
-    throw new CheckpointError(`${name}: holds a ${describe(top)}, not a state dict`);
-  }
-  const keys = key ? [key] : ['model_state', 'state_dict', 'model'];
-  const nestedKey = keys.find((k) => top.get(k) instanceof Map);
-  if (key && !nestedKey) {
-    disposeTree(top);
-    throw new CheckpointError(`${name}: has no '${key}' entry (keys: ${[...top.keys()].join(', ')})`);
-  }
+  const fail = (msg: string): never => { disposeTensors(top); throw new CheckpointError(`${name}: ${msg}`); };
+  if (!(top instanceof Map)) return fail(`holds ${describe(top)}, not a state dict`);
+  const nestedKey = (key ? [key] : ['model_state', 'state_dict', 'model']).find((k) => top.get(k) instanceof Map);
+  if (key && !nestedKey) fail(`has no '${key}' entry (keys: ${[...top.keys()].slice(0, 20).map((k) => label(k)).join(', ')})`);
   const sd = (nestedKey ? top.get(nestedKey) : top) as Map<unknown, unknown>;
   const out: StateDict = new Map();
-  for (const [k, v] of sd) {
-    if (!(v instanceof Tensor)) continue;
-    out.set(String(k), v);
-  }
-  // Free tensors that are not part of the state dict (optimizer state, ...).
-  for (const [k, v] of top) if (k !== nestedKey && v !== sd) disposeTree(v, new Set(out.values()));
-  if (out.size === 0) throw new CheckpointError(`${name}: contains no tensors${nestedKey ? ` under '${nestedKey}'` : ''}`);
+  for (const [k, v] of sd) if (v instanceof Tensor && typeof k === 'string') out.set(k, v);
+  // A module without parameters has an empty state dict ({'model_state': {}}); a dict of only
+  // other values (an epoch, a config) is not a state dict.
+  if (out.size === 0 && sd.size > 0) fail(`contains no tensors${nestedKey ? ` under '${nestedKey}'` : ''}`);
+  disposeTensors(top, new Set(out.values())); // optimizer state and the like
   return out;
 }
 
-function disposeTree(v: unknown, keep = new Set<Tensor>()): void {
-  if (v instanceof Tensor) { if (!keep.has(v)) v.dispose(); } else if (v instanceof Map) for (const x of v.values()) disposeTree(x, keep);
-  else if (Array.isArray(v)) for (const x of v) disposeTree(x, keep);
+/**
+ * Disposes every tensor in a value tree except those in `keep`. Iterative and visits each
+ * shared object once, so any tree a file can produce (deep, or with 10^8 paths) is freed quickly.
+ */
+export function disposeTensors(root: unknown, keep: Set<Tensor> = new Set()): void {
+  const seen = new Set<unknown>();
+  const todo = [root];
+  while (todo.length) {
+    const v = todo.pop();
+    if (v instanceof Tensor) { if (!keep.has(v)) v.dispose(); } else if ((v instanceof Map || Array.isArray(v)) && !seen.has(v)) {
+      seen.add(v);
+      for (const x of v.values()) if (x && typeof x === 'object') todo.push(x);
+    }
+  }
 }
 
 function describe(v: unknown): string {
-  return v instanceof Tensor ? `single tensor ${v.describe()}` : Array.isArray(v) ? 'list' : typeof v;
+  return v instanceof Tensor ? `a single tensor ${v.describe()}` : Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
 
 /** torch.save bytes (zip format) of a value: a state dict, or {model_state: ..., epoch: ...}. */
@@ -134,9 +152,10 @@ function toMap(sd: Map<string, Tensor> | Record<string, Tensor>): Map<string, Pi
   return sd instanceof Map ? sd : new Map(Object.entries(sd));
 }
 
-export async function readSafetensors(src: Source): Promise<StateDict> {
+/** The tensors of a safetensors file (readCheckpoint reads it too, recognising it by content). */
+export async function readSafetensors(src: Source, opts: ReadLimits = {}): Promise<StateDict> {
   const { bytes, name } = await readSource(src);
-  return parseSafetensors(bytes, name).tensors;
+  return parseSafetensors(bytes, name, resolveLimits(opts)).tensors;
 }
 
 export async function saveSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, path?: string, metadata?: Record<string, string>): Promise<Uint8Array> {
@@ -145,5 +164,7 @@ export async function saveSafetensors(tensors: Map<string, Tensor> | Record<stri
   return bytes;
 }
 
-export { parseTorchFile, parseSafetensors, serializeSafetensors };
-export type { Picklable, TorchValue };
+export { parseTorchFile, parseSafetensors, serializeSafetensors, sniffFormat };
+export { DEFAULT_LIMITS } from './limits.js';
+export type { Picklable, TorchValue, ReadLimits };
+export type { CheckpointFormat } from './format.js';

@@ -3,6 +3,9 @@
 // a GLOBAL may name only the few callables below, which we emulate; any other global becomes
 // an inert marker, and calling it (REDUCE/NEWOBJ/BUILD) is refused with an error naming it.
 // Pickle has no jumps or loops, so reading is linear in the input: a hostile file cannot hang.
+// Shared objects (memo GET) stay shared references, one per opcode: a 785-byte file of nested
+// lists that reuse each other has 10^8 paths but a few hundred objects, and torch_file.ts keeps
+// them shared too, so its cost stays linear in its size.
 import { CheckpointError } from '../errors.js';
 
 /** A reference to tensor bytes stored elsewhere in the checkpoint (persistent id). */
@@ -119,7 +122,7 @@ export function unpickleAt(data: Uint8Array, start: number, opts: UnpickleOption
       case 'builtins.frozenset':
         return new Set(Array.isArray(a[0]) ? a[0] : []);
       case 'torch.device':
-        return `device(${String(a[0])})`;
+        return `device(${label(a[0])})`;
     }
     if (OPAQUE_OK.test(name)) return { kind: 'opaque', global: name } satisfies OpaqueObject;
     return fail(`refusing to call ${name}: checkpoints may only contain tensors, dicts and plain values`);
@@ -181,7 +184,12 @@ export function unpickleAt(data: Uint8Array, start: number, opts: UnpickleOption
       case 0x5d: stack.push([]); break; // EMPTY_LIST
       case 0x6c: stack.push(popMark()); break; // LIST
       case 0x61: { const v = pop(); const l = top(); if (!Array.isArray(l)) fail('APPEND to a non-list'); (l as unknown[]).push(v); break; }
-      case 0x65: { const vs = popMark(); const l = top(); if (!Array.isArray(l)) fail('APPENDS to a non-list'); (l as unknown[]).push(...vs); break; }
+      case 0x65: { // APPENDS (a loop, not push(...vs): a million items would overflow the call stack)
+        const vs = popMark(); const l = top();
+        if (!Array.isArray(l)) fail('APPENDS to a non-list');
+        for (const v of vs) (l as unknown[]).push(v);
+        break;
+      }
       case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
       case 0x64: { const kv = popMark(); const d = new Map(); setItems(d, kv); stack.push(d); break; } // DICT
       case 0x73: { const v = pop(), k = pop(); setItems(top(), [k, v]); break; } // SETITEM
@@ -201,7 +209,12 @@ export function unpickleAt(data: Uint8Array, start: number, opts: UnpickleOption
         stack.push(global(`${mod}.${name}`));
         break;
       }
-      case 0x93: { const name = pop(), mod = pop(); stack.push(global(`${String(mod)}.${String(name)}`)); break; } // STACK_GLOBAL
+      case 0x93: { // STACK_GLOBAL
+        const name = pop(), mod = pop();
+        if (typeof name !== 'string' || typeof mod !== 'string') fail('STACK_GLOBAL of something that is not a name');
+        stack.push(global(`${mod as string}.${name as string}`));
+        break;
+      }
       case 0x52: { const args = pop(), fn = pop(); stack.push(call(fn, args)); break; } // REDUCE
       case 0x81: { const args = pop(), cls = pop(); stack.push(call(cls, args)); break; } // NEWOBJ
       case 0x92: { pop(); const args = pop(), cls = pop(); stack.push(call(cls, args)); break; } // NEWOBJ_EX
@@ -232,4 +245,14 @@ export function unpickleAt(data: Uint8Array, start: number, opts: UnpickleOption
     // Anything else may only sit as inert data; calling it is refused by call().
     return new Global(name);
   }
+}
+
+/** A short description of a pickle value for error messages: never recurses into it. */
+export function label(v: unknown, nested = false): string {
+  if (typeof v === 'string') return v.length > 60 ? `'${v.slice(0, 60)}...'` : nested ? `'${v}'` : v;
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  if (v instanceof Global) return v.name;
+  if (Array.isArray(v)) return nested || v.length > 8 ? `a tuple of ${v.length}` : `(${v.map((x) => label(x, true)).join(', ')})`;
+  if (v instanceof Map) return `a dict of ${v.size}`;
+  return 'an object';
 }

@@ -1,10 +1,11 @@
 // safetensors: an 8-byte little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?: {str: str}}, then raw bytes.
 import { Tensor } from '../../runtime/tensor.js';
-import type { DType } from '../../runtime/dtype.js';
+import { DTYPE_BYTES, type DType } from '../../runtime/dtype.js';
 import { heapU8 } from '../../runtime/wasm.js';
 import { fmtShape } from '../../runtime/errors.js';
 import { CheckpointError } from '../errors.js';
+import { resolveLimits, tensorBudget, type Limits } from './limits.js';
 
 const ST_OF: Record<DType, string> = { f32: 'F32', i32: 'I32', u8: 'U8', i8: 'I8', f16: 'F16' };
 const FROM_ST: Record<string, { dtype: DType; bytes: number; convert?: 'i64' | 'f64' | 'bf16' | 'bool' }> = {
@@ -14,34 +15,49 @@ const FROM_ST: Record<string, { dtype: DType; bytes: number; convert?: 'i64' | '
   BF16: { dtype: 'f32', bytes: 2, convert: 'bf16' },
 };
 
-export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+/** The format's own header limit (safetensors' MAX_HEADER_SIZE). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * Reads safetensors bytes, enforcing the format's rules: a JSON object header of at most 100 MB,
+ * string-to-string `__metadata__`, and tensors whose byte ranges match their dtype and shape and
+ * tile the data area exactly (no overlap, no gap, no trailing bytes).
+ */
+export function parseSafetensors(bytes: Uint8Array, source = 'safetensors', limits: Limits = resolveLimits()): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const fail = (m: string): never => { throw new CheckpointError(`${source}: ${m}`); };
   if (bytes.length < 8) fail('file too short for a safetensors header');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  if (n > bytes.length - 8 || n > 100 * 1024 * 1024) fail(`header length ${n} exceeds the file`);
-  let header: Record<string, any>;
+  const n = dv.getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES)) fail(`header of ${n} bytes is too large (the format allows ${MAX_HEADER_BYTES})`);
+  if (n > BigInt(bytes.length - 8)) fail(`header length ${n} exceeds the file`);
+  const text = new TextDecoder().decode(bytes.subarray(8, 8 + Number(n)));
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    header = text.startsWith('{') ? JSON.parse(text) : null;
   } catch {
-    return fail('header is not valid JSON');
+    header = null;
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
-  const body = bytes.subarray(8 + n);
+  if (!header || typeof header !== 'object' || Array.isArray(header)) return fail('header is not a JSON object');
+  const { __metadata__: meta = null, ...entries } = header as Record<string, unknown>;
+  if (meta !== null && (typeof meta !== 'object' || Array.isArray(meta) || Object.values(meta).some((v) => typeof v !== 'string'))) {
+    fail('__metadata__ is not an object of strings');
+  }
+  const body = bytes.subarray(8 + Number(n));
+  const specs = Object.entries(entries).map(([name, info]) => checkEntry(name, info, fail));
+  // The data area is tiled exactly, in offset order, as the format requires.
+  let covered = 0;
+  for (const s of [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
+    if (s.begin !== covered) fail(`tensor ${s.name}: data_offsets [${s.begin}, ${s.end}] ${s.begin < covered ? 'overlap another tensor' : `leave a gap after byte ${covered}`}`);
+    covered = s.end;
+  }
+  if (covered > body.length) fail(`its tensors need ${covered} bytes of data, the file holds ${body.length} (truncated)`);
+  if (covered < body.length) fail(`${body.length - covered} trailing bytes after the last tensor`);
+  const total = specs.reduce((sum, s) => sum + s.numel * DTYPE_BYTES[s.t.dtype], 0);
+  if (total > tensorBudget(limits, body.length)) fail(`its tensors would take ${total} bytes (limit maxTensorBytes = ${limits.maxTensorBytes})`);
   const tensors = new Map<string, Tensor>();
   try {
-    for (const [name, info] of Object.entries(header)) {
-      if (name === '__metadata__') continue;
-      const t = FROM_ST[info?.dtype];
-      if (!t) fail(`tensor ${name}: unsupported dtype ${String(info?.dtype)}`);
-      const shape = info.shape;
-      if (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0)) fail(`tensor ${name}: bad shape`);
-      const [b, e] = info.data_offsets ?? [];
-      const numel = shape.reduce((p: number, d: number) => p * d, 1);
-      if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e > body.length || e - b !== numel * t.bytes) {
-        fail(`tensor ${name} ${fmtShape(shape)}: data_offsets [${b}, ${e}] do not match its size or the file`);
-      }
-      const raw = body.subarray(b, e);
+    for (const { name, t, shape, numel, begin, end } of specs) {
+      const raw = body.subarray(begin, end);
       const out = Tensor.empty(shape, t.dtype);
       tensors.set(name, out);
       if (!t.convert || t.convert === 'bool') heapU8().set(raw, out.ptr);
@@ -62,7 +78,22 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): { t
     for (const t of tensors.values()) t.dispose();
     throw e;
   }
-  return { tensors, metadata: ((header as Record<string, unknown>).__metadata__ as Record<string, string>) ?? {} };
+  return { tensors, metadata: (meta ?? {}) as Record<string, string> };
+}
+
+/** One header entry, checked: a known dtype, a shape, and data_offsets of exactly its size. */
+function checkEntry(name: string, info: unknown, fail: (m: string) => never) {
+  const i = (info && typeof info === 'object' ? info : {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  const t = typeof i.dtype === 'string' && Object.hasOwn(FROM_ST, i.dtype) ? FROM_ST[i.dtype] : fail(`tensor ${name}: unsupported dtype ${String(i.dtype)}`);
+  const isDims = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
+  if (!isDims(i.shape)) return fail(`tensor ${name}: bad shape`);
+  const shape = i.shape;
+  const numel = shape.reduce((p, d) => p * d, 1);
+  const offs = i.data_offsets;
+  if (!isDims(offs) || offs.length !== 2 || offs[1] < offs[0] || offs[1] - offs[0] !== numel * t.bytes) {
+    fail(`tensor ${name} ${fmtShape(shape)} ${String(i.dtype)}: data_offsets ${isDims(offs) ? `[${offs.join(', ')}]` : 'missing'} do not match its size (${numel * t.bytes} bytes)`);
+  }
+  return { name, t, shape, numel, begin: (offs as number[])[0], end: (offs as number[])[1] };
 }
 
 export function serializeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
