@@ -6,13 +6,13 @@ import * as assert from 'uvu/assert';
 import { Tensor, ops, tidy, setBackend, memoryBytes } from '../../ts/node.js';
 import { malloc, free } from '../../ts/runtime/wasm.js';
 import { runPlan, encodePlan, decodePlan, PlanError, type Plan } from '../../ts/runtime/hosts/plan.js';
-import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
-import { planFromModule } from '../../ts/runtime/hosts/plan-nn.js';
+import { PlanBuilder } from '../../ts/runtime/hosts/plan_builder.js';
+import { planFromModule } from '../../ts/runtime/hosts/plan_nn.js';
 import { runPlanCommand } from '../../ts/runtime/hosts/wasi.js';
 import { nn, manualSeed, noGrad, ArgumentError } from '../../ts/node.js';
 import { readFileSync } from 'node:fs';
 import { commandPath } from './jco.js';
-import { cnnPlan, cnnInput, cnnLayers, INPUT_SHAPE, CLASSES } from './cnn-fixture.js';
+import { cnnPlan, cnnInput, cnnLayers, INPUT_SHAPE, CLASSES } from './cnn_fixture.js';
 
 /** The fixture's layers through the public ops; returns the output's raw (channels-last) storage. */
 function viaOps(x: Float32Array): Float32Array {

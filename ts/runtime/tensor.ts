@@ -7,10 +7,11 @@
 import { DTYPE_BYTES, viewOf, dtypeOfArray, isDType, type AnyTypedArray, type DType } from './dtype.js';
 import { DisposedError, DTypeError, ShapeError, ArgumentError, fmtShape } from './errors.js';
 import { Storage, track, type Disposable } from './memory.js';
-import { heapU8, malloc, kernel } from './wasm.js';
+import { heapU8, malloc } from './wasm.js';
 import { backward as runBackward, type Node } from './autograd.js';
 import { random } from './random.js';
 import * as F from './ops/index.js';
+import * as vw from './kernels.gen.js';
 
 export type Layout = 'contiguous' | 'channels_last';
 export type Shape = readonly number[];
@@ -250,6 +251,6 @@ export class Tensor implements Disposable {
 }
 
 function kernelFill(t: Tensor, v: number): void {
-  if (t.dtype === 'f32') kernel('f32_fill')(t.ptr, t.size, v);
+  if (t.dtype === 'f32') vw.f32_fill(t.ptr, t.size, v);
   else t.data().fill(v);
 }

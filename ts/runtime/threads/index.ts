@@ -17,7 +17,7 @@
 // bit-identical whatever the thread count. Only the main thread allocates; workers run kernels
 // on pointers they are given.
 import { ArgumentError, UnsupportedError, VidwasmError } from '../errors.js';
-import { probeFeatures } from '../hosts/features.js';
+import { probeFeatures } from '../features.js';
 import { adoptShared, free, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
 import { memoryStats } from '../memory.js';
 import { Pool, checkSharedExports, type ExportCall } from './pool.js';

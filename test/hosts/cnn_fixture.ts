@@ -1,7 +1,7 @@
 // The small 3D CNN every host runs: deterministic weights and input (a tiny LCG, so the fixture
 // needs no runtime state), as a plan (PlanBuilder) and as the same layers through the ops.
 // Shared by the WASI, browser and plan tests so all of them compare the very same bytes.
-import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
+import { PlanBuilder } from '../../ts/runtime/hosts/plan_builder.js';
 import { encodePlan, type Plan } from '../../ts/runtime/hosts/plan.js';
 
 export const INPUT_SHAPE = [2, 3, 5, 9, 9] as const; // batch 2, odd sizes
