@@ -16,6 +16,14 @@ static float bin(int op, float a, float b) {
   return 0.f;
 }
 
+// x < 0 ? 0 : x, NaN and -0 passing through as in PyTorch. On the bits: clang turns the plain
+// select into f32.max, which returns +0 for -0.
+static float relu(float x) {
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  return (u >> 31) && (u & 0x7fffffffu) - 1u < 0x7f800000u ? 0.f : x;
+}
+
 // min(max(v, 0), 6), NaN passing through (fminf/fmaxf would drop it).
 static float relu6(float v) {
   v = v < 0.f ? 0.f : v;
@@ -24,7 +32,7 @@ static float relu6(float v) {
 
 VW_EXPORT float vw_f32_unary1_scalar(int op, float x) {
   switch (op) {
-    case VW_UN_RELU: return x < 0.f ? 0.f : x;  // NaN and -0 pass, as in PyTorch
+    case VW_UN_RELU: return relu(x);
     case VW_UN_SIGMOID: return 1.f / (1.f + expf(-x));
     case VW_UN_TANH: return tanhf(x);
     case VW_UN_EXP: return expf(x);

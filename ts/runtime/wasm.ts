@@ -34,6 +34,12 @@ let state: State | null = null;
 
 /** Hard cap of wasm32 memory. */
 export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+/**
+ * Largest single allocation: emscripten's malloc grows the heap through sbrk, whose step is a
+ * signed 32-bit number, so one block must stay under 2 GiB (measured on a fresh module: 2,147,479,500
+ * bytes succeed, one more fails). We allow up to 2 GiB - 64 KiB, whatever the heap's state.
+ */
+export const MAX_ALLOC_BYTES = 2 ** 31 - 64 * 1024;
 
 export function isReady(): boolean {
   return state !== null;
@@ -207,10 +213,9 @@ export function heapU8(): Uint8Array {
 
 export function malloc(nbytes: number, what = 'tensor'): number {
   if (!Number.isFinite(nbytes) || nbytes < 0) throw new OutOfMemoryError(`cannot allocate ${nbytes} bytes for ${what}`);
-  // Requests near the 4 GiB cap would overflow malloc's 32-bit size_t: refuse them here.
-  if (nbytes > MAX_MEMORY_BYTES - 64 * 1024 * 1024) {
-    throw new OutOfMemoryError(
-      `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is limited to 4 GiB`);
+  if (nbytes > MAX_ALLOC_BYTES) {
+    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} (${nbytes} bytes) for ${what}: one wasm allocation is limited ` +
+      `to 2 GiB - 64 KiB (${MAX_ALLOC_BYTES} bytes; wasm memory as a whole to 4 GiB): split the data into smaller tensors`);
   }
   const p = s().exports.malloc(Math.max(16, nbytes)) >>> 0;
   if (p === 0) {
