@@ -4,6 +4,7 @@
 import { malloc, free, heapU8, params } from '../ts/runtime/wasm.js';
 import type { BenchCase } from './kernels.js';
 import * as vw from '../ts/runtime/kernels.gen.js';
+import { maxPoolGeometry } from '../ts/runtime/ops/pool.js';
 
 function buf(n: number, lo = -4, hi = 4): number {
   const p = malloc(Math.max(16, n * 4), 'bench');
@@ -12,21 +13,22 @@ function buf(n: number, lo = -4, hi = 4): number {
   return p;
 }
 
-const UNARY: Record<string, number> = { sigmoid: 1, tanh: 2, exp: 3, gelu: 8, silu: 9 };
+// Every unary op of the manifest (its op codes), so a new activation is benchmarked too.
+const UNARY = Object.entries(vw.UnaryOp).filter(([op]) => op !== 'COUNT');
 const N_UNARY = 1 << 20;
 
-function unaryCase(op: string): BenchCase {
+function unaryCase([op, code]: [string, number]): BenchCase {
   return {
     name: `unary ${op} (G elem/s)`, shape: `${N_UNARY}`, flops: N_UNARY, unit: 'GOP/s',
     setup() {
       const x = buf(N_UNARY), y = malloc(N_UNARY * 4), f = vw.f32_unary;
-      return { run: () => { f(UNARY[op], x, y, N_UNARY); }, dispose: () => { free(x); free(y); } };
+      return { run: () => { f(code, x, y, N_UNARY); }, dispose: () => { free(x); free(y); } };
     },
   };
 }
 
 export const cases: BenchCase[] = [
-  ...Object.keys(UNARY).map(unaryCase),
+  ...UNARY.map(unaryCase),
   {
     name: 'softmax rows (G elem/s)', shape: '2048x400', flops: 2048 * 400, unit: 'GOP/s',
     setup() {
@@ -50,7 +52,7 @@ export const cases: BenchCase[] = [
     setup() {
       const n = 64 * 8 * 112 * 112, on = 64 * 8 * 56 * 56;
       const x = buf(n), y = malloc(on * 4), a = malloc(on * 4), f = vw.f32_maxpool3d;
-      const p = [1, 64, 8, 112, 112, 8, 56, 56, 1, 3, 3, 1, 2, 2, 0, 1, 1, 1, 1, 1, 1, 0];
+      const p = maxPoolGeometry('bench', [1, 64, 8, 112, 112], 3, { kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1] }).p;
       return { run: () => { f(x, y, a, params(p)); }, dispose: () => { free(x); free(y); free(a); } };
     },
   },
