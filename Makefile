@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup gen wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
+.PHONY: setup gen gen-check wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -23,13 +23,15 @@ setup:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
 	npm ci --no-audit --no-fund
 
-# The kernel manifest: kernels.def -> the C declarations, the WASI command's table and the typed
-# TypeScript bindings (committed; the generator rewrites only files whose content changes, and
-# test/ops/manifest.test.ts fails when a committed one differs from what kernels.def gives).
-GENERATED := native/kernels/kernels.gen.h native/kernels/wasi/kernel_table.gen.h ts/runtime/kernels.gen.ts
-$(GENERATED) &: native/kernels/kernels.def native/kernels/gen_kernels.ts
+# The kernel manifest: `make gen` turns native/kernels/kernels.def into the C declarations
+# (kernels.gen.h), the WASI command's table (wasi/kernel_table.gen.h) and the typed TypeScript
+# bindings (ts/runtime/kernels.gen.ts), rewriting only files whose content changes. They are
+# committed and never regenerated behind your back: test/ops/manifest.test.ts (and
+# `make gen-check`) fail when one differs from what kernels.def gives.
+gen:
 	npx tsx native/kernels/gen_kernels.ts
-gen: $(GENERATED)
+gen-check:
+	npx tsx native/kernels/gen_kernels.ts --check
 
 $(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj
@@ -146,7 +148,7 @@ build: wasm wasm-mt wasi pixels pixels-mt
 	cp $(BUILD)/pixels-mt.wasm dist/pixels-mt.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: gen wasm wasm-mt wasi pixels pixels-mt
+test: gen-check wasm wasm-mt wasi pixels pixels-mt
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm VIDWASM_WASM_MT=$(abspath $(BUILD))/vidwasm-mt.wasm node test/run.mjs
 
 bench: wasm
