@@ -98,14 +98,15 @@ function wrap(items: string[], indent: string, width = 100): string {
   return lines.map((l) => indent + l.join(', ')).join(',\n');
 }
 
+const cArgs = (k: KernelDef) => (k.params.length ? k.params.map((p) => `${p.ctype}${p.ctype.endsWith('*') ? '' : ' '}${p.name}`).join(', ') : 'void');
+
 function cHeader(m: Manifest): string {
   const out = [HEADER('//'), '#ifndef VW_KERNELS_GEN_H', '#define VW_KERNELS_GEN_H', '#include <stdint.h>', ''];
   for (const c of m.consts) out.push(`#define ${c.c} ${c.value}`);
   for (const e of m.enums) out.push(`// ${e.ts}`, enumC(e));
   out.push('', '// Every exported kernel (definitions are marked VW_EXPORT).');
   for (const k of m.kernels) {
-    const args = k.params.length ? k.params.map((p) => `${p.ctype}${p.ctype.endsWith('*') ? '' : ' '}${p.name}`).join(', ') : 'void';
-    for (const ex of exportsOf(k)) out.push(`${k.ret} ${ex}(${args});`);
+    for (const ex of exportsOf(k)) out.push(`${k.ret} ${ex}(${cArgs(k)});`);
   }
   out.push('', '#endif', '');
   return out.join('\n');
@@ -174,7 +175,9 @@ function tsBindings(m: Manifest): string {
     '};', '');
   for (const k of m.kernels) {
     const args = k.params.map((p) => `${p.name}: number`).join(', ');
-    out.push(`export let ${k.name}: (${args}) => ${k.ret === 'void' ? 'void' : 'number'} = notLoaded;`);
+    const variants = ['x86', 'arm', 'scalar'].filter((v) => k[v as 'x86']).join(', ');
+    out.push(`/** ${k.ret} vw_${k.name}(${cArgs(k)})${variants ? `; variants: ${variants}` : ''} */`,
+      `export let ${k.name}: (${args}) => ${k.ret === 'void' ? 'void' : 'number'} = notLoaded;`);
   }
   out.push('', '/** Rebinds every kernel function to what pick(name) returns (wasm.ts calls it). */',
     'export function bindKernels(pick: (name: KernelName) => (...args: number[]) => number): void {');

@@ -136,85 +136,165 @@ const notLoaded = (): never => {
   throw new VidwasmError('E_NOT_READY', 'the vidwasm kernel module is not loaded: import vidwasm through its package entry (which loads it) or call init() first');
 };
 
+/** void vw_f32_binary(int op, const float *a, const float *b, float *y, const int32_t *p); variants: scalar */
 export let f32_binary: (op: number, a: number, b: number, y: number, p: number) => void = notLoaded;
+/** void vw_f32_binary_const(int op, const float *a, float s, float *y, int n); variants: scalar */
 export let f32_binary_const: (op: number, a: number, s: number, y: number, n: number) => void = notLoaded;
+/** void vw_f32_unary(int op, const float *x, float *y, int n); variants: scalar */
 export let f32_unary: (op: number, x: number, y: number, n: number) => void = notLoaded;
+/** void vw_f32_unary_grad(int op, const float *x, const float *y, const float *gy, float *gx, int n); variants: scalar */
 export let f32_unary_grad: (op: number, x: number, y: number, gy: number, gx: number, n: number) => void = notLoaded;
+/** float vw_f32_unary1(int op, float x); variants: scalar */
 export let f32_unary1: (op: number, x: number) => number = notLoaded;
+/** float vw_f32_unary_grad1(int op, float x, float y); variants: scalar */
 export let f32_unary_grad1: (op: number, x: number, y: number) => number = notLoaded;
+/** void vw_f32_fill(float *y, int n, float v); variants: scalar */
 export let f32_fill: (y: number, n: number, v: number) => void = notLoaded;
+/** void vw_f32_reduce_sum(const float *x, float *y, int outer, int r, int inner); variants: scalar */
 export let f32_reduce_sum: (x: number, y: number, outer: number, r: number, inner: number) => void = notLoaded;
+/** void vw_f32_reduce_max(const float *x, float *y, int32_t *arg, int outer, int r, int inner); variants: scalar */
 export let f32_reduce_max: (x: number, y: number, arg: number, outer: number, r: number, inner: number) => void = notLoaded;
+/** void vw_x32_permute(const uint32_t *x, uint32_t *y, const int32_t *p) */
 export let x32_permute: (x: number, y: number, p: number) => void = notLoaded;
+/** void vw_x16_permute(const uint16_t *x, uint16_t *y, const int32_t *p) */
 export let x16_permute: (x: number, y: number, p: number) => void = notLoaded;
+/** void vw_x8_permute(const uint8_t *x, uint8_t *y, const int32_t *p) */
 export let x8_permute: (x: number, y: number, p: number) => void = notLoaded;
+/** void vw_x32_expand(const uint32_t *x, uint32_t *y, const int32_t *p) */
 export let x32_expand: (x: number, y: number, p: number) => void = notLoaded;
+/** int vw_f32_gemm_packed_floats(int K, int N); variants: scalar */
 export let f32_gemm_packed_floats: (K: number, N: number) => number = notLoaded;
+/** void vw_f32_gemm_pack(int K, int N, const float *B, int sbk, int sbn, const float *bias, float *packed); variants: scalar */
 export let f32_gemm_pack: (K: number, N: number, B: number, sbk: number, sbn: number, bias: number, packed: number) => void = notLoaded;
+/** void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate); variants: x86, arm, scalar */
 export let f32_gemm: (M: number, N: number, K: number, A: number, lda: number, packed: number, C: number, ldc: number, minv: number, maxv: number, accumulate: number) => void = notLoaded;
+/** void vw_f32_matmul(int transA, int transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float beta); variants: x86, arm, scalar */
 export let f32_matmul: (transA: number, transB: number, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, beta: number) => void = notLoaded;
+/** int vw_f32_conv3d_packed_floats(const int32_t *p); variants: x86, arm, scalar */
 export let f32_conv3d_packed_floats: (p: number) => number = notLoaded;
+/** int vw_f32_conv3d_scratch_floats(const int32_t *p, int which); variants: x86, arm, scalar */
 export let f32_conv3d_scratch_floats: (p: number, which: number) => number = notLoaded;
+/** void vw_f32_conv3d_pack(const int32_t *p, const float *w, const float *bias, float *packed, float *scratch); variants: x86, arm, scalar */
 export let f32_conv3d_pack: (p: number, w: number, bias: number, packed: number, scratch: number) => void = notLoaded;
+/** void vw_f32_conv3d(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv); variants: x86, arm, scalar */
 export let f32_conv3d: (p: number, x: number, packed: number, bias: number, y: number, scratch: number, minv: number, maxv: number) => void = notLoaded;
+/** void vw_f32_conv3d_bwd_data(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch); variants: x86, arm, scalar */
 export let f32_conv3d_bwd_data: (p: number, gy: number, w: number, gx: number, scratch: number) => void = notLoaded;
+/** void vw_f32_conv3d_bwd_weight(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch); variants: x86, arm, scalar */
 export let f32_conv3d_bwd_weight: (p: number, x: number, gy: number, gw: number, scratch: number) => void = notLoaded;
+/** void vw_f32_conv3d_bwd_bias(int M, int C, const float *gy, float *gb); variants: x86, arm, scalar */
 export let f32_conv3d_bwd_bias: (M: number, C: number, gy: number, gb: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_pack(const int32_t *p, const float *w, const float *bias, float *packed); variants: scalar */
 export let f32_depthwise3d_pack: (p: number, w: number, bias: number, packed: number) => void = notLoaded;
+/** void vw_f32_depthwise3d(const int32_t *p, const float *x, const float *packed, float *y, float minv, float maxv); variants: scalar */
 export let f32_depthwise3d: (p: number, x: number, packed: number, y: number, minv: number, maxv: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_bwd_data(const int32_t *p, const float *gy, const float *packed, float *gx, float *scratch); variants: scalar */
 export let f32_depthwise3d_bwd_data: (p: number, gy: number, packed: number, gx: number, scratch: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_bwd_weight(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch); variants: scalar */
 export let f32_depthwise3d_bwd_weight: (p: number, x: number, gy: number, gw: number, scratch: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_bwd_fused(const int32_t *p, const float *x, const float *gy, const float *packed, float *gx, float *gw, float *scratch); variants: scalar */
 export let f32_depthwise3d_bwd_fused: (p: number, x: number, gy: number, packed: number, gx: number, gw: number, scratch: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_expand(const int32_t *p, const float *x, float *xe); variants: scalar */
 export let f32_depthwise3d_expand: (p: number, x: number, xe: number) => void = notLoaded;
+/** void vw_f32_depthwise3d_fold(const int32_t *p, const float *gxe, float *gx); variants: scalar */
 export let f32_depthwise3d_fold: (p: number, gxe: number, gx: number) => void = notLoaded;
+/** void vw_f32_maxpool3d(const float *x, float *y, int32_t *arg, const int32_t *p); variants: scalar */
 export let f32_maxpool3d: (x: number, y: number, arg: number, p: number) => void = notLoaded;
+/** void vw_f32_maxpool3d_grad(const float *gy, const int32_t *arg, float *gx, const int32_t *p); variants: scalar */
 export let f32_maxpool3d_grad: (gy: number, arg: number, gx: number, p: number) => void = notLoaded;
+/** void vw_f32_avgpool3d(const float *x, float *y, const int32_t *p); variants: scalar */
 export let f32_avgpool3d: (x: number, y: number, p: number) => void = notLoaded;
+/** void vw_f32_avgpool3d_grad(const float *gy, float *gx, const int32_t *p); variants: scalar */
 export let f32_avgpool3d_grad: (gy: number, gx: number, p: number) => void = notLoaded;
+/** void vw_f32_adaptive_avgpool3d(const float *x, float *y, const int32_t *p); variants: scalar */
 export let f32_adaptive_avgpool3d: (x: number, y: number, p: number) => void = notLoaded;
+/** void vw_f32_adaptive_avgpool3d_grad(const float *gy, float *gx, const int32_t *p); variants: scalar */
 export let f32_adaptive_avgpool3d_grad: (gy: number, gx: number, p: number) => void = notLoaded;
+/** void vw_f32_interp_linear(const float *x, float *y, const int32_t *p, const int32_t *it, const float *ft); variants: scalar */
 export let f32_interp_linear: (x: number, y: number, p: number, it: number, ft: number) => void = notLoaded;
+/** void vw_f32_interp_linear_backward(const float *gy, float *gx, const int32_t *p, const int32_t *it, const float *ft); variants: scalar */
 export let f32_interp_linear_backward: (gy: number, gx: number, p: number, it: number, ft: number) => void = notLoaded;
+/** void vw_f32_interp_nearest(const float *x, float *y, const int32_t *p, const int32_t *it); variants: scalar */
 export let f32_interp_nearest: (x: number, y: number, p: number, it: number) => void = notLoaded;
+/** void vw_f32_interp_nearest_backward(const float *gy, float *gx, const int32_t *p, const int32_t *it); variants: scalar */
 export let f32_interp_nearest_backward: (gy: number, gx: number, p: number, it: number) => void = notLoaded;
+/** void vw_f32_xent(const float *x, const int32_t *ti, const float *ts, const float *w, float *lse, float *loss, int rows, int C, float eps, int ignore); variants: scalar */
 export let f32_xent: (x: number, ti: number, ts: number, w: number, lse: number, loss: number, rows: number, C: number, eps: number, ignore: number) => void = notLoaded;
+/** void vw_f32_xent_grad(const float *x, const int32_t *ti, const float *ts, const float *w, const float *lse, const float *g, float *gx, int rows, int C, float eps, int ignore); variants: scalar */
 export let f32_xent_grad: (x: number, ti: number, ts: number, w: number, lse: number, g: number, gx: number, rows: number, C: number, eps: number, ignore: number) => void = notLoaded;
+/** void vw_f32_bce_logits(const float *x, const float *t, const float *pw, float *loss, int n); variants: scalar */
 export let f32_bce_logits: (x: number, t: number, pw: number, loss: number, n: number) => void = notLoaded;
+/** void vw_f32_bce_logits_grad(const float *x, const float *t, const float *pw, const float *g, float *gx, float *gt, int n); variants: scalar */
 export let f32_bce_logits_grad: (x: number, t: number, pw: number, g: number, gx: number, gt: number, n: number) => void = notLoaded;
+/** void vw_f32_softmax(const float *x, float *y, int outer, int r, int inner, int log); variants: scalar */
 export let f32_softmax: (x: number, y: number, outer: number, r: number, inner: number, log: number) => void = notLoaded;
+/** void vw_f32_softmax_grad(const float *y, const float *gy, float *gx, int outer, int r, int inner, int log); variants: scalar */
 export let f32_softmax_grad: (y: number, gy: number, gx: number, outer: number, r: number, inner: number, log: number) => void = notLoaded;
+/** void vw_f32_spectrogram(const int32_t *p); variants: scalar */
 export let f32_spectrogram: (p: number) => void = notLoaded;
+/** void vw_f32_melspec_apply(const int32_t *p); variants: scalar */
 export let f32_melspec_apply: (p: number) => void = notLoaded;
+/** void vw_f32_bn_stats(const float *x, float *mean, float *variance, float *scratch, int M, int C); variants: scalar */
 export let f32_bn_stats: (x: number, mean: number, variance: number, scratch: number, M: number, C: number) => void = notLoaded;
+/** void vw_f32_channel_affine(const float *x, float *y, const float *a, const float *b, int M, int C); variants: scalar */
 export let f32_channel_affine: (x: number, y: number, a: number, b: number, M: number, C: number) => void = notLoaded;
+/** void vw_f32_bn_grad_reduce(const float *x, const float *gy, const float *mean, float *sgy, float *sgyx, float *scratch, int M, int C); variants: scalar */
 export let f32_bn_grad_reduce: (x: number, gy: number, mean: number, sgy: number, sgyx: number, scratch: number, M: number, C: number) => void = notLoaded;
+/** void vw_f32_bn_grad_apply(const float *gy, const float *x, float *gx, const float *a, const float *b, const float *d, int M, int C); variants: scalar */
 export let f32_bn_grad_apply: (gy: number, x: number, gx: number, a: number, b: number, d: number, M: number, C: number) => void = notLoaded;
+/** void vw_f32_layernorm(const float *x, float *y, const float *w, const float *b, float *mean, float *rstd, int rows, int D, float eps); variants: scalar */
 export let f32_layernorm: (x: number, y: number, w: number, b: number, mean: number, rstd: number, rows: number, D: number, eps: number) => void = notLoaded;
+/** void vw_f32_layernorm_grad(const float *x, const float *gy, const float *w, const float *mean, const float *rstd, float *gx, float *gw, float *gb, int rows, int D); variants: scalar */
 export let f32_layernorm_grad: (x: number, gy: number, w: number, mean: number, rstd: number, gx: number, gw: number, gb: number, rows: number, D: number) => void = notLoaded;
+/** void vw_f32_sgd_step(float *p, const float *g, float *buf, int32_t n, float lr, float momentum, float one_minus_dampening, float wd, int32_t flags); variants: scalar */
 export let f32_sgd_step: (p: number, g: number, buf: number, n: number, lr: number, momentum: number, one_minus_dampening: number, wd: number, flags: number) => void = notLoaded;
+/** void vw_f32_adamw_step(float *p, const float *g, float *m, float *v, float *vmax, int32_t n, float decay, float beta1, float one_minus_beta1, float beta2, float one_minus_beta2, float neg_step_size, float bc2_sqrt, float eps, int32_t flags); variants: scalar */
 export let f32_adamw_step: (p: number, g: number, m: number, v: number, vmax: number, n: number, decay: number, beta1: number, one_minus_beta1: number, beta2: number, one_minus_beta2: number, neg_step_size: number, bc2_sqrt: number, eps: number, flags: number) => void = notLoaded;
+/** double vw_f32_sumsq(const float *x, int32_t n); variants: scalar */
 export let f32_sumsq: (x: number, n: number) => number = notLoaded;
+/** float vw_f32_absmax(const float *x, int32_t n); variants: scalar */
 export let f32_absmax: (x: number, n: number) => number = notLoaded;
+/** void vw_f32_scale_inplace(float *x, int32_t n, float s); variants: scalar */
 export let f32_scale_inplace: (x: number, n: number, s: number) => void = notLoaded;
+/** int vw_qs8_gemm_packed_bytes(int N, int K); variants: scalar */
 export let qs8_gemm_packed_bytes: (N: number, K: number) => number = notLoaded;
+/** void vw_qs8_gemm_pack(const int32_t *p, const int8_t *w, const int32_t *bias, uint8_t *packed); variants: scalar */
 export let qs8_gemm_pack: (p: number, w: number, bias: number, packed: number) => void = notLoaded;
+/** void vw_qs8_gemm(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C); variants: scalar */
 export let qs8_gemm: (p: number, A: number, packed: number, scale: number, C: number) => void = notLoaded;
+/** void vw_qs8_gemm_f32out(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C); variants: scalar */
 export let qs8_gemm_f32out: (p: number, A: number, packed: number, scale: number, C: number) => void = notLoaded;
+/** void vw_qs8_quantize(const float *x, int8_t *y, int n, float scale, int zero); variants: scalar */
 export let qs8_quantize: (x: number, y: number, n: number, scale: number, zero: number) => void = notLoaded;
+/** void vw_qs8_dequantize(const int8_t *q, float *y, int n, float scale, int zero); variants: scalar */
 export let qs8_dequantize: (q: number, y: number, n: number, scale: number, zero: number) => void = notLoaded;
+/** void vw_qs8_quantize_channels(const int32_t *p, const float *x, const float *scales, const int32_t *zeros, int8_t *y); variants: scalar */
 export let qs8_quantize_channels: (p: number, x: number, scales: number, zeros: number, y: number) => void = notLoaded;
+/** void vw_qs8_dequantize_channels(const int32_t *p, const int8_t *q, const float *scales, const int32_t *zeros, float *y); variants: scalar */
 export let qs8_dequantize_channels: (p: number, q: number, scales: number, zeros: number, y: number) => void = notLoaded;
+/** void vw_f32_roi_align(const float *x, const float *rois, float *y, const int32_t *p, float spatial_scale); variants: scalar */
 export let f32_roi_align: (x: number, rois: number, y: number, p: number, spatial_scale: number) => void = notLoaded;
+/** void vw_f32_roi_align_backward(const float *gy, const float *rois, float *gx, const int32_t *p, float spatial_scale); variants: scalar */
 export let f32_roi_align_backward: (gy: number, rois: number, gx: number, p: number, spatial_scale: number) => void = notLoaded;
+/** void vw_x32_strided_copy(const uint32_t *src, uint32_t *dst, const int32_t *p); variants: scalar */
 export let x32_strided_copy: (src: number, dst: number, p: number) => void = notLoaded;
+/** void vw_x16_strided_copy(const uint16_t *src, uint16_t *dst, const int32_t *p); variants: scalar */
 export let x16_strided_copy: (src: number, dst: number, p: number) => void = notLoaded;
+/** void vw_x8_strided_copy(const uint8_t *src, uint8_t *dst, const int32_t *p); variants: scalar */
 export let x8_strided_copy: (src: number, dst: number, p: number) => void = notLoaded;
+/** void vw_x32_index_select(const uint32_t *src, uint32_t *dst, const int32_t *idx, int32_t outer, int32_t ms, int32_t md, int32_t inner); variants: scalar */
 export let x32_index_select: (src: number, dst: number, idx: number, outer: number, ms: number, md: number, inner: number) => void = notLoaded;
+/** void vw_x16_index_select(const uint16_t *src, uint16_t *dst, const int32_t *idx, int32_t outer, int32_t ms, int32_t md, int32_t inner); variants: scalar */
 export let x16_index_select: (src: number, dst: number, idx: number, outer: number, ms: number, md: number, inner: number) => void = notLoaded;
+/** void vw_x8_index_select(const uint8_t *src, uint8_t *dst, const int32_t *idx, int32_t outer, int32_t ms, int32_t md, int32_t inner); variants: scalar */
 export let x8_index_select: (src: number, dst: number, idx: number, outer: number, ms: number, md: number, inner: number) => void = notLoaded;
+/** void vw_x32_gather(const uint32_t *x, uint32_t *y, const int32_t *idx, int32_t outer, int32_t m, int32_t k, int32_t inner); variants: scalar */
 export let x32_gather: (x: number, y: number, idx: number, outer: number, m: number, k: number, inner: number) => void = notLoaded;
+/** void vw_f32_scatter_add(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t m, int32_t k, int32_t inner); variants: scalar */
 export let f32_scatter_add: (gy: number, gx: number, idx: number, outer: number, m: number, k: number, inner: number) => void = notLoaded;
+/** void vw_f32_index_add(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t my, int32_t mx, int32_t inner); variants: scalar */
 export let f32_index_add: (gy: number, gx: number, idx: number, outer: number, my: number, mx: number, inner: number) => void = notLoaded;
+/** int vw_abi_version(void) */
 export let abi_version: () => number = notLoaded;
 
 /** Rebinds every kernel function to what pick(name) returns (wasm.ts calls it). */
