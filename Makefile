@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
+.PHONY: setup gen gen-check wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -23,11 +23,21 @@ setup:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
 	npm ci --no-audit --no-fund
 
-$(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+# The kernel manifest: `make gen` turns native/kernels/kernels.def into the C declarations
+# (kernels.gen.h), the WASI command's table (wasi/kernel_table.gen.h) and the typed TypeScript
+# bindings (ts/runtime/kernels.gen.ts), rewriting only files whose content changes. They are
+# committed and never regenerated behind your back: test/ops/manifest.test.ts (and
+# `make gen-check`) fail when one differs from what kernels.def gives.
+gen:
+	npx tsx native/kernels/gen_kernels.ts
+gen-check:
+	npx tsx native/kernels/gen_kernels.ts --check
+
+$(BUILD)/obj/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj
 	emcc $(CFLAGS) $(SCALAR_FLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.o: native/kernels/%.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+$(BUILD)/obj/%.o: native/kernels/%.c native/kernels/vw.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj
 	emcc $(CFLAGS) -c $< -o $@
 
@@ -51,11 +61,11 @@ wasm: $(BUILD)/vidwasm.wasm
 # exported stackRestore. The only import allowed is env.memory.
 KERNEL_OBJ_MT := $(patsubst native/kernels/%.c,$(BUILD)/obj-mt/%.o,$(KERNEL_SRC))
 MT_FLAGS := -matomics
-$(BUILD)/obj-mt/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+$(BUILD)/obj-mt/%_scalar.o: native/kernels/%_scalar.c native/kernels/vw.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj-mt
 	emcc $(CFLAGS) $(MT_FLAGS) $(SCALAR_FLAGS) -c $< -o $@
 
-$(BUILD)/obj-mt/%.o: native/kernels/%.c native/kernels/vw.h $(wildcard native/kernels/*.h)
+$(BUILD)/obj-mt/%.o: native/kernels/%.c native/kernels/vw.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
 	@mkdir -p $(BUILD)/obj-mt
 	emcc $(CFLAGS) $(MT_FLAGS) -c $< -o $@
 
@@ -78,7 +88,7 @@ wasm-mt: $(BUILD)/vidwasm-mt.wasm
 # is the guard (anything undefined would show up as a non-WASI import).
 WASI_LDFLAGS := -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
   -sERROR_ON_UNDEFINED_SYMBOLS=0 -sTOTAL_STACK=1MB
-$(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c $(wildcard native/kernels/wasi/*.h) $(KERNEL_OBJ)
+$(BUILD)/vidwasm-cmd.wasm: native/kernels/wasi/main.c native/kernels/wasi/kernel_table.gen.h $(wildcard native/kernels/wasi/*.h) $(KERNEL_OBJ)
 	emcc $(CFLAGS) native/kernels/wasi/main.c $(KERNEL_OBJ) -o $(BUILD)/vidwasm-cmd.link.wasm $(WASI_LDFLAGS)
 	wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(BUILD)/vidwasm-cmd.link.wasm -o $(BUILD)/vidwasm-cmd.opt.wasm
 	wasm-strip $(BUILD)/vidwasm-cmd.opt.wasm
@@ -138,7 +148,7 @@ build: wasm wasm-mt wasi pixels pixels-mt
 	cp $(BUILD)/pixels-mt.wasm dist/pixels-mt.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: wasm wasm-mt wasi pixels pixels-mt
+test: gen-check wasm wasm-mt wasi pixels pixels-mt
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm VIDWASM_WASM_MT=$(abspath $(BUILD))/vidwasm-mt.wasm node test/run.mjs
 
 bench: wasm

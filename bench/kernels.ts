@@ -5,7 +5,8 @@
 // a `bench/kernels*.ts` file and `bench/run.ts` times each case under the SIMD kernels and the
 // scalar twins (it calls setBackend before setup) and prints GFLOP/s side by side.
 import { setIsa, getIsa } from '../ts/node.js';
-import { kernel, malloc, free, heapU8 } from '../ts/runtime/wasm.js';
+import { malloc, free, heapU8 } from '../ts/runtime/wasm.js';
+import * as vw from '../ts/runtime/kernels.gen.js';
 
 export interface BenchCase {
   /** What is measured, e.g. 'f32 GEMM (packed)'. */
@@ -37,9 +38,9 @@ function gemmCase(name: string, M: number, N: number, K: number, opts: { isa?: '
       const prevIsa = getIsa();
       if (opts.isa) setIsa(opts.isa);
       const a = randomBuffer(M * K), b = randomBuffer(K * N), bias = randomBuffer(N), c = malloc(M * N * 4);
-      const packed = malloc(kernel('f32_gemm_packed_floats')(K, N) * 4);
-      kernel('f32_gemm_pack')(K, N, b, N, 1, bias, packed);
-      const gemm = kernel('f32_gemm');
+      const packed = malloc(vw.f32_gemm_packed_floats(K, N) * 4);
+      vw.f32_gemm_pack(K, N, b, N, 1, bias, packed);
+      const gemm = vw.f32_gemm;
       const lo = opts.relu ? 0 : -Infinity;
       return {
         run: () => { gemm(M, N, K, a, K, packed, c, N, lo, Infinity, 0); },
@@ -55,7 +56,7 @@ function matmulCase(name: string, tA: boolean, tB: boolean, M: number, N: number
     name, shape: `${M}x${N}x${K}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''}`, flops: 2 * M * N * K,
     setup() {
       const a = randomBuffer(M * K), b = randomBuffer(K * N), c = malloc(M * N * 4);
-      const mm = kernel('f32_matmul');
+      const mm = vw.f32_matmul;
       return {
         run: () => { mm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, a, tA ? M : K, b, tB ? K : N, c, N, 0); },
         dispose: () => { for (const p of [a, b, c]) free(p); },

@@ -10,9 +10,10 @@
 // is timed at 8x112x112 for both backends (the scalar twin at 224 takes seconds per call on this
 // shared machine) and at the real 8x224x224 for SIMD only.
 import { Tensor, ops, gradRules } from '../ts/node.js';
-import { kernel, params, malloc, free } from '../ts/runtime/wasm.js';
+import { params, malloc, free } from '../ts/runtime/wasm.js';
 import type { ConvOptions } from '../ts/runtime/ops/conv.js';
 import type { BenchCase } from './kernels.js';
+import * as vw from '../ts/runtime/kernels.gen.js';
 
 interface ConvShape { name: string; x: number[]; w: number[]; opts: ConvOptions; scalar?: boolean }
 
@@ -82,10 +83,10 @@ function packCase(s: ConvShape, fl: number): BenchCase {
       const out = (n: number, k: number, str: number, p: number) => Math.floor((n + 2 * p - k) / str) + 1;
       const p = [1, cin, t, h, ww, cout, kt, kh, kw, sst, ssh, ssw, ppt, pph, ppw, 1, 1, 1, 1,
         out(t, kt, sst, ppt), out(h, kh, ssh, pph), out(ww, kw, ssw, ppw), 0 /* GENERAL packing: the largest */];
-      const packed = malloc(kernel('f32_conv3d_packed_floats')(params(p)) * 4);
-      const scratch = malloc(Math.max(1, kernel('f32_conv3d_scratch_floats')(params(p), 0)) * 4);
+      const packed = malloc(vw.f32_conv3d_packed_floats(params(p)) * 4);
+      const scratch = malloc(Math.max(1, vw.f32_conv3d_scratch_floats(params(p), 0)) * 4);
       return {
-        run: () => { kernel('f32_conv3d_pack')(params(p), w.ptr, b.ptr, packed, scratch); },
+        run: () => { vw.f32_conv3d_pack(params(p), w.ptr, b.ptr, packed, scratch); },
         dispose: () => { free(packed); free(scratch); w.dispose(); b.dispose(); },
       };
     },

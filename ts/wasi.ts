@@ -5,6 +5,6 @@
 // the inference-plan runner that the command and the JS hosts share.
 export { initWasi as init, initWasi, runWasiCommand, runPlanCommand, commandArgs, commandStdin, readShimFile } from './runtime/hosts/wasi.js';
 export { runPlan, encodePlan, decodePlan, validatePlan, planInputBytes, PlanError, type Plan } from './runtime/hosts/plan.js';
-export { PlanBuilder } from './runtime/hosts/plan-builder.js';
-export { planFromModule } from './runtime/hosts/plan-nn.js';
+export { PlanBuilder } from './runtime/hosts/plan_builder.js';
+export { planFromModule } from './runtime/hosts/plan_nn.js';
 export * from './index.js';

@@ -1,6 +1,6 @@
 // conv3d on channels-last (NDHWC) tensors: the parameter block and the lowering modes shared by
 // conv.c / conv_scalar.c (GEMM lowerings), depthwise.c / depthwise_scalar.c (direct kernel) and
-// ts/runtime/ops/conv.ts, which validates shapes, picks the mode and fills the block.
+// ts/runtime/ops/conv.ts, which validates shapes, picks the mode (chooseMode) and fills the block.
 //
 // Layouts: x is [N][T][H][W][Cin], y is [N][To][Ho][Wo][Cout] (channels-last storage of
 // PyTorch's [N, C, T, H, W]); weights arrive in PyTorch's layout [Cout][Cin/groups][kt][kh][kw].
@@ -10,26 +10,13 @@
 #define VW_CONV_H
 #include "vw.h"
 
-enum {
-  VW_CP_N = 0, VW_CP_CIN, VW_CP_T, VW_CP_H, VW_CP_W, VW_CP_COUT,
-  VW_CP_KT, VW_CP_KH, VW_CP_KW,
-  VW_CP_ST, VW_CP_SH, VW_CP_SW,
-  VW_CP_PT, VW_CP_PH, VW_CP_PW,
-  VW_CP_DT, VW_CP_DH, VW_CP_DW,
-  VW_CP_GROUPS, VW_CP_TO, VW_CP_HO, VW_CP_WO, VW_CP_MODE,
-  VW_CP_COUNT
-};
-
-// How a conv is lowered (chosen by the TS op; every mode is correct for the shapes it accepts,
-// GENERAL for all of them):
+// The parameter block (VW_CP_*), the modes (VW_CONV_GENERAL ...) and the scratch requests
+// (VW_CONV_SCRATCH_*) are declared in kernels.def. How a conv is lowered (chosen by the TS op;
+// every mode is correct for the shapes it accepts, GENERAL for all of them):
 //  GENERAL   : tiles of output positions -> vol2col (tap-major, channel-minor rows) -> packed GEMM
 //  POINTWISE : 1x1x1 kernel, stride 1, no padding -> one GEMM over [N*T*H*W, Cin] per group
 //  TEMPORAL  : (kt,1,1) kernel, spatial stride 1, no spatial padding -> kt shifted GEMMs per frame
-//  DEPTHWISE : groups == Cin == Cout -> direct kernel vectorised over channels (depthwise*.c)
-enum { VW_CONV_GENERAL = 0, VW_CONV_POINTWISE = 1, VW_CONV_TEMPORAL = 2, VW_CONV_DEPTHWISE = 3 };
-
-// Scratch requests (vw_f32_conv3d_scratch_floats `which`).
-enum { VW_CONV_SCRATCH_PACK = 0, VW_CONV_SCRATCH_FWD = 1, VW_CONV_SCRATCH_BWD_DATA = 2, VW_CONV_SCRATCH_BWD_WEIGHT = 3 };
+//  DEPTHWISE : groups == Cin, Cout = m*Cin -> direct kernel vectorised over channels (depthwise*.c)
 
 // Budget of the vol2col tile (floats, 384 KiB): most of the 512 KiB L2. Measured (CPU time) on
 // X3D/R50 shapes: 12K-48K floats were up to 1.6x slower in grad weight (its GEMM runs over the tile

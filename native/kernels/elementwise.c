@@ -1,6 +1,5 @@
 // SIMD elementwise kernels: broadcast binary ops, unary activations, fill and axis reductions.
 #include "vw.h"
-#include "elementwise.h"
 #include "vmath.h"
 
 float vw_f32_unary1_scalar(int op, float x);
@@ -9,13 +8,13 @@ void vw_f32_reduce_max_scalar(const float *x, float *y, int32_t *arg, int outer,
 
 static inline v128_t bin4(int op, v128_t a, v128_t b) {
   switch (op) {
-    case VW_ADD: return wasm_f32x4_add(a, b);
-    case VW_SUB: return wasm_f32x4_sub(a, b);
-    case VW_MUL: return wasm_f32x4_mul(a, b);
-    case VW_DIV: return wasm_f32x4_div(a, b);
-    case VW_MAX: return wasm_f32x4_max(a, b);
-    case VW_MIN: return wasm_f32x4_min(a, b);
-    case VW_RSUB: return wasm_f32x4_sub(b, a);
+    case VW_BIN_ADD: return wasm_f32x4_add(a, b);
+    case VW_BIN_SUB: return wasm_f32x4_sub(a, b);
+    case VW_BIN_MUL: return wasm_f32x4_mul(a, b);
+    case VW_BIN_DIV: return wasm_f32x4_div(a, b);
+    case VW_BIN_MAXIMUM: return wasm_f32x4_max(a, b);
+    case VW_BIN_MINIMUM: return wasm_f32x4_min(a, b);
+    case VW_BIN_RSUB: return wasm_f32x4_sub(b, a);
     default: return wasm_f32x4_div(b, a);
   }
 }
@@ -62,24 +61,32 @@ VW_EXPORT void vw_f32_binary_const(int op, const float *a, float s, float *y, in
   row(op, a, 1, &s, 0, y, n);
 }
 
+// min(max(v, 0), 6) with pmin/pmax, which pass NaN through as PyTorch's hardsigmoid/hardswish do.
+static inline v128_t relu6(v128_t v) {
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.f)), wasm_f32x4_splat(6.f));
+}
+
 // One SIMD vector of a unary op (vmath.h for the transcendental ones).
 static inline v128_t un4(int op, v128_t x) {
   const v128_t one = wasm_f32x4_splat(1.f);
   switch (op) {
-    case VW_RELU: return wasm_f32x4_pmax(wasm_f32x4_splat(0.f), x);
-    case VW_NEG: return wasm_f32x4_neg(x);
-    case VW_ABS: return wasm_f32x4_abs(x);
-    case VW_SQRT: return wasm_f32x4_sqrt(x);
-    case VW_SQUARE: return wasm_f32x4_mul(x, x);
-    case VW_SIGMOID: return vw_v_sigmoid(x);
-    case VW_TANH: return vw_v_tanh(x);
-    case VW_EXP: return vw_v_exp(x);
-    case VW_LOG: return vw_v_log(x);
-    case VW_GELU: return wasm_f32x4_mul(x, vw_v_ncdf(x));
-    case VW_SILU: return wasm_f32x4_div(x, wasm_f32x4_add(one, vw_v_exp(wasm_f32x4_neg(x))));
-    case VW_RSQRT: return wasm_f32x4_div(one, wasm_f32x4_sqrt(x));
-    case VW_RECIPROCAL: return wasm_f32x4_div(one, x);
-    default: {  // VW_GELU_TANH: 0.5 x (1 + tanh(u)) = x sigmoid(2u), which has no cancellation for x << 0
+    case VW_UN_RELU: return wasm_f32x4_pmax(x, wasm_f32x4_splat(0.f));  // x < 0 ? 0 : x (NaN and -0 pass, as in PyTorch)
+    case VW_UN_NEG: return wasm_f32x4_neg(x);
+    case VW_UN_ABS: return wasm_f32x4_abs(x);
+    case VW_UN_SQRT: return wasm_f32x4_sqrt(x);
+    case VW_UN_SQUARE: return wasm_f32x4_mul(x, x);
+    case VW_UN_SIGMOID: return vw_v_sigmoid(x);
+    case VW_UN_TANH: return vw_v_tanh(x);
+    case VW_UN_EXP: return vw_v_exp(x);
+    case VW_UN_LOG: return vw_v_log(x);
+    case VW_UN_GELU: return wasm_f32x4_mul(x, vw_v_ncdf(x));
+    case VW_UN_SILU: return wasm_f32x4_div(x, wasm_f32x4_add(one, vw_v_exp(wasm_f32x4_neg(x))));
+    case VW_UN_RSQRT: return wasm_f32x4_div(one, wasm_f32x4_sqrt(x));
+    case VW_UN_RECIPROCAL: return wasm_f32x4_div(one, x);
+    case VW_UN_HARDSIGMOID: return wasm_f32x4_div(relu6(wasm_f32x4_add(x, wasm_f32x4_splat(3.f))), wasm_f32x4_splat(6.f));
+    case VW_UN_HARDSWISH:
+      return wasm_f32x4_div(wasm_f32x4_mul(x, relu6(wasm_f32x4_add(x, wasm_f32x4_splat(3.f)))), wasm_f32x4_splat(6.f));
+    default: {  // VW_UN_GELU_TANH: 0.5 x (1 + tanh(u)) = x sigmoid(2u), which has no cancellation for x << 0
       const v128_t u = wasm_f32x4_mul(wasm_f32x4_splat(0.7978845608028654f),
                                       wasm_f32x4_add(x, wasm_f32x4_mul(wasm_f32x4_splat(0.044715f), wasm_f32x4_mul(x, wasm_f32x4_mul(x, x)))));
       return wasm_f32x4_mul(x, vw_v_sigmoid(wasm_f32x4_add(u, u)));
@@ -89,7 +96,7 @@ static inline v128_t un4(int op, v128_t x) {
 
 VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
   int i = 0;
-  if (op >= 0 && op < VW_UNARY_COUNT) {
+  if (op >= 0 && op < VW_UN_COUNT) {
     // One loop per op (straight-line bodies), 4 independent vectors per iteration: the
     // transcendental ones are long dependency chains, and interleaving four hides their latency
     // (measured 1.5x on exp).
@@ -103,9 +110,10 @@ VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
       for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, un4(OP, wasm_v128_load(x + i)));                  \
       break;
     switch (op) {
-      UNARY_LOOP(VW_RELU) UNARY_LOOP(VW_SIGMOID) UNARY_LOOP(VW_TANH) UNARY_LOOP(VW_EXP) UNARY_LOOP(VW_LOG)
-      UNARY_LOOP(VW_SQRT) UNARY_LOOP(VW_NEG) UNARY_LOOP(VW_ABS) UNARY_LOOP(VW_GELU) UNARY_LOOP(VW_SILU)
-      UNARY_LOOP(VW_SQUARE) UNARY_LOOP(VW_RSQRT) UNARY_LOOP(VW_RECIPROCAL) UNARY_LOOP(VW_GELU_TANH)
+      UNARY_LOOP(VW_UN_RELU) UNARY_LOOP(VW_UN_SIGMOID) UNARY_LOOP(VW_UN_TANH) UNARY_LOOP(VW_UN_EXP) UNARY_LOOP(VW_UN_LOG)
+      UNARY_LOOP(VW_UN_SQRT) UNARY_LOOP(VW_UN_NEG) UNARY_LOOP(VW_UN_ABS) UNARY_LOOP(VW_UN_GELU) UNARY_LOOP(VW_UN_SILU)
+      UNARY_LOOP(VW_UN_SQUARE) UNARY_LOOP(VW_UN_RSQRT) UNARY_LOOP(VW_UN_RECIPROCAL) UNARY_LOOP(VW_UN_GELU_TANH)
+      UNARY_LOOP(VW_UN_HARDSIGMOID) UNARY_LOOP(VW_UN_HARDSWISH)
       default: break;
     }
 #undef UNARY_LOOP
@@ -124,26 +132,34 @@ VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
 static inline v128_t ungrad4(int op, v128_t x, v128_t y) {
   const v128_t one = wasm_f32x4_splat(1.f), zero = wasm_f32x4_splat(0.f), half = wasm_f32x4_splat(0.5f);
   switch (op) {
-    case VW_RELU: return wasm_v128_and(wasm_f32x4_gt(x, zero), one);
-    case VW_SIGMOID: return wasm_f32x4_mul(y, wasm_f32x4_sub(one, y));
-    case VW_TANH: return wasm_f32x4_sub(one, wasm_f32x4_mul(y, y));
-    case VW_EXP: return y;
-    case VW_LOG: return wasm_f32x4_div(one, x);
-    case VW_SQRT: return wasm_f32x4_div(half, y);
-    case VW_NEG: return wasm_f32x4_splat(-1.f);
-    case VW_ABS: return wasm_v128_or(wasm_v128_and(wasm_f32x4_gt(x, zero), one), wasm_v128_and(wasm_f32x4_lt(x, zero), wasm_f32x4_splat(-1.f)));
-    case VW_GELU: {  // Phi(x) + x phi(x)
+    case VW_UN_RELU: return wasm_v128_andnot(one, wasm_f32x4_le(x, zero));  // 1 at NaN, as PyTorch's threshold_backward
+    case VW_UN_SIGMOID: return wasm_f32x4_mul(y, wasm_f32x4_sub(one, y));
+    case VW_UN_TANH: return wasm_f32x4_sub(one, wasm_f32x4_mul(y, y));
+    case VW_UN_EXP: return y;
+    case VW_UN_LOG: return wasm_f32x4_div(one, x);
+    case VW_UN_SQRT: return wasm_f32x4_div(half, y);
+    case VW_UN_NEG: return wasm_f32x4_splat(-1.f);
+    case VW_UN_ABS: return wasm_v128_or(wasm_v128_and(wasm_f32x4_gt(x, zero), one), wasm_v128_and(wasm_f32x4_lt(x, zero), wasm_f32x4_splat(-1.f)));
+    case VW_UN_GELU: {  // Phi(x) + x phi(x)
       const v128_t pdf = wasm_f32x4_mul(vw_v_exp(wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(x, x))), wasm_f32x4_splat(0.3989422804014327f));
       return wasm_f32x4_add(vw_v_ncdf(x), wasm_f32x4_mul(x, pdf));
     }
-    case VW_SILU: {  // s (1 + x (1 - s))
+    case VW_UN_SILU: {  // s (1 + x (1 - s))
       const v128_t s = vw_v_sigmoid(x);
       return wasm_f32x4_mul(s, wasm_f32x4_add(one, wasm_f32x4_mul(x, wasm_f32x4_sub(one, s))));
     }
-    case VW_SQUARE: return wasm_f32x4_add(x, x);
-    case VW_RSQRT: return wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(y, wasm_f32x4_mul(y, y)));
-    case VW_RECIPROCAL: return wasm_f32x4_neg(wasm_f32x4_mul(y, y));
-    default: {  // VW_GELU_TANH with s = sigmoid(2u) = (1 + tanh u) / 2: s + 2 x s (1 - s) u'(x)
+    case VW_UN_SQUARE: return wasm_f32x4_add(x, x);
+    case VW_UN_RSQRT: return wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(y, wasm_f32x4_mul(y, y)));
+    case VW_UN_RECIPROCAL: return wasm_f32x4_neg(wasm_f32x4_mul(y, y));
+    case VW_UN_HARDSIGMOID:  // 1/6 on the open interval (-3, 3), else 0 (PyTorch's hardsigmoid_backward)
+      return wasm_v128_and(wasm_v128_and(wasm_f32x4_gt(x, wasm_f32x4_splat(-3.f)), wasm_f32x4_lt(x, wasm_f32x4_splat(3.f))),
+                           wasm_f32x4_splat(1.f / 6.f));
+    case VW_UN_HARDSWISH: {  // 0 below -3, x/3 + 1/2 on [-3, 3], else 1 (NaN included: PyTorch's hardswish_backward)
+      const v128_t mid = wasm_f32x4_add(wasm_f32x4_div(x, wasm_f32x4_splat(3.f)), half);
+      const v128_t r = wasm_v128_bitselect(mid, one, wasm_f32x4_le(x, wasm_f32x4_splat(3.f)));
+      return wasm_v128_andnot(r, wasm_f32x4_lt(x, wasm_f32x4_splat(-3.f)));
+    }
+    default: {  // VW_UN_GELU_TANH with s = sigmoid(2u) = (1 + tanh u) / 2: s + 2 x s (1 - s) u'(x)
       const float k = 0.7978845608028654f;
       const v128_t x2 = wasm_f32x4_mul(x, x);
       const v128_t u = wasm_f32x4_mul(wasm_f32x4_splat(k), wasm_f32x4_add(x, wasm_f32x4_mul(wasm_f32x4_splat(0.044715f), wasm_f32x4_mul(x, x2))));
@@ -158,7 +174,7 @@ static inline v128_t ungrad4(int op, v128_t x, v128_t y) {
 static inline v128_t grad4(int op, const float *x, const float *y, const float *gy, int i) {
   const v128_t zero = wasm_f32x4_splat(0.f);
   const v128_t vx = x ? wasm_v128_load(x + i) : zero, vy = y ? wasm_v128_load(y + i) : zero, g = wasm_v128_load(gy + i);
-  if (op == VW_RELU) return wasm_v128_and(wasm_f32x4_gt(vx, zero), g);  // select, so 0 * inf is never NaN
+  if (op == VW_UN_RELU) return wasm_v128_andnot(g, wasm_f32x4_le(vx, zero));  // select, so 0 * inf is never NaN
   return wasm_f32x4_mul(g, ungrad4(op, vx, vy));
 }
 
@@ -173,9 +189,10 @@ VW_EXPORT void vw_f32_unary_grad(int op, const float *x, const float *y, const f
       for (; i + 4 <= n; i += 4) wasm_v128_store(gx + i, grad4(OP, x, y, gy, i));                         \
       break;
   switch (op) {
-    GRAD_LOOP(VW_RELU) GRAD_LOOP(VW_SIGMOID) GRAD_LOOP(VW_TANH) GRAD_LOOP(VW_EXP) GRAD_LOOP(VW_LOG)
-    GRAD_LOOP(VW_SQRT) GRAD_LOOP(VW_NEG) GRAD_LOOP(VW_ABS) GRAD_LOOP(VW_GELU) GRAD_LOOP(VW_SILU)
-    GRAD_LOOP(VW_SQUARE) GRAD_LOOP(VW_RSQRT) GRAD_LOOP(VW_RECIPROCAL) GRAD_LOOP(VW_GELU_TANH)
+    GRAD_LOOP(VW_UN_RELU) GRAD_LOOP(VW_UN_SIGMOID) GRAD_LOOP(VW_UN_TANH) GRAD_LOOP(VW_UN_EXP) GRAD_LOOP(VW_UN_LOG)
+    GRAD_LOOP(VW_UN_SQRT) GRAD_LOOP(VW_UN_NEG) GRAD_LOOP(VW_UN_ABS) GRAD_LOOP(VW_UN_GELU) GRAD_LOOP(VW_UN_SILU)
+    GRAD_LOOP(VW_UN_SQUARE) GRAD_LOOP(VW_UN_RSQRT) GRAD_LOOP(VW_UN_RECIPROCAL) GRAD_LOOP(VW_UN_GELU_TANH)
+    GRAD_LOOP(VW_UN_HARDSIGMOID) GRAD_LOOP(VW_UN_HARDSWISH)
     default: break;
   }
 #undef GRAD_LOOP

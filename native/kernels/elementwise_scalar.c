@@ -1,38 +1,53 @@
 // Scalar twins of the elementwise kernels; also the reference for their semantics.
 #include "vw.h"
-#include "elementwise.h"
 #include <math.h>
 
 static float bin(int op, float a, float b) {
   switch (op) {
-    case VW_ADD: return a + b;
-    case VW_SUB: return a - b;
-    case VW_MUL: return a * b;
-    case VW_DIV: return a / b;
-    case VW_MAX: return a > b || a != a ? a : b;  // NaN propagates, as in torch.maximum
-    case VW_MIN: return a < b || a != a ? a : b;
-    case VW_RSUB: return b - a;
-    case VW_RDIV: return b / a;
+    case VW_BIN_ADD: return a + b;
+    case VW_BIN_SUB: return a - b;
+    case VW_BIN_MUL: return a * b;
+    case VW_BIN_DIV: return a / b;
+    case VW_BIN_MAXIMUM: return a > b || a != a ? a : b;  // NaN propagates, as in torch.maximum
+    case VW_BIN_MINIMUM: return a < b || a != a ? a : b;
+    case VW_BIN_RSUB: return b - a;
+    case VW_BIN_RDIV: return b / a;
   }
   return 0.f;
 }
 
+// x < 0 ? 0 : x, NaN and -0 passing through as in PyTorch. On the bits: clang turns the plain
+// select into f32.max, which returns +0 for -0.
+static float relu(float x) {
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  return (u >> 31) && (u & 0x7fffffffu) - 1u < 0x7f800000u ? 0.f : x;
+}
+
+// min(max(v, 0), 6), NaN passing through (fminf/fmaxf would drop it).
+static float relu6(float v) {
+  v = v < 0.f ? 0.f : v;
+  return v > 6.f ? 6.f : v;
+}
+
 VW_EXPORT float vw_f32_unary1_scalar(int op, float x) {
   switch (op) {
-    case VW_RELU: return x > 0.f ? x : 0.f;
-    case VW_SIGMOID: return 1.f / (1.f + expf(-x));
-    case VW_TANH: return tanhf(x);
-    case VW_EXP: return expf(x);
-    case VW_LOG: return logf(x);
-    case VW_SQRT: return sqrtf(x);
-    case VW_NEG: return -x;
-    case VW_ABS: return fabsf(x);
-    case VW_GELU: return 0.5f * x * (1.f + erff(x * 0.70710678118654752f));
-    case VW_SILU: return x / (1.f + expf(-x));
-    case VW_SQUARE: return x * x;
-    case VW_RSQRT: return 1.f / sqrtf(x);
-    case VW_RECIPROCAL: return 1.f / x;
-    case VW_GELU_TANH: return 0.5f * x * (1.f + tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+    case VW_UN_RELU: return relu(x);
+    case VW_UN_SIGMOID: return 1.f / (1.f + expf(-x));
+    case VW_UN_TANH: return tanhf(x);
+    case VW_UN_EXP: return expf(x);
+    case VW_UN_LOG: return logf(x);
+    case VW_UN_SQRT: return sqrtf(x);
+    case VW_UN_NEG: return -x;
+    case VW_UN_ABS: return fabsf(x);
+    case VW_UN_GELU: return 0.5f * x * (1.f + erff(x * 0.70710678118654752f));
+    case VW_UN_SILU: return x / (1.f + expf(-x));
+    case VW_UN_SQUARE: return x * x;
+    case VW_UN_RSQRT: return 1.f / sqrtf(x);
+    case VW_UN_RECIPROCAL: return 1.f / x;
+    case VW_UN_GELU_TANH: return 0.5f * x * (1.f + tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+    case VW_UN_HARDSIGMOID: return relu6(x + 3.f) / 6.f;
+    case VW_UN_HARDSWISH: return x * relu6(x + 3.f) / 6.f;
   }
   return 0.f;
 }
@@ -40,31 +55,33 @@ VW_EXPORT float vw_f32_unary1_scalar(int op, float x) {
 // d(op)/dx at x (y = op(x) is given too, so sigmoid/tanh/exp reuse it).
 VW_EXPORT float vw_f32_unary_grad1_scalar(int op, float x, float y) {
   switch (op) {
-    case VW_RELU: return x > 0.f ? 1.f : 0.f;
-    case VW_SIGMOID: return y * (1.f - y);
-    case VW_TANH: return 1.f - y * y;
-    case VW_EXP: return y;
-    case VW_LOG: return 1.f / x;
-    case VW_SQRT: return 0.5f / y;
-    case VW_NEG: return -1.f;
-    case VW_ABS: return x > 0.f ? 1.f : (x < 0.f ? -1.f : 0.f);
-    case VW_GELU: {
+    case VW_UN_RELU: return x <= 0.f ? 0.f : 1.f;  // 1 at NaN, as PyTorch's threshold_backward
+    case VW_UN_SIGMOID: return y * (1.f - y);
+    case VW_UN_TANH: return 1.f - y * y;
+    case VW_UN_EXP: return y;
+    case VW_UN_LOG: return 1.f / x;
+    case VW_UN_SQRT: return 0.5f / y;
+    case VW_UN_NEG: return -1.f;
+    case VW_UN_ABS: return x > 0.f ? 1.f : (x < 0.f ? -1.f : 0.f);
+    case VW_UN_GELU: {
       const float cdf = 0.5f * (1.f + erff(x * 0.70710678118654752f));
       const float pdf = expf(-0.5f * x * x) * 0.3989422804014327f;
       return cdf + x * pdf;
     }
-    case VW_SILU: {
+    case VW_UN_SILU: {
       const float s = 1.f / (1.f + expf(-x));
       return s * (1.f + x * (1.f - s));
     }
-    case VW_SQUARE: return 2.f * x;
-    case VW_RSQRT: return -0.5f * y * y * y;
-    case VW_RECIPROCAL: return -y * y;
-    case VW_GELU_TANH: {
+    case VW_UN_SQUARE: return 2.f * x;
+    case VW_UN_RSQRT: return -0.5f * y * y * y;
+    case VW_UN_RECIPROCAL: return -y * y;
+    case VW_UN_GELU_TANH: {
       const float k = 0.7978845608028654f, u = k * (x + 0.044715f * x * x * x);
       const float t = tanhf(u);
       return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * k * (1.f + 3.f * 0.044715f * x * x);
     }
+    case VW_UN_HARDSIGMOID: return x > -3.f && x < 3.f ? 1.f / 6.f : 0.f;
+    case VW_UN_HARDSWISH: return x < -3.f ? 0.f : x <= 3.f ? x / 3.f + 0.5f : 1.f;
   }
   return 0.f;
 }

@@ -5,12 +5,10 @@
 // PyTorch's CPU kernels round their Python scalars. Scalar twins: optim_scalar.c.
 #include "vw.h"
 
-// Flags shared with optim_scalar.c and ts/runtime/optim/kernels.ts.
-#define VW_OPT_NESTEROV 1   // SGD: d_p += momentum * buf
-#define VW_OPT_FIRST 2      // SGD: the momentum buffer is uninitialised: buf = d_p (no dampening)
-#define VW_OPT_MAXIMIZE 4   // gradient ascent: use -grad
-#define VW_OPT_AMSGRAD 8    // AdamW: normalise by the running max of exp_avg_sq
-#define VW_OPT_DECAY 16     // SGD: weight_decay != 0 (PyTorch skips the add entirely when 0)
+// Flags (kernels.def: OptFlag): VW_OPT_NESTEROV (SGD: d_p += momentum * buf), VW_OPT_FIRST (SGD:
+// the momentum buffer is uninitialised: buf = d_p, no dampening), VW_OPT_MAXIMIZE (use -grad),
+// VW_OPT_AMSGRAD (AdamW: normalise by the running max of exp_avg_sq), VW_OPT_DECAY (SGD:
+// weight_decay != 0; PyTorch skips the add entirely when 0).
 
 /**
  * SGD with momentum/dampening/nesterov/weight decay (torch.optim.SGD):

@@ -3,12 +3,6 @@
 #include "vw.h"
 #include <math.h>
 
-#define VW_OPT_NESTEROV 1
-#define VW_OPT_FIRST 2
-#define VW_OPT_MAXIMIZE 4
-#define VW_OPT_AMSGRAD 8
-#define VW_OPT_DECAY 16
-
 VW_EXPORT void vw_f32_sgd_step_scalar(float *p, const float *g, float *buf, int32_t n, float lr, float momentum,
                                       float one_minus_dampening, float wd, int32_t flags) {
   const float gsign = (flags & VW_OPT_MAXIMIZE) ? -1.f : 1.f;

@@ -4,25 +4,25 @@
 #include "pool.h"
 
 VW_EXPORT void vw_f32_maxpool3d(const float *x, float *y, int32_t *arg, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   size_t o = 0;
   for (int n = 0; n < N; n++) {
     const float *xn = x + (size_t)n * T * H * W * C;
     for (int ot = 0; ot < OT; ot++)
       for (int oh = 0; oh < OH; oh++)
         for (int ow = 0; ow < OW; ow++, o++) {
-          const int t0 = ot * p[P_ST] - p[P_PT], h0 = oh * p[P_SH] - p[P_PH], w0 = ow * p[P_SW] - p[P_PW];
+          const int t0 = ot * p[VW_POOL_ST] - p[VW_POOL_PT], h0 = oh * p[VW_POOL_SH] - p[VW_POOL_PH], w0 = ow * p[VW_POOL_SW] - p[VW_POOL_PW];
           float *yo = y + o * C;
           int32_t *ao = arg + o * C;
           int first = 1;
-          for (int a = 0; a < p[P_KT]; a++) {
-            const int t = t0 + a * p[P_DT];
+          for (int a = 0; a < p[VW_POOL_KT]; a++) {
+            const int t = t0 + a * p[VW_POOL_DT];
             if (t < 0 || t >= T) continue;
-            for (int b = 0; b < p[P_KH]; b++) {
-              const int h = h0 + b * p[P_DH];
+            for (int b = 0; b < p[VW_POOL_KH]; b++) {
+              const int h = h0 + b * p[VW_POOL_DH];
               if (h < 0 || h >= H) continue;
-              for (int d = 0; d < p[P_KW]; d++) {
-                const int w = w0 + d * p[P_DW];
+              for (int d = 0; d < p[VW_POOL_KW]; d++) {
+                const int w = w0 + d * p[VW_POOL_DW];
                 if (w < 0 || w >= W) continue;
                 const int pos = (t * H + h) * W + w;
                 const float *xp = xn + (size_t)pos * C;
@@ -51,7 +51,7 @@ VW_EXPORT void vw_f32_maxpool3d(const float *x, float *y, int32_t *arg, const in
 }
 
 VW_EXPORT void vw_f32_maxpool3d_grad(const float *gy, const int32_t *arg, float *gx, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], S = p[P_T] * p[P_H] * p[P_W], OS = p[P_OT] * p[P_OH] * p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], S = p[VW_POOL_T] * p[VW_POOL_H] * p[VW_POOL_W], OS = p[VW_POOL_OT] * p[VW_POOL_OH] * p[VW_POOL_OW];
   memset(gx, 0, (size_t)N * S * C * sizeof(float));
   // a scatter: lanes go to different rows, so this stays scalar (it is memory bound anyway)
   for (int n = 0; n < N; n++) {
@@ -84,7 +84,7 @@ static inline void row_axpy(float *dst, const float *src, int C, float div) {  /
 
 // Shared walk over output windows for avg / adaptive avg, forward (acc = y row) or backward.
 static void avg_walk(const float *x, float *y, const int32_t *p, int adaptive, int backward) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   if (backward) memset(y, 0, (size_t)N * T * H * W * C * sizeof(float));
   size_t o = 0;
   for (int n = 0; n < N; n++)
@@ -100,9 +100,9 @@ static void avg_walk(const float *x, float *y, const int32_t *p, int adaptive, i
             div = (float)((t1 - t0) * (h1 - h0) * (w1 - w0));
           } else {
             int pt, ph, pw;
-            vw_avg_window(ot, p[P_KT], p[P_ST], p[P_PT], T, &t0, &t1, &pt);
-            vw_avg_window(oh, p[P_KH], p[P_SH], p[P_PH], H, &h0, &h1, &ph);
-            vw_avg_window(ow, p[P_KW], p[P_SW], p[P_PW], W, &w0, &w1, &pw);
+            vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
+            vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
+            vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
             div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
           }
           if (!backward) {

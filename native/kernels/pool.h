@@ -1,15 +1,11 @@
-// Pooling parameter block shared by pool.c, pool_scalar.c and ts/runtime/ops/pool.ts.
+// Pooling helpers shared by pool.c and pool_scalar.c (the block is filled by ts/runtime/ops/pool.ts).
 // Tensors are channels-last: x [N, T, H, W, C], y / argmax [N, OT, OH, OW, C].
-#ifndef VW_POOL_H
-#define VW_POOL_H
+#ifndef VW_POOL_HELPERS_H
+#define VW_POOL_HELPERS_H
 #include "vw.h"
-enum {
-  P_N, P_C, P_T, P_H, P_W, P_OT, P_OH, P_OW,  // sizes
-  P_KT, P_KH, P_KW, P_ST, P_SH, P_SW,         // kernel, stride
-  P_PT, P_PH, P_PW, P_DT, P_DH, P_DW,         // padding, dilation (max pool only)
-  P_INCLUDE_PAD, P_DIVISOR,                   // avg pool: count_include_pad, divisor_override (0 = none)
-  P_COUNT
-};
+// The block's offsets (VW_POOL_N ... VW_POOL_DIVISOR) are declared in kernels.def:
+// sizes N C T H W OT OH OW, kernel KT KH KW, stride, padding, dilation (max pool only), then
+// INCLUDE_PAD (avg pool: count_include_pad) and DIVISOR (divisor_override, 0 = none).
 
 // Window of output o along one axis of avg pooling, PyTorch's rule: the divisor with padding
 // counts the window clipped to [-pad, in + pad), the sum only the part inside [0, in).
@@ -27,7 +23,7 @@ static inline void vw_adaptive_window(int o, int out, int in, int *lo, int *hi) 
 }
 // Avg-pool divisor of one output position.
 static inline int vw_avg_divisor(const int32_t *p, int pt, int ph, int pw, int t0, int t1, int h0, int h1, int w0, int w1) {
-  if (p[P_DIVISOR] > 0) return p[P_DIVISOR];
-  return p[P_INCLUDE_PAD] ? pt * ph * pw : (t1 - t0) * (h1 - h0) * (w1 - w0);
+  if (p[VW_POOL_DIVISOR] > 0) return p[VW_POOL_DIVISOR];
+  return p[VW_POOL_INCLUDE_PAD] ? pt * ph * pw : (t1 - t0) * (h1 - h0) * (w1 - w0);
 }
 #endif

@@ -5,24 +5,24 @@
 #include "pool.h"
 
 VW_EXPORT void vw_f32_maxpool3d_scalar(const float *x, float *y, int32_t *arg, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   size_t o = 0;
   for (int n = 0; n < N; n++)
     for (int ot = 0; ot < OT; ot++)
       for (int oh = 0; oh < OH; oh++)
         for (int ow = 0; ow < OW; ow++, o++) {
-          const int t0 = ot * p[P_ST] - p[P_PT], h0 = oh * p[P_SH] - p[P_PH], w0 = ow * p[P_SW] - p[P_PW];
+          const int t0 = ot * p[VW_POOL_ST] - p[VW_POOL_PT], h0 = oh * p[VW_POOL_SH] - p[VW_POOL_PH], w0 = ow * p[VW_POOL_SW] - p[VW_POOL_PW];
           for (int c = 0; c < C; c++) {
             float m = -__builtin_inff();
             int best = -1;
-            for (int a = 0; a < p[P_KT]; a++) {
-              const int t = t0 + a * p[P_DT];
+            for (int a = 0; a < p[VW_POOL_KT]; a++) {
+              const int t = t0 + a * p[VW_POOL_DT];
               if (t < 0 || t >= T) continue;
-              for (int b = 0; b < p[P_KH]; b++) {
-                const int h = h0 + b * p[P_DH];
+              for (int b = 0; b < p[VW_POOL_KH]; b++) {
+                const int h = h0 + b * p[VW_POOL_DH];
                 if (h < 0 || h >= H) continue;
-                for (int d = 0; d < p[P_KW]; d++) {
-                  const int w = w0 + d * p[P_DW];
+                for (int d = 0; d < p[VW_POOL_KW]; d++) {
+                  const int w = w0 + d * p[VW_POOL_DW];
                   if (w < 0 || w >= W) continue;
                   const int pos = (t * H + h) * W + w;
                   const float v = x[((size_t)n * T * H * W + pos) * C + c];
@@ -39,7 +39,7 @@ VW_EXPORT void vw_f32_maxpool3d_scalar(const float *x, float *y, int32_t *arg, c
 
 // gx (zeroed here) += gy at each output's argmax.
 VW_EXPORT void vw_f32_maxpool3d_grad_scalar(const float *gy, const int32_t *arg, float *gx, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], S = p[P_T] * p[P_H] * p[P_W], OS = p[P_OT] * p[P_OH] * p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], S = p[VW_POOL_T] * p[VW_POOL_H] * p[VW_POOL_W], OS = p[VW_POOL_OT] * p[VW_POOL_OH] * p[VW_POOL_OW];
   for (size_t i = 0; i < (size_t)N * S * C; i++) gx[i] = 0.f;
   for (int n = 0; n < N; n++)
     for (int o = 0; o < OS; o++)
@@ -50,16 +50,16 @@ VW_EXPORT void vw_f32_maxpool3d_grad_scalar(const float *gy, const int32_t *arg,
 }
 
 VW_EXPORT void vw_f32_avgpool3d_scalar(const float *x, float *y, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   size_t o = 0;
   for (int n = 0; n < N; n++)
     for (int ot = 0; ot < OT; ot++)
       for (int oh = 0; oh < OH; oh++)
         for (int ow = 0; ow < OW; ow++, o++) {
           int t0, t1, h0, h1, w0, w1, pt, ph, pw;
-          vw_avg_window(ot, p[P_KT], p[P_ST], p[P_PT], T, &t0, &t1, &pt);
-          vw_avg_window(oh, p[P_KH], p[P_SH], p[P_PH], H, &h0, &h1, &ph);
-          vw_avg_window(ow, p[P_KW], p[P_SW], p[P_PW], W, &w0, &w1, &pw);
+          vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
+          vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
+          vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
           const float div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
           for (int c = 0; c < C; c++) {
             float s = 0.f;
@@ -72,7 +72,7 @@ VW_EXPORT void vw_f32_avgpool3d_scalar(const float *x, float *y, const int32_t *
 }
 
 VW_EXPORT void vw_f32_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   for (size_t i = 0; i < (size_t)N * T * H * W * C; i++) gx[i] = 0.f;
   size_t o = 0;
   for (int n = 0; n < N; n++)
@@ -80,9 +80,9 @@ VW_EXPORT void vw_f32_avgpool3d_grad_scalar(const float *gy, float *gx, const in
       for (int oh = 0; oh < OH; oh++)
         for (int ow = 0; ow < OW; ow++, o++) {
           int t0, t1, h0, h1, w0, w1, pt, ph, pw;
-          vw_avg_window(ot, p[P_KT], p[P_ST], p[P_PT], T, &t0, &t1, &pt);
-          vw_avg_window(oh, p[P_KH], p[P_SH], p[P_PH], H, &h0, &h1, &ph);
-          vw_avg_window(ow, p[P_KW], p[P_SW], p[P_PW], W, &w0, &w1, &pw);
+          vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
+          vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
+          vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
           const float div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
           for (int c = 0; c < C; c++) {
             const float g = gy[o * C + c] / div;
@@ -94,7 +94,7 @@ VW_EXPORT void vw_f32_avgpool3d_grad_scalar(const float *gy, float *gx, const in
 }
 
 VW_EXPORT void vw_f32_adaptive_avgpool3d_scalar(const float *x, float *y, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   size_t o = 0;
   for (int n = 0; n < N; n++)
     for (int ot = 0; ot < OT; ot++)
@@ -116,7 +116,7 @@ VW_EXPORT void vw_f32_adaptive_avgpool3d_scalar(const float *x, float *y, const 
 }
 
 VW_EXPORT void vw_f32_adaptive_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) {
-  const int N = p[P_N], C = p[P_C], T = p[P_T], H = p[P_H], W = p[P_W], OT = p[P_OT], OH = p[P_OH], OW = p[P_OW];
+  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
   for (size_t i = 0; i < (size_t)N * T * H * W * C; i++) gx[i] = 0.f;
   size_t o = 0;
   for (int n = 0; n < N; n++)

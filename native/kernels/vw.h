@@ -1,6 +1,10 @@
 // Shared definitions for every vidwasm kernel.
 //
-// ABI rules (see wasm/abi.ts for the TypeScript side):
+// ABI rules:
+//  - Every exported kernel is listed in kernels.def (its prototype, variants, and the enums and
+//    parameter blocks shared with TypeScript); kernels.gen.h, generated from it and included
+//    below, declares them, so the compiler checks each definition against the manifest, and
+//    ts/runtime/kernels.gen.ts gives the TypeScript side one typed function per kernel.
 //  - Exported functions are named vw_<dtype>_<op>[_<variant>] and marked VW_EXPORT.
 //  - Arguments are int32 sizes, float scalars and byte offsets into linear memory
 //    (plain C pointers in wasm32).
@@ -26,5 +30,7 @@
 
 #define VW_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define VW_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#include "kernels.gen.h"
 
 #endif

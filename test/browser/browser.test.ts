@@ -16,7 +16,7 @@ import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { pixelsPath } from '../../ts/data/pixels.js';
 import { scenario, type ScenarioResult } from './scenario.js';
 import { serve, type Served } from './server.js';
-import { cnnPlanBytes, cnnInput } from '../hosts/cnn-fixture.js';
+import { cnnPlanBytes, cnnInput } from '../hosts/cnn_fixture.js';
 import { commandPath, jcoRun } from '../hosts/jco.js';
 import { commandArgs, commandStdin } from '../../ts/runtime/hosts/wasi.js';
 import { launchChromium, requireChromium } from './chromium.js';

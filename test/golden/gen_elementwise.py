@@ -7,12 +7,17 @@ cases = []
 unary = {
     "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "exp": torch.exp,
     "neg": torch.neg, "abs": torch.abs, "gelu": F.gelu, "silu": F.silu, "square": torch.square,
-    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"), "hardsigmoid": F.hardsigmoid, "hardswish": F.hardswish,
 }
 for name, fn in unary.items():
     x = randn(3, 5, 7, seed=1) * 3
     out, gy, g = with_grads(lambda x: fn(x), {"x": x}, ["x"])
     cases.append(case(f"{name} [3,5,7]", name, {}, {"x": x, "gy": gy}, {"y": out}, g))
+# the kinks (where PyTorch picks a one-sided derivative), signed zeros and NaN
+kinks = torch.tensor([-4.0, -3.0, -2.5, -0.0, 0.0, 1.0, 2.5, 3.0, 4.0, float("nan")])
+for name in ["relu", "hardsigmoid", "hardswish"]:
+    out, gy, g = with_grads(lambda x: unary[name](x), {"x": kinks.clone()}, ["x"])
+    cases.append(case(f"{name} at kinks, signed zeros and NaN", name, {}, {"x": kinks, "gy": gy}, {"y": out}, g))
 for name, fn in {"log": torch.log, "sqrt": torch.sqrt, "rsqrt": torch.rsqrt, "reciprocal": torch.reciprocal}.items():
     x = rand(4, 9, seed=2, lo=0.2, hi=3.0)
     out, gy, g = with_grads(lambda x: fn(x), {"x": x}, ["x"])

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,7 +39,8 @@ test('info --json reports the device profile', () => {
   assert.is(p.backend, 'simd');
   assert.ok(p.kernels.total > 20 && p.kernels.scalarTwins > 10, JSON.stringify(p.kernels));
   assert.match(p.wasmMemoryMax, /4\.00 GiB/);
-  assert.is(p.module, join(dist, 'vidwasm.wasm'));
+  // the same file (node_modules may be a symlink, as in a git worktree, so compare real paths)
+  assert.is(realpathSync(p.module), realpathSync(join(dist, 'vidwasm.wasm')));
 });
 
 test('info prints a readable table; --scalar switches the backend', () => {

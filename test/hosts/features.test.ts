@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initFromModule, initFromModuleAsync, isReady, features, UnsupportedError, VidwasmError, Tensor, ops } from '../../ts/wasi.js';
-import { probeFeatures } from '../../ts/runtime/hosts/features.js';
+import { probeFeatures } from '../../ts/runtime/features.js';
 import { requireSimd } from '../../ts/runtime/wasm.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 
@@ -31,7 +31,7 @@ test('probes: this Node has SIMD; every probe answers a boolean', () => {
 });
 
 test('the relaxed-SIMD probe flips with the engine: off in Node 20 by default, on with V8\'s flag', () => {
-  const script = `import { probeFeatures } from ${JSON.stringify(fileURLToPath(new URL('../../ts/runtime/hosts/features.ts', import.meta.url)))};` +
+  const script = `import { probeFeatures } from ${JSON.stringify(fileURLToPath(new URL('../../ts/runtime/features.ts', import.meta.url)))};` +
     'console.log(JSON.stringify(probeFeatures()));';
   const probe = (flags: string[]) => {
     const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });

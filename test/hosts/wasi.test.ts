@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { PreopenDirectory, Directory, File } from '@bjorn3/browser_wasi_shim';
 import { initWasi, readShimFile, VidwasmError, commandArgs, runPlan, runPlanCommand, runWasiCommand, commandStdin, encodePlan, isReady, kernelNames, setBackend, getIsa } from '../../ts/wasi.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
-import { cnnPlan, cnnInput } from './cnn-fixture.js';
+import { cnnPlan, cnnInput } from './cnn_fixture.js';
 import { commandPath, jcoRun } from './jco.js';
 
 const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

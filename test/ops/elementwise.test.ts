@@ -2,7 +2,7 @@
 // kernels and their scalar twins, SIMD vs scalar agreement, finite differences, bad input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, ops, tidy, ShapeError, DTypeError, DisposedError } from '../../ts/node.js';
+import { Tensor, ops, nn, tidy, ShapeError, DTypeError, DisposedError } from '../../ts/node.js';
 import { loadGolden, tensorOf, type GoldenCase } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar } from '../helpers/assert.js';
 
@@ -92,6 +92,21 @@ test('bad input gives typed errors and the module stays usable', () => {
   assert.throws(() => ops.sum(a, 5), /dim 5 is out of range/);
   assertClose(ops.add(a, 1), [1, 1, 1, 1, 1, 1], {}, 'still usable');
   a.dispose(); i.dispose();
+});
+
+
+test('relu / nn.ReLU keep NaN and -0 and pass the gradient at NaN, as PyTorch (SIMD and scalar)', () => {
+  eachBackend((backend) => tidy(() => {
+    // 9 elements: the SIMD body and its tail
+    const x = Tensor.from([NaN, -0, 0, -1, 2, NaN, -3, 4, NaN], [9]).requiresGrad_();
+    for (const y of [ops.relu(x), new nn.ReLU().forward(x)]) {
+      const v = y.toArray();
+      assert.ok([0, 5, 8].every((i) => Number.isNaN(v[i])), `[${backend}] NaN in, NaN out: ${[...v]}`);
+      assert.ok(Object.is(v[1], -0) && Object.is(v[2], 0) && v[3] === 0 && v[4] === 2, `[${backend}] ${[...v]}`);
+    }
+    ops.relu(x).backward(Tensor.from([1, 1, 1, 1, 1, 2, 1, 1, 3], [9]));
+    assert.equal([...x.grad!.toArray()], [1, 0, 0, 0, 1, 2, 0, 1, 3], `[${backend}] grad`);
+  }));
 });
 
 test.run();

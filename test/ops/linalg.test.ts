@@ -5,9 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, ops, tidy, memoryStats, setBackend, getBackend, setIsa, getIsa, ShapeError, DTypeError, ArgumentError } from '../../ts/node.js';
-import { kernel, malloc, free, heapU8 } from '../../ts/runtime/wasm.js';
+import { malloc, free, heapU8 } from '../../ts/runtime/wasm.js';
 import { loadGolden, tensorOf } from '../helpers/golden.js';
 import { assertClose, eachBackend, gradCheck, simdVsScalar } from '../helpers/assert.js';
+import * as vw from '../../ts/runtime/kernels.gen.js';
 
 // ---- PyTorch golden values ----
 for (const c of loadGolden('linalg')) {
@@ -82,9 +83,9 @@ test('gemm + pack: every backend/variant matches float64, with bias, accumulate,
         for (const v of VARIANTS) {
           withVariant(v, () => {
             const pa = put(A), pb = put(B), pbias = put(bias), pc = put(C0);
-            const pp = malloc(kernel('f32_gemm_packed_floats')(K, N) * 4);
-            kernel('f32_gemm_pack')(K, N, pb, N, 1, pbias, pp);
-            kernel('f32_gemm')(M, N, K, pa, lda, pp, pc, ldc, lo, hi, accumulate);
+            const pp = malloc(vw.f32_gemm_packed_floats(K, N) * 4);
+            vw.f32_gemm_pack(K, N, pb, N, 1, pbias, pp);
+            vw.f32_gemm(M, N, K, pa, lda, pp, pc, ldc, lo, hi, accumulate);
             close(get(pc, M * ldc), ref, `gemm ${M}x${N}x${K} acc=${accumulate} clamp=[${lo},${hi}] ${v.backend}/${v.isa}`);
             for (const p of [pa, pb, pbias, pc, pp]) free(p);
           });
@@ -119,7 +120,7 @@ test('matmul: all transpose flags and beta, every backend/variant, strided', () 
           for (const v of VARIANTS) {
             withVariant(v, () => {
               const pa = put(As), pb = put(Bs), pc = put(C0);
-              kernel('f32_matmul')(tA, tB, M, N, K, pa, lda, pb, ldb, pc, ldc, beta);
+              vw.f32_matmul(tA, tB, M, N, K, pa, lda, pb, ldb, pc, ldc, beta);
               close(get(pc, M * ldc), ref, `matmul ${M}x${N}x${K} tA=${tA} tB=${tB} beta=${beta} ${v.backend}/${v.isa}`);
               for (const p of [pa, pb, pc]) free(p);
             });
@@ -137,10 +138,10 @@ test('packed layout is identical on both backends, and either backend runs the o
     const buffers: Float32Array[] = [];
     for (const v of VARIANTS.slice(0, 2)) {
       withVariant(v, () => {
-        const nf = kernel('f32_gemm_packed_floats')(K, N);
+        const nf = vw.f32_gemm_packed_floats(K, N);
         assert.is(nf, Math.ceil(N / 8) * 8 * (K + 1), 'packed floats');
         const pp = malloc(nf * 4);
-        kernel('f32_gemm_pack')(K, N, pb, sbk, sbn, pbias, pp);
+        vw.f32_gemm_pack(K, N, pb, sbk, sbn, pbias, pp);
         buffers.push(get(pp, nf));
         free(pp);
       });
@@ -153,9 +154,9 @@ test('packed layout is identical on both backends, and either backend runs the o
     const M = 9, A = rnd(M * K), pa = put(A);
     const outs: Float32Array[] = [];
     for (const [packer, runner] of [[VARIANTS[0], VARIANTS[1]], [VARIANTS[1], VARIANTS[0]]]) {
-      const nf = kernel('f32_gemm_packed_floats')(K, N), pp = malloc(nf * 4), pc = malloc(M * N * 4);
-      withVariant(packer, () => kernel('f32_gemm_pack')(K, N, pb, sbk, sbn, pbias, pp));
-      withVariant(runner, () => kernel('f32_gemm')(M, N, K, pa, K, pp, pc, N, -Infinity, Infinity, 0));
+      const nf = vw.f32_gemm_packed_floats(K, N), pp = malloc(nf * 4), pc = malloc(M * N * 4);
+      withVariant(packer, () => vw.f32_gemm_pack(K, N, pb, sbk, sbn, pbias, pp));
+      withVariant(runner, () => vw.f32_gemm(M, N, K, pa, K, pp, pc, N, -Infinity, Infinity, 0));
       outs.push(get(pc, M * N));
       free(pp); free(pc);
     }
@@ -172,9 +173,9 @@ test('clamp keeps NaN and both ISA variants agree bit for bit on clamped output'
   for (const v of VARIANTS) {
     withVariant(v, () => {
       const pa = put(A), pb = put(B), pc = malloc(M * N * 4);
-      const pp = malloc(kernel('f32_gemm_packed_floats')(K, N) * 4);
-      kernel('f32_gemm_pack')(K, N, pb, N, 1, 0, pp);
-      kernel('f32_gemm')(M, N, K, pa, K, pp, pc, N, -0.1, 0.1, 0);
+      const pp = malloc(vw.f32_gemm_packed_floats(K, N) * 4);
+      vw.f32_gemm_pack(K, N, pb, N, 1, 0, pp);
+      vw.f32_gemm(M, N, K, pa, K, pp, pc, N, -0.1, 0.1, 0);
       const out = get(pc, M * N);
       for (let n = 0; n < N; n++) assert.ok(Number.isNaN(out[2 * N + n]), `${v.backend}/${v.isa}: NaN row stays NaN`);
       for (let i = 0; i < M * N; i++) if (!Number.isNaN(out[i])) assert.ok(out[i] >= Math.fround(-0.1) && out[i] <= Math.fround(0.1), `clamped ${out[i]}`);

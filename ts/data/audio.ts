@@ -16,8 +16,9 @@
 // chirps) are computed once per size in double precision here and cached in wasm memory.
 import { Tensor } from '../runtime/tensor.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { kernel, params } from '../runtime/wasm.js';
+import { params } from '../runtime/wasm.js';
 import { keep } from '../runtime/memory.js';
+import * as vw from '../runtime/kernels.gen.js';
 
 export type PadMode = 'reflect' | 'constant' | 'replicate';
 export type MelScale = 'htk' | 'slaney';
@@ -244,7 +245,7 @@ function runSpectrogram(x: Tensor, r: Resolved): Tensor {
   const out = Tensor.empty([r.frames, nf], 'f32');
   const work = Tensor.empty([5 * (Math.max(plan.m, r.nFft) + 8)], 'f32');
   try {
-    kernel('f32_spectrogram')(params([
+    vw.f32_spectrogram(params([
       x.ptr, x.shape[0], out.ptr, r.frames, r.nFft, r.hop, r.pad, r.padMode, r.power, plan.win.ptr,
       plan.kind, plan.m, plan.rev.ptr, plan.tw.ptr, plan.post.ptr, plan.B ? plan.B.ptr : 0, work.ptr, plan.q,
     ]));
@@ -284,7 +285,7 @@ function mel(op: string, waveform: Tensor, o: MelOptions, logMode: number, eps: 
   const out = Tensor.empty([r.frames, nMels], 'f32');
   try {
     const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0];
-    kernel('f32_melspec_apply')(params([spec.ptr, r.frames, nf, fb.ptr, nMels, out.ptr, logMode, epsBits]));
+    vw.f32_melspec_apply(params([spec.ptr, r.frames, nf, fb.ptr, nMels, out.ptr, logMode, epsBits]));
   } finally { spec.dispose(); }
   return out;
 }

@@ -1,8 +1,10 @@
 // The one loader: every host hands us the bytes (or a compiled module) of vidwasm.wasm and we
-// instantiate it with no imports. Everything else in the runtime reaches the kernels through
-// `kernel(name)`, which picks the SIMD kernel, its ISA-tuned variant or its scalar twin.
+// instantiate it with no imports. The runtime calls the kernels through the typed functions of
+// kernels.gen.ts (generated from native/kernels/kernels.def), which this file binds to the SIMD
+// kernel, its ISA-tuned variant or its scalar twin, on load and on every setBackend/setIsa.
 import { OutOfMemoryError, UnsupportedError, VidwasmError } from './errors.js';
-import { probeFeatures, type Features } from './hosts/features.js';
+import { probeFeatures, type Features } from './features.js';
+import { KERNELS, bindKernels, type KernelName } from './kernels.gen.js';
 
 export type KernelFn = (...args: number[]) => number;
 
@@ -24,13 +26,20 @@ interface State {
   features: Features;
   backend: KernelBackend;
   isa: IsaFlavour;
-  cache: Map<string, KernelFn>;
+  /** The bound function of every kernel, for callers that hold a name (plans, the thread pool). */
+  bound: Map<string, KernelFn>;
   u8: Uint8Array;
 }
 let state: State | null = null;
 
 /** Hard cap of wasm32 memory. */
 export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+/**
+ * Largest single allocation: emscripten's malloc grows the heap through sbrk, whose step is a
+ * signed 32-bit number, so one block must stay under 2 GiB (measured on a fresh module: 2,147,479,500
+ * bytes succeed, one more fails). We allow up to 2 GiB - 64 KiB, whatever the heap's state.
+ */
+export const MAX_ALLOC_BYTES = 2 ** 31 - 64 * 1024;
 
 export function isReady(): boolean {
   return state !== null;
@@ -86,11 +95,39 @@ export async function initFromModuleAsync(source: BufferSource | WebAssembly.Mod
 
 function adopt(instance: WebAssembly.Instance, features: Features): void {
   const exports = instance.exports as unknown as Exports;
-  const missing = ['memory', 'malloc', 'free', '_initialize'].filter((k) => !(k in exports));
-  if (missing.length) throw loadError(new Error(`missing exports ${missing.join(', ')}`));
+  const kernels = Object.entries(KERNELS).flatMap(([name, k]) =>
+    [k.base && `vw_${name}`, k.x86 && `vw_${name}_x86`, k.arm && `vw_${name}_arm`, k.scalar && `vw_${name}_scalar`].filter((e): e is string => !!e));
+  const missing = ['memory', 'malloc', 'free', '_initialize', ...kernels].filter((k) => !(k in exports));
+  if (missing.length) throw loadError(new Error(`missing exports ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`));
   exports._initialize();
-  state = { exports, features, backend: 'simd', isa: guessIsa(), cache: new Map(), u8: new Uint8Array(exports.memory.buffer) };
+  state = { exports, features, backend: 'simd', isa: guessIsa(), bound: new Map(), u8: new Uint8Array(exports.memory.buffer) };
+  rebind(state);
 }
+
+/** Points every typed kernel function of kernels.gen.ts at the export the current backend/ISA picks. */
+function rebind(st: State): void {
+  st.bound.clear();
+  bindKernels((name) => {
+    const ex = exportFor(st, name);
+    const fn: KernelFn = ex ? st.exports[ex] as KernelFn : () => { throw noKernel(name); };
+    st.bound.set(name, fn);
+    return fn;
+  });
+}
+
+/**
+ * The export a kernel resolves to: `vw_<name>_scalar` for the scalar backend, else
+ * `vw_<name>_<isa>` when the manifest lists an ISA-tuned variant, else `vw_<name>`.
+ */
+function exportFor(st: State, name: KernelName): string | null {
+  const k = KERNELS[name];
+  if (st.backend === 'scalar' && k.scalar) return `vw_${name}_scalar`;
+  if (st.backend === 'simd' && k[st.isa]) return `vw_${name}_${st.isa}`;
+  return k.base ? `vw_${name}` : null;
+}
+
+const noKernel = (name: string) => new VidwasmError('E_NO_KERNEL', `the wasm module has no kernel vw_${name}`);
+const isKernelName = (name: string): name is KernelName => Object.prototype.hasOwnProperty.call(KERNELS, name);
 
 function s(): State {
   if (!state) {
@@ -108,37 +145,29 @@ export function getIsa(): IsaFlavour { return s().isa; }
 export function setBackend(b: KernelBackend): void {
   const st = s();
   st.backend = b;
-  st.cache.clear();
+  rebind(st);
 }
 export function setIsa(isa: IsaFlavour): void {
   const st = s();
   st.isa = isa;
-  st.cache.clear();
+  rebind(st);
 }
 
 /**
- * The kernel `vw_<name>` for the current backend: `vw_<name>_scalar` for the scalar backend,
- * else `vw_<name>_<isa>` when the module has an ISA-tuned variant, else `vw_<name>`.
+ * The bound function of a kernel given by name, for callers that hold names (plans, the thread
+ * pool); ops import the typed functions of kernels.gen.ts instead.
  */
 export function kernel(name: string): KernelFn {
-  const st = s();
-  let fn = st.cache.get(name);
-  if (fn) return fn;
-  fn = st.exports[kernelExport(name)] as KernelFn;
-  st.cache.set(name, fn);
+  const fn = s().bound.get(name);
+  if (!fn) throw noKernel(name);
   return fn;
 }
 
 /** The export name `kernel(name)` resolves to (the thread pool sends it to its workers). */
 export function kernelExport(name: string): string {
-  const st = s();
-  const ex = st.exports;
-  const candidates = st.backend === 'scalar'
-    ? [`vw_${name}_scalar`, `vw_${name}`]
-    : [`vw_${name}_${st.isa}`, `vw_${name}`];
-  const found = candidates.find((c) => typeof ex[c] === 'function');
-  if (!found) throw new VidwasmError('E_NO_KERNEL', `the wasm module has no kernel vw_${name}`);
-  return found;
+  const ex = isKernelName(name) ? exportFor(s(), name) : null;
+  if (!ex) throw noKernel(name);
+  return ex;
 }
 
 /**
@@ -154,6 +183,7 @@ export function adoptShared(instance: WebAssembly.Instance, memory: WebAssembly.
   adopt({ exports: { ...instance.exports, memory } } as WebAssembly.Instance, prev.features);
   state!.backend = prev.backend;
   state!.isa = prev.isa;
+  rebind(state!);
 }
 
 /** Whether the loaded module runs over a shared memory (vidwasm-mt.wasm). */
@@ -183,10 +213,9 @@ export function heapU8(): Uint8Array {
 
 export function malloc(nbytes: number, what = 'tensor'): number {
   if (!Number.isFinite(nbytes) || nbytes < 0) throw new OutOfMemoryError(`cannot allocate ${nbytes} bytes for ${what}`);
-  // Requests near the 4 GiB cap would overflow malloc's 32-bit size_t: refuse them here.
-  if (nbytes > MAX_MEMORY_BYTES - 64 * 1024 * 1024) {
-    throw new OutOfMemoryError(
-      `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is limited to 4 GiB`);
+  if (nbytes > MAX_ALLOC_BYTES) {
+    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} (${nbytes} bytes) for ${what}: one wasm allocation is limited ` +
+      `to 2 GiB - 64 KiB (${MAX_ALLOC_BYTES} bytes; wasm memory as a whole to 4 GiB): split the data into smaller tensors`);
   }
   const p = s().exports.malloc(Math.max(16, nbytes)) >>> 0;
   if (p === 0) {

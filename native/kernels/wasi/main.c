@@ -4,7 +4,7 @@
 //   vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [PLAN [INPUT]] [-o OUTPUT]
 //   cat plan.vwplan input.f32 | vidwasm-cmd > output.f32          (the same, through pipes)
 //
-// A plan (written by ts/runtime/hosts/plan-builder.ts; format documented in ts/runtime/hosts/plan.ts) is
+// A plan (written by ts/runtime/hosts/plan_builder.ts; format documented in ts/runtime/hosts/plan.ts) is
 // a list of buffers (weights, scratch, parameter blocks, the input) and a list of kernel calls
 // with their arguments. The TypeScript plan runner executes the same list through the loader in
 // Node and in browsers, so all hosts run the same kernels, in the same order, on the same
@@ -22,52 +22,10 @@
 #include <unistd.h>
 #include "wasi_files.h"
 
-#define WEAK __attribute__((weak))
-typedef void (*anyfn)(void);
-
-// ---------------------------------------------------------------------------------------------
-// Kernel table. Every kernel a plan may call is declared here with its wasm signature
-// ('i' = i32 or pointer, 'f' = f32) and its variants. All declarations are weak, so a kernel
-// that is not (yet) in the object files leaves a NULL entry and a clear run-time error instead
-// of a link failure. Variant choice mirrors kernel() in ts/runtime/wasm.ts:
+// The kernel table (every kernel of kernels.def with its variants) and invoke(), which calls one
+// with the plan's arguments, are generated: kernel_table.gen.h. Variant choice mirrors wasm.ts:
 //   scalar backend: vw_<k>_scalar, else vw_<k>;   simd backend: vw_<k>_<isa>, else vw_<k>.
-// Declaring pointers as int32_t is exact at the wasm level (wasm32 pointers are i32).
-#define I int32_t
-#define F float
-#define KERNEL(name, proto)                                                              \
-  WEAK void vw_##name proto; WEAK void vw_##name##_x86 proto; WEAK void vw_##name##_arm proto; \
-  WEAK void vw_##name##_scalar proto;
-#define ROW(name, sig) {#name, sig, (anyfn)vw_##name, (anyfn)vw_##name##_x86, (anyfn)vw_##name##_arm, (anyfn)vw_##name##_scalar},
-
-// name                       prototype                                        signature
-#define KERNELS(X)                                                                              \
-  X(f32_unary, (I, I, I, I), "iiii")                                                            \
-  X(f32_binary, (I, I, I, I, I), "iiiii")                                                       \
-  X(f32_binary_const, (I, I, F, I, I), "iifii")                                                 \
-  X(f32_fill, (I, I, F), "iif")                                                                 \
-  X(f32_reduce_sum, (I, I, I, I, I), "iiiii")                                                   \
-  X(f32_gemm_pack, (I, I, I, I, I, I, I), "iiiiiii")                                            \
-  X(f32_gemm, (I, I, I, I, I, I, I, I, F, F, I), "iiiiiiiiffi")                                 \
-  X(f32_matmul, (I, I, I, I, I, I, I, I, I, I, I, F), "iiiiiiiiiiif")                           \
-  X(x32_permute, (I, I, I), "iii")                                                              \
-  X(f32_conv3d_pack, (I, I, I, I, I), "iiiii")                                                  \
-  X(f32_conv3d, (I, I, I, I, I, I, F, F), "iiiiiiff")                                           \
-  X(f32_depthwise3d_pack, (I, I, I, I), "iiii")                                                 \
-  X(f32_depthwise3d, (I, I, I, I, F, F), "iiiiff")                                             \
-  X(f32_channel_affine, (I, I, I, I, I, I), "iiiiii")                                           \
-  X(f32_maxpool3d, (I, I, I, I), "iiii")                                                        \
-  X(f32_adaptive_avgpool3d, (I, I, I), "iii")
-
-#define DECL3(name, proto, sig) KERNEL(name, proto)
-#define ROW3(name, proto, sig) ROW(name, sig)
-KERNELS(DECL3)
-
-typedef struct {
-  const char *name, *sig;
-  anyfn base, x86, arm, scalar;
-} Kernel;
-static const Kernel kernels[] = {KERNELS(ROW3)};
-#define NKERNELS (sizeof kernels / sizeof kernels[0])
+#include "kernel_table.gen.h"
 
 // ---------------------------------------------------------------------------------------------
 static int die(const char *msg, const char *detail) {
@@ -114,50 +72,7 @@ static const uint8_t *bytes(Reader *r, size_t n) {
   return b;
 }
 
-static float bits_f(uint32_t u) {
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
-
 #define MAX_ARGS 16
-typedef void (*f_iii)(I, I, I);
-typedef void (*f_iif)(I, I, F);
-typedef void (*f_iiii)(I, I, I, I);
-typedef void (*f_iiiii)(I, I, I, I, I);
-typedef void (*f_iifii)(I, I, F, I, I);
-typedef void (*f_iiiiii)(I, I, I, I, I, I);
-typedef void (*f_iiiiiii)(I, I, I, I, I, I, I);
-typedef void (*f_iiiiiiii)(I, I, I, I, I, I, I, I);
-typedef void (*f_iiiiff)(I, I, I, I, F, F);
-typedef void (*f_iiiiiiff)(I, I, I, I, I, I, F, F);
-typedef void (*f_iiiiiiiiffi)(I, I, I, I, I, I, I, I, F, F, I);
-typedef void (*f_iiiiiiiiiiif)(I, I, I, I, I, I, I, I, I, I, I, F);
-
-// Calls fn with the arguments a[] (i32 values or f32 bit patterns) according to sig.
-static void invoke(const char *sig, anyfn fn, const uint32_t *a) {
-#define AI(k) ((I)a[k])
-#define AF(k) (bits_f(a[k]))
-#define IS(s) (strcmp(sig, s) == 0)
-  if (IS("iii")) ((f_iii)fn)(AI(0), AI(1), AI(2));
-  else if (IS("iif")) ((f_iif)fn)(AI(0), AI(1), AF(2));
-  else if (IS("iiii")) ((f_iiii)fn)(AI(0), AI(1), AI(2), AI(3));
-  else if (IS("iiiii")) ((f_iiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4));
-  else if (IS("iifii")) ((f_iifii)fn)(AI(0), AI(1), AF(2), AI(3), AI(4));
-  else if (IS("iiiiii")) ((f_iiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5));
-  else if (IS("iiiiiii")) ((f_iiiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6));
-  else if (IS("iiiiiiii")) ((f_iiiiiiii)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7));
-  else if (IS("iiiiff")) ((f_iiiiff)fn)(AI(0), AI(1), AI(2), AI(3), AF(4), AF(5));
-  else if (IS("iiiiiiff")) ((f_iiiiiiff)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AF(6), AF(7));
-  else if (IS("iiiiiiiiffi"))
-    ((f_iiiiiiiiffi)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7), AF(8), AF(9), AI(10));
-  else if (IS("iiiiiiiiiiif"))
-    ((f_iiiiiiiiiiif)fn)(AI(0), AI(1), AI(2), AI(3), AI(4), AI(5), AI(6), AI(7), AI(8), AI(9), AI(10), AF(11));
-  else die("no caller for kernel signature", sig);
-#undef AI
-#undef AF
-#undef IS
-}
 
 static const char *USAGE =
     "usage: vidwasm-cmd [--backend simd|scalar] [--isa x86|arm] [--list] [PLAN [INPUT]] [-o OUTPUT]\n"
@@ -294,7 +209,7 @@ int main(int argc, char **argv) {
         args[k] = 0;  // NULL pointer
       } else die("bad argument tag in call to", name);
     }
-    invoke(sig, fn, args);
+    invoke(kn->shape, fn, args);
   }
 
   int out_fd = 1;

@@ -6,7 +6,6 @@
 import { nn, ArgumentError, type Tensor } from '../../runtime/index.js';
 import { Swish as SwishLayer } from '../../models/index.js';
 import { EfficientBlockBase } from '../efficient_blocks.js';
-import { Hardswish } from './hardswish.js';
 
 abstract class Activation extends EfficientBlockBase {
   readonly act: nn.Module;
@@ -25,7 +24,7 @@ export class Swish extends Activation {
   constructor() { super(new SwishLayer()); }
 }
 export class HardSwish extends Activation {
-  constructor() { super(new Hardswish()); }
+  constructor() { super(new nn.Hardswish()); }
 }
 export class Identity extends Activation {
   constructor() { super(new nn.Identity()); }

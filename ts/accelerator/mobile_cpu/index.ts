@@ -1,6 +1,5 @@
 // The mobile_cpu efficient block library (pytorchvideo.layers/models.accelerator.mobile_cpu).
 export { supportedActFunctions, ReLU, Swish, HardSwish, Identity, type ActivationName } from './activation_functions.js';
-export { hardswish, Hardswish } from './hardswish.js';
 export {
   Conv3dPwBnAct, Conv3d3x3x3DwBnAct, Conv3dTemporalKernel1BnAct, Conv3d3x1x1BnAct, Conv3d5x1x1BnAct,
   type ConvBnActOptions, type TemporalKernel1Options,

@@ -5,7 +5,7 @@
 // native/kernels/wasi/main.c executes the same bytes with the same kernel object files. Both
 // allocate the buffers, copy the data in, then call the kernels in order with the same
 // arguments, so the outputs agree bit for bit on any conforming wasm engine.
-// Plans are produced by plan-builder.ts, which lowers layers to the kernels the ops use.
+// Plans are produced by plan_builder.ts, which lowers layers to the kernels the ops use.
 //
 // Binary format (little-endian u32 words; byte strings padded to 4), version 1:
 //   'VWPL' 1 nbuf { nbytes kind [data] }*  ncall { nameLen name sigLen sig nargs { tag a b }* }*

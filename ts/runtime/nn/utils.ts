@@ -1,7 +1,7 @@
 // nn.utils: gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 import { Tensor } from '../tensor.js';
 import { ArgumentError, VidwasmError } from '../errors.js';
-import { kernel } from '../wasm.js';
+import * as vw from '../kernels.gen.js';
 
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -22,12 +22,12 @@ export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number
   if (normType === Infinity) {
     total = 0;
     for (const g of grads) {
-      const m = kernel('f32_absmax')(g.ptr, g.size);
+      const m = vw.f32_absmax(g.ptr, g.size);
       total = Number.isNaN(m) || Number.isNaN(total) ? NaN : Math.max(total, m);
     }
   } else if (normType === 2) {
     let sq = 0;
-    for (const g of grads) sq += kernel('f32_sumsq')(g.ptr, g.size);
+    for (const g of grads) sq += vw.f32_sumsq(g.ptr, g.size);
     total = Math.sqrt(sq);
   } else {
     let acc = 0;
@@ -42,7 +42,7 @@ export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number
     throw new VidwasmError('E_NONFINITE', `clipGradNorm_: the total norm of order ${normType} of the gradients is non-finite (${total}), so it cannot be clipped`);
   }
   const coef = Math.min(1, maxNorm / (total + 1e-6));
-  for (const g of grads) kernel('f32_scale_inplace')(g.ptr, g.size, coef);
+  for (const g of grads) vw.f32_scale_inplace(g.ptr, g.size, coef);
   return total;
 }
 

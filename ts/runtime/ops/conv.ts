@@ -17,13 +17,15 @@
 // weights in place (tensors carry no version counter). Packing and convolving are separate
 // kernels (vw_f32_conv3d_pack, vw_f32_conv3d), so an inference plan can pack once at build time.
 import { Tensor, type Layout } from '../tensor.js';
-import { kernel, params, malloc, free } from '../wasm.js';
+import { params, malloc, free } from '../wasm.js';
+import { ConvMode, ConvParam, ConvScratch } from '../kernels.gen.js';
 import { record, gradRules, noGrad, type Node } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, tuple } from './util.js';
 import { toLayout } from './shape.js';
 import { matmulRaw } from './linalg.js';
 import { getNumThreads, parallelFor, slotParams, splitRange, threadsFor, type KernelCall } from '../threads/index.js';
+import * as vw from '../kernels.gen.js';
 
 export interface ConvOptions {
   /** One number or one per spatial dim ([t, h, w] for conv3d). Default 1. */
@@ -36,9 +38,8 @@ export interface ConvOptions {
   groups?: number;
 }
 
-// Lowering modes: keep in sync with native/kernels/conv.h.
-const GENERAL = 0, POINTWISE = 1, TEMPORAL = 2, DEPTHWISE = 3;
-const SCRATCH_PACK = 0, SCRATCH_FWD = 1, SCRATCH_BWD_DATA = 2, SCRATCH_BWD_WEIGHT = 3;
+const { general: GENERAL, pointwise: POINTWISE, temporal: TEMPORAL, depthwise: DEPTHWISE } = ConvMode;
+const { pack: SCRATCH_PACK, fwd: SCRATCH_FWD, bwd_data: SCRATCH_BWD_DATA, bwd_weight: SCRATCH_BWD_WEIGHT } = ConvScratch;
 
 export type ConvLowering = 'auto' | 'general';
 let lowering: ConvLowering = 'auto';
@@ -53,16 +54,28 @@ export function setConvLowering(mode: ConvLowering): ConvLowering {
   return prev;
 }
 
-/** Conv geometry as the kernels see it: always 3 spatial dims (leading unit dims for 2-D/1-D). */
-interface Geo {
+/**
+ * Conv geometry as the kernels see it: always 3 spatial dims (leading unit dims for 2-D/1-D),
+ * with the lowering mode the op picks. Inference plans (hosts/plan_builder.ts) reuse it.
+ */
+export interface Geo {
   N: number; Cin: number; T: number; H: number; W: number; Cout: number;
   k: number[]; s: number[]; p: number[]; d: number[]; G: number; To: number; Ho: number; Wo: number;
   mode: number;
 }
 
-function block(g: Geo): number[] {
-  return [g.N, g.Cin, g.T, g.H, g.W, g.Cout, ...g.k, ...g.s, ...g.p, ...g.d, g.G, g.To, g.Ho, g.Wo, g.mode];
+/** The kernels' int32 parameter block (ConvParam offsets) of a geometry. */
+export function convBlock(g: Geo): number[] {
+  const p = new Array<number>(ConvParam.COUNT);
+  [p[ConvParam.N], p[ConvParam.CIN], p[ConvParam.T], p[ConvParam.H], p[ConvParam.W], p[ConvParam.COUT]] = [g.N, g.Cin, g.T, g.H, g.W, g.Cout];
+  [p[ConvParam.KT], p[ConvParam.KH], p[ConvParam.KW]] = g.k;
+  [p[ConvParam.ST], p[ConvParam.SH], p[ConvParam.SW]] = g.s;
+  [p[ConvParam.PT], p[ConvParam.PH], p[ConvParam.PW]] = g.p;
+  [p[ConvParam.DT], p[ConvParam.DH], p[ConvParam.DW]] = g.d;
+  [p[ConvParam.GROUPS], p[ConvParam.TO], p[ConvParam.HO], p[ConvParam.WO], p[ConvParam.MODE]] = [g.G, g.To, g.Ho, g.Wo, g.mode];
+  return p;
 }
+const block = convBlock;
 
 const DIMS = ['', '[N, C, L]', '[N, C, H, W]', '[N, C, T, H, W]'];
 
@@ -70,26 +83,35 @@ function geometry(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | nul
   expectTensor(op, 'input', x);
   expectTensor(op, 'weight', w);
   if (b !== null) expectTensor(op, 'bias', b);
+  return convGeometry(op, nsp, x.shape, w.shape, b && b.shape, opts);
+}
+
+/**
+ * Validates a conv on shapes (input [N, Cin, ...spatial], weight [Cout, Cin/groups, ...kernel],
+ * bias [Cout] or null) and returns its geometry with the lowering the op picks (chooseMode).
+ */
+export function convGeometry(op: string, nsp: number, xShape: readonly number[], wShape: readonly number[],
+  bShape: readonly number[] | null, opts: ConvOptions): Geo {
   const rank = nsp + 2;
-  if (x.rank !== rank) throw new ShapeError(`${op}: input must have ${rank} dims ${DIMS[nsp]}, got ${fmtShape(x.shape)}`);
-  if (w.rank !== rank) {
-    throw new ShapeError(`${op}: weight must have ${rank} dims [Cout, Cin/groups, ...kernel], got ${fmtShape(w.shape)}`);
+  if (xShape.length !== rank) throw new ShapeError(`${op}: input must have ${rank} dims ${DIMS[nsp]}, got ${fmtShape(xShape)}`);
+  if (wShape.length !== rank) {
+    throw new ShapeError(`${op}: weight must have ${rank} dims [Cout, Cin/groups, ...kernel], got ${fmtShape(wShape)}`);
   }
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be a positive integer, got ${groups}`);
-  const [N, Cin] = x.shape, [Cout, Cg] = w.shape;
-  const shapes = `input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)}`;
+  const [N, Cin] = xShape, [Cout, Cg] = wShape;
+  const shapes = `input ${fmtShape(xShape)}, weight ${fmtShape(wShape)}`;
   if (Cin % groups !== 0 || Cout % groups !== 0) {
     throw new ShapeError(`${op}: groups=${groups} must divide both the input channels (${Cin}) and the output channels (${Cout}); ${shapes}`);
   }
   if (Cg * groups !== Cin) {
     throw new ShapeError(`${op}: weight expects ${Cg * groups} input channels (${Cg} per group x groups=${groups}) but the input has ${Cin}; ${shapes}`);
   }
-  if (b !== null && (b.rank !== 1 || b.shape[0] !== Cout)) {
-    throw new ShapeError(`${op}: bias must have shape [${Cout}] (one per output channel), got ${fmtShape(b.shape)}; ${shapes}`);
+  if (bShape && (bShape.length !== 1 || bShape[0] !== Cout)) {
+    throw new ShapeError(`${op}: bias must have shape [${Cout}] (one per output channel), got ${fmtShape(bShape)}; ${shapes}`);
   }
-  const k = w.shape.slice(2);
-  const inSp = x.shape.slice(2);
+  const k = wShape.slice(2);
+  const inSp = xShape.slice(2);
   const s = tuple(op, 'stride', opts.stride, nsp, 1);
   const d = tuple(op, 'dilation', opts.dilation, nsp, 1);
   if (s.some((v) => v < 1)) throw new ArgumentError(`${op}: stride must be >= 1, got ${JSON.stringify(opts.stride)}`);
@@ -121,7 +143,8 @@ function geometry(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | nul
   return g;
 }
 
-function chooseMode(g: Geo): number {
+/** The lowering of a conv (native/kernels/conv.h): setConvLowering('general') forces vol2col. */
+export function chooseMode(g: Geo): number {
   if (lowering === 'general') return GENERAL;
   const [kt, kh, kw] = g.k, [st, sh, sw] = g.s, [pt, ph, pw] = g.p;
   if (g.G === g.Cin && g.Cout % g.Cin === 0) return DEPTHWISE;
@@ -145,14 +168,14 @@ function withBuffers<R>(floats: number[], what: string, fn: (...ptrs: number[]) 
 }
 
 /** Geometry of the plain depthwise kernel on the input expanded to Cout channels (multiplier > 1). */
-const expanded = (g: Geo): Geo => ({ ...g, Cin: g.Cout, G: g.Cout });
+export const expanded = (g: Geo): Geo => ({ ...g, Cin: g.Cout, G: g.Cout });
 const positions = (g: Geo) => g.N * g.T * g.H * g.W;
 
 /** Runs fn on x itself, or (channel multiplier) on a scratch copy expanded to Cout channels. */
 function withExpanded<R>(g: Geo, x: number, fn: (xe: number, ge: Geo) => R): R {
   if (g.Cout === g.Cin) return fn(x, g);
   return withBuffers([positions(g) * g.Cout], 'conv3d expanded input', (xe) => {
-    kernel('f32_depthwise3d_expand')(params(block(g)), x, xe);
+    vw.f32_depthwise3d_expand(params(block(g)), x, xe);
     return fn(xe, expanded(g));
   });
 }
@@ -203,17 +226,17 @@ function forwardThreaded(g: Geo, x: number, w: number, b: number, y: number): bo
   };
   if (g.mode === DEPTHWISE) {
     return withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
-      kernel('f32_depthwise3d_pack')(params(block(ge)), w, b, packed);
+      vw.f32_depthwise3d_pack(params(block(ge)), w, b, packed);
       return split(g.Cout, (pc, slot, i) => ['f32_depthwise3d', slotParams(slot, i, block({ ...pc.g, Cin: g.Cout, G: g.Cout })),
         xe + 4 * pc.x, packed, y + 4 * pc.y, -Infinity, Infinity]);
     }));
   }
   const pv = block(g);
-  const pf = kernel('f32_conv3d_packed_floats')(params(pv));
-  const scr = Math.max(kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_PACK),
-    kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_FWD));
+  const pf = vw.f32_conv3d_packed_floats(params(pv));
+  const scr = Math.max(vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_PACK),
+    vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_FWD));
   return withBuffers([pf, scr * parts], 'conv3d packed weights and scratch', (packed, scratch) => {
-    kernel('f32_conv3d_pack')(params(pv), w, b, packed, scratch);
+    vw.f32_conv3d_pack(params(pv), w, b, packed, scratch);
     return split(g.Cin, (pc, slot, i) => ['f32_conv3d', slotParams(slot, i, block(pc.g)), x + 4 * pc.x, packed, b,
       y + 4 * pc.y, scratch + 4 * scr * slot, -Infinity, Infinity]);
   });
@@ -230,7 +253,7 @@ function backwardDataThreaded(g: Geo, gy: number, w: number, gx: number): boolea
     if (parts < 2 || units < 2) return false;
     const plan = splitRange(units, 1, Math.min(parts, getNumThreads())).map(([u0, u1]) => pieces(g, u0, u1, g.Cin));
     if (plan.some((pcs) => pcs === null || pcs.length > 4)) return false;
-    const scr = kernel('f32_conv3d_scratch_floats')(params(block(g)), SCRATCH_BWD_DATA);
+    const scr = vw.f32_conv3d_scratch_floats(params(block(g)), SCRATCH_BWD_DATA);
     withBuffers([scr * parts], 'conv3d backward scratch', (scratch) =>
       parallelFor(units, 1, (_u0, _u1, slot) => plan[slot]!.map((pc, i): KernelCall => ['f32_conv3d_bwd_data',
         slotParams(slot, i, block(pc.g)), gy + 4 * pc.y, w, gx + 4 * pc.x, scratch + 4 * scr * slot]), parts));
@@ -242,15 +265,15 @@ function backwardDataThreaded(g: Geo, gy: number, w: number, gx: number): boolea
   if (g.mode === DEPTHWISE) {
     const ge = expanded(g), n = g.Cout * (1 + taps(g)), m = g.Cout / g.Cin;
     withBuffers([n, n * parts, m > 1 ? positions(g) * g.Cout : 0], 'conv3d packed weights', (packed, scratch, gxe) => {
-      kernel('f32_depthwise3d_pack')(params(block(ge)), w, 0, packed);
+      vw.f32_depthwise3d_pack(params(block(ge)), w, 0, packed);
       const out = m > 1 ? gxe : gx;
       parallelFor(g.N, 1, (n0, n1, slot) => [['f32_depthwise3d_bwd_data', slotParams(slot, 0, block({ ...ge, N: n1 - n0 })),
         gy + 4 * n0 * yClip, packed, out + 4 * n0 * xClip * g.Cout, scratch + 4 * n * slot]], parts);
-      if (m > 1) kernel('f32_depthwise3d_fold')(params(block(g)), gxe, gx);
+      if (m > 1) vw.f32_depthwise3d_fold(params(block(g)), gxe, gx);
     });
     return true;
   }
-  const scr = kernel('f32_conv3d_scratch_floats')(params(block(g)), SCRATCH_BWD_DATA);
+  const scr = vw.f32_conv3d_scratch_floats(params(block(g)), SCRATCH_BWD_DATA);
   withBuffers([scr * parts], 'conv3d backward scratch', (scratch) =>
     parallelFor(g.N, 1, (n0, n1, slot) => [['f32_conv3d_bwd_data', slotParams(slot, 0, block({ ...g, N: n1 - n0 })),
       gy + 4 * n0 * yClip, w, gx + 4 * n0 * xClip * g.Cin, scratch + 4 * scr * slot]], parts));
@@ -275,18 +298,18 @@ function forward(g: Geo, x: number, w: number, b: number, y: number): void {
   if (getNumThreads() > 1 && forwardThreaded(g, x, w, b, y)) return;
   if (g.mode === DEPTHWISE) {
     withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * (1 + taps(g))], 'conv3d packed weights', (packed) => {
-      kernel('f32_depthwise3d_pack')(params(block(ge)), w, b, packed);
-      kernel('f32_depthwise3d')(params(block(ge)), xe, packed, y, -Infinity, Infinity);
+      vw.f32_depthwise3d_pack(params(block(ge)), w, b, packed);
+      vw.f32_depthwise3d(params(block(ge)), xe, packed, y, -Infinity, Infinity);
     }));
     return;
   }
   const pv = block(g);
-  const pf = kernel('f32_conv3d_packed_floats')(params(pv));
-  const scr = Math.max(kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_PACK),
-    kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_FWD));
+  const pf = vw.f32_conv3d_packed_floats(params(pv));
+  const scr = Math.max(vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_PACK),
+    vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_FWD));
   withBuffers([pf, scr], 'conv3d packed weights and scratch', (packed, scratch) => {
-    kernel('f32_conv3d_pack')(params(pv), w, b, packed, scratch);
-    kernel('f32_conv3d')(params(pv), x, packed, b, y, scratch, -Infinity, Infinity);
+    vw.f32_conv3d_pack(params(pv), w, b, packed, scratch);
+    vw.f32_conv3d(params(pv), x, packed, b, y, scratch, -Infinity, Infinity);
   });
 }
 
@@ -295,27 +318,27 @@ function backwardData(g: Geo, gy: number, w: number, gx: number): void {
   if (g.mode === DEPTHWISE) {
     const ge = expanded(g), n = g.Cout * (1 + taps(g)), m = g.Cout / g.Cin;
     withBuffers([n, n, m > 1 ? positions(g) * g.Cout : 0], 'conv3d packed weights', (packed, scratch, gxe) => {
-      kernel('f32_depthwise3d_pack')(params(block(ge)), w, 0, packed);
-      kernel('f32_depthwise3d_bwd_data')(params(block(ge)), gy, packed, m > 1 ? gxe : gx, scratch);
-      if (m > 1) kernel('f32_depthwise3d_fold')(params(block(g)), gxe, gx);
+      vw.f32_depthwise3d_pack(params(block(ge)), w, 0, packed);
+      vw.f32_depthwise3d_bwd_data(params(block(ge)), gy, packed, m > 1 ? gxe : gx, scratch);
+      if (m > 1) vw.f32_depthwise3d_fold(params(block(g)), gxe, gx);
     });
     return;
   }
   const pv = block(g);
-  const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_DATA);
-  withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_data')(params(pv), gy, w, gx, scratch));
+  const scr = vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_BWD_DATA);
+  withBuffers([scr], 'conv3d backward scratch', (scratch) => vw.f32_conv3d_bwd_data(params(pv), gy, w, gx, scratch));
 }
 
 function backwardWeight(g: Geo, x: number, gy: number, gw: number): void {
   if (getNumThreads() > 1 && g.mode === POINTWISE && backwardWeightPointwiseThreaded(g, x, gy, gw)) return;
   if (g.mode === DEPTHWISE) {
     withExpanded(g, x, (xe, ge) => withBuffers([g.Cout * taps(g)], 'conv3d backward scratch', (scratch) =>
-      kernel('f32_depthwise3d_bwd_weight')(params(block(ge)), xe, gy, gw, scratch)));
+      vw.f32_depthwise3d_bwd_weight(params(block(ge)), xe, gy, gw, scratch)));
     return;
   }
   const pv = block(g);
-  const scr = kernel('f32_conv3d_scratch_floats')(params(pv), SCRATCH_BWD_WEIGHT);
-  withBuffers([scr], 'conv3d backward scratch', (scratch) => kernel('f32_conv3d_bwd_weight')(params(pv), x, gy, gw, scratch));
+  const scr = vw.f32_conv3d_scratch_floats(params(pv), SCRATCH_BWD_WEIGHT);
+  withBuffers([scr], 'conv3d backward scratch', (scratch) => vw.f32_conv3d_bwd_weight(params(pv), x, gy, gw, scratch));
 }
 
 function convNd(op: string, nsp: number, x: Tensor, w: Tensor, b: Tensor | null | undefined, opts: ConvOptions): Tensor {
@@ -368,8 +391,8 @@ function backwardFusedDepthwise(g: Geo, x: Tensor, w: Tensor, xc: number, gy: nu
   const gx = Tensor.empty(x.shape, 'f32', 'channels_last'), gw = Tensor.empty(w.shape, 'f32');
   try {
     withBuffers([n, n + g.Cout * taps(g)], 'conv3d packed weights and scratch', (packed, scratch) => {
-      kernel('f32_depthwise3d_pack')(params(block(g)), wc, 0, packed);
-      kernel('f32_depthwise3d_bwd_fused')(params(block(g)), xc, gy, packed, gx.ptr, gw.ptr, scratch);
+      vw.f32_depthwise3d_pack(params(block(g)), wc, 0, packed);
+      vw.f32_depthwise3d_bwd_fused(params(block(g)), xc, gy, packed, gx.ptr, gw.ptr, scratch);
     });
   } catch (e) {
     gx.dispose(); gw.dispose();
@@ -403,7 +426,7 @@ function convGrad(gy: Tensor, node: Node): (Tensor | null)[] {
     }
     if (b && b.requiresGrad) {
       gb = Tensor.empty(b.shape, 'f32');
-      kernel('f32_conv3d_bwd_bias')(g.N * g.To * g.Ho * g.Wo, g.Cout, gyc.ptr, gb.ptr);
+      vw.f32_conv3d_bwd_bias(g.N * g.To * g.Ho * g.Wo, g.Cout, gyc.ptr, gb.ptr);
     }
     return [gx, gw, gb];
   } finally {

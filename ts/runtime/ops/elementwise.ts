@@ -1,19 +1,16 @@
 // Elementwise ops with NumPy/PyTorch broadcasting, unary activations, and their gradients.
 import { Tensor, stridesOf, layoutPerm, type Layout, type Shape } from '../tensor.js';
-import { kernel, params } from '../wasm.js';
+import { params } from '../wasm.js';
 import { record, gradRules } from '../tape.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
+import * as vw from '../kernels.gen.js';
 
-// Op codes: keep in sync with native/kernels/elementwise.h.
-const BIN = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, rsub: 6, rdiv: 7 } as const;
-const UN = {
-  relu: 0, sigmoid: 1, tanh: 2, exp: 3, log: 4, sqrt: 5, neg: 6, abs: 7, gelu: 8, silu: 9, square: 10,
-  rsqrt: 11, reciprocal: 12, gelu_tanh: 13,
-} as const;
-type BinOp = keyof typeof BIN;
-type UnOp = keyof typeof UN;
+// Op codes of the kernels (kernels.def): every unary op code gets a gradient rule below.
+const BIN = vw.BinaryOp, UN = vw.UnaryOp;
+type BinOp = Exclude<keyof typeof BIN, 'COUNT'>;
+type UnOp = Exclude<keyof typeof UN, 'COUNT'>;
 
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
@@ -39,7 +36,7 @@ function binary(op: BinOp, a: Tensor, b: Tensor | number): Tensor {
   expectTensor(op, 'input', a);
   if (typeof b === 'number') {
     const y = Tensor.empty(a.shape, 'f32', a.layout);
-    kernel('f32_binary_const')(BIN[op], a.ptr, b, y.ptr, a.size);
+    vw.f32_binary_const(BIN[op], a.ptr, b, y.ptr, a.size);
     return record(`${op}_const`, [a], y, { c: b });
   }
   expectTensor(op, 'other', b);
@@ -61,8 +58,8 @@ function binary(op: BinOp, a: Tensor, b: Tensor | number): Tensor {
       } else dims.push([shape[d], sa[d], sb[d]]);
     }
     const nd = dims.length;
-    if (nd > 8) throw new ShapeError(`${op}: broadcasting over more than 8 dims is not supported`);
-    kernel('f32_binary')(BIN[op], a.ptr, b.ptr, y.ptr,
+    if (nd > vw.MAX_DIMS) throw new ShapeError(`${op}: broadcasting over more than ${vw.MAX_DIMS} dims is not supported`);
+    vw.f32_binary(BIN[op], a.ptr, b.ptr, y.ptr,
       params([nd, ...dims.map((d) => d[0]), ...dims.map((d) => d[1]), ...dims.map((d) => d[2])]));
   }
   return record(op, [a, b], y, { a, b });
@@ -80,7 +77,7 @@ export const rsub = (a: Tensor, c: number) => binary('rsub', a, c);
 function unary(op: UnOp, x: Tensor): Tensor {
   expectTensor(op, 'input', x);
   const y = Tensor.empty(x.shape, 'f32', x.layout);
-  kernel('f32_unary')(UN[op], x.ptr, y.ptr, x.size);
+  vw.f32_unary(UN[op], x.ptr, y.ptr, x.size);
   return record(op, [x], y, { x });
 }
 
@@ -101,14 +98,18 @@ export const gelu = (x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}) =>
 /** x * sigmoid(x), also known as Swish. */
 export const silu = (x: Tensor) => unary('silu', x);
 export const swish = silu;
+/** relu6(x + 3) / 6, as torch.nn.functional.hardsigmoid. */
+export const hardsigmoid = (x: Tensor) => unary('hardsigmoid', x);
+/** x * relu6(x + 3) / 6, as torch.nn.functional.hardswish. */
+export const hardswish = (x: Tensor) => unary('hardswish', x);
 
 // ---- gradients ----
-for (const op of Object.keys(UN) as UnOp[]) {
+for (const op of Object.keys(UN).filter((k) => k !== 'COUNT') as UnOp[]) {
   gradRules[op] = (gy, node, y) => {
     const x = node.saved.x as Tensor;
     const gx = Tensor.empty(x.shape, 'f32', x.layout);
     const g = gy.layout === x.layout ? gy : gy.toLayout(x.layout);
-    kernel('f32_unary_grad')(UN[op], x.ptr, y.ptr, g.ptr, gx.ptr, x.size);
+    vw.f32_unary_grad(UN[op], x.ptr, y.ptr, g.ptr, gx.ptr, x.size);
     if (g !== gy) g.dispose();
     return [gx];
   };

@@ -13,10 +13,11 @@
 //    out == in copies.
 // The kernels then run on storage with channels innermost (see native/kernels/interp.c).
 import { Tensor } from '../tensor.js';
-import { kernel, params } from '../wasm.js';
+import { params } from '../wasm.js';
 import { record, gradRules, needsGrad } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor } from './util.js';
+import * as vw from '../kernels.gen.js';
 
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'trilinear';
 export interface InterpolateOptions {
@@ -119,8 +120,8 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
     plan = { p: [B, CC, ...I, ...O, 1, 1, 1], itab, ftab: null, linear };
   }
   const y = Tensor.empty([N, C, ...outSp], 'f32', x.layout);
-  if (linear) kernel('f32_interp_linear')(x.ptr, y.ptr, params(plan.p), plan.itab.ptr, plan.ftab!.ptr);
-  else kernel('f32_interp_nearest')(x.ptr, y.ptr, params(plan.p), plan.itab.ptr);
+  if (linear) vw.f32_interp_linear(x.ptr, y.ptr, params(plan.p), plan.itab.ptr, plan.ftab!.ptr);
+  else vw.f32_interp_nearest(x.ptr, y.ptr, params(plan.p), plan.itab.ptr);
   const owned = plan.ftab ? [plan.itab, plan.ftab] : [plan.itab];
   if (!needsGrad(x)) { for (const t of owned) t.dispose(); return y; }
   return record('interpolate', [x], y, { plan }, owned);
@@ -131,8 +132,8 @@ gradRules.interpolate = (gy, n) => {
   const plan = n.saved.plan as Plan;
   const g = gy.layout === x.layout ? gy : gy.toLayout(x.layout);
   const gx = Tensor.zeros(x.shape, { layout: x.layout });
-  if (plan.linear) kernel('f32_interp_linear_backward')(g.ptr, gx.ptr, params(plan.p), plan.itab.ptr, plan.ftab!.ptr);
-  else kernel('f32_interp_nearest_backward')(g.ptr, gx.ptr, params(plan.p), plan.itab.ptr);
+  if (plan.linear) vw.f32_interp_linear_backward(g.ptr, gx.ptr, params(plan.p), plan.itab.ptr, plan.ftab!.ptr);
+  else vw.f32_interp_nearest_backward(g.ptr, gx.ptr, params(plan.p), plan.itab.ptr);
   if (g !== gy) g.dispose();
   return [gx];
 };

@@ -6,7 +6,6 @@
 // the fly. Forward passes pack (weights are reused across the whole batch); backward passes
 // use matmul with transpose flags instead of materialising transposes.
 import { Tensor, numel, type Shape } from '../tensor.js';
-import { kernel } from '../wasm.js';
 import { record, gradRules, needsGrad } from '../tape.js';
 import { keep, track, type Disposable } from '../memory.js';
 import { ShapeError, ArgumentError, fmtShape } from '../errors.js';
@@ -15,6 +14,7 @@ import { toLayout } from './shape.js';
 import { sum } from './reduce.js';
 import { broadcastShapes } from './elementwise.js';
 import { parallelFor, threadsFor } from '../threads/index.js';
+import * as vw from '../kernels.gen.js';
 
 /** Thread splits of M fall on multiples of every GEMM row tile (MR = 4 on x86, 6 on arm): same tiles, same sums. */
 const ROW_GRAIN = 12;
@@ -25,7 +25,7 @@ const NR = 8;
 
 /** Floats a packed buffer for a K x N weight matrix needs (identical on both backends). */
 export function packedFloats(K: number, N: number): number {
-  return kernel('f32_gemm_packed_floats')(K, N);
+  return vw.f32_gemm_packed_floats(K, N);
 }
 
 /**
@@ -34,7 +34,7 @@ export function packedFloats(K: number, N: number): number {
  * a PyTorch weight W[N][K] used as W^T: sbk = 1, sbn = K.
  */
 export function packRaw(K: number, N: number, bPtr: number, sbk: number, sbn: number, biasPtr: number, packedPtr: number): void {
-  kernel('f32_gemm_pack')(K, N, bPtr, sbk, sbn, biasPtr, packedPtr);
+  vw.f32_gemm_pack(K, N, bPtr, sbk, sbn, biasPtr, packedPtr);
 }
 
 /** Clamp and accumulate options of the packed GEMM. */
@@ -62,7 +62,7 @@ export function gemmPacked(aPtr: number, M: number, lda: number, packed: PackedW
       cPtr + 4 * n0, ldc, lo, hi, acc]], parts);
     return;
   }
-  kernel('f32_gemm')(M, packed.N, packed.K, aPtr, lda, packed.ptr, cPtr, ldc, lo, hi, acc);
+  vw.f32_gemm(M, packed.N, packed.K, aPtr, lda, packed.ptr, cPtr, ldc, lo, hi, acc);
 }
 
 /**
@@ -83,7 +83,7 @@ export function matmulRaw(transA: boolean, transB: boolean, M: number, N: number
       aPtr, lda, bPtr + 4 * (transB ? n0 * ldb : n0), ldb, cPtr + 4 * n0, ldc, beta]], parts);
     return;
   }
-  kernel('f32_matmul')(transA ? 1 : 0, transB ? 1 : 0, M, N, K, aPtr, lda, bPtr, ldb, cPtr, ldc, beta);
+  vw.f32_matmul(transA ? 1 : 0, transB ? 1 : 0, M, N, K, aPtr, lda, bPtr, ldb, cPtr, ldc, beta);
 }
 
 /**

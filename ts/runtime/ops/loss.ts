@@ -3,13 +3,14 @@
 // mseLoss. Each is one autograd node with its own rule; crossEntropy and bceWithLogits run
 // fused kernels (native/kernels/loss.c), so no [N, C] probabilities are kept for backward.
 import { Tensor } from '../tensor.js';
-import { kernel, params } from '../wasm.js';
+import { params } from '../wasm.js';
 import { record, gradRules, noGrad } from '../tape.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, sameShape } from './util.js';
 import { toLayout, expand } from './shape.js';
 import { sub, mul, square } from './elementwise.js';
 import { sumTo } from './reduce.js';
+import * as vw from '../kernels.gen.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -96,7 +97,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const ts = soft && target.rank >= 3 ? noGrad(() => toLayout(target, 'channels_last')) : soft ? target : null;
   const lse = Tensor.empty([rows]), per = Tensor.empty(rowShape);
   if (rows > 0) {
-    kernel('f32_xent')(x.ptr, soft ? 0 : target.ptr, ts ? ts.ptr : 0, weight ? weight.ptr : 0, lse.ptr, per.ptr, rows, C, eps, ignore);
+    vw.f32_xent(x.ptr, soft ? 0 : target.ptr, ts ? ts.ptr : 0, weight ? weight.ptr : 0, lse.ptr, per.ptr, rows, C, eps, ignore);
   }
   if (ts && ts !== target) ts.dispose();
   let out: Tensor;
@@ -120,7 +121,7 @@ gradRules.crossEntropy = (gy, n) => {
   const ts = s.soft && s.target.rank >= 3 ? toLayout(s.target, 'channels_last') : s.soft ? s.target : null;
   const gx = Tensor.empty(logits.shape, 'f32', s.x.layout);
   if (s.rows > 0) {
-    kernel('f32_xent_grad')(s.x.ptr, s.soft ? 0 : s.target.ptr, ts ? ts.ptr : 0, s.weight ? s.weight.ptr : 0, s.lse.ptr, g.ptr, gx.ptr,
+    vw.f32_xent_grad(s.x.ptr, s.soft ? 0 : s.target.ptr, ts ? ts.ptr : 0, s.weight ? s.weight.ptr : 0, s.lse.ptr, g.ptr, gx.ptr,
       s.rows, s.C, s.eps, s.ignore);
   }
   if (ts && ts !== s.target) ts.dispose();
@@ -208,8 +209,8 @@ export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceOptions =
   const pw = broadcastTo(op, 'posWeight', opts.posWeight, logits.shape);
   const w = broadcastTo(op, 'weight', opts.weight, logits.shape);
   const per = Tensor.empty(logits.shape);
-  if (per.size > 0) kernel('f32_bce_logits')(x.ptr, t.ptr, pw ? pw.ptr : 0, per.ptr, per.size);
-  if (w) noGrad(() => kernel('f32_binary')(2, per.ptr, w.ptr, per.ptr, paramsFlat(per.size)));
+  if (per.size > 0) vw.f32_bce_logits(x.ptr, t.ptr, pw ? pw.ptr : 0, per.ptr, per.size);
+  if (w) noGrad(() => vw.f32_binary(vw.BinaryOp.mul, per.ptr, w.ptr, per.ptr, paramsFlat(per.size)));
   let out = per;
   if (reduction !== 'none') {
     out = scalar(sumOf(per) / (reduction === 'mean' ? per.size : 1));
@@ -236,10 +237,10 @@ gradRules.bceWithLogits = (gy, n) => {
     g = Tensor.empty(s.x.shape);
     g.data().fill(gy.item() / (s.reduction === 'mean' ? size : 1));
   }
-  if (s.w) kernel('f32_binary')(2, g.ptr, s.w.ptr, g.ptr, paramsFlat(size));
+  if (s.w) vw.f32_binary(vw.BinaryOp.mul, g.ptr, s.w.ptr, g.ptr, paramsFlat(size));
   const gx = logits.requiresGrad ? Tensor.empty(s.x.shape) : null;
   const gt = target.requiresGrad ? Tensor.empty(s.x.shape) : null;
-  if (size > 0) kernel('f32_bce_logits_grad')(s.x.ptr, s.t.ptr, s.pw ? s.pw.ptr : 0, g.ptr, gx ? gx.ptr : 0, gt ? gt.ptr : 0, size);
+  if (size > 0) vw.f32_bce_logits_grad(s.x.ptr, s.t.ptr, s.pw ? s.pw.ptr : 0, g.ptr, gx ? gx.ptr : 0, gt ? gt.ptr : 0, size);
   g.dispose();
   const back = (v: Tensor | null, like: Tensor) => {
     if (!v || like.layout === 'contiguous') return v;

@@ -6,11 +6,11 @@
 // inputs of rank >= 3 are converted and the output is channels_last. Per-channel vectors (C
 // floats) are small, so the few per-channel formulas run in TypeScript in float64.
 import { Tensor } from '../tensor.js';
-import { kernel } from '../wasm.js';
 import { record, gradRules } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, sameShape } from './util.js';
 import { toLayout } from './shape.js';
+import * as vw from '../kernels.gen.js';
 
 export interface BatchNormOptions { training?: boolean; momentum?: number | null; eps?: number }
 
@@ -60,7 +60,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const mean = new Float64Array(C), invstd = new Float64Array(C);
   if (training) {
     const m = Tensor.empty([C]), v = Tensor.empty([C]), scratch = Tensor.empty([C]);
-    if (M > 0 && C > 0) kernel('f32_bn_stats')(xc.ptr, m.ptr, v.ptr, scratch.ptr, M, C);
+    if (M > 0 && C > 0) vw.f32_bn_stats(xc.ptr, m.ptr, v.ptr, scratch.ptr, M, C);
     const Mv = m.data(), Vv = v.data();
     for (let c = 0; c < C; c++) { mean[c] = Mv[c]; invstd[c] = 1 / Math.sqrt(Vv[c] + eps); }
     if (rm && rv) {
@@ -85,7 +85,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   }
   const at = vec(a), st = vec(s);
   const y = Tensor.empty(x.shape, 'f32', xc.layout);
-  if (y.size > 0) kernel('f32_channel_affine')(xc.ptr, y.ptr, at.ptr, st.ptr, M, C);
+  if (y.size > 0) vw.f32_channel_affine(xc.ptr, y.ptr, at.ptr, st.ptr, M, C);
   at.dispose(); st.dispose();
   const out = record(op, [xc, w, b], y, { xc, w, training, mean, invstd, M, C }, xc !== x ? [xc] : []);
   return out;
@@ -97,7 +97,7 @@ gradRules.batchNorm = (gy, n) => {
   };
   const g = gy.layout === xc.layout ? gy : toLayout(gy, xc.layout);
   const meanT = vec(mean), sgy = Tensor.empty([C]), sgyx = Tensor.empty([C]), scratch = Tensor.empty([2 * C]);
-  if (M > 0 && C > 0) kernel('f32_bn_grad_reduce')(xc.ptr, g.ptr, meanT.ptr, sgy.ptr, sgyx.ptr, scratch.ptr, M, C);
+  if (M > 0 && C > 0) vw.f32_bn_grad_reduce(xc.ptr, g.ptr, meanT.ptr, sgy.ptr, sgyx.ptr, scratch.ptr, M, C);
   // copies: the allocations below may grow wasm memory, which detaches views of it
   const SG = Float64Array.from(sgy.data()), SGX = Float64Array.from(sgyx.data()), W = w ? w.data() : null;
   const [x, wt, bt] = n.inputs;
@@ -117,7 +117,7 @@ gradRules.batchNorm = (gy, n) => {
     }
     const at = vec(A), btv = vec(Bv), dt = vec(D);
     gx = Tensor.empty(xc.shape, 'f32', xc.layout);
-    if (gx.size > 0) kernel('f32_bn_grad_apply')(g.ptr, xc.ptr, gx.ptr, at.ptr, btv.ptr, dt.ptr, M, C);
+    if (gx.size > 0) vw.f32_bn_grad_apply(g.ptr, xc.ptr, gx.ptr, at.ptr, btv.ptr, dt.ptr, M, C);
     at.dispose(); btv.dispose(); dt.dispose();
   }
   const gw = wt && wt.requiresGrad ? vec(Array.from(SGX, (v, c) => v * invstd[c])) : null;
@@ -148,7 +148,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const wc = weight ? toLayout(weight, 'contiguous') : null, bc = bias ? toLayout(bias, 'contiguous') : null;
   const y = Tensor.empty(x.shape);
   const mean = Tensor.empty([rows]), rstd = Tensor.empty([rows]);
-  if (y.size > 0) kernel('f32_layernorm')(xc.ptr, y.ptr, wc ? wc.ptr : 0, bc ? bc.ptr : 0, mean.ptr, rstd.ptr, rows, D, eps);
+  if (y.size > 0) vw.f32_layernorm(xc.ptr, y.ptr, wc ? wc.ptr : 0, bc ? bc.ptr : 0, mean.ptr, rstd.ptr, rows, D, eps);
   const owned = [mean, rstd];
   if (xc !== x) owned.push(xc);
   if (bc && bc !== bias) bc.dispose();
@@ -163,7 +163,7 @@ gradRules.layerNorm = (gy, n) => {
   const gx = Tensor.empty(xc.shape);
   const gw = wt && wt.requiresGrad ? Tensor.empty(wt.shape) : null;
   const gb = bt && bt.requiresGrad ? Tensor.empty(bt.shape) : null;
-  if (gx.size > 0) kernel('f32_layernorm_grad')(xc.ptr, g.ptr, wc ? wc.ptr : 0, mean.ptr, rstd.ptr, gx.ptr, gw ? gw.ptr : 0, gb ? gb.ptr : 0, rows, D);
+  if (gx.size > 0) vw.f32_layernorm_grad(xc.ptr, g.ptr, wc ? wc.ptr : 0, mean.ptr, rstd.ptr, gx.ptr, gw ? gw.ptr : 0, gb ? gb.ptr : 0, rows, D);
   else { gw?.fill_(0); gb?.fill_(0); }
   if (g !== gy) g.dispose();
   return [gx, gw, gb];
@@ -189,7 +189,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   const S = x.size / Math.max(N * C, 1), rows = N * numGroups, D = (C / numGroups) * S;
   const xc = toLayout(x, 'contiguous');
   const xhat = Tensor.empty(x.shape), mean = Tensor.empty([rows]), rstd = Tensor.empty([rows]);
-  if (x.size > 0) kernel('f32_layernorm')(xc.ptr, xhat.ptr, 0, 0, mean.ptr, rstd.ptr, rows, D, eps);
+  if (x.size > 0) vw.f32_layernorm(xc.ptr, xhat.ptr, 0, 0, mean.ptr, rstd.ptr, rows, D, eps);
   const y = Tensor.empty(x.shape);
   const XH = xhat.data() as Float32Array, Y = y.data() as Float32Array;
   const W = w ? w.data() : null, B = b ? b.data() : null;
@@ -226,7 +226,7 @@ gradRules.groupNorm = (gy, n) => {
   let gx: Tensor | null = null;
   if (x && x.requiresGrad) {
     gx = Tensor.empty(xc.shape);
-    if (gx.size > 0) kernel('f32_layernorm_grad')(xc.ptr, gh.ptr, 0, mean.ptr, rstd.ptr, gx.ptr, 0, 0, rows, D);
+    if (gx.size > 0) vw.f32_layernorm_grad(xc.ptr, gh.ptr, 0, mean.ptr, rstd.ptr, gx.ptr, 0, 0, rows, D);
   }
   gh.dispose();
   if (g !== gy) g.dispose();

@@ -8,10 +8,11 @@
 // Nothing here records autograd: int8 tensors carry no gradient, and quantize() of an f32
 // tensor that requires grad simply returns an int8 tensor without history.
 import { Tensor, layoutPerm, type Shape } from '../tensor.js';
-import { kernel, params, heapU8, malloc, free } from '../wasm.js';
+import { params, heapU8, malloc, free } from '../wasm.js';
 import { track, keep, type Disposable } from '../memory.js';
 import { ArgumentError, DisposedError, ShapeError, DTypeError, fmtShape } from '../errors.js';
 import { expectTensor, normDim } from './util.js';
+import * as vw from '../kernels.gen.js';
 
 /** Affine quantisation parameters of one int8 tensor. */
 export interface QParams { scale: number; zeroPoint: number }
@@ -56,7 +57,7 @@ export function quantize(x: Tensor, opts: QParams & { dtype?: 'i8' }): Tensor {
   checkDtype(op, opts?.dtype);
   const scale = checkScale(op, 'scale', opts?.scale), zero = checkZero(op, 'zeroPoint', opts?.zeroPoint);
   const y = Tensor.empty(x.shape, 'i8', x.layout);
-  kernel('qs8_quantize')(x.ptr, y.ptr, x.size, scale, zero);
+  vw.qs8_quantize(x.ptr, y.ptr, x.size, scale, zero);
   return y;
 }
 
@@ -66,7 +67,7 @@ export function dequantize(q: Tensor, opts: QParams): Tensor {
   expectTensor(op, 'input', q, ['i8']);
   const scale = checkScale(op, 'scale', opts?.scale), zero = checkZero(op, 'zeroPoint', opts?.zeroPoint);
   const y = Tensor.empty(q.shape, 'f32', q.layout);
-  kernel('qs8_dequantize')(q.ptr, y.ptr, q.size, scale, zero);
+  vw.qs8_dequantize(q.ptr, y.ptr, q.size, scale, zero);
   return y;
 }
 
@@ -111,7 +112,7 @@ function perChannel(op: string, x: Tensor, scales: Numbers, zeroPoints: Numbers,
   const [block, zerosPtr] = channelParams(s, z);
   try {
     const p = params(channelSplit(x, ax));
-    kernel(toI8 ? 'qs8_quantize_channels' : 'qs8_dequantize_channels')(p, x.ptr, block, zerosPtr, y.ptr);
+    (toI8 ? vw.qs8_quantize_channels : vw.qs8_dequantize_channels)(p, x.ptr, block, zerosPtr, y.ptr);
   } finally {
     free(block);
   }
@@ -266,7 +267,7 @@ export class QLinearWeights implements Disposable {
     if (this.packed && this.packedFor === key) return this.packed;
     const N = this.outFeatures, K = this.inFeatures;
     if (!this.packed) {
-      this.packed = keep(Tensor.empty([kernel('qs8_gemm_packed_bytes')(N, K)], 'u8'));
+      this.packed = keep(Tensor.empty([vw.qs8_gemm_packed_bytes(N, K)], 'u8'));
     }
     let biasPtr = 0;
     let qb: Tensor | null = null;
@@ -277,7 +278,7 @@ export class QLinearWeights implements Disposable {
       for (let n = 0; n < N; n++) v[n] = roundInt32(this.bias[n] / Math.fround(inputScale * this.weightScale(n)));
       biasPtr = qb.ptr;
     }
-    kernel('qs8_gemm_pack')(params([N, K, K, inputZero]), this.weight.ptr, biasPtr, this.packed.ptr);
+    vw.qs8_gemm_pack(params([N, K, K, inputZero]), this.weight.ptr, biasPtr, this.packed.ptr);
     qb?.dispose();
     this.packedFor = key;
     return this.packed;
@@ -363,7 +364,7 @@ export function qlinear(xq: Tensor, inp: QInParams, w: QLinearWeights, out: QOut
   const scales = w.scalesFor_(c.inputScale, outputScale);
   const y = Tensor.empty(c.outShape, 'i8');
   if (y.size === 0) return y;
-  kernel('qs8_gemm')(params([c.M, c.N, c.K, c.K, c.N, yZero, qmin, qmax, w.perChannel ? 1 : 0]),
+  vw.qs8_gemm(params([c.M, c.N, c.K, c.K, c.N, yZero, qmin, qmax, w.perChannel ? 1 : 0]),
     xq.ptr, c.packed.ptr, scales.ptr, y.ptr);
   return y;
 }
@@ -375,7 +376,7 @@ export function qlinearF32(xq: Tensor, inp: QInParams, w: QLinearWeights): Tenso
   const scales = w.scalesFor_(c.inputScale, null);
   const y = Tensor.empty(c.outShape, 'f32');
   if (y.size === 0) return y;
-  kernel('qs8_gemm_f32out')(params([c.M, c.N, c.K, c.K, c.N, 0, -128, 127, w.perChannel ? 1 : 0]),
+  vw.qs8_gemm_f32out(params([c.M, c.N, c.K, c.K, c.N, 0, -128, 127, w.perChannel ? 1 : 0]),
     xq.ptr, c.packed.ptr, scales.ptr, y.ptr);
   return y;
 }

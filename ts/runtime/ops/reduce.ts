@@ -1,11 +1,11 @@
 // Reductions over axes: sum, mean, max (+ argmax), and sumTo for broadcast gradients.
 import { Tensor, layoutPerm, type Shape } from '../tensor.js';
-import { kernel } from '../wasm.js';
 import { record, gradRules, noGrad } from '../tape.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, normDim, sameShape } from './util.js';
 import { toLayout, reshape, expand } from './shape.js';
 import { mul } from './elementwise.js';
+import * as vw from '../kernels.gen.js';
 
 function dimsOf(op: string, x: Tensor, dim: number | number[] | undefined): number[] {
   if (dim === undefined) return [...Array(x.rank).keys()];
@@ -59,7 +59,7 @@ function sumStorage(src: Tensor, owned: boolean, shape0: number[], dims: number[
     const inner = shape.slice(hi + 1).reduce((p, d) => p * d, 1);
     shape = [...shape.slice(0, lo), ...new Array(hi - lo + 1).fill(1), ...shape.slice(hi + 1)];
     const y = Tensor.empty(shape);
-    kernel('f32_reduce_sum')(cur.ptr, y.ptr, outer, r, inner);
+    vw.f32_reduce_sum(cur.ptr, y.ptr, outer, r, inner);
     if (cur !== src || owned) cur.dispose();
     cur = y;
     k = j - 1;
@@ -81,7 +81,7 @@ export function mean(x: Tensor, dim?: number | number[], keepdim = false): Tenso
   const dims = dimsOf('mean', x, dim);
   const count = dims.reduce((p, d) => p * x.shape[d], 1);
   const r = sumRaw(x, dims);
-  kernel('f32_binary_const')(2, r.ptr, 1 / count, r.ptr, r.size);
+  vw.f32_binary_const(vw.BinaryOp.mul, r.ptr, 1 / count, r.ptr, r.size);
   const y = reshapeNoGrad(r, outShape(x, dims, keepdim));
   return record('mean', [x], y, { shape: x.shape, kept: outShape(x, dims, true), count });
 }
@@ -96,7 +96,7 @@ export function max(x: Tensor, dim: number, keepdim = false): { values: Tensor; 
   const inner = x.shape.slice(d + 1).reduce((p, v) => p * v, 1);
   const shape = outShape(x, [d], keepdim);
   const values = Tensor.empty(shape), indices = Tensor.empty(shape, 'i32');
-  kernel('f32_reduce_max')(src.ptr, values.ptr, indices.ptr, outer, x.shape[d], inner);
+  vw.f32_reduce_max(src.ptr, values.ptr, indices.ptr, outer, x.shape[d], inner);
   if (src !== x) src.dispose();
   record('max', [x], values, { shape: x.shape, dim: d, indices, outer, inner });
   return { values, indices };

@@ -7,11 +7,12 @@
 // C), so contiguous inputs with C >= 4 are computed in channels_last and converted back (the
 // per-channel arithmetic is identical either way). The output keeps the input's layout.
 import { Tensor, stridesOf } from '../tensor.js';
-import { kernel, params } from '../wasm.js';
+import { params } from '../wasm.js';
 import { record, gradRules, needsGrad, noGrad } from '../tape.js';
 import { toLayout } from './shape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { expectTensor, tuple } from './util.js';
+import * as vw from '../kernels.gen.js';
 
 export interface RoiAlignOptions {
   /** Bins per RoI: [height, width] or one number. */
@@ -81,7 +82,7 @@ export function roiAlign(x: Tensor, boxes: Tensor | readonly Tensor[], opts: Roi
     p = [N, C, H, W, K, PH, PW, samplingRatio, aligned ? 1 : 0, ...stridesOf(x.shape, work), ...stridesOf(y.shape, work)];
     if (y.size > 0) {
       const xw = noGrad(() => toLayout(x, work));
-      kernel('f32_roi_align')(xw.ptr, rois.ptr, y.ptr, params(p), spatialScale);
+      vw.f32_roi_align(xw.ptr, rois.ptr, y.ptr, params(p), spatialScale);
       if (xw !== x) xw.dispose();
     }
     if (work !== x.layout) {
@@ -113,7 +114,7 @@ gradRules.roiAlign = (gy, n) => {
   const gx = Tensor.zeros(x.shape, { layout: work });
   const g = toLayout(gy, work);
   const p = [...(n.saved.head as number[]), ...stridesOf(x.shape, work), ...stridesOf(gy.shape, work)];
-  if (g.size > 0) kernel('f32_roi_align_backward')(g.ptr, rois.ptr, gx.ptr, params(p), n.saved.spatialScale as number);
+  if (g.size > 0) vw.f32_roi_align_backward(g.ptr, rois.ptr, gx.ptr, params(p), n.saved.spatialScale as number);
   if (g !== gy) g.dispose();
   if (work === x.layout) return [gx];
   const r = toLayout(gx, x.layout);

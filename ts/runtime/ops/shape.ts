@@ -2,11 +2,12 @@
 // clone and dtype casts. (concat, slice, pad live in ./slicing.ts.)
 import { Tensor, layoutPerm, numel, stridesOf, type Layout, type Shape } from '../tensor.js';
 import { DTYPE_BYTES, type DType } from '../dtype.js';
-import { kernel, params, heapU8 } from '../wasm.js';
+import { params, heapU8 } from '../wasm.js';
 import { record, gradRules } from '../tape.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
-import { expectTensor, normDim, sameShape } from './util.js';
+import { expectTensor, normDim, sameShape, elementWidth } from './util.js';
 import { sumTo } from './reduce.js';
+import * as vw from '../kernels.gen.js';
 
 const ALL: DType[] = ['f32', 'i32', 'u8', 'i8', 'f16'];
 
@@ -21,7 +22,7 @@ function permuteRaw(x: Tensor, inShape: number[], perm: number[], outShape: Shap
   const pm = perm.filter((d) => inShape[d] !== 1).map((d) => remap.get(d)!);
   const bytes = DTYPE_BYTES[x.dtype];
   if (pm.every((d, i) => d === i)) heapU8().copyWithin(y.ptr, x.ptr, x.ptr + x.size * bytes);
-  else kernel(`x${bytes * 8}_permute`)(x.ptr, y.ptr, params([sh.length, ...sh, ...pm]));
+  else vw[`${elementWidth(bytes)}_permute` as const](x.ptr, y.ptr, params([sh.length, ...sh, ...pm]));
   return y;
 }
 
@@ -124,7 +125,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   const own = stridesOf(x.shape, x.layout);
   const st = shape.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : own[i - off]));
   const y = Tensor.empty(shape, x.dtype);
-  if (y.size > 0) kernel('x32_expand')(x.ptr, y.ptr, params([shape.length, ...shape, ...st]));
+  if (y.size > 0) vw.x32_expand(x.ptr, y.ptr, params([shape.length, ...shape, ...st]));
   return record('expand', [x], y, { shape: x.shape });
 }
 gradRules.expand = (gy, n) => [sumTo(gy, n.saved.shape as number[])];

@@ -7,11 +7,12 @@
 // keeps the rank (a rank < 3 result is always contiguous).
 import { Tensor, stridesOf, layoutPerm, type Layout, type Shape } from '../tensor.js';
 import { DTYPE_BYTES, type DType } from '../dtype.js';
-import { kernel, params } from '../wasm.js';
+import { params } from '../wasm.js';
 import { record, gradRules, needsGrad } from '../tape.js';
 import { ArgumentError, ShapeError, DTypeError, fmtShape } from '../errors.js';
-import { expectTensor, normDim } from './util.js';
+import { expectTensor, normDim, elementWidth } from './util.js';
 import { toLayout } from './shape.js';
+import * as vw from '../kernels.gen.js';
 
 const COPY_DTYPES: DType[] = ['f32', 'i32', 'u8', 'i8', 'f16'];
 
@@ -32,15 +33,15 @@ function copyRegion(src: Tensor, srcOff: number, ss: readonly number[], dst: Ten
     if (last && last[1] === d[1] * d[0] && last[2] === d[2] * d[0]) merged[merged.length - 1] = [last[0] * d[0], d[1], d[2]];
     else merged.push(d);
   }
-  if (merged.length > 8) throw new ShapeError(`copy: more than 8 non-mergeable dims in ${fmtShape(sizes)}`);
+  if (merged.length > vw.MAX_DIMS) throw new ShapeError(`copy: more than ${vw.MAX_DIMS} non-mergeable dims in ${fmtShape(sizes)}`);
   const bytes = DTYPE_BYTES[src.dtype];
   const p = [merged.length, ...merged.map((d) => d[0]), ...merged.map((d) => d[1]), ...merged.map((d) => d[2])];
-  kernel(`x${bytes * 8}_strided_copy`)(src.ptr + srcOff * bytes, dst.ptr + dstOff * bytes, params(p));
+  vw[`${elementWidth(bytes)}_strided_copy` as const](src.ptr + srcOff * bytes, dst.ptr + dstOff * bytes, params(p));
 }
 
 function fill(t: Tensor, v: number): void {
   if (t.size === 0) return;
-  if (t.dtype === 'f32') kernel('f32_fill')(t.ptr, t.size, v);
+  if (t.dtype === 'f32') vw.f32_fill(t.ptr, t.size, v);
   else t.data().fill(v);
 }
 
@@ -216,7 +217,7 @@ function indexSelectRaw(x: Tensor, d: number, idxPtr: number, count: number): Te
   const y = Tensor.empty(shape, x.dtype, x.layout);
   if (y.size === 0) return y;
   const [outer, m, inner] = aroundDim(x.shape, x.layout, d);
-  kernel(`x${DTYPE_BYTES[x.dtype] * 8}_index_select`)(x.ptr, y.ptr, idxPtr, outer, m, count, inner);
+  vw[`${elementWidth(DTYPE_BYTES[x.dtype])}_index_select` as const](x.ptr, y.ptr, idxPtr, outer, m, count, inner);
   return y;
 }
 
@@ -226,7 +227,7 @@ function indexAddRaw(g: Tensor, shape: Shape, layout: Layout, d: number, idxPtr:
   if (g.size === 0) return gx;
   const src = g.layout === gx.layout ? g : g.toLayout(gx.layout);
   const [outer, my, inner] = aroundDim(src.shape, src.layout, d);
-  kernel('f32_index_add')(src.ptr, gx.ptr, idxPtr, outer, my, shape[d], inner);
+  vw.f32_index_add(src.ptr, gx.ptr, idxPtr, outer, my, shape[d], inner);
   if (src !== g) src.dispose();
   return gx;
 }
@@ -283,7 +284,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const y = Tensor.empty(index.shape, x.dtype);
   const outer = region.slice(0, d).reduce((a, b) => a * b, 1), inner = region.slice(d + 1).reduce((a, b) => a * b, 1);
-  if (y.size > 0) kernel('x32_gather')(src.ptr, y.ptr, idx.ptr, outer, x.shape[d], index.shape[d], inner);
+  if (y.size > 0) vw.x32_gather(src.ptr, y.ptr, idx.ptr, outer, x.shape[d], index.shape[d], inner);
   if (src !== x) src.dispose();
   if (!needsGrad(x)) { if (idx !== index) idx.dispose(); return y; }
   const saved = idx === index ? index.detach() : idx;
@@ -294,7 +295,7 @@ gradRules.gather = (gy, n) => {
   const { dim, index, outer, inner, region } = n.saved as { dim: number; index: Tensor; outer: number; inner: number; region: number[] };
   const g = gy.layout === 'contiguous' ? gy : toLayout(gy, 'contiguous');
   const gr = Tensor.zeros(region);
-  if (g.size > 0) kernel('f32_scatter_add')(g.ptr, gr.ptr, index.ptr, outer, x.shape[dim], index.shape[dim], inner);
+  if (g.size > 0) vw.f32_scatter_add(g.ptr, gr.ptr, index.ptr, outer, x.shape[dim], index.shape[dim], inner);
   if (g !== gy) g.dispose();
   if (x.layout === 'contiguous' && region.every((v, k) => v === x.shape[k])) return [gr];
   const gx = region.every((v, k) => v === x.shape[k]) ? Tensor.empty(x.shape, 'f32', x.layout) : Tensor.zeros(x.shape, { layout: x.layout });

@@ -2,9 +2,9 @@
 // The kernel sees the tensor's storage as [outer, r, inner] around the normalised dim, so a
 // channels-last tensor normalised over C (or logits over their last dim) is the fast inner = 1.
 import { Tensor, layoutPerm } from '../tensor.js';
-import { kernel } from '../wasm.js';
 import { record, gradRules } from '../tape.js';
 import { expectTensor, normDim } from './util.js';
+import * as vw from '../kernels.gen.js';
 
 /** [outer, r, inner] of x's storage around shape dim d. */
 export function storageSplit(x: Tensor, d: number): [number, number, number] {
@@ -21,7 +21,7 @@ function softmaxImpl(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tens
   const y = Tensor.empty(x.shape, 'f32', x.layout);
   if (x.size > 0) {
     const [outer, r, inner] = x.rank === 0 ? [1, 1, 1] : storageSplit(x, d);
-    kernel('f32_softmax')(x.ptr, y.ptr, outer, r, inner, op === 'logSoftmax' ? 1 : 0);
+    vw.f32_softmax(x.ptr, y.ptr, outer, r, inner, op === 'logSoftmax' ? 1 : 0);
   }
   return record(op, [x], y, { d });
 }
@@ -37,7 +37,7 @@ function softmaxGrad(log: number) {
     const gx = Tensor.empty(y.shape, 'f32', y.layout);
     if (y.size > 0) {
       const [outer, r, inner] = y.rank === 0 ? [1, 1, 1] : storageSplit(y, node.saved.d as number);
-      kernel('f32_softmax_grad')(y.ptr, g.ptr, gx.ptr, outer, r, inner, log);
+      vw.f32_softmax_grad(y.ptr, g.ptr, gx.ptr, outer, r, inner, log);
     }
     if (g !== gy) g.dispose();
     return [gx];

@@ -42,3 +42,6 @@ export function tuple(op: string, name: string, v: number | readonly number[] | 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** Kernel name prefix of the copy/permute kernels for elements of `bytes` bytes (x32_*, x16_*, x8_*). */
+export const elementWidth = (bytes: number): 'x32' | 'x16' | 'x8' => (bytes === 4 ? 'x32' : bytes === 2 ? 'x16' : 'x8');

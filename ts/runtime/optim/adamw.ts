@@ -2,10 +2,9 @@
 // parameter (native/kernels/optim.c: vw_f32_adamw_step). Bias corrections are computed here in
 // double, as PyTorch computes them in Python.
 import { ArgumentError } from '../errors.js';
-import { kernel } from '../wasm.js';
 import type { Tensor } from '../tensor.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { OPT_AMSGRAD, OPT_MAXIMIZE } from './flags.js';
+import * as vw from '../kernels.gen.js';
 
 export interface AdamWOptions {
   lr: number;
@@ -36,7 +35,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
 
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
-    const fn = kernel('f32_adamw_step');
+    const fn = vw.f32_adamw_step;
     for (const group of this.paramGroups) {
       const { lr, eps, weightDecay, amsgrad, maximize } = group;
       const [beta1, beta2] = group.betas;
@@ -57,7 +56,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
         const vmax = amsgrad ? (st.max_exp_avg_sq as Tensor).ptr : 0;
         fn(p.ptr, g.ptr, (st.exp_avg as Tensor).ptr, (st.exp_avg_sq as Tensor).ptr, vmax, p.size,
           1 - lr * weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, -(lr / bc1), Math.sqrt(bc2), eps,
-          (amsgrad ? OPT_AMSGRAD : 0) | (maximize ? OPT_MAXIMIZE : 0));
+          (amsgrad ? vw.OptFlag.amsgrad : 0) | (maximize ? vw.OptFlag.maximize : 0));
         if (g !== p.grad) g.dispose();
       }
     }

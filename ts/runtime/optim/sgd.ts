@@ -1,10 +1,9 @@
 // SGD with momentum, dampening, Nesterov and weight decay (torch.optim.SGD), one fused C kernel
 // pass per parameter (native/kernels/optim.c: vw_f32_sgd_step).
 import { ArgumentError } from '../errors.js';
-import { kernel } from '../wasm.js';
 import type { Tensor } from '../tensor.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { OPT_DECAY, OPT_FIRST, OPT_MAXIMIZE, OPT_NESTEROV } from './flags.js';
+import * as vw from '../kernels.gen.js';
 
 export interface SGDOptions {
   lr: number;
@@ -34,13 +33,13 @@ export class SGD extends Optimizer<SGDOptions> {
 
   step(closure?: () => number): number | undefined {
     const loss = closure ? closure() : undefined;
-    const fn = kernel('f32_sgd_step');
+    const fn = vw.f32_sgd_step;
     for (const group of this.paramGroups) {
       const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
       for (const p of group.params) {
         const g = this.gradOf(p);
         if (!g) continue;
-        let flags = (nesterov ? OPT_NESTEROV : 0) | (maximize ? OPT_MAXIMIZE : 0) | (weightDecay !== 0 ? OPT_DECAY : 0);
+        let flags = (nesterov ? vw.OptFlag.nesterov : 0) | (maximize ? vw.OptFlag.maximize : 0) | (weightDecay !== 0 ? vw.OptFlag.decay : 0);
         // Like PyTorch, every stepped parameter gets a state entry; momentum_buffer stays null without momentum.
         let st = this.state.get(p);
         if (!st) this.state.set(p, (st = { momentum_buffer: null }));
@@ -48,7 +47,7 @@ export class SGD extends Optimizer<SGDOptions> {
         if (momentum !== 0 && !buf) {
           buf = this.zerosLike(p);
           st.momentum_buffer = buf;
-          flags |= OPT_FIRST;
+          flags |= vw.OptFlag.first;
         }
         fn(p.ptr, g.ptr, buf ? buf.ptr : 0, p.size, lr, momentum, 1 - dampening, weightDecay, flags);
         if (g !== p.grad) g.dispose();

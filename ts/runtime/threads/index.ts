@@ -17,7 +17,8 @@
 // bit-identical whatever the thread count. Only the main thread allocates; workers run kernels
 // on pointers they are given.
 import { ArgumentError, UnsupportedError, VidwasmError } from '../errors.js';
-import { probeFeatures } from '../hosts/features.js';
+import { probeFeatures } from '../features.js';
+import type { KernelName } from '../kernels.gen.js';
 import { adoptShared, free, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
 import { memoryStats } from '../memory.js';
 import { Pool, checkSharedExports, type ExportCall } from './pool.js';
@@ -151,8 +152,8 @@ async function loadSharedModule(src: ThreadOptions['wasm']): Promise<WebAssembly
 
 // ---- splitting work ----
 
-/** A kernel call as ops describe it: the kernel name as for kernel() (e.g. 'f32_gemm') and its arguments. */
-export type KernelCall = [name: string, ...args: number[]];
+/** A kernel call as ops describe it: the kernel's manifest name (e.g. 'f32_gemm') and its arguments. */
+export type KernelCall = [name: KernelName, ...args: number[]];
 
 /**
  * A parameter block private to (slot, call): parallel calls cannot share wasm.params()'s one

@@ -11,7 +11,7 @@
 import { VidwasmError } from '../errors.js';
 import { free, malloc, memory, rawExport } from '../wasm.js';
 import { controlBytes, jobOffsetF64, CALL_F64, DONE, ERR, MAX_ARGS, MAX_CALLS, QUIT, SEQ, SLOT_INTS } from './protocol.js';
-import { workerSource } from './worker-source.js';
+import { workerSource } from './worker_source.js';
 
 /** One kernel call: the resolved export name (wasm.kernelExport) and its numeric arguments. */
 export interface ExportCall { fn: string; args: number[] }

@@ -5,7 +5,7 @@
 // The main thread writes a job, bumps SEQ and notifies; the worker runs the calls, writes ERR,
 // stores DONE = SEQ and notifies. Atomics are sequentially consistent, so the job (and the param
 // blocks the main thread wrote into wasm memory before bumping SEQ) is visible to the worker.
-// The same numbers are spelled out in worker-source.ts (the worker is a plain script).
+// The same numbers are spelled out in worker_source.ts (the worker is a plain script).
 export const SLOT_INTS = 16;
 export const SEQ = 0, DONE = 1, ERR = 2;
 export const MAX_CALLS = 4;

@@ -1,4 +1,4 @@
-// Activation modules (torch.nn.ReLU, Sigmoid, Tanh, SiLU, GELU, Softmax). `inplace` is accepted
+// Activation modules (torch.nn.ReLU, Sigmoid, Tanh, SiLU, GELU, Hardswish, Hardsigmoid, Softmax). `inplace` is accepted
 // for PyTorch compatibility (and shown in the repr) but the computation is out of place.
 import type { Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
@@ -16,6 +16,12 @@ export class ReLU extends InplaceActivation {
 }
 export class SiLU extends InplaceActivation {
   override forward(x: Tensor): Tensor { return F.silu(x); }
+}
+export class Hardswish extends InplaceActivation {
+  override forward(x: Tensor): Tensor { return F.hardswish(x); }
+}
+export class Hardsigmoid extends InplaceActivation {
+  override forward(x: Tensor): Tensor { return F.hardsigmoid(x); }
 }
 export class Sigmoid extends Module {
   override forward(x: Tensor): Tensor { return F.sigmoid(x); }

@@ -1,7 +1,7 @@
 // The small 3D CNN every host runs: deterministic weights and input (a tiny LCG, so the fixture
 // needs no runtime state), as a plan (PlanBuilder) and as the same layers through the ops.
 // Shared by the WASI, browser and plan tests so all of them compare the very same bytes.
-import { PlanBuilder } from '../../ts/runtime/hosts/plan-builder.js';
+import { PlanBuilder } from '../../ts/runtime/hosts/plan_builder.js';
 import { encodePlan, type Plan } from '../../ts/runtime/hosts/plan.js';
 
 export const INPUT_SHAPE = [2, 3, 5, 9, 9] as const; // batch 2, odd sizes
@@ -47,7 +47,9 @@ export function cnnLayers(): Layer[] {
     // depthwise (direct channels-last kernel)
     { kind: 'conv3d', w: lcg(8 * 27, 21, 0.3), shape: [8, 1, 3, 3, 3], b: lcg(8, 22, 0.1), padding: 1, groups: 8 },
     // temporal (kt shifted GEMMs)
-    { kind: 'conv3d', w: lcg(16 * 8 * 3, 13, 0.3), shape: [16, 8, 3, 1, 1], b: lcg(16, 14, 0.1), padding: [1, 0, 0] },
+    // depthwise with a channel multiplier of 2 (the input expanded to 16 channels, then the direct kernel)
+    { kind: 'conv3d', w: lcg(16 * 9, 23, 0.3), shape: [16, 1, 1, 3, 3], b: lcg(16, 24, 0.1), padding: [0, 1, 1], groups: 8 },
+    { kind: 'conv3d', w: lcg(16 * 16 * 3, 13, 0.3), shape: [16, 16, 3, 1, 1], b: lcg(16, 14, 0.1), padding: [1, 0, 0] },
     { kind: 'relu' },
     // pointwise (one GEMM), no bias
     { kind: 'conv3d', w: lcg(12 * 16, 15, 0.3), shape: [12, 16, 1, 1, 1], b: null },

@@ -13,7 +13,7 @@ import { ReLU } from '../nn/layers/activation.js';
 import { MaxPool3d, AdaptiveAvgPool3d } from '../nn/layers/pool.js';
 import { Flatten, Identity, Linear } from '../nn/layers/linear.js';
 import { Dropout } from '../nn/layers/dropout.js';
-import { PlanBuilder, type Size3 } from './plan-builder.js';
+import { PlanBuilder, type Size3 } from './plan_builder.js';
 import type { Plan } from './plan.js';
 
 const f32 = (t: Tensor | null): Float32Array | null => (t ? (t.toArray() as Float32Array) : null);
