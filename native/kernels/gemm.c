@@ -10,10 +10,10 @@
 //           registers: a 4x8 tile (8 accumulators + 2 weights + 1 broadcast) with
 //           v128.load32_splat (one vbroadcastss) per row and k. The loop is issue-bound, not
 //           FP-bound, so the A block is repacked into MR-interleaved tiles (one pointer with
-//           constant offsets per k instead of MR address computations): 30 -> 35 GFLOP/s.
-//           The K loop is deliberately NOT unrolled: clang then interleaves the steps and
-//           keeps all weight vectors live, V8 spills, and we measured 19 (unroll 4) and 24
-//           (unroll 2) vs 31 GFLOP/s; 5x8 and 6x8 tiles measured 24. (256x1024x1024, Zen 3.)
+//           constant offsets per k instead of MR address computations). The K loop is
+//           deliberately NOT unrolled: clang then interleaves the steps and keeps all weight
+//           vectors live, and V8 spills; 5x8 and 6x8 tiles are slower too (figures:
+//           bench/README.md, "Kernel design measurements").
 //      arm: min/max are single fmin/fmax; 32 vector registers allow a 6x8 tile, and A is
 //           read 4 k at a time with one load per row, lanes broadcast by shuffles (dup),
 //           K unrolled by 4. (Not measurable on this x86 machine; correctness is tested.)

@@ -1,6 +1,8 @@
 // A deterministic checkpoint used by the round-trip tests: test/golden/gen_checkpoint.py
 // verifies that torch.load reads exactly the bytes vidwasm writes for it.
+import * as assert from 'uvu/assert';
 import { Tensor } from '../../ts/node.js';
+import { CheckpointError } from '../../ts/zoo/index.js';
 
 export function roundTripContent(): Map<string, any> {
   const ramp = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
@@ -14,4 +16,16 @@ export function roundTripContent(): Map<string, any> {
     ['blocks.1.chars', Tensor.from(new Int8Array([-128, 1, 127]), [3])],
   ]);
   return new Map<string, any>([['model_state', sd], ['epoch', 7], ['lr', 0.125], ['name', 'vidwasm'], ['flags', [true, false, null]]]);
+}
+
+/** Awaits p and asserts it failed with a CheckpointError whose message matches re. */
+export async function rejects(p: Promise<unknown>, re: RegExp, what: string): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof CheckpointError, `${what}: expected CheckpointError, got ${(e as Error).name}: ${(e as Error).message}`);
+    assert.match((e as Error).message, re, what);
+    return;
+  }
+  assert.unreachable(`${what}: no error`);
 }

@@ -9,22 +9,12 @@ import { Tensor, zoo, type Tensor as T } from '../../ts/node.js';
 import { CheckpointError } from '../../ts/zoo/index.js';
 import { loadGolden } from '../helpers/golden.js';
 import { assertClose } from '../helpers/assert.js';
-import { roundTripContent } from '../helpers/checkpoint_content.js';
+import { roundTripContent, rejects } from '../helpers/checkpoint_content.js';
 
 const data = (f: string) => new URL(`../data/checkpoints/${f}`, import.meta.url).pathname;
 const fixtures = new URL('../../../shared/fixtures/', import.meta.url).pathname;
 const golden = loadGolden('checkpoint');
 
-async function rejects(p: Promise<unknown>, re: RegExp, what: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CheckpointError, `${what}: expected CheckpointError, got ${(e as Error).name}: ${(e as Error).message}`);
-    assert.match((e as Error).message, re, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error`);
-}
 
 const dispose = (sd: Map<string, T>) => { for (const t of sd.values()) t.dispose(); };
 

@@ -8,6 +8,7 @@ import { Tensor, zoo, memoryStats, type Tensor as T } from '../../ts/node.js';
 import { CheckpointError } from '../../ts/zoo/index.js';
 import { crc32 as crc } from '../../ts/zoo/checkpoint/crc32.js';
 import { loadGolden } from '../helpers/golden.js';
+import { rejects } from '../helpers/checkpoint_content.js';
 import { assertClose } from '../helpers/assert.js';
 import { bytes, op, tensorOps, checkpointPickle, torchZip, craftZip, deflateBomb, type CraftEntry } from '../fuzz/checkpoint_craft.js';
 
@@ -15,16 +16,6 @@ const data = (f: string) => new URL(`../data/checkpoints/${f}`, import.meta.url)
 const fixtures = new URL('../../../shared/fixtures/', import.meta.url).pathname;
 const golden = loadGolden('checkpoint');
 
-async function rejects(p: Promise<unknown>, re: RegExp, what: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CheckpointError, `${what}: expected CheckpointError, got ${(e as Error).name}: ${(e as Error).message}`);
-    assert.match((e as Error).message, re, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error`);
-}
 
 /** Runs fn and checks every wasm byte it allocated was freed (the reader cleans up on errors). */
 async function noLeak(what: string, fn: () => Promise<void>): Promise<void> {

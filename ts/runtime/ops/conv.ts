@@ -11,9 +11,8 @@
 // has the same storage as channels-last [N, C, 1, H, W], so no copy is made.
 //
 // Weight packing: the weights are packed for the GEMM on every call (O(Cout*Cin*k^3), i.e. 1/M of
-// the conv's work, M = output positions). Measured (bench/kernels_conv.ts): 0.01-0.4% of the
-// forward on the X3D-XS / Slow-R50 shapes, ~12% at the smallest X3D stage (1x1x1 192->432 on
-// 4x5x5). Packing per call needs no cache invalidation when an optimizer or loadStateDict writes
+// the conv's work, M = output positions; its measured share is in bench/README.md, "Kernel
+// design measurements"). Packing per call needs no cache invalidation when an optimizer or loadStateDict writes
 // weights in place (tensors carry no version counter). Packing and convolving are separate
 // kernels (vw_f32_conv3d_pack, vw_f32_conv3d), so an inference plan can pack once at build time.
 import { Tensor, type Layout } from '../tensor.js';
