@@ -45,7 +45,8 @@ test('npm pack on a copy of the sources builds the whole package', () => {
   redate(join(src, 'wasm'));
   symlinkSync(join(root, 'node_modules'), join(src, 'node_modules'));
   const out = run('npm', ['pack', '--json', '--pack-destination', work], { cwd: src });
-  const info = JSON.parse(out.slice(out.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
+  // make's output shares stdout with npm's JSON, which starts a line with '[' and then '{'.
+  const info = JSON.parse(out.slice(out.search(/^\[\s*\{/m)))[0] as { filename: string; files: { path: string }[] };
   tarball = join(work, info.filename);
   const files = new Set(info.files.map((f) => f.path));
   for (const f of ['LICENSE', 'THIRD_PARTY_NOTICES.md', 'README.md', 'package.json', 'dist/node.js', 'dist/browser.js',
