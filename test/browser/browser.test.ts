@@ -100,7 +100,11 @@ test.before(async () => {
     await Promise.all(ENGINES.map(async (name) => {
       runs.set(name, await runEngine(name).catch((failed: unknown) => ({ failed })));
     }));
-    const table = ENGINES.map((n) => { const r = runs.get(n)!; return `${n}: ${'failed' in r ? 'failed' : `${r.seconds.toFixed(1)} s`}`; });
+    const table = ENGINES.map((n) => {
+      const r = runs.get(n)!;
+      if ('failed' in r) return `${n}: failed`;
+      return `${n}: ${r.seconds.toFixed(1)} s, relaxed SIMD ${r.one.features.relaxedSimd}, ${'error' in r.two ? 'no threads' : `${r.two.splitRuns} split calls at 2 threads`}`;
+    });
     console.log(`engine matrix ${((Date.now() - t0) / 1000).toFixed(1)} s (${table.join(', ')}); Node's hashes: ${JSON.stringify(nodeHashes.outputs)}`);
   } catch (e) { setupError = e; }
 });
