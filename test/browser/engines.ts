@@ -56,33 +56,34 @@ export function requireFirefox(): void {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install Debian's firefox-esr (make setup) or set VIDWASM_FIREFOX`);
 }
 
+/** What playwright-core's and puppeteer-core's pages have in common, as this file uses them. */
+interface DriverPage {
+  goto(url: string, opts: { timeout: number }): Promise<unknown>;
+  evaluate(expression: string): Promise<unknown>;
+}
+
+async function driverPage(page: DriverPage, url: string, close: () => Promise<void>): Promise<EnginePage> {
+  const goto = async (u: string) => { await page.goto(u, { timeout: 60_000 }); };
+  await goto(url);
+  return { call: async (fn, arg) => unwrap(fn, await page.evaluate(callSource(fn, arg))), goto, close };
+}
+
 /** Launches the engine and opens url in its one page. */
 export async function openEngine(name: EngineName, url: string): Promise<EnginePage> {
   if (name === 'chromium') {
     requireChromium();
     const profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
     const context = await launchChromium(profile);
-    const page = context.pages()[0] ?? await context.newPage();
-    const goto = async (u: string) => { await page.goto(u, { timeout: 60_000 }); };
-    await goto(url);
-    return {
-      call: async (fn, arg) => unwrap(fn, await page.evaluate(callSource(fn, arg))),
-      goto,
-      close: async () => { await context.close().catch(() => {}); rmSync(profile, { recursive: true, force: true }); },
-    };
+    return driverPage(context.pages()[0] ?? await context.newPage(), url, async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    });
   }
   if (name === 'firefox') {
     requireFirefox();
     // puppeteer-core speaks WebDriver BiDi to Firefox and gives it a fresh temporary profile.
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, timeout: 60_000, protocolTimeout: CALL_TIMEOUT_MS + 10_000 });
-    const page = (await browser.pages())[0] ?? await browser.newPage();
-    const goto = async (u: string) => { await page.goto(u, { timeout: 60_000 }); };
-    await goto(url);
-    return {
-      call: async (fn, arg) => unwrap(fn, await page.evaluate(callSource(fn, arg))),
-      goto,
-      close: () => browser.close().catch(() => {}),
-    };
+    return driverPage((await browser.pages())[0] ?? await browser.newPage(), url, () => browser.close().catch(() => {}));
   }
   const session = await launchWebKit({ sharedArrayBuffer: name === 'webkit', scriptTimeoutMs: CALL_TIMEOUT_MS + 10_000 });
   await session.navigate(url);

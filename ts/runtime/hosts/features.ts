@@ -30,8 +30,8 @@ export function probeFeatures(): Features {
  * Why wasm threads cannot start on this host, or null when they can. Engines differ beyond
  * cross-origin isolation: WebKitGTK validates shared memories and reports crossOriginIsolated,
  * yet hides SharedArrayBuffer and refuses to post a shared memory (DataCloneError) unless
- * JSC_useSharedArrayBuffer=true is in its environment. So browsers are finally asked the real
- * question: can a shared WebAssembly.Memory be posted to a worker (probed once per page).
+ * JSC_useSharedArrayBuffer=true is in its environment. So the last check in a browser is the
+ * real question: can a shared WebAssembly.Memory be posted to a worker (probed once per page).
  */
 export function threadsUnavailableReason(): string | null {
   let validates = false;
