@@ -15,8 +15,11 @@ export NODE_PATH := /usr/share/nodejs
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
-# (typescript, esbuild, uvu, playwright-core, jco, browser_wasi_shim) from package-lock.json.
-SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm ffmpeg:ffmpeg
+# (typescript, esbuild, uvu, playwright-core, puppeteer-core, jco, browser_wasi_shim) from package-lock.json.
+# The browser engines of test/browser's matrix: chromium, firefox-esr, webkit2gtk-driver (WebKitWebDriver
+# and its MiniBrowser) on an Xvfb display.
+SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm ffmpeg:ffmpeg \
+  firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb
 setup:
 	@missing=$$(for t in $(SETUP_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
 	  if [ -n "$$missing" ]; then echo "installing: $$missing"; apt-get update -qq && \

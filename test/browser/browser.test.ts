@@ -1,164 +1,187 @@
-// Headless Chromium (playwright-core driving Debian's /usr/bin/chromium): the page loads the
-// browser entry from a cross-origin-isolated static server and runs the shared scenario; Node
-// runs the same scenario here. The small 3D CNN's output must be bit-identical in Node, in
-// Chromium (loader and WASI command under browser_wasi_shim) and in the jco-run WASI command.
-// No Chromium -> the test fails (CI installs it with `make setup`); it never silently passes.
+// The engine matrix: the same vidwasm.wasm must give the same bits in every engine a page may
+// run on. One COOP/COEP server; one page per engine (Chromium, Firefox ESR, WebKitGTK: engines.ts)
+// runs the shared scenario (scenario.ts) at 1 thread, switches to 2 threads and runs it again;
+// every output's SHA-256 must equal Node's. WebKitGTK runs twice: with JSC_useSharedArrayBuffer=true
+// (threads work) and with the engine's defaults, where it hides SharedArrayBuffer on an isolated
+// page, so features().threads is false and setNumThreads(2) must name that cause. Each page then
+// loads a plain page importing the dist/browser.js bundle as a user would. The CNN plan's output
+// is also checked against the WASI command run by jco. A missing browser fails its engine's
+// tests (CI installs them with `make setup`); nothing silently passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
 import '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { pixelsPath } from '../../ts/data/pixels.js';
-import { scenario, type ScenarioResult } from './scenario.js';
+import { digest, scenario, type ScenarioResult } from './scenario.js';
 import { serve, type Served } from './server.js';
 import { cnnPlanBytes, cnnInput } from '../hosts/cnn_fixture.js';
 import { commandPath, jcoRun } from '../hosts/jco.js';
 import { commandArgs, commandStdin } from '../../ts/runtime/hosts/wasi.js';
-import { launchChromium, requireChromium } from './chromium.js';
+import { ENGINE_LABEL, openEngine, PAGE_ERRORS_SCRIPT, type EngineName } from './engines.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const mtPath = process.env.VIDWASM_WASM_MT ?? join(dirname(wasmPath()), 'vidwasm-mt.wasm');
+const ENGINES: EngineName[] = ['chromium', 'firefox', 'webkit', 'webkit-no-sab'];
 
 const planBytes = cnnPlanBytes();
 const input = cnnInput();
 const inputBytes = new Uint8Array(input.buffer);
 const command = readFileSync(commandPath());
 
-let context: BrowserContext | null = null;
+interface DistResult { simd: boolean; y: number[]; grad: number[] }
+interface EngineRun {
+  one: ScenarioResult<string>;
+  /** the 2-thread run, or setNumThreads(2)'s error */
+  two: ScenarioResult<string> | { error: string };
+  dist: DistResult;
+  seconds: number;
+}
+const runs = new Map<EngineName, EngineRun | { failed: unknown }>();
 let server: Served | null = null;
-let profile = '';
-let inBrowser: ScenarioResult;
-let distResult: { simd: boolean; y: number[]; grad: number[] };
-const pageErrors: string[] = [];
-
 let setupError: unknown = null;
-/** Every test calls this: uvu does not report a failing before-hook, so the cause is rethrown here. */
-function ready(): void {
-  if (setupError) throw setupError;
+let node: ScenarioResult;
+let nodeHashes: ScenarioResult<string>;
+
+async function runEngine(name: EngineName): Promise<EngineRun> {
+  const t0 = Date.now();
+  const page = await openEngine(name, server!.url);
+  try {
+    const one = await page.call<ScenarioResult<string>>('vidwasmRun');
+    const switched = await page.call<{ threads?: number; error?: string }>('vidwasmSetThreads', 2);
+    const two = switched.error !== undefined ? { error: switched.error } : await page.call<ScenarioResult<string>>('vidwasmRun');
+    await page.goto(`${server!.url}/dist/`);
+    const dist = await page.call<DistResult>('vidwasmDist');
+    return { one, two, dist, seconds: (Date.now() - t0) / 1000 };
+  } finally { await page.close(); }
 }
 
 test.before(async () => {
   try {
-    await setup();
-  } catch (e) {
-    setupError = e;
-  }
+    const t0 = Date.now();
+    const bundle = await build({
+      entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+      // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
+      external: ['node:*'],
+    });
+    // dist/browser.js exactly as `make build` bundles it, used by a plain page as a user would
+    const dist = await build({
+      entryPoints: [join(here, '../../ts/browser.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+      external: ['node:*'],
+    });
+    const page = (script: string) => `<!doctype html><meta charset="utf-8"><title>vidwasm browser test</title>${PAGE_ERRORS_SCRIPT}${script}`;
+    server = await serve({
+      '/dist/browser.js': dist.outputFiles[0].contents,
+      '/dist/vidwasm.wasm': readFileSync(wasmPath()),
+      '/dist/pixels.wasm': readFileSync(pixelsPath()!),
+      '/dist/index.html': page('<script type="module">' +
+        'import { Tensor, ops, features } from "./browser.js";' +
+        'const x = Tensor.from(new Float32Array([-1, 2, -3, 4]), [2, 2], { requiresGrad: true });' +
+        'const y = ops.relu(x).sum(); y.backward();' +
+        'const r = { simd: features().simd, y: Array.from(y.toArray()), grad: Array.from(x.grad.toArray()) };' +
+        'globalThis.vidwasmDist = () => r;</script>'),
+      '/index.html': page('<script type="module" src="/page.js"></script>'),
+      '/page.js': bundle.outputFiles[0].contents,
+      '/vidwasm.wasm': readFileSync(wasmPath()),
+      '/vidwasm-mt.wasm': readFileSync(mtPath),
+      '/pixels.wasm': readFileSync(pixelsPath()!),
+      '/pixels-mt.wasm': readFileSync(pixelsPath('shared')!),
+      '/vidwasm-cmd.wasm': command,
+      '/plan.bin': planBytes,
+      '/input.bin': inputBytes,
+      '/favicon.ico': new Uint8Array(0),
+    });
+    node = scenario({ plan: planBytes, input: inputBytes, command });
+    nodeHashes = await digest(node);
+    // All engines at once: their start-up is mostly waiting, and the scenario is short.
+    await Promise.all(ENGINES.map(async (name) => {
+      runs.set(name, await runEngine(name).catch((failed: unknown) => ({ failed })));
+    }));
+    const table = ENGINES.map((n) => {
+      const r = runs.get(n)!;
+      if ('failed' in r) return `${n}: failed`;
+      return `${n}: ${r.seconds.toFixed(1)} s, relaxed SIMD ${r.one.features.relaxedSimd}, ${'error' in r.two ? 'no threads' : `${r.two.splitRuns} split calls at 2 threads`}`;
+    });
+    console.log(`engine matrix ${((Date.now() - t0) / 1000).toFixed(1)} s (${table.join(', ')}); Node's hashes: ${JSON.stringify(nodeHashes.outputs)}`);
+  } catch (e) { setupError = e; }
 });
 
-async function setup(): Promise<void> {
-  requireChromium();
-  const bundle = await build({
-    entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
-    // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
-    external: ['node:*'],
-  });
-  // dist/browser.js exactly as `make build` bundles it, used by a plain page as a user would
-  const dist = await build({
-    entryPoints: [join(here, '../../ts/browser.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
-    external: ['node:*'],
-  });
-  server = await serve({
-    '/dist/browser.js': dist.outputFiles[0].contents,
-    '/dist/vidwasm.wasm': readFileSync(wasmPath()),
-    '/dist/pixels.wasm': readFileSync(pixelsPath()!),
-    '/dist/index.html': '<!doctype html><meta charset="utf-8"><script type="module">' +
-      'import { Tensor, ops, features } from "./browser.js";' +
-      'const x = Tensor.from(new Float32Array([-1, 2, -3, 4]), [2, 2], { requiresGrad: true });' +
-      'const y = ops.relu(x).sum(); y.backward();' +
-      'globalThis.distResult = { simd: features().simd, y: Array.from(y.toArray()), grad: Array.from(x.grad.toArray()) };' +
-      '</script>',
-    '/index.html': '<!doctype html><meta charset="utf-8"><title>vidwasm browser test</title><script type="module" src="/page.js"></script>',
-    '/page.js': bundle.outputFiles[0].contents,
-    '/vidwasm.wasm': readFileSync(wasmPath()),
-    '/pixels.wasm': readFileSync(pixelsPath()!),
-    '/vidwasm-cmd.wasm': command,
-    '/plan.bin': planBytes,
-    '/input.bin': inputBytes,
-    '/favicon.ico': new Uint8Array(0),
-  });
-  profile = mkdtempSync(join(tmpdir(), 'vidwasm-chromium-'));
-  context = await launchChromium(profile);
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  await page.goto(server.url, { timeout: 60_000 });
-  await page.waitForFunction(() => (globalThis as { vidwasmLoaded?: boolean }).vidwasmLoaded === true, null, { timeout: 60_000 })
-    .catch((e) => { throw new Error(`the page did not load vidwasm: ${pageErrors.join('; ') || e}`); });
-  inBrowser = await page.evaluate(() => (globalThis as unknown as { vidwasmRun(): Promise<ScenarioResult> }).vidwasmRun());
-  await page.goto(`${server.url}/dist/`, { timeout: 60_000 });
-  await page.waitForFunction(() => 'distResult' in globalThis, null, { timeout: 60_000 })
-    .catch((e) => { throw new Error(`the page using dist/browser.js did not finish: ${pageErrors.join('; ') || e}`); });
-  distResult = await page.evaluate(() => (globalThis as unknown as { distResult: typeof distResult }).distResult);
+test.after(async () => { await server?.close(); });
+
+/** The engine's run; rethrows its failure (uvu does not report a failing before-hook). */
+function run(name: EngineName): EngineRun {
+  if (setupError) throw setupError;
+  const r = runs.get(name)!;
+  if ('failed' in r) throw r.failed;
+  return r;
 }
 
-test.after(async () => {
-  await context?.close().catch(() => {});
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+function sameAsNode(r: ScenarioResult<string>, what: string): void {
+  assert.is(r.kernels, node.kernels, `${what}: kernel count`);
+  assert.is(r.backend, node.backend, `${what}: backend`);
+  assert.is(r.isa, node.isa, `${what}: both hosts pick the same ISA variant (else bit-identity is not expected)`);
+  assert.equal(r.op, node.op, `${what}: tensor op`);
+  for (const [k, h] of Object.entries(nodeHashes.outputs)) assert.is(r.outputs[k as keyof typeof r.outputs], h, `${what}: ${k} differs from Node's`);
+}
 
-let nodeResult: ScenarioResult | null = null;
-/** The same scenario in this Node process (computed once). */
-const inNode = () => (nodeResult ??= scenario({ plan: planBytes, input: inputBytes, command }));
-
-test('Chromium: the page is cross-origin isolated and the probes report SIMD', () => {
-  ready();
-  assert.equal(pageErrors, []);
-  assert.is(inBrowser.features.simd, true);
-  assert.is(inBrowser.features.crossOriginIsolated, true);
-  assert.is(inBrowser.features.sharedMemory, true);
-  assert.is(inBrowser.features.threads, true);
-  assert.is(inBrowser.features.relaxedSimd, true, 'Chromium has shipped relaxed SIMD since 114');
-  assert.ok(server!.requests.includes('/vidwasm.wasm'), 'the browser entry fetched vidwasm.wasm');
-});
-
-test('a plain page importing the dist/browser.js bundle computes and differentiates', () => {
-  ready();
-  assert.equal(distResult, { simd: true, y: [6], grad: [0, 1, 0, 1] });
-  assert.ok(server!.requests.includes('/dist/vidwasm.wasm'), 'the bundle fetched vidwasm.wasm next to itself');
-});
-
-test('Chromium and Node load the same module and pick the same kernels', () => {
-  ready();
-  const node = inNode();
-  assert.is(inBrowser.kernels, node.kernels);
-  assert.is(inBrowser.backend, node.backend);
-  assert.is(inBrowser.isa, node.isa, 'both hosts pick the same ISA variant (else bit-identity is not expected)');
-});
-
-test('a tensor op gives the same values in Chromium and Node', () => {
-  ready();
-  assert.equal(inBrowser.op, [5.5, 11, 16.5, 7, 12.5, 18]);
-  assert.equal(inBrowser.op, inNode().op);
-});
-
-test('one conv3d autograd + SGD step: loss, gradients and updated weights are bit-identical', () => {
-  ready();
-  const node = inNode();
-  assert.is(inBrowser.train.length, node.train.length);
-  assert.ok(node.train.some((b) => b !== 0));
-  const i = inBrowser.train.findIndex((b, k) => b !== node.train[k]);
-  assert.is(i, -1, `first differing byte ${i}`);
-});
-
-test('the small 3D CNN: Node, Chromium, WASI command in Chromium and jco-run WASI command are bit-identical', () => {
-  ready();
-  const node = inNode();
-  assert.is(node.cnn.length, 2 * 5 * 4); // [2, 5] logits
-  assert.ok(node.cnn.some((b) => b !== 0));
-  const diff = (a: number[], b: ArrayLike<number>) => a.findIndex((v, k) => v !== b[k]);
-  assert.is(inBrowser.cnn.length, node.cnn.length);
-  assert.is(diff(inBrowser.cnn, node.cnn), -1, 'Chromium (loader) vs Node');
-  assert.is(diff(inBrowser.cnnCommand, node.cnn), -1, 'Chromium (WASI command under browser_wasi_shim) vs Node');
-  assert.is(diff(node.cnnCommand, node.cnn), -1, 'Node (WASI command under browser_wasi_shim) vs Node');
+test('Node: the reference outputs are real, and the WASI command (browser_wasi_shim and jco) matches the loader', () => {
+  if (setupError) throw setupError;
+  assert.equal(node.op, [5.5, 11, 16.5, 7, 12.5, 18]);
+  for (const [k, b] of Object.entries(node.outputs)) assert.ok(b.some((v: number) => v !== 0), `${k} is not all zeros`);
+  assert.is(node.outputs.cnn.length, 2 * 5 * 4); // [2, 5] logits
+  assert.is(node.outputs.model.length, 5 * 4);
+  assert.equal(node.outputs.cnnCommand, node.outputs.cnn, 'WASI command under browser_wasi_shim vs the loader');
   const r = jcoRun(commandArgs(), commandStdin(planBytes, input));
   assert.is(r.status, 0, `jco run failed: ${r.stderr}`);
-  assert.is(r.stdout.length, node.cnn.length);
-  assert.is(diff(node.cnn, r.stdout), -1, 'jco-run WASI command vs Node');
+  assert.equal(new Uint8Array(r.stdout), node.outputs.cnn, 'jco-run WASI command vs the loader');
 });
+
+for (const name of ENGINES) {
+  const label = ENGINE_LABEL[name];
+  const threads = name !== 'webkit-no-sab';
+
+  test(`${label}: cross-origin isolated page with SIMD; features().threads is ${threads}`, () => {
+    const { one } = run(name);
+    assert.is(one.features.crossOriginIsolated, true);
+    assert.is(one.features.simd, true);
+    assert.is(one.features.sharedMemory, threads);
+    assert.is(one.features.threads, threads);
+    if (name === 'chromium') assert.is(one.features.relaxedSimd, true, 'Chromium has shipped relaxed SIMD since 114');
+    assert.ok(server!.requests.includes('/vidwasm.wasm'), 'the browser entry fetched vidwasm.wasm');
+  });
+
+  test(`${label}: at 1 thread every output is bit-identical to Node's`, () => {
+    const { one } = run(name);
+    assert.is(one.threads, 1);
+    sameAsNode(one, `${label}, 1 thread`);
+  });
+
+  if (threads) {
+    test(`${label}: at 2 threads the kernels split and every output is bit-identical to Node's`, () => {
+      const { two } = run(name);
+      if ('error' in two) throw new Error(`setNumThreads(2) failed: ${two.error}`);
+      assert.is(two.threads, 2);
+      assert.ok(two.splitRuns > 10, `only ${two.splitRuns} kernel calls ran split`);
+      sameAsNode(two, `${label}, 2 threads`);
+      assert.ok(server!.requests.includes('/vidwasm-mt.wasm') && server!.requests.includes('/pixels-mt.wasm'));
+    });
+  } else {
+    test(`${label}: setNumThreads(2) names the real cause (isolated page, engine without SharedArrayBuffer)`, () => {
+      const { two } = run(name);
+      assert.ok('error' in two, 'setNumThreads(2) should have failed');
+      assert.match(two.error, /^E_UNSUPPORTED: setNumThreads\(2\): threads are unavailable: the page is cross-origin isolated, but this engine exposes no SharedArrayBuffer/);
+      assert.match(two.error, /JSC_useSharedArrayBuffer=true/);
+      assert.not.match(two.error, /not cross-origin isolated/);
+    });
+  }
+
+  test(`${label}: a plain page importing the dist/browser.js bundle computes and differentiates`, () => {
+    assert.equal(run(name).dist, { simd: true, y: [6], grad: [0, 1, 0, 1] });
+    assert.ok(server!.requests.includes('/dist/vidwasm.wasm'), 'the bundle fetched vidwasm.wasm next to itself');
+  });
+}
 
 test.run();

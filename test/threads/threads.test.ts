@@ -9,6 +9,7 @@ import { Tensor, memoryStats } from '../../ts/runtime/index.js';
 import { ArgumentError, UnsupportedError, VidwasmError } from '../../ts/runtime/errors.js';
 import { isSharedModule, memoryBytes, setBackend } from '../../ts/runtime/wasm.js';
 import { setNumThreads, getNumThreads, threadStats, splitRange, threadsAvailable, disableThreads, parallelFor, setMinWorkPerThread } from '../../ts/runtime/threads/index.js';
+import { probeFeatures } from '../../ts/runtime/features.js';
 import { cases, firstDiff, TEST_MIN_WORK } from './cases.js';
 
 // Small shapes keep the test fast; every case is still split (its work is >= 2 x this threshold).
@@ -55,8 +56,25 @@ test('unavailable threads: a clear UnsupportedError, and the runtime stays at 1 
     let err: unknown = null;
     try { await setNumThreads(2); } catch (e) { err = e; }
     assert.ok(err instanceof UnsupportedError);
-    assert.match(String((err as Error).message), /cross-origin isolated.*staying at 1 thread/);
+    assert.match(String((err as Error).message), /not cross-origin isolated.*staying at 1 thread/);
+    assert.is(probeFeatures().threads, false);
   } finally { delete g.crossOriginIsolated; }
+  // an isolated page in an engine that hides SharedArrayBuffer (WebKitGTK without JSC_useSharedArrayBuffer=true;
+  // test/browser runs the real one): the message names that cause, not the headers
+  const sab = Object.getOwnPropertyDescriptor(globalThis, 'SharedArrayBuffer')!;
+  g.crossOriginIsolated = true;
+  delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
+  try {
+    assert.is(probeFeatures().threads, false);
+    let err: unknown = null;
+    try { await setNumThreads(2); } catch (e) { err = e; }
+    assert.ok(err instanceof UnsupportedError);
+    assert.match(String((err as Error).message), /the page is cross-origin isolated, but this engine exposes no SharedArrayBuffer.*JSC_useSharedArrayBuffer=true/);
+  } finally {
+    delete g.crossOriginIsolated;
+    Object.defineProperty(globalThis, 'SharedArrayBuffer', sab);
+  }
+  assert.is(probeFeatures().threads, true);
   disableThreads('WASI hosts run single-threaded');
   try {
     let err: unknown = null;

@@ -9,7 +9,8 @@
 // The first setNumThreads(n > 1) swaps the loaded module for it, which is only possible while no
 // tensor is alive (their pointers belong to the old memory): call it at start-up. The swap is
 // one-way (going back to 1 thread keeps the shared module, whose kernels are the same code).
-// Where threads cannot work (no wasm threads, not cross-origin isolated, a WASI host) it throws
+// Where threads cannot work (no wasm threads, not cross-origin isolated, an engine that hides
+// SharedArrayBuffer, a WASI host: see threadsUnavailableReason) it throws
 // UnsupportedError saying why and the runtime stays at 1 thread.
 //
 // Ops split a kernel's OUTPUT range across the threads with parallelFor: every output element is
@@ -17,7 +18,7 @@
 // bit-identical whatever the thread count. Only the main thread allocates; workers run kernels
 // on pointers they are given.
 import { ArgumentError, UnsupportedError, VidwasmError } from '../errors.js';
-import { probeFeatures } from '../features.js';
+import { threadsUnavailableReason } from '../features.js';
 import type { KernelName } from '../kernels.gen.js';
 import { adoptShared, free, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
 import { memoryStats } from '../memory.js';
@@ -40,16 +41,8 @@ export function disableThreads(reason: string | null): void {
 
 /** Whether setNumThreads(n > 1) can work here, and if not, why. */
 export function threadsAvailable(): { ok: boolean; reason?: string } {
-  if (disabledReason) return { ok: false, reason: disabledReason };
-  const f = probeFeatures();  // probed now, not at load: cross-origin isolation is a property of the page
-  if (!f.threads) return { ok: false, reason: 'this host has no WebAssembly threads (shared memory and atomics)' };
-  if (!f.sharedMemory) {
-    return { ok: false, reason: 'SharedArrayBuffer is unavailable: the page is not cross-origin isolated (serve it with ' +
-      'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' };
-  }
-  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: unknown };
-  if (!g.process?.versions?.node && typeof g.Worker !== 'function') return { ok: false, reason: 'this host has no Web Workers' };
-  return { ok: true };
+  const reason = disabledReason ?? threadsUnavailableReason();
+  return reason ? { ok: false, reason } : { ok: true };
 }
 
 /** Threads kernels run on, the main thread included (1 unless setNumThreads raised it). */

@@ -16,6 +16,9 @@ const isNode = typeof self === 'undefined';
 const port = isNode ? require('node:worker_threads').parentPort : self;
 const post = (m) => port.postMessage(m);
 const listen = (fn) => { if (isNode) port.once('message', fn); else self.onmessage = (e) => { self.onmessage = null; fn(e.data); }; };
+// a shared memory that cannot be received would otherwise leave the pool waiting for 'ready'
+const refused = () => post({ error: 'the shared memory could not be received by the worker (messageerror)' });
+if (isNode) port.once('messageerror', refused); else self.onmessageerror = refused;
 listen((init) => {
   let fns, i32, f64, base, job;
   try {
