@@ -7,6 +7,7 @@ import { Tensor, ops, optim, tidy, features, getBackend, getIsa, kernelNames, mo
 import { threadStats } from '../../ts/runtime/threads/index.js';
 import { decodePlan, runPlan } from '../../ts/runtime/hosts/plan.js';
 import { runPlanCommand } from '../../ts/runtime/hosts/wasi.js';
+import { lcg } from '../hosts/cnn_fixture.js';
 
 export interface ScenarioInput { plan: Uint8Array; input: Uint8Array; command: Uint8Array }
 
@@ -38,15 +39,6 @@ export interface ScenarioResult<T = Bytes> {
   outputs: Outputs<T>;
 }
 
-function lcg(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s >>> 8) / 16777216 * 2 - 1) * scale;
-  }
-  return out;
-}
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
 const concat = (parts: Bytes[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -30,17 +30,28 @@ export async function loadClip(path: string, s: ClipShape): Promise<Tensor> {
   }
 }
 
-/** The Kinetics eval chain on a u8 [3, T, H, W] clip; disposes its input. */
+/**
+ * PyTorchVideo's Kinetics eval chain on a u8 (or already-float) [3, T, H, W] clip: uniform
+ * temporal subsample, scale to [0, 1] and normalise, short side to `shortSide`, then the centre
+ * crop (spatial -1) or PyTorchVideo's uniform crop 0/1/2 along the long side. The input is left
+ * alone; intermediates are freed.
+ */
+export function kineticsEval(video: Tensor, s: ClipShape, spatial = -1): Tensor {
+  return tidy(() => {
+    let x = T.uniformTemporalSubsample(video, s.frames);
+    x = video.dtype === 'u8' ? T.uint8Normalize(x, s.mean, s.std) : T.normalize(x, s.mean, s.std);
+    const side = s.shortSide ?? s.crop;
+    if (Math.min(x.shape[2], x.shape[3]) !== side) x = T.shortSideScale(x, side);
+    if (spatial >= 0) x = T.uniformCrop(x, s.crop, spatial);
+    else if (x.shape[2] !== s.crop || x.shape[3] !== s.crop) x = T.centerCrop(x, s.crop);
+    return x;
+  });
+}
+
+/** kineticsEval (centre crop) that disposes its input clip. */
 export function evalTransform(video: Tensor, s: ClipShape): Tensor {
   try {
-    return tidy(() => {
-      let x = T.uniformTemporalSubsample(video, s.frames);
-      x = T.uint8Normalize(x, s.mean, s.std);
-      const side = s.shortSide ?? s.crop;
-      if (Math.min(x.shape[2], x.shape[3]) !== side) x = T.shortSideScale(x, side);
-      if (x.shape[2] !== s.crop || x.shape[3] !== s.crop) x = T.centerCrop(x, s.crop);
-      return x;
-    });
+    return kineticsEval(video, s);
   } finally {
     video.dispose();
   }

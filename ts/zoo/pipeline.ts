@@ -17,6 +17,7 @@ import { ArgumentError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import type { nn } from '../runtime/index.js';
 import { EncodedVideo } from '../data/encoded_video.js';
+import { kineticsEval } from '../data/load_clip.js';
 import { functional as T } from '../data/transforms/index.js';
 import { modelInfo, type ModelInfo } from './registry.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
@@ -191,17 +192,13 @@ async function decodeAround(input: Exclude<VideoInput, Tensor>, time: number | u
 }
 
 /**
- * PyTorchVideo's Kinetics eval transform for one view of a u8/f32 [3, T, H, W] clip: uniform
- * temporal subsample to the model's frames, scale to [0, 1] and normalise, short side to the
- * zoo's side size, then the centre crop (spatial = -1) or crop 0/1/2 along the long side; a
- * batch of one, or [slow, fast] pathways for SlowFast (the slow one subsampled from the fast).
+ * One view of a u8/f32 [3, T, H, W] clip as the model takes it: the Kinetics eval chain
+ * (data/load_clip.ts kineticsEval) at the zoo entry's frames, side, crop and mean/std, as a batch
+ * of one, or [slow, fast] pathways for SlowFast (the slow one subsampled from the fast).
  */
 export function modelInput(video: Tensor, info: ModelInfo, spatial = -1): Tensor | Tensor[] {
   const fast = info.pathwayFrames ? info.pathwayFrames[info.pathwayFrames.length - 1] : info.frames;
-  let x = T.uniformTemporalSubsample(video, fast);
-  x = video.dtype === 'u8' ? T.uint8Normalize(x, info.mean, info.std) : T.normalize(x, info.mean, info.std);
-  if (Math.min(x.shape[2], x.shape[3]) !== info.sideSize) x = T.shortSideScale(x, info.sideSize);
-  x = spatial < 0 ? T.centerCrop(x, info.cropSize) : T.uniformCrop(x, info.cropSize, spatial);
+  const x = kineticsEval(video, { frames: fast, crop: info.cropSize, shortSide: info.sideSize, mean: info.mean, std: info.std }, spatial);
   const batch = (t: Tensor) => F.reshape(t, [1, ...t.shape]);
   if (!info.pathwayFrames) return batch(x);
   return info.pathwayFrames.map((n) => batch(n === fast ? x : T.uniformTemporalSubsample(x, n)));

@@ -14,16 +14,16 @@ function checkDeploySize(block: EfficientBlockBase & { readonly pool: nn.Module 
   }
 }
 
-/** AdaptiveAvgPool3d to (1, 1, 1); deploy form: AvgPool3d whose kernel is the input's T x H x W. */
-export class AdaptiveAvgPool3dOutSize1 extends EfficientBlockBase {
-  constructor() {
+/** Global average pooling: an adaptive pool to size 1, deployed as a fixed pool over the input's own size. */
+abstract class AdaptiveAvgPoolOutSize1 extends EfficientBlockBase {
+  constructor(adaptive: nn.Module, private readonly fixed: new (kernelSize: number[]) => nn.Module) {
     super();
-    this.registerModule('pool', new nn.AdaptiveAvgPool3d(1));
+    this.registerModule('pool', adaptive);
   }
   get pool(): nn.Module { return this.getAttr('pool') as nn.Module; }
   override convert(inputBlobSize: readonly number[]): void {
     this.beginConvert();
-    this.registerModule('pool', new nn.AvgPool3d(inputBlobSize.slice(2)));
+    this.registerModule('pool', new this.fixed(inputBlobSize.slice(2)));
   }
   override forward(x: Tensor): Tensor {
     checkDeploySize(this, x);
@@ -31,21 +31,14 @@ export class AdaptiveAvgPool3dOutSize1 extends EfficientBlockBase {
   }
 }
 
+/** AdaptiveAvgPool3d to (1, 1, 1); deploy form: AvgPool3d whose kernel is the input's T x H x W. */
+export class AdaptiveAvgPool3dOutSize1 extends AdaptiveAvgPoolOutSize1 {
+  constructor() { super(new nn.AdaptiveAvgPool3d(1), nn.AvgPool3d); }
+}
+
 /** AdaptiveAvgPool2d to (1, 1); deploy form: AvgPool2d whose kernel is the input's H x W. */
-export class AdaptiveAvgPool2dOutSize1 extends EfficientBlockBase {
-  constructor() {
-    super();
-    this.registerModule('pool', new nn.AdaptiveAvgPool2d(1));
-  }
-  get pool(): nn.Module { return this.getAttr('pool') as nn.Module; }
-  override convert(inputBlobSize: readonly number[]): void {
-    this.beginConvert();
-    this.registerModule('pool', new nn.AvgPool2d(inputBlobSize.slice(2)));
-  }
-  override forward(x: Tensor): Tensor {
-    checkDeploySize(this, x);
-    return this.pool.forward(x);
-  }
+export class AdaptiveAvgPool2dOutSize1 extends AdaptiveAvgPoolOutSize1 {
+  constructor() { super(new nn.AdaptiveAvgPool2d(1), nn.AvgPool2d); }
 }
 
 /** AdaptiveAvgPool3d to any output size (unchanged by convert). */
