@@ -65,7 +65,7 @@ export async function buildModel(spec: ModelSpec): Promise<Module> {
 
 /** Loads a checkpoint strictly into `net`; a checkpoint of another model is a one-line CliError. */
 export async function loadWeights(net: Module, path: string, spec: ModelSpec): Promise<void> {
-  await requireFile(path, 'checkpoint');
+  if (!isUrl(path)) await requireFile(path, 'checkpoint');
   const sd = await readCheckpoint(path);
   try {
     loadInto(net, sd, path, spec);
