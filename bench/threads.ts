@@ -9,7 +9,7 @@
 // 1.0 means free; it is also what the machine's load cannot hide. Both runs of a case use the
 // same module, data and kernels, and are interleaved (1, n) per case so load drifts hit both.
 import { cpus, loadavg, arch } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { median, threadCpuNs } from './stats.js';
 import { Tensor, ops, features, getIsa, zoo, noGrad, tidy, type nn } from '../ts/node.js';
 import { countMacs } from './flops.js';
 
@@ -104,16 +104,6 @@ function linearBwd(M: number, K: number, N: number): Case {
   };
 }
 
-/** CPU nanoseconds of every thread of this process (Linux /proc/self/task/<tid>/schedstat; empty elsewhere). */
-function threadCpuNs(): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      try { out.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0])); } catch { /* thread ended */ }
-    }
-  } catch { /* not Linux */ }
-  return out;
-}
 
 /** Whole X3D-XS (zoo.build, random weights), eval forward at batch 1: every op, threaded or not. */
 function x3dXs(): Case {
@@ -131,10 +121,6 @@ function x3dXs(): Case {
   return c;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 /**
  * Median wall and process-CPU milliseconds per call over about budgetMs (at least 3 calls, after

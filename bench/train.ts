@@ -20,25 +20,15 @@
 // time of one eval forward and one training step goes: main-thread CPU per leaf module class in
 // the forwards (convs by kernel shape) and per gradient rule in the backward (autograd's own
 // gradient accumulation is the rest), convs joined forward vs backward.
-import { readdirSync, readFileSync } from 'node:fs';
+import { median, threadCpuNs } from './stats.js';
+import { readFileSync } from 'node:fs';
 import { Tensor, models, optim, ops, tidy, noGrad, manualSeed, memoryStats, gradRules, nn } from '../ts/node.js';
 import { setNumThreads, getNumThreads, threadsAvailable } from '../ts/runtime/threads/index.js';
 import { countMacs } from './flops.js';
 
 const BATCH = 8, T = 4, CROP = 160, CLASSES = 400;
 
-const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 
-/** CPU nanoseconds of each thread of this process (Linux; empty elsewhere, then busiest = process CPU). */
-function threadCpuNs(): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      try { out.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0])); } catch { /* thread ended */ }
-    }
-  } catch { /* not Linux */ }
-  return out;
-}
 
 interface Timing { wall: number; cpu: number; busiest: number }
 

@@ -18,7 +18,7 @@ export function makeClip(size: string): string {
   return path;
 }
 
-export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+export { median } from '../stats.js';
 
 /** CPU ms of native ffmpeg (single thread) running the wasm decode's arguments (output discarded). */
 export function nativeCpuMs(args: string[]): number {

@@ -110,10 +110,7 @@ VW_EXPORT void vw_f32_unary(int op, const float *x, float *y, int n) {
       for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, un4(OP, wasm_v128_load(x + i)));                  \
       break;
     switch (op) {
-      UNARY_LOOP(VW_UN_RELU) UNARY_LOOP(VW_UN_SIGMOID) UNARY_LOOP(VW_UN_TANH) UNARY_LOOP(VW_UN_EXP) UNARY_LOOP(VW_UN_LOG)
-      UNARY_LOOP(VW_UN_SQRT) UNARY_LOOP(VW_UN_NEG) UNARY_LOOP(VW_UN_ABS) UNARY_LOOP(VW_UN_GELU) UNARY_LOOP(VW_UN_SILU)
-      UNARY_LOOP(VW_UN_SQUARE) UNARY_LOOP(VW_UN_RSQRT) UNARY_LOOP(VW_UN_RECIPROCAL) UNARY_LOOP(VW_UN_GELU_TANH)
-      UNARY_LOOP(VW_UN_HARDSIGMOID) UNARY_LOOP(VW_UN_HARDSWISH)
+      VW_UN_FOREACH(UNARY_LOOP)
       default: break;
     }
 #undef UNARY_LOOP
@@ -189,10 +186,7 @@ VW_EXPORT void vw_f32_unary_grad(int op, const float *x, const float *y, const f
       for (; i + 4 <= n; i += 4) wasm_v128_store(gx + i, grad4(OP, x, y, gy, i));                         \
       break;
   switch (op) {
-    GRAD_LOOP(VW_UN_RELU) GRAD_LOOP(VW_UN_SIGMOID) GRAD_LOOP(VW_UN_TANH) GRAD_LOOP(VW_UN_EXP) GRAD_LOOP(VW_UN_LOG)
-    GRAD_LOOP(VW_UN_SQRT) GRAD_LOOP(VW_UN_NEG) GRAD_LOOP(VW_UN_ABS) GRAD_LOOP(VW_UN_GELU) GRAD_LOOP(VW_UN_SILU)
-    GRAD_LOOP(VW_UN_SQUARE) GRAD_LOOP(VW_UN_RSQRT) GRAD_LOOP(VW_UN_RECIPROCAL) GRAD_LOOP(VW_UN_GELU_TANH)
-    GRAD_LOOP(VW_UN_HARDSIGMOID) GRAD_LOOP(VW_UN_HARDSWISH)
+    VW_UN_FOREACH(GRAD_LOOP)
     default: break;
   }
 #undef GRAD_LOOP

@@ -85,7 +85,11 @@ const sigOf = (k: KernelDef) => k.params.map((p) => p.wasm).join('');
 const enumC = (e: EnumDef) => {
   const items = e.members.map(([k, v]) => `${e.prefix}${k.toUpperCase()} = ${v}`);
   if (e.kind !== 'flags') items.push(`${e.prefix}COUNT = ${e.members.length}`);
-  return `enum {\n${wrap(items, '  ')}\n};`;
+  const decl = `enum {\n${wrap(items, '  ')}\n};`;
+  if (e.kind !== 'enum') return decl;
+  // An X-macro over the members, so a switch that handles every member is written once.
+  const xs = e.members.map(([k]) => `X(${e.prefix}${k.toUpperCase()})`);
+  return `${decl}\n#define ${e.prefix}FOREACH(X) \\\n${wrap(xs, '  ').replace(/,/g, '').replace(/\n/g, ' \\\n')}`;
 };
 function wrap(items: string[], indent: string, width = 100): string {
   const lines: string[][] = [[]];

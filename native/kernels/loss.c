@@ -29,6 +29,10 @@ static inline v128_t loadw(const float *w, int c, int n) {  // class weights (1 
 static inline v128_t loadx(const float *x, int c, int n, float pad) {
   return n == 4 ? wasm_v128_load(x + c) : load_part(x + c, n, pad);
 }
+// w[c] * (keep * t[c] + spread): the label-smoothed soft target, weighted (padded lanes: t = 0)
+static inline v128_t weighted_target(const float *t, const float *w, int c, int n, float keep, float spread) {
+  return wasm_f32x4_mul(loadw(w, c, n), wasm_f32x4_add(wasm_f32x4_mul(loadx(t, c, n, 0.f), wasm_f32x4_splat(keep)), wasm_f32x4_splat(spread)));
+}
 
 static float row_lse(const float *x, int C) {
   const float ninf = -__builtin_inff();
@@ -76,8 +80,7 @@ VW_EXPORT void vw_f32_xent(const float *x, const int32_t *ti, const float *ts, c
       v128_t acc = wasm_f32x4_splat(0.f);
       for (int c = 0; c < C; c += 4) {
         const int n = VW_MIN(4, C - c);
-        const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(loadx(tr, c, n, 0.f), wasm_f32x4_splat(keep)), wasm_f32x4_splat(spread));
-        const v128_t wt = wasm_f32x4_mul(loadw(w, c, n), t);
+        const v128_t wt = weighted_target(tr, w, c, n, keep, spread);
         // padded lanes: w = 0 with weights, else x = l so (l - x) = 0
         acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wt, wasm_f32x4_sub(lv, loadx(xr, c, n, l))));
       }
@@ -112,15 +115,13 @@ VW_EXPORT void vw_f32_xent_grad(const float *x, const int32_t *ti, const float *
       v128_t acc = wasm_f32x4_splat(0.f);
       for (int c = 0; c < C; c += 4) {
         const int n = VW_MIN(4, C - c);
-        const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(loadx(tr, c, n, 0.f), wasm_f32x4_splat(keep)), wasm_f32x4_splat(spread));
-        const v128_t wt = wasm_f32x4_mul(loadw(w, c, n), t);
+        const v128_t wt = weighted_target(tr, w, c, n, keep, spread);
         acc = wasm_f32x4_add(acc, n == 4 ? wt : wasm_v128_and(wt, wasm_i32x4_gt(wasm_i32x4_splat(n), wasm_i32x4_make(0, 1, 2, 3))));
       }
       const v128_t a = wasm_f32x4_splat(hsum(acc));
       for (int c = 0; c < C; c += 4) {
         const int n = VW_MIN(4, C - c);
-        const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(loadx(tr, c, n, 0.f), wasm_f32x4_splat(keep)), wasm_f32x4_splat(spread));
-        const v128_t wt = wasm_f32x4_mul(loadw(w, c, n), t);
+        const v128_t wt = weighted_target(tr, w, c, n, keep, spread);
         const v128_t p = vw_v_exp(wasm_f32x4_sub(loadx(xr, c, n, 0.f), lv));
         const v128_t v = wasm_f32x4_mul(gv, wasm_f32x4_sub(wasm_f32x4_mul(p, a), wt));
         if (n == 4) wasm_v128_store(gr + c, v); else store_part(gr + c, v, n);

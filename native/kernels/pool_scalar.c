@@ -49,90 +49,47 @@ VW_EXPORT void vw_f32_maxpool3d_grad_scalar(const float *gy, const int32_t *arg,
       }
 }
 
-VW_EXPORT void vw_f32_avgpool3d_scalar(const float *x, float *y, const int32_t *p) {
+// The four average-pool kernels in one walk: the window is PyTorch's avg_pool3d window (padding,
+// ceil mode, count_include_pad, divisor_override) or adaptive_avg_pool3d's; forward sums the window
+// and divides, backward (gx zeroed here) adds gy / divisor to every element of the window.
+static void avg_walk_scalar(const float *in, float *out, const int32_t *p, int adaptive, int backward) {
   const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
-  size_t o = 0;
-  for (int n = 0; n < N; n++)
-    for (int ot = 0; ot < OT; ot++)
-      for (int oh = 0; oh < OH; oh++)
-        for (int ow = 0; ow < OW; ow++, o++) {
-          int t0, t1, h0, h1, w0, w1, pt, ph, pw;
-          vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
-          vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
-          vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
-          const float div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
-          for (int c = 0; c < C; c++) {
-            float s = 0.f;
-            for (int t = t0; t < t1; t++)
-              for (int h = h0; h < h1; h++)
-                for (int w = w0; w < w1; w++) s += x[((((size_t)n * T + t) * H + h) * W + w) * C + c];
-            y[o * C + c] = s / div;
-          }
-        }
-}
-
-VW_EXPORT void vw_f32_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) {
-  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
-  for (size_t i = 0; i < (size_t)N * T * H * W * C; i++) gx[i] = 0.f;
-  size_t o = 0;
-  for (int n = 0; n < N; n++)
-    for (int ot = 0; ot < OT; ot++)
-      for (int oh = 0; oh < OH; oh++)
-        for (int ow = 0; ow < OW; ow++, o++) {
-          int t0, t1, h0, h1, w0, w1, pt, ph, pw;
-          vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
-          vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
-          vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
-          const float div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
-          for (int c = 0; c < C; c++) {
-            const float g = gy[o * C + c] / div;
-            for (int t = t0; t < t1; t++)
-              for (int h = h0; h < h1; h++)
-                for (int w = w0; w < w1; w++) gx[((((size_t)n * T + t) * H + h) * W + w) * C + c] += g;
-          }
-        }
-}
-
-VW_EXPORT void vw_f32_adaptive_avgpool3d_scalar(const float *x, float *y, const int32_t *p) {
-  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
+  if (backward)
+    for (size_t i = 0; i < (size_t)N * T * H * W * C; i++) out[i] = 0.f;
   size_t o = 0;
   for (int n = 0; n < N; n++)
     for (int ot = 0; ot < OT; ot++)
       for (int oh = 0; oh < OH; oh++)
         for (int ow = 0; ow < OW; ow++, o++) {
           int t0, t1, h0, h1, w0, w1;
-          vw_adaptive_window(ot, OT, T, &t0, &t1);
-          vw_adaptive_window(oh, OH, H, &h0, &h1);
-          vw_adaptive_window(ow, OW, W, &w0, &w1);
-          const float div = (float)((t1 - t0) * (h1 - h0) * (w1 - w0));
+          float div;
+          if (adaptive) {
+            vw_adaptive_window(ot, OT, T, &t0, &t1);
+            vw_adaptive_window(oh, OH, H, &h0, &h1);
+            vw_adaptive_window(ow, OW, W, &w0, &w1);
+            div = (float)((t1 - t0) * (h1 - h0) * (w1 - w0));
+          } else {
+            int pt, ph, pw;
+            vw_avg_window(ot, p[VW_POOL_KT], p[VW_POOL_ST], p[VW_POOL_PT], T, &t0, &t1, &pt);
+            vw_avg_window(oh, p[VW_POOL_KH], p[VW_POOL_SH], p[VW_POOL_PH], H, &h0, &h1, &ph);
+            vw_avg_window(ow, p[VW_POOL_KW], p[VW_POOL_SW], p[VW_POOL_PW], W, &w0, &w1, &pw);
+            div = (float)vw_avg_divisor(p, pt, ph, pw, t0, t1, h0, h1, w0, w1);
+          }
           for (int c = 0; c < C; c++) {
+            const float g = backward ? in[o * C + c] / div : 0.f;
             float s = 0.f;
             for (int t = t0; t < t1; t++)
               for (int h = h0; h < h1; h++)
-                for (int w = w0; w < w1; w++) s += x[((((size_t)n * T + t) * H + h) * W + w) * C + c];
-            y[o * C + c] = s / div;
+                for (int w = w0; w < w1; w++) {
+                  const size_t i = ((((size_t)n * T + t) * H + h) * W + w) * C + c;
+                  if (backward) out[i] += g; else s += in[i];
+                }
+            if (!backward) out[o * C + c] = s / div;
           }
         }
 }
 
-VW_EXPORT void vw_f32_adaptive_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) {
-  const int N = p[VW_POOL_N], C = p[VW_POOL_C], T = p[VW_POOL_T], H = p[VW_POOL_H], W = p[VW_POOL_W], OT = p[VW_POOL_OT], OH = p[VW_POOL_OH], OW = p[VW_POOL_OW];
-  for (size_t i = 0; i < (size_t)N * T * H * W * C; i++) gx[i] = 0.f;
-  size_t o = 0;
-  for (int n = 0; n < N; n++)
-    for (int ot = 0; ot < OT; ot++)
-      for (int oh = 0; oh < OH; oh++)
-        for (int ow = 0; ow < OW; ow++, o++) {
-          int t0, t1, h0, h1, w0, w1;
-          vw_adaptive_window(ot, OT, T, &t0, &t1);
-          vw_adaptive_window(oh, OH, H, &h0, &h1);
-          vw_adaptive_window(ow, OW, W, &w0, &w1);
-          const float div = (float)((t1 - t0) * (h1 - h0) * (w1 - w0));
-          for (int c = 0; c < C; c++) {
-            const float g = gy[o * C + c] / div;
-            for (int t = t0; t < t1; t++)
-              for (int h = h0; h < h1; h++)
-                for (int w = w0; w < w1; w++) gx[((((size_t)n * T + t) * H + h) * W + w) * C + c] += g;
-          }
-        }
-}
+VW_EXPORT void vw_f32_avgpool3d_scalar(const float *x, float *y, const int32_t *p) { avg_walk_scalar(x, y, p, 0, 0); }
+VW_EXPORT void vw_f32_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) { avg_walk_scalar(gy, gx, p, 0, 1); }
+VW_EXPORT void vw_f32_adaptive_avgpool3d_scalar(const float *x, float *y, const int32_t *p) { avg_walk_scalar(x, y, p, 1, 0); }
+VW_EXPORT void vw_f32_adaptive_avgpool3d_grad_scalar(const float *gy, float *gx, const int32_t *p) { avg_walk_scalar(gy, gx, p, 1, 1); }

@@ -22,20 +22,22 @@ export class ResNetBasicHead extends nn.Module {
     this.outputPool = this.registerModule('output_pool', outputPool);
   }
   override forward(x: Tensor): Tensor {
-    x = maybe(this.dropout, maybe(this.pool, x));
-    if (this.proj) {
-      // Linear over channels: [N, C, T, H, W] -> [N, T, H, W, C] -> proj -> back.
-      const p = ops.permute(x, [0, 2, 3, 4, 1]);
-      const y = this.proj.forward(p);
-      x = ops.permute(y, [0, 4, 1, 2, 3]);
-    }
-    x = maybe(this.activation, x);
-    if (this.outputPool) {
-      const pooled = this.outputPool.forward(x);
-      x = ops.reshape(pooled, [pooled.shape[0], -1]);
-    }
-    return x;
+    return projectAndPool(this, maybe(this.dropout, maybe(this.pool, x)));
   }
+}
+
+/**
+ * The end both heads share: proj (a Linear over channels: [N, C, T, H, W] -> [N, T, H, W, C] ->
+ * proj -> back), activation, then the output pool flattened to [N, -1].
+ */
+function projectAndPool(head: { proj: Module | null; activation: Module | null; outputPool: Module | null }, x: Tensor): Tensor {
+  if (head.proj) x = ops.permute(head.proj.forward(ops.permute(x, [0, 2, 3, 4, 1])), [0, 4, 1, 2, 3]);
+  x = maybe(head.activation, x);
+  if (head.outputPool) {
+    const pooled = head.outputPool.forward(x);
+    x = ops.reshape(pooled, [pooled.shape[0], -1]);
+  }
+  return x;
 }
 
 export interface ResBasicHeadOptions {
@@ -112,17 +114,7 @@ export class ResNetRoIHead extends nn.Module {
       x = this.roiLayer.forward(x, bboxes);
       x = ops.unsqueeze(maybe(this.poolSpatial, x), 2);
     }
-    x = maybe(this.dropout, x);
-    if (this.proj) {
-      const y = this.proj.forward(ops.permute(x, [0, 2, 3, 4, 1]));
-      x = ops.permute(y, [0, 4, 1, 2, 3]);
-    }
-    x = maybe(this.activation, x);
-    if (this.outputPool) {
-      const pooled = this.outputPool.forward(x);
-      x = ops.reshape(pooled, [pooled.shape[0], -1]);
-    }
-    return x;
+    return projectAndPool(this, maybe(this.dropout, x));
   }
 }
 

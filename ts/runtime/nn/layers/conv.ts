@@ -2,8 +2,7 @@
 // PyTorch's default init. Forward calls ops.conv3d / ops.conv2d (output is channels_last).
 import { Tensor } from '../../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../../errors.js';
-import { Module } from '../module.js';
-import { defaultLayerInit } from '../init.js';
+import { WeightBiasLayer } from './weight_bias.js';
 import { pyTuple, pyBool } from '../repr.js';
 import * as nnf from '../functional.js';
 
@@ -28,7 +27,7 @@ function expand(name: string, what: string, v: Size | undefined, n: number, dflt
   return arr;
 }
 
-abstract class ConvNd extends Module {
+abstract class ConvNd extends WeightBiasLayer {
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
@@ -67,20 +66,8 @@ abstract class ConvNd extends Module {
       this.paddingString = null;
       this.padding = expand(name, 'padding', p, n, 0);
     }
-    const weight = Tensor.empty([outChannels, inChannels / this.groups, ...this.kernelSize]);
-    const bias = opts.bias === false ? null : Tensor.empty([outChannels]);
-    defaultLayerInit(weight, bias);
-    this.registerParameter('weight', weight);
-    this.registerParameter('bias', bias);
+    this.initWeightBias([outChannels, inChannels / this.groups, ...this.kernelSize], opts.bias !== false);
   }
-
-  get weight(): Tensor { return this.param('weight')!; }
-  set weight(t: Tensor) { this.registerParameter('weight', t); }
-  get bias(): Tensor | null { return this.param('bias'); }
-  set bias(t: Tensor | null) { this.registerParameter('bias', t); }
-
-  /** Resets weight and bias to PyTorch's default initialisation. */
-  resetParameters(): void { defaultLayerInit(this.weight, this.bias); }
 
   protected checkInput(x: Tensor, rank: number): void {
     if (!(x instanceof Tensor)) throw new ArgumentError(`${this.typeName}: input must be a Tensor`);

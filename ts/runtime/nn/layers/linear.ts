@@ -2,30 +2,20 @@
 import { Tensor } from '../../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../../errors.js';
 import { Module } from '../module.js';
-import { defaultLayerInit } from '../init.js';
+import { WeightBiasLayer } from './weight_bias.js';
 import { pyBool } from '../repr.js';
 import * as F from '../../ops/index.js';
 import * as nnf from '../functional.js';
 
 /** y = x W^T + b over the last dim (torch.nn.Linear). */
-export class Linear extends Module {
+export class Linear extends WeightBiasLayer {
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
     super();
     if (!Number.isInteger(inFeatures) || !Number.isInteger(outFeatures) || inFeatures < 0 || outFeatures < 0) {
       throw new ArgumentError(`Linear: inFeatures and outFeatures must be non-negative integers, got ${inFeatures}, ${outFeatures}`);
     }
-    const weight = Tensor.empty([outFeatures, inFeatures]);
-    const bias = opts.bias === false ? null : Tensor.empty([outFeatures]);
-    defaultLayerInit(weight, bias);
-    this.registerParameter('weight', weight);
-    this.registerParameter('bias', bias);
+    this.initWeightBias([outFeatures, inFeatures], opts.bias !== false);
   }
-  get weight(): Tensor { return this.param('weight')!; }
-  set weight(t: Tensor) { this.registerParameter('weight', t); }
-  get bias(): Tensor | null { return this.param('bias'); }
-  set bias(t: Tensor | null) { this.registerParameter('bias', t); }
-
-  resetParameters(): void { defaultLayerInit(this.weight, this.bias); }
 
   override forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) throw new ArgumentError('Linear: input must be a Tensor');
