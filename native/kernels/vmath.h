@@ -46,23 +46,8 @@ static inline v128_t vw_v_exp2part(v128_t big, v128_t small) {
   return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
 }
 
-// exp(x): the same steps with a one-part argument.
-static inline v128_t vw_v_exp(v128_t x) {
-  static const float P[5] = {4.999999955e-01f, 1.666657732e-01f, 4.166685354e-02f, 8.363140354e-03f, 1.390126900e-03f};
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-110.f)), wasm_f32x4_splat(89.f));
-  const v128_t magic = wasm_f32x4_splat(12582912.f);
-  const v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
-  const v128_t n = wasm_f32x4_sub(nm, magic);
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-06f)));
-  const v128_t p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_splat(1.f), r),
-                                  wasm_f32x4_mul(wasm_f32x4_mul(r, r), vw_v_horner(r, P, 5)));
-  const v128_t ni = wasm_i32x4_sub(nm, magic);
-  const v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
-  const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
-  const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
-}
+// exp(x): the two-part form with small = 0 (x + 0 and r + 0 change no result).
+static inline v128_t vw_v_exp(v128_t x) { return vw_v_exp2part(x, wasm_f32x4_splat(0.f)); }
 
 // log(x) = e ln2 + log(m), m in [sqrt(1/2), sqrt(2)); log(1+f) through s = f / (2 + f)
 // (log(1+f) = 2 atanh(s)), arranged so the big terms f and e*ln2 are added last.
