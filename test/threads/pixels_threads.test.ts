@@ -6,6 +6,7 @@
 // (make wasm-mt pixels-mt; VIDWASM_WASM_MT / VIDWASM_PIXELS_MT or next to vidwasm.wasm).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import '../helpers/single_memory.js';
 import '../../ts/node.js';
 import { Tensor, memoryStats, tidy } from '../../ts/runtime/index.js';
 import { VidwasmError } from '../../ts/runtime/errors.js';

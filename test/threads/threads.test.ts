@@ -4,6 +4,7 @@
 // errors, flat memory. Needs vidwasm-mt.wasm (make wasm-mt; VIDWASM_WASM_MT or next to vidwasm.wasm).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import '../helpers/single_memory.js';
 import '../../ts/node.js';
 import { Tensor, memoryStats } from '../../ts/runtime/index.js';
 import { ArgumentError, UnsupportedError, VidwasmError } from '../../ts/runtime/errors.js';

@@ -6,7 +6,7 @@ export { tidy, keep, memoryStats, setDebug, isDebug } from './memory.js';
 export { noGrad, isGradEnabled, gradRules } from './autograd.js';
 export { manualSeed } from './random.js';
 export {
-  type KernelBackend, type IsaFlavour, features, setBackend, getBackend, setIsa, getIsa, kernelNames, memoryBytes, initFromModule, initFromModuleAsync, isReady,
+  type KernelBackend, type IsaFlavour, features, setBackend, getBackend, setIsa, getIsa, kernelNames, memoryBytes, viewsSurviveGrowth, initFromModule, initFromModuleAsync, isReady,
 } from './wasm.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';

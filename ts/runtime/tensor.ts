@@ -168,10 +168,11 @@ export class Tensor implements Disposable {
   static checkViews = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.VIDWASM_CHECK_VIEWS === '1';
 
   /**
-   * A view of the raw storage (physical order), valid until the next allocation that grows wasm
-   * memory: growth detaches the buffer under it, and a JS typed array over a detached buffer
-   * drops writes and reads undefined without an error. Take a fresh view after allocating
-   * (or turn on Tensor.checkViews to make a stale view throw).
+   * A view of the raw storage (physical order). It survives wasm memory growth where the memory
+   * cannot detach (`viewsSurviveGrowth()`: Node's shared memory, engines with resizable wasm
+   * buffers); elsewhere growth detaches the buffer under it and a typed array over a detached
+   * buffer drops writes and reads undefined without an error: take a fresh view after
+   * allocating (or turn on Tensor.checkViews to make a stale view throw).
    */
   data(): AnyTypedArray {
     const raw = viewOf(this.dtype, heapU8().buffer, this.ptr, this.size);

@@ -62,15 +62,20 @@ export function requireSimd(f: Features): Features {
   return f;
 }
 
-/** Instantiates the kernel module from its bytes or a compiled module (synchronously). */
-export function initFromModule(source: BufferSource | WebAssembly.Module): void {
+/**
+ * Instantiates the kernel module from its bytes or a compiled module (synchronously). With
+ * `sharedMemory`, the module is vidwasm-mt.wasm and imports that memory (ts/runtime/threads).
+ */
+export function initFromModule(source: BufferSource | WebAssembly.Module, sharedMemory?: WebAssembly.Memory): void {
   if (state) return;
   const features = requireSimd(probeFeatures());
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source), {});
+    const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+    instance = new WebAssembly.Instance(module, sharedMemory ? { env: { memory: sharedMemory } } : {});
   } catch (e) { throw loadError(e); }
-  adopt(instance, features);
+  // The shared module imports its memory (wasm-ld 14 cannot also export it): add it to the exports.
+  adopt(sharedMemory ? { exports: { ...instance.exports, memory: sharedMemory } } as WebAssembly.Instance : instance, features);
 }
 
 /** Compile/link failures become a typed E_LOAD error (corrupt file, or not vidwasm's module). */
@@ -100,8 +105,28 @@ function adopt(instance: WebAssembly.Instance, features: Features): void {
   const missing = ['memory', 'malloc', 'free', '_initialize', ...kernels].filter((k) => !(k in exports));
   if (missing.length) throw loadError(new Error(`missing exports ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`));
   exports._initialize();
+  stabiliseViews(exports.memory);
   state = { exports, features, backend: 'simd', isa: guessIsa(), bound: new Map(), u8: new Uint8Array(exports.memory.buffer) };
   rebind(state);
+}
+
+/**
+ * Growing a plain wasm memory detaches its ArrayBuffer, and a typed array taken before (a
+ * Tensor.data() view) then drops writes silently. Two kinds of memory never detach: a shared one
+ * (its old buffer stays valid over the old length; Node always starts on it, see hosts/node.ts)
+ * and, where the engine has Memory.toResizableBuffer (Chromium 13x+, newer Node), a memory whose
+ * buffer was made resizable, which grows in place. Elsewhere Tensor.checkViews makes stale views throw.
+ */
+function stabiliseViews(mem: WebAssembly.Memory): void {
+  const m = mem as WebAssembly.Memory & { toResizableBuffer?: () => ArrayBuffer };
+  if (!isShared(mem) && typeof m.toResizableBuffer === 'function') m.toResizableBuffer();
+}
+const isShared = (mem: WebAssembly.Memory) => typeof SharedArrayBuffer === 'function' && mem.buffer instanceof SharedArrayBuffer;
+
+/** Whether data() views stay valid when wasm memory grows (shared or resizable memory). */
+export function viewsSurviveGrowth(): boolean {
+  const mem = s().exports.memory;
+  return isShared(mem) || (mem.buffer as ArrayBuffer & { resizable?: boolean }).resizable === true;
 }
 
 /** Points every typed kernel function of kernels.gen.ts at the export the current backend/ISA picks. */
@@ -179,7 +204,6 @@ export function adoptShared(instance: WebAssembly.Instance, memory: WebAssembly.
   const prev = s();
   state = null;
   paramPtr = 0;
-  // The shared module imports its memory (wasm-ld 14 cannot also export it): add it to the exports.
   adopt({ exports: { ...instance.exports, memory } } as WebAssembly.Instance, prev.features);
   state!.backend = prev.backend;
   state!.isa = prev.isa;
@@ -188,7 +212,7 @@ export function adoptShared(instance: WebAssembly.Instance, memory: WebAssembly.
 
 /** Whether the loaded module runs over a shared memory (vidwasm-mt.wasm). */
 export function isSharedModule(): boolean {
-  return typeof SharedArrayBuffer === 'function' && s().exports.memory.buffer instanceof SharedArrayBuffer;
+  return isShared(s().exports.memory);
 }
 
 /** A raw export (stackSave/stackRestore for the thread pool). */

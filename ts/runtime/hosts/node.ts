@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { initFromModule, isReady } from '../wasm.js';
 import { VidwasmError } from '../errors.js';
+import { initShared } from '../threads/index.js';
 
 /** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
 export function wasmPath(): string {
@@ -20,7 +21,16 @@ export function wasmPath(): string {
   throw new VidwasmError('E_LOAD', 'vidwasm.wasm not found: run `make wasm` (or set VIDWASM_WASM to its path)');
 }
 
+/**
+ * Loads the kernel module. Node always has SharedArrayBuffer, so it starts on the threads build
+ * (vidwasm-mt.wasm, $VIDWASM_WASM_MT or beside vidwasm.wasm) over a shared memory: a Tensor.data()
+ * view then stays valid when memory grows (a plain memory's growth detaches it and its writes are
+ * lost), and setNumThreads works at any time. VIDWASM_SHARED_MEMORY=0, or a missing
+ * vidwasm-mt.wasm, keeps the single-thread module (what browsers without isolation run).
+ */
 export function initNode(path = wasmPath()): void {
   if (isReady()) return;
-  initFromModule(readFileSync(path));
+  const mt = process.env.VIDWASM_WASM_MT ?? join(dirname(path), 'vidwasm-mt.wasm');
+  if (process.env.VIDWASM_SHARED_MEMORY !== '0' && existsSync(mt)) initShared(readFileSync(mt));
+  else initFromModule(readFileSync(path));
 }

@@ -20,7 +20,7 @@
 import { ArgumentError, UnsupportedError, VidwasmError } from '../errors.js';
 import { threadsUnavailableReason } from '../features.js';
 import type { KernelName } from '../kernels.gen.js';
-import { adoptShared, free, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
+import { adoptShared, free, initFromModule, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
 import { memoryStats } from '../memory.js';
 import { Pool, checkSharedExports, type ExportCall } from './pool.js';
 
@@ -33,6 +33,22 @@ let sharedModule: WebAssembly.Module | null = null;
 let disabledReason: string | null = null;
 let slotBlocks = 0;  // per-slot kernel parameter blocks (wasm memory), one set per pool
 const BLOCK_INTS = 64, BLOCKS_PER_SLOT = 4;
+
+/**
+ * Loads vidwasm-mt.wasm over a new shared memory as the first kernel module, synchronously (the
+ * Node entry does, where SharedArrayBuffer always exists): views of a shared memory survive its
+ * growth, and a later setNumThreads needs no reload, so it works with tensors alive.
+ */
+export function initShared(source: BufferSource | WebAssembly.Module): void {
+  if (isReady()) return;
+  let module: WebAssembly.Module;
+  try { module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source); } catch (e) {
+    throw new VidwasmError('E_LOAD', `vidwasm-mt.wasm could not be compiled (${e instanceof Error ? e.message : String(e)})`);
+  }
+  initFromModule(module, new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true }));
+  sharedModule = module;
+  checkSharedExports();
+}
 
 /** Hosts that must stay single-threaded (WASI) call this; null lifts it (tests). */
 export function disableThreads(reason: string | null): void {
