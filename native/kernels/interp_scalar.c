@@ -109,26 +109,21 @@ VW_EXPORT void vw_f32_interp_linear_backward_scalar(const float *gy, float *gx, 
   }
 }
 
-VW_EXPORT void vw_f32_interp_nearest_scalar(const float *x, float *y, const int32_t *p, const int32_t *it) {
+// Nearest: forward copies the source pixel, backward (gx zeroed by the caller) adds gy to it.
+static void nearest_walk_scalar(const float *in, float *out, const int32_t *p, const int32_t *it, int backward) {
   const int32_t B = p[0], C = p[1], IH = p[3], IW = p[4], in_px = p[2] * IH * IW, OD = p[5], OH = p[6], OW = p[7];
   const int32_t *id = it, *ih = it + OD, *iw = it + OD + OH;
+  size_t o = 0;
   for (int32_t b = 0; b < B; b++)
     for (int32_t od = 0; od < OD; od++)
       for (int32_t oh = 0; oh < OH; oh++)
-        for (int32_t ow = 0; ow < OW; ow++, y += C) {
-          const float *s = x + ((size_t)b * in_px + (size_t)(id[od] * IH + ih[oh]) * IW + iw[ow]) * C;
-          for (int32_t c = 0; c < C; c++) y[c] = s[c];
+        for (int32_t ow = 0; ow < OW; ow++, o += C) {
+          const size_t src = ((size_t)b * in_px + (size_t)(id[od] * IH + ih[oh]) * IW + iw[ow]) * C;
+          for (int32_t c = 0; c < C; c++) {
+            if (backward) out[src + c] += in[o + c]; else out[o + c] = in[src + c];
+          }
         }
 }
 
-VW_EXPORT void vw_f32_interp_nearest_backward_scalar(const float *gy, float *gx, const int32_t *p, const int32_t *it) {
-  const int32_t B = p[0], C = p[1], IH = p[3], IW = p[4], in_px = p[2] * IH * IW, OD = p[5], OH = p[6], OW = p[7];
-  const int32_t *id = it, *ih = it + OD, *iw = it + OD + OH;
-  for (int32_t b = 0; b < B; b++)
-    for (int32_t od = 0; od < OD; od++)
-      for (int32_t oh = 0; oh < OH; oh++)
-        for (int32_t ow = 0; ow < OW; ow++, gy += C) {
-          float *d = gx + ((size_t)b * in_px + (size_t)(id[od] * IH + ih[oh]) * IW + iw[ow]) * C;
-          for (int32_t c = 0; c < C; c++) d[c] += gy[c];
-        }
-}
+VW_EXPORT void vw_f32_interp_nearest_scalar(const float *x, float *y, const int32_t *p, const int32_t *it) { nearest_walk_scalar(x, y, p, it, 0); }
+VW_EXPORT void vw_f32_interp_nearest_backward_scalar(const float *gy, float *gx, const int32_t *p, const int32_t *it) { nearest_walk_scalar(gy, gx, p, it, 1); }
