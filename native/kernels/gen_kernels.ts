@@ -82,6 +82,8 @@ export function exportsOf(k: KernelDef): string[] {
 
 const HEADER = (c: string) => `${c} Generated from native/kernels/kernels.def by native/kernels/gen_kernels.ts (make gen): do not edit.\n`;
 const sigOf = (k: KernelDef) => k.params.map((p) => p.wasm).join('');
+/** Pointer parameters from the C prototype: const pointers are read, others written (inference plans trace them). */
+const accessOf = (k: KernelDef) => k.params.map((p) => (!p.ctype.includes('*') ? '-' : /^const\b/.test(p.ctype) ? 'r' : 'w')).join('');
 const enumC = (e: EnumDef) => {
   const items = e.members.map(([k, v]) => `${e.prefix}${k.toUpperCase()} = ${v}`);
   if (e.kind !== 'flags') items.push(`${e.prefix}COUNT = ${e.members.length}`);
@@ -163,11 +165,13 @@ function tsBindings(m: Manifest): string {
     '  /** Which exports exist: vw_<name>, vw_<name>_x86/_arm (ISA variants), vw_<name>_scalar. */',
     '  readonly base: boolean; readonly x86: boolean; readonly arm: boolean; readonly scalar: boolean;',
     '  /** SIMD vs scalar twin: 0 = bitwise equal, r > 0 = relative tolerance, null = nothing to compare. */',
-    '  readonly tol: number | null;', '  readonly params: readonly string[];', '}');
+    '  readonly tol: number | null;', '  readonly params: readonly string[];',
+    '  /** One letter per parameter: r = const pointer (read), w = pointer the kernel writes (and may read), - = a value. */',
+    '  readonly access: string;', '}');
   out.push('/** Every kernel of vidwasm.wasm. */', 'export const KERNELS = {');
   for (const k of m.kernels) {
     out.push(`  ${k.name}: { sig: '${sigOf(k)}', base: ${k.base}, x86: ${k.x86}, arm: ${k.arm}, scalar: ${k.scalar}, tol: ${k.tol}, ` +
-      `params: [${k.params.map((p) => `'${p.name}'`).join(', ')}] },`);
+      `params: [${k.params.map((p) => `'${p.name}'`).join(', ')}], access: '${accessOf(k)}' },`);
   }
   out.push('} as const satisfies Record<string, KernelInfo>;', 'export type KernelName = keyof typeof KERNELS;', '');
   out.push('const notLoaded = (): never => {',

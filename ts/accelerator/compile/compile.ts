@@ -1,0 +1,149 @@
+// compile(model, exampleInput): a model captured into a static inference plan.
+//
+//   const plan = await acc.compile(acc.convertToDeployableForm(model, x), x);
+//   plan.run(x); plan.explain(); const bytes = plan.save();   // acc.loadPlan(bytes) elsewhere
+//
+// 1. capture (capture.ts): the forward runs twice, on the example and on a second random input
+//    of the same shape, every kernel call recorded; calls that only read constants (weight
+//    packing, size queries) are folded into constants. The two call lists must be the same
+//    calls on the same constants, else the model's control flow or constants depend on the
+//    input's values (something a fixed plan cannot replay): a CompileError names the module.
+// 2. passes (passes.ts): dead calls removed, ReLU fused into the producing conv/GEMM's clamp,
+//    buffers placed in one arena by liveness.
+// 3. validation: the plan runs on both inputs and must reproduce the eager outputs bit for bit.
+// 4. kernel selection (options.selectKernels): a separate last step choosing each call's
+//    variant; without it every call takes the host's choice, as the ops do.
+import { Tensor, nn, noGrad, tidy, ArgumentError, getNumThreads, setNumThreads } from '../../runtime/index.js';
+import { Plan, selectKernels, type PlanArg, type PlanCall, type PlanData, type PlanTensor } from '../../runtime/hosts/plan.js';
+import { heapU8 } from '../../runtime/wasm.js';
+import { capture, CompileError, type TArg, type Trace } from './capture.js';
+import { eliminateDead, fuseRelu, placeArena } from './passes.js';
+
+export interface CompileOptions {
+  /** Fuse ReLU into the clamp of the conv/GEMM before it (default true). */
+  fuseRelu?: boolean;
+  /**
+   * Per-call kernel choice, applied after validation: returns the variant for each call ('' =
+   * the host's backend/ISA choice, 'base', 'x86', 'arm', 'scalar', ...). A device-specific
+   * chooser (timed candidates, relaxed SIMD) plugs in here; it owns the accuracy of what it picks.
+   */
+  selectKernels?: (call: PlanCall, index: number) => string;
+}
+
+/**
+ * Captures `model` (eval mode, no autograd) on `exampleInput` (one tensor, or the list a
+ * multi-pathway model takes) into a Plan for inputs of exactly that shape, dtype and layout.
+ * Runs at one thread (threads are lowered for the capture and restored after).
+ */
+export async function compile(model: nn.Module, exampleInput: Tensor | Tensor[], options: CompileOptions = {}): Promise<Plan> {
+  if (!(model instanceof nn.Module)) throw new ArgumentError('compile: model must be an nn.Module');
+  const inputs = Array.isArray(exampleInput) ? exampleInput : [exampleInput];
+  if (!inputs.length || inputs.some((t) => !(t instanceof Tensor) || t.isDisposed)) throw new ArgumentError('compile: exampleInput must be a live tensor or a list of them');
+  const threads = getNumThreads();
+  if (threads > 1) await setNumThreads(1);
+  const modes = model.modules().map((m) => [m, m.training] as const);
+  try {
+    model.eval();
+    return compileNow(model, inputs, options);
+  } finally {
+    for (const [m, t] of modes) m.training = t;
+    if (threads > 1) await setNumThreads(threads);
+  }
+}
+
+interface Run { trace: Trace; out: Uint8Array; meta: Omit<PlanTensor, 'off'> }
+
+function traced(model: nn.Module, inputs: Tensor[]): Run {
+  const trace = noGrad(() => capture(model, inputs));
+  const t = trace.output.tensor;
+  const run = { trace, out: heapU8().slice(t.ptr, t.ptr + t.nbytes), meta: { nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] } };
+  t.dispose();
+  return run;
+}
+
+function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions): Plan {
+  const a = traced(model, inputs);
+  const others = tidy(() => inputs.map((t) => {
+    if (t.dtype !== 'f32') return t.clone();
+    const r = Tensor.randn([...t.shape]);
+    const c = r.toLayout(t.layout);
+    return c;
+  }));
+  let plan: Plan;
+  try {
+    const b = traced(model, others);
+    sameCalls(a.trace, b.trace);
+    plan = build(a, options);
+    for (const [x, want] of [[inputs, a.out], [others, b.out]] as const) {
+      const got = plan.runBytes(x.map((t) => heapU8().slice(t.ptr, t.ptr + t.nbytes)));
+      const i = got.findIndex((v, k) => v !== want[k]);
+      if (i >= 0) {
+        plan.dispose();
+        throw new CompileError(`compile: the plan's output differs from the model's at byte ${i} (an op computes in JavaScript from intermediate values?)`);
+      }
+    }
+  } finally {
+    others.forEach((t) => t.dispose());
+  }
+  if (options.selectKernels) {
+    const chosen = new Plan(selectKernels(plan.data, options.selectKernels));
+    plan.dispose();
+    return chosen;
+  }
+  return plan;
+}
+
+/** Both traces must make the same calls on the same constants, else the calls depend on the input's values. */
+function sameCalls(a: Trace, b: Trace): void {
+  const sig = (t: Trace, k: number) => {
+    const c = t.calls[k];
+    return c ? `${c.kernel}(${c.args.map((x) => (x === null ? 'null' : 'const' in x ? `c${t.consts[x.const].hash}+${x.off}` : 'buf' in x ? `b${x.buf}+${x.off}` : 'i' in x ? x.i : x.f)).join(',')})` : 'nothing';
+  };
+  const n = Math.max(a.calls.length, b.calls.length);
+  for (let k = 0; k < n; k++) {
+    if (sig(a, k) !== sig(b, k)) {
+      const where = a.calls[k]?.label ?? b.calls[k]?.label;
+      throw new CompileError(`compile: ${where}: the kernel calls depend on the input's values (call ${k}: ${sig(a, k)} on the example input, ` +
+        `${sig(b, k)} on another): a static plan cannot replay data-dependent control flow or constants computed from the input`);
+    }
+  }
+}
+
+function build(run: Run, options: CompileOptions): Plan {
+  const { trace } = run;
+  const outBuf = trace.output.buf;
+  let calls = eliminateDead(trace.calls, outBuf);
+  const dead = trace.calls.length - calls.length;
+  let fused = 0;
+  if (options.fuseRelu !== false) ({ calls, fused } = fuseRelu(calls, trace.bufs, outBuf));
+  const inputBufs = trace.inputs.map((x) => x.buf);
+  const arena = placeArena(calls, trace.bufs, inputBufs, outBuf);
+  // constants: only those the remaining calls use, each 16-byte aligned
+  const constOff = new Map<number, number>();
+  let constBytes = 0;
+  for (const c of calls) {
+    for (const x of c.args) {
+      if (x !== null && 'const' in x && !constOff.has(x.const)) {
+        constOff.set(x.const, constBytes);
+        constBytes = (constBytes + trace.consts[x.const].bytes.byteLength + 15) & ~15;
+      }
+    }
+  }
+  const constants = new Uint8Array(constBytes);
+  for (const [id, off] of constOff) constants.set(trace.consts[id].bytes, off);
+  const arg = (x: TArg): PlanArg => (x === null || 'i' in x || 'f' in x ? x : 'buf' in x ? { arena: arena.offsets.get(x.buf)! + x.off } : { const: constOff.get(x.const)! + x.off });
+  const tensorOf = (t: Tensor, buf: number, off = 0): PlanTensor => ({ off: arena.offsets.get(buf)! + off, nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] });
+  const data: PlanData = {
+    arenaBytes: arena.peak,
+    constants,
+    inputs: trace.inputs.map((x) => tensorOf(x.tensor, x.buf)),
+    output: { ...run.meta, off: arena.offsets.get(outBuf)! + trace.output.off },
+    calls: calls.map((c) => ({ kernel: c.kernel, variant: '', args: c.args.map(arg), label: c.label })),
+    notes: [
+      `captured ${trace.kernelCalls} kernel calls; ${trace.folded} only read constants and ran once at compile time (weight packing, size queries)`,
+      `removed ${dead} calls whose results are never used; fused ${fused} ReLU into conv/GEMM clamps`,
+      `arena ${arena.peak} bytes for ${arena.offsets.size} buffers (${arena.unshared} bytes without sharing); ${constOff.size} constant blocks`,
+    ].join('\n'),
+  };
+  return new Plan(data);
+}
