@@ -4,5 +4,5 @@
 // Also exports the tools to run the real WASI command (vidwasm-cmd.wasm) under the shim, and
 // the inference-plan runner that the command and the JS hosts share.
 export { initWasi as init, initWasi, runWasiCommand, runPlanCommand, commandArgs, commandStdin, readShimFile } from './runtime/hosts/wasi.js';
-export { Plan, loadPlan, encodePlan, decodePlan, validatePlan, selectKernels, PlanError, type PlanData } from './runtime/hosts/plan.js';
+export { Plan, loadPlan, encodePlan, decodePlan, validatePlan, PlanError, type PlanData } from './runtime/hosts/plan.js';
 export * from './index.js';

@@ -126,11 +126,12 @@ function wasiTable(m: Manifest): string {
     for (const ex of exportsOf(k)) out.push(`${ctypeOf(retOf(k.ret))} ${ex}(${args});`);
   }
   out.push('', 'typedef struct {', '  const char *name, *sig;  // sig: argument types, i = i32 or pointer, f = f32',
+    '  const char *access;       // per argument: r = read pointer, w = written pointer, - = a value',
     '  int shape;               // index of the caller in invoke()', '  anyfn base, x86, arm, scalar;', '} Kernel;', '');
   const fn = (k: KernelDef, v: string) => (v === 'base' ? k.base : k[v as 'x86']) ? `(anyfn)vw_${k.name}${v === 'base' ? '' : `_${v}`}` : '0';
   out.push('static const Kernel kernels[] = {');
   for (const k of m.kernels) {
-    out.push(`  {"${k.name}", "${sigOf(k)}", ${shapes.indexOf(full(k))}, ${['base', 'x86', 'arm', 'scalar'].map((v) => fn(k, v)).join(', ')}},`);
+    out.push(`  {"${k.name}", "${sigOf(k)}", "${accessOf(k)}", ${shapes.indexOf(full(k))}, ${['base', 'x86', 'arm', 'scalar'].map((v) => fn(k, v)).join(', ')}},`);
   }
   out.push('};', '#define NKERNELS (sizeof kernels / sizeof kernels[0])', '');
   out.push('static float vw_bits_f(uint32_t u) {', '  float f;', '  memcpy(&f, &u, 4);', '  return f;', '}', '');

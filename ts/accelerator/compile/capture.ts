@@ -15,7 +15,7 @@
 // find out, and if they do, the plan initialises the buffer first.
 import { Tensor, nn, VidwasmError } from '../../runtime/index.js';
 import { KERNELS, type KernelName } from '../../runtime/kernels.gen.js';
-import { heapU8, setKernelTracer, type KernelFn } from '../../runtime/wasm.js';
+import { heapU8, kernelExport, kernelVariant, setKernelTracer, type KernelFn } from '../../runtime/wasm.js';
 
 /** A model whose plan cannot be captured: the message names the module and kernel. */
 export class CompileError extends VidwasmError {
@@ -27,6 +27,8 @@ export interface Const { id: number; bytes: Uint8Array; hash: number }
 export type TArg = { i: number } | { f: number } | null | { buf: number; off: number } | { const: number; off: number };
 export interface TCall {
   kernel: KernelName;
+  /** the export that ran ('base', 'x86', 'arm', 'scalar', ...): constants folded from it (packed weights) are in its format */
+  variant: string;
   args: TArg[];
   label: string;
   /** buffers whose contents the call reads (read arguments and written buffers it accumulates into) */
@@ -69,6 +71,15 @@ const isZero = (u8: Uint8Array, ptr: number, n: number) => {
   return true;
 };
 
+/** Picks the variant of a kernel for one call ('' or null: the one the ops are bound to). */
+export type KernelChooser = (kernel: KernelName, label: string) => string | null;
+
+/** The variant the ops' binding of a kernel runs (vw_<name>_<variant>, 'base' for vw_<name>). */
+function boundVariant(name: KernelName): string {
+  const suffix = kernelExport(name).slice(3 + name.length);
+  return suffix ? suffix.slice(1) : 'base';
+}
+
 /** The module path and class of every running forward, for labels ("blocks.2.res_blocks.0.branch2.conv_b (Conv3d)"). */
 function labelModules(model: nn.Module, stack: string[]): () => void {
   const restore: (() => void)[] = [];
@@ -89,8 +100,9 @@ function labelModules(model: nn.Module, stack: string[]): () => void {
  * Runs model.forward(inputs) under the tracer and returns the trace. The caller has put the
  * model in eval mode, grad off, one thread.
  */
-export function capture(model: nn.Module, inputs: Tensor[]): Trace {
+export function capture(model: nn.Module, inputs: Tensor[], choose?: KernelChooser): Trace {
   const allocs: Alloc[] = [];
+  const retired: Alloc[] = []; // recently freed intermediates: sources of copies JS made
   const bufs: Buf[] = [];
   const consts: Const[] = [];
   const constsByHash = new Map<number, Const[]>();
@@ -133,7 +145,7 @@ export function capture(model: nn.Module, inputs: Tensor[]): Trace {
   };
   /** A call that sets a buffer to `bytes` before its use: f32_fill for zeros, else a byte copy of a constant. */
   const initCall = (buf: number, bytes: Uint8Array): TCall => {
-    const base = { label: `${label()} [initialise]`, reads: new Set<number>(), writes: new Set([buf]) };
+    const base = { variant: 'base', label: `${label()} [initialise]`, reads: new Set<number>(), writes: new Set([buf]) };
     if (isZero(bytes, 0, bytes.byteLength) && bytes.byteLength % 4 === 0) {
       return { ...base, kernel: 'f32_fill', args: [{ buf, off: 0 }, { i: bytes.byteLength / 4 }, { f: 0 }] };
     }
@@ -151,19 +163,25 @@ export function capture(model: nn.Module, inputs: Tensor[]): Trace {
     const h = hashBytes(u8, a.ptr, a.nbytes);
     if (a.state.k === 'kernel' && h === a.state.hash) return a.state;
     const src = isZero(u8, a.ptr, a.nbytes) ? undefined
-      : allocs.find((o) => o !== a && o.buf && o.nbytes === a.nbytes && o.state.k === 'kernel' && !o.state.konst && o.state.hash === h && hashBytes(u8, o.ptr, o.nbytes) === h);
+      : allocs.find((o) => o !== a && o.buf && o.nbytes === a.nbytes && o.state.k === 'kernel' && !o.state.konst && o.state.hash === h && hashBytes(u8, o.ptr, o.nbytes) === h)
+        // a buffer freed since: its plan buffer still holds what the kernel wrote (no later call touches it)
+        ?? retired.find((o) => o.nbytes === a.nbytes && o.state.k === 'kernel' && o.state.hash === h);
     if (!src) return (a.state = { k: 'host' });
     const buf = (a.buf ??= newBuf(a.nbytes, 'temp')).id;
-    calls.push({ kernel: 'x8_strided_copy', args: [{ buf: src.buf!.id, off: 0 }, { buf, off: 0 }, { const: copyBlock(a.nbytes), off: 0 }],
+    calls.push({ kernel: 'x8_strided_copy', variant: 'base', args: [{ buf: src.buf!.id, off: 0 }, { buf, off: 0 }, { const: copyBlock(a.nbytes), off: 0 }],
       label: `${label()} [copy made in JavaScript]`, reads: new Set([src.buf!.id]), writes: new Set([buf]) });
     return (a.state = { k: 'kernel', hash: h, konst: false });
   };
   /** The x8_strided_copy parameter block of a plain n-byte copy. */
   const copyBlock = (n: number) => constOf(new Uint8Array(Int32Array.of(1, n, 1, 1).buffer)).id;
 
-  const call = (name: KernelName, fn: KernelFn, argv: number[]): number => {
+  const call = (name: KernelName, bound: KernelFn, argv: number[]): number => {
     const info = KERNELS[name];
     const where = `${label()}: vw_${name}`;
+    const chosen = choose?.(name, label());
+    const variant = chosen || boundVariant(name);
+    const fn = chosen ? kernelVariant(name, chosen) : bound;
+    if (!fn) throw new CompileError(`${where}: the module has no variant ${chosen}`);
     if (name === 'f32_spectrogram' || name === 'f32_melspec_apply') {
       throw new CompileError(`${where} takes pointers inside its parameter block, which a plan cannot relocate`);
     }
@@ -209,7 +227,7 @@ export function capture(model: nn.Module, inputs: Tensor[]): Trace {
         if (p.mode === 'w') writes.add(id);
         return { buf: id, off: p.off };
       });
-      calls.push({ kernel: name, args, label: label(), reads, writes });
+      calls.push({ kernel: name, variant, args, label: label(), reads, writes });
     }
     preBytes.clear();
     const u8 = heapU8();
@@ -253,7 +271,10 @@ export function capture(model: nn.Module, inputs: Tensor[]): Trace {
     },
     free: (ptr: number) => {
       const i = allocs.findIndex((a) => a.ptr === ptr && !a.param && a.buf?.kind !== 'input');
-      if (i >= 0) allocs.splice(i, 1);
+      if (i < 0) return;
+      const [a] = allocs.splice(i, 1);
+      if (a.buf && a.state.k === 'kernel' && !a.state.konst) retired.push(a);
+      if (retired.length > 64) retired.shift();
     },
   };
   const restore = labelModules(model, labels);

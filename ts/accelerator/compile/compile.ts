@@ -11,23 +11,27 @@
 // 2. passes (passes.ts): dead calls removed, ReLU fused into the producing conv/GEMM's clamp,
 //    buffers placed in one arena by liveness.
 // 3. validation: the plan runs on both inputs and must reproduce the eager outputs bit for bit.
-// 4. kernel selection (options.selectKernels): a separate last step choosing each call's
-//    variant; without it every call takes the host's choice, as the ops do.
+// Kernel selection (options.chooseKernel) is a separate, replaceable step of the capture: each
+// call records the variant it ran, and the plan pins it.
 import { Tensor, nn, noGrad, tidy, ArgumentError, getNumThreads, setNumThreads } from '../../runtime/index.js';
-import { Plan, selectKernels, type PlanArg, type PlanCall, type PlanData, type PlanTensor } from '../../runtime/hosts/plan.js';
+import { Plan, type PlanArg, type PlanData, type PlanTensor } from '../../runtime/hosts/plan.js';
 import { heapU8 } from '../../runtime/wasm.js';
-import { capture, CompileError, type TArg, type Trace } from './capture.js';
+import { capture, CompileError, type KernelChooser, type TArg, type Trace } from './capture.js';
 import { eliminateDead, fuseRelu, placeArena } from './passes.js';
 
 export interface CompileOptions {
   /** Fuse ReLU into the clamp of the conv/GEMM before it (default true). */
   fuseRelu?: boolean;
   /**
-   * Per-call kernel choice, applied after validation: returns the variant for each call ('' =
-   * the host's backend/ISA choice, 'base', 'x86', 'arm', 'scalar', ...). A device-specific
-   * chooser (timed candidates, relaxed SIMD) plugs in here; it owns the accuracy of what it picks.
+   * Per-call kernel choice: the variant ('base', 'x86', 'arm', 'scalar', ...) each kernel call
+   * of the capture runs, given the kernel and the module path; null or '' keeps the variant the
+   * ops are bound to (backend and ISA). It is applied while capturing, because weights are packed
+   * by the chosen variant's packing kernel at compile time. A device-specific chooser (timed
+   * candidates, relaxed SIMD) plugs in here. Every call of the plan names its variant, so a plan
+   * runs the same kernels on every host. With a chooser the plan is checked against the eager
+   * model within 1e-4 of max |y| instead of bit for bit (the eager model runs the bound variants).
    */
-  selectKernels?: (call: PlanCall, index: number) => string;
+  chooseKernel?: KernelChooser;
 }
 
 /**
@@ -53,8 +57,8 @@ export async function compile(model: nn.Module, exampleInput: Tensor | Tensor[],
 
 interface Run { trace: Trace; out: Uint8Array; meta: Omit<PlanTensor, 'off'> }
 
-function traced(model: nn.Module, inputs: Tensor[]): Run {
-  const trace = noGrad(() => capture(model, inputs));
+function traced(model: nn.Module, inputs: Tensor[], choose?: KernelChooser): Run {
+  const trace = noGrad(() => capture(model, inputs, choose));
   const t = trace.output.tensor;
   const run = { trace, out: heapU8().slice(t.ptr, t.ptr + t.nbytes), meta: { nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] } };
   t.dispose();
@@ -62,7 +66,7 @@ function traced(model: nn.Module, inputs: Tensor[]): Run {
 }
 
 function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions): Plan {
-  const a = traced(model, inputs);
+  const a = traced(model, inputs, options.chooseKernel);
   const others = tidy(() => inputs.map((t) => {
     if (t.dtype !== 'f32') return t.clone();
     const r = Tensor.randn([...t.shape]);
@@ -71,12 +75,12 @@ function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions)
   }));
   let plan: Plan;
   try {
-    const b = traced(model, others);
+    const b = traced(model, others, options.chooseKernel);
     sameCalls(a.trace, b.trace);
     plan = build(a, options);
     for (const [x, want] of [[inputs, a.out], [others, b.out]] as const) {
       const got = plan.runBytes(x.map((t) => heapU8().slice(t.ptr, t.ptr + t.nbytes)));
-      const i = got.findIndex((v, k) => v !== want[k]);
+      const i = options.chooseKernel ? farFrom(got, want, a.meta.dtype) : got.findIndex((v, k) => v !== want[k]);
       if (i >= 0) {
         plan.dispose();
         throw new CompileError(`compile: the plan's output differs from the model's at byte ${i} (an op computes in JavaScript from intermediate values?)`);
@@ -85,12 +89,16 @@ function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions)
   } finally {
     others.forEach((t) => t.dispose());
   }
-  if (options.selectKernels) {
-    const chosen = new Plan(selectKernels(plan.data, options.selectKernels));
-    plan.dispose();
-    return chosen;
-  }
   return plan;
+}
+
+/** First byte of the element where got and want differ by more than 1e-4 of max |want| (f32), or -1. */
+function farFrom(got: Uint8Array, want: Uint8Array, dtype: string): number {
+  if (dtype !== 'f32') return got.findIndex((v, k) => v !== want[k]);
+  const g = new Float32Array(got.slice().buffer), w = new Float32Array(want.slice().buffer);
+  const tol = 1e-4 * w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const i = w.findIndex((v, k) => !(Math.abs(g[k] - v) <= tol));
+  return i < 0 ? -1 : i * 4;
 }
 
 /** Both traces must make the same calls on the same constants, else the calls depend on the input's values. */
@@ -138,7 +146,7 @@ function build(run: Run, options: CompileOptions): Plan {
     constants,
     inputs: trace.inputs.map((x) => tensorOf(x.tensor, x.buf)),
     output: { ...run.meta, off: arena.offsets.get(outBuf)! + trace.output.off },
-    calls: calls.map((c) => ({ kernel: c.kernel, variant: '', args: c.args.map(arg), label: c.label })),
+    calls: calls.map((c) => ({ kernel: c.kernel, variant: c.variant, args: c.args.map(arg), label: c.label })),
     notes: [
       `captured ${trace.kernelCalls} kernel calls; ${trace.folded} only read constants and ran once at compile time (weight packing, size queries)`,
       `removed ${dead} calls whose results are never used; fused ${fused} ReLU into conv/GEMM clamps`,

@@ -18,8 +18,9 @@
 //   argument tags: 0 i32, 1 f32 (bits), 2 arena offset, 3 constants offset, 4 NULL pointer.
 //   checksum: FNV-1a over the body's u32 words (any single changed byte changes it).
 // The kernel is named, not numbered, so a plan survives rebuilds of the module. `variant` is
-// the per-call kernel choice ('' = the host's: its backend and ISA, as the ops pick; else
-// 'base', 'x86', 'arm', 'scalar', ...): see selectKernels.
+// the per-call kernel choice ('base', 'x86', 'arm', 'scalar', ...; '' = the host's backend and
+// ISA): compile() pins the variant each call ran while it was captured, because constants it
+// folded (packed weights) are in that variant's format.
 import { VidwasmError } from '../errors.js';
 import { DTYPE_BYTES, isDType, type DType } from '../dtype.js';
 import { Tensor, type Layout } from '../tensor.js';
@@ -217,11 +218,6 @@ export function validatePlan(plan: PlanData): void {
       if ('const' in a && k.access[j] === 'w') throw new PlanError(`${where}: a kernel would write into the plan's constants`);
     });
   });
-}
-
-/** Per-call kernel choice: returns the plan with each call's variant set by `choose` ('' = the host's). */
-export function selectKernels(plan: PlanData, choose: (call: PlanCall, index: number) => string): PlanData {
-  return { ...plan, calls: plan.calls.map((c, i) => ({ ...c, variant: choose(c, i) })) };
 }
 
 type Input = Tensor | ArrayBufferView;
