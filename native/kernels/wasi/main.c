@@ -28,6 +28,16 @@
 //   scalar backend: vw_<k>_scalar, else vw_<k>;   simd backend: vw_<k>_<isa>, else vw_<k>.
 #include "kernel_table.gen.h"
 
+// Component hosts (jco) run this command through the preview1 adapter, which keeps its state in
+// our memory: exporting cabi_realloc makes it allocate that state with our malloc. Otherwise it
+// takes a page with memory.grow, and once a large plan makes malloc grow the heap past that
+// page, both would use the same bytes.
+__attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
+  (void)old_size;
+  if (ptr) return realloc(ptr, new_size);
+  return aligned_alloc(align < 16 ? 16 : align, (new_size + 15) & ~(size_t)15);
+}
+
 // ---------------------------------------------------------------------------------------------
 static int die(const char *msg, const char *detail) {
   fprintf(stderr, "vidwasm-cmd: %s%s%s\n", msg, detail ? ": " : "", detail ? detail : "");
