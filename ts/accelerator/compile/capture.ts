@@ -97,10 +97,10 @@ function labelModules(model: nn.Module, stack: string[]): () => void {
 }
 
 /**
- * Runs model.forward(inputs) under the tracer and returns the trace. The caller has put the
+ * Runs forward(inputs) (the model's forward on them) under the tracer and returns the trace. The caller has put the
  * model in eval mode, grad off, one thread.
  */
-export function capture(model: nn.Module, inputs: Tensor[], choose?: KernelChooser): Trace {
+export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Tensor[]) => unknown, choose?: KernelChooser): Trace {
   const allocs: Alloc[] = [];
   const retired: Alloc[] = []; // recently freed intermediates: sources of copies JS made
   const bufs: Buf[] = [];
@@ -281,7 +281,7 @@ export function capture(model: nn.Module, inputs: Tensor[], choose?: KernelChoos
   let out: unknown;
   setKernelTracer(tracer);
   try {
-    out = model.forward(inputs.length === 1 ? inputs[0] : inputs);
+    out = forward(inputs);
   } finally {
     setKernelTracer(null);
     restore();

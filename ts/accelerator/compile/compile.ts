@@ -32,6 +32,16 @@ export interface CompileOptions {
    * model within 1e-4 of max |y| instead of bit for bit (the eager model runs the bound variants).
    */
   chooseKernel?: KernelChooser;
+  /**
+   * How the inputs reach the model: default forward(x) for one input and forward([slow, fast])
+   * for a list; e.g. (m, [slow, fast, boxes]) => m.forward([slow, fast], boxes) for detection.
+   */
+  call?: (model: nn.Module, inputs: Tensor[]) => unknown;
+  /**
+   * The second input the capture and the plan are checked on (default: standard-normal values of
+   * the example's shapes; give one when random values are not valid input, e.g. boxes).
+   */
+  validationInput?: Tensor | Tensor[];
 }
 
 /**
@@ -57,8 +67,9 @@ export async function compile(model: nn.Module, exampleInput: Tensor | Tensor[],
 
 interface Run { trace: Trace; out: Uint8Array; meta: Omit<PlanTensor, 'off'> }
 
-function traced(model: nn.Module, inputs: Tensor[], choose?: KernelChooser): Run {
-  const trace = noGrad(() => capture(model, inputs, choose));
+function traced(model: nn.Module, inputs: Tensor[], options: CompileOptions): Run {
+  const forward = (xs: Tensor[]) => (options.call ? options.call(model, xs) : model.forward(xs.length === 1 ? xs[0] : xs));
+  const trace = noGrad(() => capture(model, inputs, forward, options.chooseKernel));
   const t = trace.output.tensor;
   const run = { trace, out: heapU8().slice(t.ptr, t.ptr + t.nbytes), meta: { nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] } };
   t.dispose();
@@ -66,16 +77,19 @@ function traced(model: nn.Module, inputs: Tensor[], choose?: KernelChooser): Run
 }
 
 function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions): Plan {
-  const a = traced(model, inputs, options.chooseKernel);
-  const others = tidy(() => inputs.map((t) => {
+  const a = traced(model, inputs, options);
+  const given = options.validationInput === undefined ? null : Array.isArray(options.validationInput) ? options.validationInput : [options.validationInput];
+  if (given && (given.length !== inputs.length || given.some((t, i) => t.dtype !== inputs[i].dtype || t.layout !== inputs[i].layout || t.shape.join() !== inputs[i].shape.join()))) {
+    throw new ArgumentError('compile: validationInput must have the example input\'s shapes, dtypes and layouts');
+  }
+  const others = tidy(() => inputs.map((t, i) => {
+    if (given) return given[i].clone();
     if (t.dtype !== 'f32') return t.clone();
-    const r = Tensor.randn([...t.shape]);
-    const c = r.toLayout(t.layout);
-    return c;
+    return Tensor.randn([...t.shape]).toLayout(t.layout);
   }));
   let plan: Plan;
   try {
-    const b = traced(model, others, options.chooseKernel);
+    const b = traced(model, others, options);
     sameCalls(a.trace, b.trace);
     plan = build(a, options);
     for (const [x, want] of [[inputs, a.out], [others, b.out]] as const) {
