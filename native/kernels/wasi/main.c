@@ -187,8 +187,9 @@ int main(int argc, char **argv) {
   // [constants | arena] in one 16-byte-aligned block, as the TypeScript runner lays them out.
   uint32_t arena_bytes = u32(&r), const_bytes;
   const uint8_t *consts = blob(&r, &const_bytes);
-  uint32_t notes_len;
+  uint32_t notes_len, meta_len;
   (void)blob(&r, &notes_len);
+  (void)blob(&r, &meta_len);
   const size_t const_pad = ((size_t)const_bytes + 15) & ~(size_t)15;
   uint8_t *block = aligned_alloc(16, const_pad + (((size_t)arena_bytes + 15) & ~(size_t)15) + 16);
   if (!block) die("out of memory allocating the plan's arena", NULL);

@@ -42,6 +42,8 @@ export interface CompileOptions {
    * the example's shapes; give one when random values are not valid input, e.g. boxes).
    */
   validationInput?: Tensor | Tensor[];
+  /** Stored with the plan as its `meta` text (e.g. JSON describing the input a caller must prepare). */
+  meta?: string;
 }
 
 /**
@@ -65,13 +67,13 @@ export async function compile(model: nn.Module, exampleInput: Tensor | Tensor[],
   }
 }
 
-interface Run { trace: Trace; out: Uint8Array; meta: Omit<PlanTensor, 'off'> }
+interface Run { trace: Trace; out: Uint8Array; output: Omit<PlanTensor, 'off'> }
 
 function traced(model: nn.Module, inputs: Tensor[], options: CompileOptions): Run {
   const forward = (xs: Tensor[]) => (options.call ? options.call(model, xs) : model.forward(xs.length === 1 ? xs[0] : xs));
   const trace = noGrad(() => capture(model, inputs, forward, options.chooseKernel));
   const t = trace.output.tensor;
-  const run = { trace, out: heapU8().slice(t.ptr, t.ptr + t.nbytes), meta: { nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] } };
+  const run = { trace, out: heapU8().slice(t.ptr, t.ptr + t.nbytes), output: { nbytes: t.nbytes, dtype: t.dtype, layout: t.layout, shape: [...t.shape] } };
   t.dispose();
   return run;
 }
@@ -94,7 +96,7 @@ function compileNow(model: nn.Module, inputs: Tensor[], options: CompileOptions)
     plan = build(a, options);
     for (const [x, want] of [[inputs, a.out], [others, b.out]] as const) {
       const got = plan.runBytes(x.map((t) => heapU8().slice(t.ptr, t.ptr + t.nbytes)));
-      const i = options.chooseKernel ? farFrom(got, want, a.meta.dtype) : got.findIndex((v, k) => v !== want[k]);
+      const i = options.chooseKernel ? farFrom(got, want, a.output.dtype) : got.findIndex((v, k) => v !== want[k]);
       if (i >= 0) {
         plan.dispose();
         throw new CompileError(`compile: the plan's output differs from the model's at byte ${i} (an op computes in JavaScript from intermediate values?)`);
@@ -159,13 +161,14 @@ function build(run: Run, options: CompileOptions): Plan {
     arenaBytes: arena.peak,
     constants,
     inputs: trace.inputs.map((x) => tensorOf(x.tensor, x.buf)),
-    output: { ...run.meta, off: arena.offsets.get(outBuf)! + trace.output.off },
+    output: { ...run.output, off: arena.offsets.get(outBuf)! + trace.output.off },
     calls: calls.map((c) => ({ kernel: c.kernel, variant: c.variant, args: c.args.map(arg), label: c.label })),
     notes: [
       `captured ${trace.kernelCalls} kernel calls; ${trace.folded} only read constants and ran once at compile time (weight packing, size queries)`,
       `removed ${dead} calls whose results are never used; fused ${fused} ReLU into conv/GEMM clamps`,
       `arena ${arena.peak} bytes for ${arena.offsets.size} buffers (${arena.unshared} bytes without sharing); ${constOff.size} constant blocks`,
     ].join('\n'),
+    meta: options.meta ?? '',
   };
   return new Plan(data);
 }

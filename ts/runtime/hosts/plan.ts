@@ -11,7 +11,7 @@
 //
 // Binary format, little-endian u32 words, strings and byte blobs padded to 4 (version 2):
 //   'VWPL' 2 bodyWords checksum  body  'LPWV'
-//   body: arenaBytes constBytes constants[constBytes] notes:str
+//   body: arenaBytes constBytes constants[constBytes] notes:str meta:str
 //         ninputs tensor*  tensor(output)
 //         ncall { kernel:str variant:str sig:str label:str nargs { tag value }* }*
 //   str: byteLength bytes; tensor: offset nbytes dtype layout rank dims[rank] (offsets into the arena)
@@ -50,6 +50,8 @@ export interface PlanData {
   calls: PlanCall[];
   /** What compile() did (passes, fused calls), shown by explain(). */
   notes: string;
+  /** The application's own description of the plan (JSON text; vidwasm deploy writes the clip geometry and labels). */
+  meta: string;
 }
 
 const MAGIC = 0x4c505756; // 'VWPL'
@@ -88,6 +90,7 @@ export function encodePlan(plan: PlanData): Uint8Array {
   words.push(plan.arenaBytes);
   blob(plan.constants);
   str(plan.notes);
+  str(plan.meta);
   words.push(plan.inputs.length);
   plan.inputs.forEach(tensor);
   tensor(plan.output);
@@ -159,6 +162,7 @@ export function decodePlan(bytes: Uint8Array): PlanData {
   const arenaBytes = u32();
   const constants = blob();
   const notes = str();
+  const meta = str();
   const inputs: PlanTensor[] = [];
   const nin = u32();
   if (nin > 64) throw new PlanError(`plan has ${nin} inputs`);
@@ -186,7 +190,7 @@ export function decodePlan(bytes: Uint8Array): PlanData {
     calls.push({ kernel: kernelName, variant, args, label });
   }
   if (pos !== end) throw new PlanError('unexpected bytes at the end of the plan body');
-  const plan = { arenaBytes, constants, inputs, output, calls, notes };
+  const plan = { arenaBytes, constants, inputs, output, calls, notes, meta };
   validatePlan(plan);
   return plan;
 }
