@@ -3,6 +3,10 @@
 // model's forward bit for bit on the example and on another input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Tensor, nn, tidy, noGrad, manualSeed, models, zoo, accelerator as acc } from '../../ts/node.js';
 
 const raw = (t: Tensor) => { const b = new Uint8Array(t.data().buffer, t.ptr, t.nbytes).slice(); t.dispose(); return b; };
@@ -65,5 +69,27 @@ for (const [name, c] of Object.entries(CASES)) {
     }
   });
 }
+
+test('README: the compiled-plan example runs and prints what it says', async () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const code = readme.slice(readme.indexOf('### Compiled inference plans')).match(/```ts\n([\s\S]*?)```/)![1];
+  const entry = fileURLToPath(new URL('../../ts/node.js', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'readme-plan-'));
+  const file = join(dir, 'example.mts'); // top-level await: an ES module
+  writeFileSync(file, code.replace(/from 'vidwasm'/g, `from ${JSON.stringify(entry)}`));
+  const lines: unknown[][] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => { lines.push(a); };
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    console.log = log;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.is(lines[0][0], 'arena bytes:');
+  assert.ok((lines[0][1] as number) > 0);
+  assert.equal(lines[0][3], [1, 400]);
+  assert.match(String(lines[1][0]), /^plan: \d+ kernel calls, arena [\d.]+ KiB \(peak bytes \d+\), constants/);
+});
 
 test.run();
