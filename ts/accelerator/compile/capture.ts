@@ -22,7 +22,7 @@ export class CompileError extends VidwasmError {
   constructor(message: string) { super('E_COMPILE', message); }
 }
 
-export interface Buf { id: number; nbytes: number; kind: 'input' | 'temp'; input?: number }
+export interface Buf { id: number; nbytes: number; kind: 'input' | 'temp' }
 export interface Const { id: number; bytes: Uint8Array; hash: number }
 export type TArg = { i: number } | { f: number } | null | { buf: number; off: number } | { const: number; off: number };
 export interface TCall {
@@ -97,8 +97,8 @@ function labelModules(model: nn.Module, stack: string[]): () => void {
 }
 
 /**
- * Runs forward(inputs) (the model's forward on them) under the tracer and returns the trace. The caller has put the
- * model in eval mode, grad off, one thread.
+ * Runs forward(inputs) (the model's forward on them) under the tracer and returns the trace.
+ * The caller has put the model in eval mode, grad off, one thread.
  */
 export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Tensor[]) => unknown, choose?: KernelChooser): Trace {
   const allocs: Alloc[] = [];
@@ -108,8 +108,8 @@ export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Te
   const constsByHash = new Map<number, Const[]>();
   const calls: TCall[] = [];
   const labels: string[] = [];
-  const newBuf = (nbytes: number, kind: Buf['kind'], input?: number): Buf => {
-    const b: Buf = { id: bufs.length, nbytes, kind, input };
+  const newBuf = (nbytes: number, kind: Buf['kind']): Buf => {
+    const b: Buf = { id: bufs.length, nbytes, kind };
     bufs.push(b);
     return b;
   };
@@ -118,7 +118,7 @@ export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Te
 
   inputs.forEach((t, i) => {
     const ptr = t.ptr, nbytes = t.nbytes;
-    allocs.push({ ptr, nbytes, buf: newBuf(nbytes, 'input', i), state: { k: 'kernel', hash: hashBytes(heapU8(), ptr, nbytes), konst: false }, label: `input ${i}` });
+    allocs.push({ ptr, nbytes, buf: newBuf(nbytes, 'input'), state: { k: 'kernel', hash: hashBytes(heapU8(), ptr, nbytes), konst: false }, label: `input ${i}` });
   });
   for (const [name, t] of [...model.namedParameters(), ...model.namedBuffers()]) {
     if (!t.isDisposed) allocs.push({ ptr: t.ptr, nbytes: t.nbytes, buf: null, state: { k: 'host' }, label: name, param: true });
@@ -182,7 +182,7 @@ export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Te
     const variant = chosen || boundVariant(name);
     const fn = chosen ? kernelVariant(name, chosen) : bound;
     if (!fn) throw new CompileError(`${where}: the module has no variant ${chosen}`);
-    if (name === 'f32_spectrogram' || name === 'f32_melspec_apply') {
+    if (name === 'f32_spectrogram' || name === 'f32_melspec_apply') { // melspec_impl.h: p holds pointers
       throw new CompileError(`${where} takes pointers inside its parameter block, which a plan cannot relocate`);
     }
     const ptrArgs: { k: number; a: Alloc; off: number; mode: 'r' | 'w' }[] = [];
@@ -194,7 +194,8 @@ export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Te
     const states = new Map(ptrArgs.map((p) => [p.a, current(p.a)]));
     const varying = (a: Alloc) => { const s = states.get(a)!; return s.k === 'kernel' && !s.konst; };
     // A written buffer whose earlier contents are JS data or a folded constant: do they matter?
-    const unsure = [...new Set(ptrArgs.filter((p) => p.mode === 'w' && (states.get(p.a)!.k === 'host' || (states.get(p.a) as { konst?: boolean }).konst)).map((p) => p.a))];
+    const settled = (a: Alloc) => { const s = states.get(a)!; return s.k === 'host' || (s.k === 'kernel' && s.konst); };
+    const unsure = [...new Set(ptrArgs.filter((p) => p.mode === 'w' && settled(p.a)).map((p) => p.a))];
     const konst = ptrArgs.every((p) => !varying(p.a));
     kernelCalls++;
     if (konst) folded++;

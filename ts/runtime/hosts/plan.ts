@@ -25,7 +25,7 @@ import { VidwasmError } from '../errors.js';
 import { DTYPE_BYTES, isDType, type DType } from '../dtype.js';
 import { Tensor, type Layout } from '../tensor.js';
 import { KERNELS } from '../kernels.gen.js';
-import { free, heapU8, kernel, kernelVariant, malloc, type KernelFn } from '../wasm.js';
+import { free, heapU8, kernel, kernelVariant, malloc, memory, type KernelFn } from '../wasm.js';
 
 /** A malformed, corrupt or mismatched plan. */
 export class PlanError extends VidwasmError {
@@ -233,6 +233,8 @@ type Input = Tensor | ArrayBufferView;
 export class Plan {
   readonly data: PlanData;
   private block = 0;
+  /** the wasm memory `block` lives in (setNumThreads' first switch replaces the module and its memory) */
+  private mem: WebAssembly.Memory | null = null;
   private fns: KernelFn[] | null = null;
 
   constructor(data: PlanData) {
@@ -271,7 +273,7 @@ export class Plan {
 
   /** Frees the plan's block of wasm memory (the next run allocates it again). */
   dispose(): void {
-    free(this.block);
+    if (this.mem === memory()) free(this.block);
     this.block = 0;
   }
 
@@ -307,7 +309,9 @@ export class Plan {
     if (inputs.length !== d.inputs.length) throw new PlanError(`the plan takes ${d.inputs.length} input(s), got ${inputs.length}`);
     const bytes = inputs.map((x, i) => inputBytes(x, d.inputs[i], i));
     const constLen = align16(d.constants.byteLength);
+    if (this.mem !== memory()) this.block = 0; // the old memory went with its module
     if (!this.block) {
+      this.mem = memory();
       this.block = malloc(constLen + d.arenaBytes + 16, 'a plan\'s constants and arena');
       this.fns = null;
       heapU8().set(d.constants, (this.block + 15) & ~15); // once: kernels never write constants (validatePlan)
