@@ -124,6 +124,8 @@ test('corrupt and truncated plans are PlanErrors, never a trap (byte flips, trun
   assert.throws(() => plan.run(Tensor.zeros([1, 3, 4, 8, 8])), (e: unknown) => e instanceof PlanError && /must be f32\[1, 3, 4, 64, 64\]/.test(String(e)));
   const write = { ...plan.data, calls: [{ kernel: 'f32_fill', variant: '', label: 'x', args: [{ const: 0 }, { i: 1 }, { f: 0 }] }] };
   assert.throws(() => new acc.Plan(write), (e: unknown) => e instanceof PlanError && /write into the plan's constants/.test(String(e)));
+  const alias = { ...plan.data, calls: [{ kernel: 'f32_conv3d', variant: 'packed_floats', label: 'x', args: plan.data.calls.find((c) => c.kernel === 'f32_conv3d')!.args }] };
+  assert.throws(() => new acc.Plan(alias), (e: unknown) => e instanceof PlanError && /no variant "packed_floats"/.test(String(e)));
   const outside = { ...plan.data, calls: [{ kernel: 'f32_fill', variant: '', label: 'x', args: [{ arena: plan.arenaBytes + 4 }, { i: 1 }, { f: 0 }] }] };
   assert.throws(() => new acc.Plan(outside), (e: unknown) => e instanceof PlanError && /points outside the plan/.test(String(e)));
 });

@@ -209,6 +209,9 @@ export function validatePlan(plan: PlanData): void {
     const k = KERNELS[c.kernel as keyof typeof KERNELS];
     if (!k) throw new PlanError(`call ${i}: this build has no kernel ${JSON.stringify(c.kernel)}`);
     if (c.args.length !== k.sig.length) throw new PlanError(`call ${i} (${c.kernel}): ${c.args.length} arguments, the kernel takes ${k.sig.length}`);
+    // a variant is a flag of the kernel's manifest entry (x86, arm, scalar, ...), or 'base'
+    const variantOk = c.variant === '' || (c.variant === 'base' ? k.base : (k as unknown as Record<string, unknown>)[c.variant] === true);
+    if (!variantOk) throw new PlanError(`call ${i}: kernel ${c.kernel} has no variant ${JSON.stringify(c.variant)}`);
     c.args.forEach((a, j) => {
       const where = `call ${i} (${c.kernel}) argument ${j} (${k.params[j]})`;
       const isF = a !== null && 'f' in a;
