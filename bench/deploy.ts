@@ -1,7 +1,8 @@
 // Deploy form vs original form (PyTorchVideo/Accelerator's convertToDeployableForm): eval-mode
 // forward latency at batch 1, single thread, of EfficientX3d-XS (4x160²) and -S (13x160²) built
-// by the zoo (random weights), and of X3D-XS built by createX3d after transmuteModel. Median CPU
-// ms per forward (wall in brackets). `npx tsx bench/run.ts deploy [--quick] [--filter=XS]`
+// by the zoo (random weights), of X3D-XS built by createX3d after transmuteModel, and of plain
+// X3D-XS; and the deploy form compiled into an inference plan (acc.compile) run by Plan.run.
+// Median CPU ms per forward (wall in brackets). `npx tsx bench/run.ts deploy [--quick] [--filter=XS]`
 import { Tensor, zoo, models, noGrad, tidy, accelerator as acc, type nn } from '../ts/node.js';
 import { countMacs } from './flops.js';
 import { timeRuns } from './models.js';
@@ -15,6 +16,7 @@ const CASES: DeployCase[] = [
     name: 'createX3d XS, transmuted 4x160²', shape: [1, 3, 4, 160, 160], iters: 10, quickIters: 3,
     build: () => { const m = models.createX3d({ inputClipLength: 4, inputCropSize: 160 }); acc.transmuteModel(m); return m; },
   },
+  { name: 'createX3d XS 4x160²', build: () => models.createX3d({ inputClipLength: 4, inputCropSize: 160 }), shape: [1, 3, 4, 160, 160], iters: 10, quickIters: 3 },
 ];
 
 export async function runDeploySuite({ quick = false, filter }: { quick?: boolean; filter?: string } = {}): Promise<Record<string, unknown>[]> {
@@ -36,10 +38,17 @@ export async function runDeploySuite({ quick = false, filter }: { quick?: boolea
       timed[form] = await timeRuns(forward, quick ? 1 : 2, iters);
       rows.push({ name: `${c.name}: ${form} form`, backend: 'simd', gflops: (2 * macs) / (timed[form].cpu * 1e6), latencyMs: timed[form].cpu, wallMs: timed[form].wall });
     }
+    const t1 = performance.now();
+    const plan = await acc.compile(deploy, x);
+    const compileMs = performance.now() - t1;
+    timed.plan = await timeRuns(() => plan.run(x).dispose(), quick ? 1 : 2, iters);
+    rows.push({ name: `${c.name}: plan`, backend: 'simd', gflops: (2 * macs) / (timed.plan.cpu * 1e6), latencyMs: timed.plan.cpu, wallMs: timed.plan.wall });
     const speedup = timed.original.cpu / timed.deploy.cpu;
     console.log(`${c.name.padEnd(32)} original ${timed.original.cpu.toFixed(1)} ms [${timed.original.wall.toFixed(1)}]  ` +
       `deploy ${timed.deploy.cpu.toFixed(1)} ms [${timed.deploy.wall.toFixed(1)}]  deploy ${speedup.toFixed(2)}x faster; conversion took ${convertMs.toFixed(0)} ms`);
-    x.dispose(); deploy.dispose(); net.dispose();
+    console.log(`${''.padEnd(32)} plan ${timed.plan.cpu.toFixed(1)} ms [${timed.plan.wall.toFixed(1)}]  ${(timed.deploy.cpu / timed.plan.cpu).toFixed(2)}x the deploy-form forward ` +
+      `(arena ${(plan.arenaBytes / 2 ** 20).toFixed(1)} MiB, ${plan.data.calls.length} calls); compile took ${compileMs.toFixed(0)} ms`);
+    plan.dispose(); x.dispose(); deploy.dispose(); net.dispose();
   }
   return rows;
 }

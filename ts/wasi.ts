@@ -4,7 +4,5 @@
 // Also exports the tools to run the real WASI command (vidwasm-cmd.wasm) under the shim, and
 // the inference-plan runner that the command and the JS hosts share.
 export { initWasi as init, initWasi, runWasiCommand, runPlanCommand, commandArgs, commandStdin, readShimFile } from './runtime/hosts/wasi.js';
-export { runPlan, encodePlan, decodePlan, validatePlan, planInputBytes, PlanError, type Plan } from './runtime/hosts/plan.js';
-export { PlanBuilder } from './runtime/hosts/plan_builder.js';
-export { planFromModule } from './runtime/hosts/plan_nn.js';
+export { Plan, loadPlan, encodePlan, decodePlan, validatePlan, PlanError, type PlanData } from './runtime/hosts/plan.js';
 export * from './index.js';

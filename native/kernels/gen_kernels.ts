@@ -82,6 +82,8 @@ export function exportsOf(k: KernelDef): string[] {
 
 const HEADER = (c: string) => `${c} Generated from native/kernels/kernels.def by native/kernels/gen_kernels.ts (make gen): do not edit.\n`;
 const sigOf = (k: KernelDef) => k.params.map((p) => p.wasm).join('');
+/** Pointer parameters from the C prototype: const pointers are read, others written (inference plans trace them). */
+const accessOf = (k: KernelDef) => k.params.map((p) => (!p.ctype.includes('*') ? '-' : /^const\b/.test(p.ctype) ? 'r' : 'w')).join('');
 const enumC = (e: EnumDef) => {
   const items = e.members.map(([k, v]) => `${e.prefix}${k.toUpperCase()} = ${v}`);
   if (e.kind !== 'flags') items.push(`${e.prefix}COUNT = ${e.members.length}`);
@@ -128,11 +130,12 @@ function wasiTable(m: Manifest): string {
     for (const ex of exportsOf(k)) out.push(`${ctypeOf(retOf(k.ret))} ${ex}(${args});`);
   }
   out.push('', 'typedef struct {', '  const char *name, *sig;  // sig: argument types, i = i32 or pointer, f = f32',
+    '  const char *access;       // per argument: r = read pointer, w = written pointer, - = a value',
     '  int shape;               // index of the caller in invoke()', '  anyfn base, x86, arm, scalar;', '} Kernel;', '');
   const fn = (k: KernelDef, v: string) => (v === 'base' ? k.base : k[v as 'x86']) ? `(anyfn)vw_${k.name}${v === 'base' ? '' : `_${v}`}` : '0';
   out.push('static const Kernel kernels[] = {');
   for (const k of m.kernels) {
-    out.push(`  {"${k.name}", "${sigOf(k)}", ${shapes.indexOf(full(k))}, ${['base', 'x86', 'arm', 'scalar'].map((v) => fn(k, v)).join(', ')}},`);
+    out.push(`  {"${k.name}", "${sigOf(k)}", "${accessOf(k)}", ${shapes.indexOf(full(k))}, ${['base', 'x86', 'arm', 'scalar'].map((v) => fn(k, v)).join(', ')}},`);
   }
   out.push('};', '#define NKERNELS (sizeof kernels / sizeof kernels[0])', '');
   out.push('static float vw_bits_f(uint32_t u) {', '  float f;', '  memcpy(&f, &u, 4);', '  return f;', '}', '');
@@ -167,11 +170,13 @@ function tsBindings(m: Manifest): string {
     '  /** Which exports exist: vw_<name>, vw_<name>_x86/_arm (ISA variants), vw_<name>_scalar. */',
     '  readonly base: boolean; readonly x86: boolean; readonly arm: boolean; readonly scalar: boolean;',
     '  /** SIMD vs scalar twin: 0 = bitwise equal, r > 0 = relative tolerance, null = nothing to compare. */',
-    '  readonly tol: number | null;', '  readonly params: readonly string[];', '}');
+    '  readonly tol: number | null;', '  readonly params: readonly string[];',
+    '  /** One letter per parameter: r = const pointer (read), w = pointer the kernel writes (and may read), - = a value. */',
+    '  readonly access: string;', '}');
   out.push('/** Every kernel of vidwasm.wasm. */', 'export const KERNELS = {');
   for (const k of m.kernels) {
     out.push(`  ${k.name}: { sig: '${sigOf(k)}', base: ${k.base}, x86: ${k.x86}, arm: ${k.arm}, scalar: ${k.scalar}, tol: ${k.tol}, ` +
-      `params: [${k.params.map((p) => `'${p.name}'`).join(', ')}] },`);
+      `params: [${k.params.map((p) => `'${p.name}'`).join(', ')}], access: '${accessOf(k)}' },`);
   }
   out.push('} as const satisfies Record<string, KernelInfo>;', 'export type KernelName = keyof typeof KERNELS;', '');
   out.push('const notLoaded = (): never => {',

@@ -4,8 +4,9 @@
 // every output's SHA-256 must equal Node's. WebKitGTK runs twice: with JSC_useSharedArrayBuffer=true
 // (threads work) and with the engine's defaults, where it hides SharedArrayBuffer on an isolated
 // page, so features().threads is false and setNumThreads(2) must name that cause. Each page then
-// loads a plain page importing the dist/browser.js bundle as a user would. The CNN plan's output
-// is also checked against the WASI command run by jco. A missing browser fails its engine's
+// loads a plain page importing the dist/browser.js bundle as a user would. The compiled plan's
+// output (an efficient X3D-XS built by acc.compile, plan_fixture.ts) is also checked against the
+// WASI command run by jco. A missing browser fails its engine's
 // tests (CI installs them with `make setup`); nothing silently passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,7 +19,7 @@ import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { pixelsPath } from '../../ts/data/pixels.js';
 import { digest, scenario, type ScenarioResult } from './scenario.js';
 import { serve, type Served } from './server.js';
-import { cnnPlanBytes, cnnInput } from '../hosts/cnn_fixture.js';
+import { x3dPlan, planInput } from '../hosts/plan_fixture.js';
 import { commandPath, jcoRun } from '../hosts/jco.js';
 import { commandArgs, commandStdin } from '../../ts/runtime/hosts/wasi.js';
 import { ENGINE_LABEL, openEngine, PAGE_ERRORS_SCRIPT, type EngineName } from './engines.js';
@@ -27,8 +28,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const mtPath = process.env.VIDWASM_WASM_MT ?? join(dirname(wasmPath()), 'vidwasm-mt.wasm');
 const ENGINES: EngineName[] = ['chromium', 'firefox', 'webkit', 'webkit-no-sab'];
 
-const planBytes = cnnPlanBytes();
-const input = cnnInput();
+let planBytes: Uint8Array;
+const input = planInput();
 const inputBytes = new Uint8Array(input.buffer);
 const command = readFileSync(commandPath());
 
@@ -62,6 +63,9 @@ async function runEngine(name: EngineName): Promise<EngineRun> {
 test.before(async () => {
   try {
     const t0 = Date.now();
+    const plan = await x3dPlan();
+    planBytes = plan.save();
+    plan.dispose();
     const bundle = await build({
       entryPoints: [join(here, 'page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
       // like dist/browser.js: Node-only code paths (checkpoint files) import node: modules lazily
@@ -131,12 +135,12 @@ test('Node: the reference outputs are real, and the WASI command (browser_wasi_s
   if (setupError) throw setupError;
   assert.equal(node.op, [5.5, 11, 16.5, 7, 12.5, 18]);
   for (const [k, b] of Object.entries(node.outputs)) assert.ok(b.some((v: number) => v !== 0), `${k} is not all zeros`);
-  assert.is(node.outputs.cnn.length, 2 * 5 * 4); // [2, 5] logits
+  assert.is(node.outputs.plan.length, 10 * 4); // [1, 10] logits
   assert.is(node.outputs.model.length, 5 * 4);
-  assert.equal(node.outputs.cnnCommand, node.outputs.cnn, 'WASI command under browser_wasi_shim vs the loader');
+  assert.equal(node.outputs.planCommand, node.outputs.plan, 'WASI command under browser_wasi_shim vs the loader');
   const r = jcoRun(commandArgs(), commandStdin(planBytes, input));
   assert.is(r.status, 0, `jco run failed: ${r.stderr}`);
-  assert.equal(new Uint8Array(r.stdout), node.outputs.cnn, 'jco-run WASI command vs the loader');
+  assert.equal(new Uint8Array(r.stdout), node.outputs.plan, 'jco-run WASI command vs the loader');
 });
 
 for (const name of ENGINES) {

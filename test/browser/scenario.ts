@@ -1,13 +1,13 @@
 // What the browser tests compute, written once and run in every engine of the matrix (page.ts)
 // and in Node (browser.test.ts), so the hosts are compared on identical code paths: the feature
 // report, a tensor op, one autograd + SGD step through conv3d, a narrow X3D forward from a fixed
-// seed, and the small CNN plan (through the loader and through the WASI command under
-// browser_wasi_shim). It runs at whatever thread count the page set (getNumThreads).
+// seed, and the compiled efficient X3D-XS plan (plan_fixture.ts; through the loader and through
+// the WASI command under browser_wasi_shim). It runs at whatever thread count the page set (getNumThreads).
 import { Tensor, ops, optim, tidy, features, getBackend, getIsa, kernelNames, models, manualSeed, getNumThreads } from '../../ts/index.js';
 import { threadStats } from '../../ts/runtime/threads/index.js';
-import { decodePlan, runPlan } from '../../ts/runtime/hosts/plan.js';
+import { loadPlan } from '../../ts/runtime/hosts/plan.js';
 import { runPlanCommand } from '../../ts/runtime/hosts/wasi.js';
-import { lcg } from '../hosts/cnn_fixture.js';
+import { lcg } from '../hosts/plan_fixture.js';
 
 export interface ScenarioInput { plan: Uint8Array; input: Uint8Array; command: Uint8Array }
 
@@ -20,10 +20,10 @@ export interface Outputs<T = Bytes> {
   modelParams: T;
   /** its eval-mode logits */
   model: T;
-  /** the CNN plan output through runPlan (the loader) */
-  cnn: T;
-  /** the CNN plan output from the WASI command under browser_wasi_shim */
-  cnnCommand: T;
+  /** the plan's output through Plan.run (the loader) */
+  plan: T;
+  /** the plan's output from the WASI command under browser_wasi_shim */
+  planCommand: T;
 }
 
 export interface ScenarioResult<T = Bytes> {
@@ -80,16 +80,16 @@ export function scenario(inp: ScenarioInput): ScenarioResult {
     return concat([lossBytes, gw, gb, bytes(w.toArray()), bytes(b.toArray())]);
   });
   const model = x3dForward();
-  const plan = decodePlan(inp.plan);
-  const input = new Float32Array(inp.input.buffer.slice(inp.input.byteOffset, inp.input.byteOffset + inp.input.byteLength));
-  const cnn = bytes(runPlan(plan, input));
-  const cnnCommand = bytes(runPlanCommand(inp.command, plan, input));
+  const compiled = loadPlan(inp.plan);
+  const plan = bytes(compiled.runBytes(inp.input));
+  compiled.dispose();
+  const planCommand = bytes(runPlanCommand(inp.command, inp.plan, inp.input));
   const g = globalThis as { crossOriginIsolated?: boolean };
   return {
     features: { ...f, crossOriginIsolated: g.crossOriginIsolated ?? null },
     backend: getBackend(), isa: getIsa(), kernels: kernelNames().length, threads: getNumThreads(),
     splitRuns: threadStats().splitRuns - splitsBefore, op,
-    outputs: { train, modelParams: model.params, model: model.logits, cnn, cnnCommand },
+    outputs: { train, modelParams: model.params, model: model.logits, plan, planCommand },
   };
 }
 

@@ -7,3 +7,4 @@ export { transmuteModel, EFFICIENT_BLOCK_TRANSMUTER_REGISTRY, type TransmuteRepo
 export { cloneModule } from './deployment/clone_module.js';
 export * as mobileCpu from './mobile_cpu/index.js';
 export { EfficientX3d, createEfficientX3d } from './mobile_cpu/index.js';
+export { compile, CompileError, Plan, loadPlan, PlanError, type CompileOptions, type PlanData, type PlanCall } from './compile/index.js';

@@ -5,12 +5,15 @@ import { Tensor } from '../runtime/tensor.js';
 import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
 import * as F from '../runtime/ops/index.js';
-import { parseArgs, need, requireFile, CliError } from './args.js';
+import { parseArgs, need, requireFile, CliError, type Parsed } from './args.js';
+import { loadPlan } from '../runtime/hosts/plan.js';
+import type { DeployMeta } from './deploy.js';
 import { modelSpec, loadModel, pretrainedPath } from './model.js';
 import { loadClip } from '../data/load_clip.js';
 import { bar } from './progress.js';
 
 export const HELP = `usage: vidwasm classify CLIP --model NAME (--weights FILE|URL | --pretrained) [--topk K] [--num-classes N] [--labels FILE] [--json]
+       vidwasm classify CLIP --plan FILE.vwplan [--topk K] [--labels FILE] [--json]
 
 Classifies a video: decodes it with ffmpeg.wasm, takes the model's clip from the middle of the
 video (frames x sampling rate at 30 fps), applies the Kinetics eval transform (uniform temporal
@@ -27,15 +30,23 @@ options:
   --topk K           classes to print (default 5)
   --num-classes N    classes of the model (default: the checkpoint's classifier, else the zoo's)
   --labels FILE      class names, one per line (default: Kinetics-400 names for zoo models)
+  --plan FILE        run a plan made by \`vidwasm deploy\` instead of a model (the plan knows its clip
+                     size, normalisation and labels)
   --json             print {"clip", "model", "top": [{"index", "label", "prob"}]} instead`;
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs('classify', argv, {
     model: { kind: 'string' }, weights: { kind: 'string' }, topk: { kind: 'int', min: 1 }, 'num-classes': { kind: 'int', min: 1 },
-    labels: { kind: 'string' }, json: { kind: 'flag' }, pretrained: { kind: 'flag' },
+    labels: { kind: 'string' }, json: { kind: 'flag' }, pretrained: { kind: 'flag' }, plan: { kind: 'string' },
   }, 1);
   const clipPath = p.positionals[0];
   if (!clipPath) throw new CliError('classify: give a video file (vidwasm classify clip.mp4 --model x3d_xs --weights X3D_XS.pyth)');
+  if (typeof p.opts.plan === 'string') {
+    if (typeof p.opts.model === 'string' || typeof p.opts.weights === 'string' || p.opts.pretrained) {
+      throw new CliError('classify: --plan replaces --model/--weights/--pretrained (the plan holds the model)');
+    }
+    return classifyWithPlan(clipPath, p.opts.plan, p);
+  }
   const modelName = need('classify', p, 'model');
   if (p.opts.pretrained && typeof p.opts.weights === 'string') throw new CliError('classify: pass --weights or --pretrained, not both');
   const weightsArg = p.opts.pretrained ? null : need('classify', p, 'weights');
@@ -63,17 +74,55 @@ export async function run(argv: string[]): Promise<number> {
     clip.dispose();
     b.increment();
     b.stop();
-    const top = [...probs.keys()].sort((a, c) => probs[c] - probs[a]).slice(0, k)
-      .map((i) => ({ index: i, label: names?.[i] ?? `class ${i}`, prob: probs[i] }));
-    if (p.opts.json) {
-      console.log(JSON.stringify({ clip: clipPath, model: spec.name, top }));
-    } else {
-      console.log(`${clipPath}: ${spec.name}, ${spec.frames} frames ${spec.cropSize}x${spec.cropSize}`);
-      top.forEach((t, r) => console.log(`${String(r + 1).padStart(3)}. ${(t.prob * 100).toFixed(1).padStart(5)}%  ${t.label}`));
-    }
+    report(clipPath, spec.name, `${spec.frames} frames ${spec.cropSize}x${spec.cropSize}`, probs, names, k, !!p.opts.json);
     return 0;
   } finally {
     net.dispose();
+  }
+}
+
+function report(clipPath: string, model: string, what: string, probs: Float32Array, names: readonly string[] | null, k: number, json: boolean): void {
+  const top = [...probs.keys()].sort((a, c) => probs[c] - probs[a]).slice(0, k)
+    .map((i) => ({ index: i, label: names?.[i] ?? `class ${i}`, prob: probs[i] }));
+  if (json) {
+    console.log(JSON.stringify({ clip: clipPath, model, top }));
+  } else {
+    console.log(`${clipPath}: ${model}, ${what}`);
+    top.forEach((t, r) => console.log(`${String(r + 1).padStart(3)}. ${(t.prob * 100).toFixed(1).padStart(5)}%  ${t.label}`));
+  }
+}
+
+/** classify --plan: the clip prepared as the plan's meta says (written by vidwasm deploy), then the plan. */
+async function classifyWithPlan(clipPath: string, planPath: string, p: Parsed): Promise<number> {
+  await requireFile(planPath, 'plan');
+  const { readFile } = await import('node:fs/promises');
+  const plan = loadPlan(new Uint8Array(await readFile(planPath)));
+  try {
+    let meta: DeployMeta;
+    try { meta = JSON.parse(plan.data.meta) as DeployMeta; } catch { meta = null as never; }
+    if (!meta || typeof meta.frames !== 'number' || typeof meta.cropSize !== 'number' || !Array.isArray(meta.mean)) {
+      throw new CliError(`${planPath}: the plan does not say how to prepare a clip (make it with vidwasm deploy)`);
+    }
+    const want = [1, 3, meta.frames, meta.cropSize, meta.cropSize];
+    const inp = plan.inputs;
+    if (inp.length !== 1 || inp[0].shape.join() !== want.join()) throw new CliError(`${planPath}: its input [${inp.map((t) => t.shape.join(', ')).join('], [')}] is not one clip [${want.join(', ')}]`);
+    await requireFile(clipPath, 'video');
+    let names = meta.classNames;
+    if (typeof p.opts.labels === 'string') names = await readLabels(p.opts.labels, meta.numClasses);
+    const k = Math.min((p.opts.topk as number | undefined) ?? 5, meta.numClasses);
+    const clip = await loadClip(clipPath, {
+      frames: meta.frames, crop: meta.cropSize, shortSide: meta.sideSize, mean: meta.mean, std: meta.std,
+      seconds: (meta.frames * meta.sampleRate) / meta.fps,
+    });
+    const probs = tidy(() => {
+      const out = plan.run(F.reshape(clip, want));
+      return Float32Array.from(F.softmax(F.reshape(out, [1, out.size]), 1).toArray());
+    });
+    clip.dispose();
+    report(clipPath, `${meta.model} (plan)`, `${meta.frames} frames ${meta.cropSize}x${meta.cropSize}`, probs, names, k, !!p.opts.json);
+    return 0;
+  } finally {
+    plan.dispose();
   }
 }
 

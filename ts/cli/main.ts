@@ -16,6 +16,8 @@ commands:
   info [--json]                     device profile: wasm SIMD, relaxed SIMD, threads, memory, kernels
   classify CLIP --model NAME --weights FILE [--topk K]
                                     classify a video with a zoo model (Kinetics-400 labels)
+  deploy --model NAME [--weights FILE] --out FILE.vwplan
+                                    deploy form + compiled inference plan (classify CLIP --plan FILE)
   train --data CSV --val CSV --model NAME --num-classes N [--epochs E] --out DIR
                                     train a model on "path label" csv lists of videos
   eval --data CSV --model NAME --weights FILE [--num-classes N]
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: () => import('./demo_cmd.js'),
   info: () => import('./info_cmd.js'),
   classify: () => import('./classify.js'),
+  deploy: () => import('./deploy.js'),
   train: () => import('./train_cmd.js'),
   eval: () => import('./eval_cmd.js'),
   convert: () => import('./convert.js'),

@@ -134,7 +134,8 @@ function rebind(st: State): void {
   st.bound.clear();
   bindKernels((name) => {
     const ex = exportFor(st, name);
-    const fn: KernelFn = ex ? st.exports[ex] as KernelFn : () => { throw noKernel(name); };
+    const raw: KernelFn = ex ? st.exports[ex] as KernelFn : () => { throw noKernel(name); };
+    const fn = tracer ? tracer.wrap(name, raw) : raw;
     st.bound.set(name, fn);
     return fn;
   });
@@ -176,6 +177,32 @@ export function setIsa(isa: IsaFlavour): void {
   const st = s();
   st.isa = isa;
   rebind(st);
+}
+
+/**
+ * Kernel-call tracing, the seam inference plans are captured through (ts/accelerator/compile):
+ * while a tracer is set, every kernel function ops call (typed bindings and kernel(name)) is the
+ * tracer's wrapper, and every malloc/free is reported to it.
+ */
+export interface KernelTracer {
+  wrap(name: KernelName, fn: KernelFn): KernelFn;
+  malloc(ptr: number, nbytes: number): void;
+  free(ptr: number): void;
+}
+let tracer: KernelTracer | null = null;
+export function setKernelTracer(t: KernelTracer | null): void {
+  const st = s();
+  // The shared parameter block is allocated again under the tracer, so the tracer knows its extent.
+  free(paramPtr);
+  paramPtr = 0;
+  tracer = t;
+  rebind(st);
+}
+
+/** The wasm function of one variant of a kernel ('base' = vw_<name>), or null when the module lacks it. */
+export function kernelVariant(name: string, variant: string): KernelFn | null {
+  const fn = s().exports[variant === 'base' ? `vw_${name}` : `vw_${name}_${variant}`];
+  return typeof fn === 'function' ? fn as KernelFn : null;
 }
 
 /**
@@ -246,11 +273,14 @@ export function malloc(nbytes: number, what = 'tensor'): number {
     throw new OutOfMemoryError(
       `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is full (${fmtBytes(memoryBytes())} in use of 4 GiB)`);
   }
+  tracer?.malloc(p, Math.max(16, nbytes));
   return p;
 }
 
 export function free(p: number): void {
-  if (p) s().exports.free(p);
+  if (!p) return;
+  tracer?.free(p);
+  s().exports.free(p);
 }
 
 export function fmtBytes(n: number): string {

@@ -1,207 +1,351 @@
-// Inference plans: a static list of buffers and kernel calls that any vidwasm host can execute.
+// Inference plans: a static list of kernel calls over one arena, which any vidwasm host runs.
 //
-// A plan is what the three hosts share to prove they compute the same thing: this runner
-// executes it through the loader (Node, browsers, the WASI shim), and the WASI command
-// native/kernels/wasi/main.c executes the same bytes with the same kernel object files. Both
-// allocate the buffers, copy the data in, then call the kernels in order with the same
-// arguments, so the outputs agree bit for bit on any conforming wasm engine.
-// Plans are produced by plan_builder.ts, which lowers layers to the kernels the ops use.
+// A plan is what compile() (ts/accelerator/compile) makes of a model: the kernel calls its
+// forward made, in order, with every pointer argument rewritten as an offset into the plan's
+// constants (weights already packed, parameter blocks, index tables) or into its arena (the
+// inputs, the intermediates and the scratch, placed by liveness so buffers share bytes). This
+// runner executes it through the loader (Node, browsers, the WASI shim); the WASI command
+// native/kernels/wasi/main.c executes the same bytes with the same kernel objects. Both lay out
+// [constants | arena] in one 16-byte-aligned block and call the kernels in order with the same
+// arguments, so their outputs agree bit for bit on any conforming wasm engine.
 //
-// Binary format (little-endian u32 words; byte strings padded to 4), version 1:
-//   'VWPL' 1 nbuf { nbytes kind [data] }*  ncall { nameLen name sigLen sig nargs { tag a b }* }*
-//   outBuf outOff outBytes rank shape[rank] 'LPWV'
-// buffer kind: 0 zero-filled, 1 data follows, 2 the input (its raw bytes follow the plan on the
-// command's stdin; runPlan takes them as an argument). Argument tag: 0 i32 (a), 1 f32 (a = bits),
-// 2 pointer to buffer a at byte offset b, 3 NULL pointer. sig has one letter per argument:
-// 'i' (i32 or pointer) or 'f' (f32), the kernel's wasm signature.
+// Binary format, little-endian u32 words, strings and byte blobs padded to 4 (version 2):
+//   'VWPL' 2 bodyWords checksum  body  'LPWV'
+//   body: arenaBytes constBytes constants[constBytes] notes:str meta:str
+//         ninputs tensor*  tensor(output)
+//         ncall { kernel:str variant:str sig:str label:str nargs { tag value }* }*
+//   str: byteLength bytes; tensor: offset nbytes dtype layout rank dims[rank] (offsets into the arena)
+//   argument tags: 0 i32, 1 f32 (bits), 2 arena offset, 3 constants offset, 4 NULL pointer.
+//   checksum: FNV-1a over the body's u32 words (any single changed byte changes it).
+// The kernel is named, not numbered, so a plan survives rebuilds of the module. `variant` is
+// the per-call kernel choice ('base', 'x86', 'arm', 'scalar', ...; '' = the host's backend and
+// ISA): compile() pins the variant each call ran while it was captured, because constants it
+// folded (packed weights) are in that variant's format.
 import { VidwasmError } from '../errors.js';
-import { free, heapU8, kernel, malloc } from '../wasm.js';
+import { DTYPE_BYTES, isDType, type DType } from '../dtype.js';
+import { Tensor, type Layout } from '../tensor.js';
+import { KERNELS } from '../kernels.gen.js';
+import { free, heapU8, kernel, kernelVariant, malloc, memory, type KernelFn } from '../wasm.js';
 
-export type PlanArg = { i: number } | { f: number } | { buf: number; off?: number } | null;
-export interface PlanBuffer {
-  nbytes: number;
-  kind: 'zero' | 'data' | 'input';
-  data?: Uint8Array;
-  /** what the buffer holds (not serialised; for debugging). */
-  label?: string;
-}
-export interface PlanCall { kernel: string; sig: string; args: PlanArg[] }
-export interface Plan {
-  buffers: PlanBuffer[];
-  calls: PlanCall[];
-  output: { buf: number; off: number; nbytes: number; shape: number[] };
-}
-
-const MAGIC = 0x4c505756; // 'VWPL'
-const TRAILER = 0x5657504c; // 'LPWV'
-
+/** A malformed, corrupt or mismatched plan. */
 export class PlanError extends VidwasmError {
   constructor(message: string) { super('E_PLAN', message); }
 }
 
+export interface PlanTensor { off: number; nbytes: number; dtype: DType; layout: Layout; shape: number[] }
+export type PlanArg = { i: number } | { f: number } | { arena: number } | { const: number } | null;
+export interface PlanCall {
+  kernel: string;
+  /** '' = the host's choice; else the export suffix ('base' for vw_<kernel>). */
+  variant: string;
+  args: PlanArg[];
+  /** Where the call came from (module path and class), for explain() and errors. */
+  label: string;
+}
+export interface PlanData {
+  arenaBytes: number;
+  constants: Uint8Array;
+  inputs: PlanTensor[];
+  output: PlanTensor;
+  calls: PlanCall[];
+  /** What compile() did (passes, fused calls), shown by explain(). */
+  notes: string;
+  /** The application's own description of the plan (JSON text; vidwasm deploy writes the clip geometry and labels). */
+  meta: string;
+}
+
+const MAGIC = 0x4c505756; // 'VWPL'
+const TRAILER = 0x5657504c; // 'LPWV'
+export const PLAN_VERSION = 2;
+const DTYPES: DType[] = ['f32', 'i32', 'u8', 'i8', 'f16'];
+const LAYOUTS: Layout[] = ['contiguous', 'channels_last'];
+const MAX_RANK = 8;
+
 const f32bits = (f: number) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, f, true); return b.getUint32(0, true); };
 const bitsF32 = (u: number) => { const b = new DataView(new ArrayBuffer(4)); b.setUint32(0, u, true); return b.getFloat32(0, true); };
+const align16 = (n: number) => (n + 15) & ~15;
 
-/** Serialises a plan (the file the WASI command reads). */
-export function encodePlan(plan: Plan): Uint8Array {
-  const words: number[] = [];
-  const chunks: Uint8Array[] = [];
-  const flush = () => { if (words.length) { chunks.push(new Uint8Array(new Uint32Array(words).buffer)); words.length = 0; } };
-  const str = (s: string) => {
-    const b = new TextEncoder().encode(s);
-    words.push(b.length);
+/** FNV-1a over u32 words (the WASI command computes the same). */
+export function planChecksum(words: Uint32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+/** Serialises a plan. */
+export function encodePlan(plan: PlanData): Uint8Array {
+  validatePlan(plan);
+  const parts: Uint8Array[] = [];
+  let words: number[] = [];
+  const flush = () => { if (words.length) parts.push(new Uint8Array(new Uint32Array(words).buffer)); words = []; };
+  const blob = (b: Uint8Array) => {
+    words.push(b.byteLength);
     flush();
-    const padded = new Uint8Array((b.length + 3) & ~3);
+    const padded = new Uint8Array((b.byteLength + 3) & ~3);
     padded.set(b);
-    chunks.push(padded);
+    parts.push(padded);
   };
-  words.push(MAGIC, 1, plan.buffers.length);
-  for (const b of plan.buffers) {
-    words.push(b.nbytes, b.kind === 'zero' ? 0 : b.kind === 'data' ? 1 : 2);
-    if (b.kind === 'data') {
-      if (!b.data || b.data.byteLength !== b.nbytes) throw new PlanError(`plan buffer ${b.label ?? ''} has ${b.data?.byteLength} bytes of data, expected ${b.nbytes}`);
-      flush();
-      const padded = new Uint8Array((b.nbytes + 3) & ~3);
-      padded.set(b.data);
-      chunks.push(padded);
-    }
-  }
+  const str = (s: string) => blob(new TextEncoder().encode(s));
+  const tensor = (t: PlanTensor) => words.push(t.off, t.nbytes, DTYPES.indexOf(t.dtype), LAYOUTS.indexOf(t.layout), t.shape.length, ...t.shape);
+  words.push(plan.arenaBytes);
+  blob(plan.constants);
+  str(plan.notes);
+  str(plan.meta);
+  words.push(plan.inputs.length);
+  plan.inputs.forEach(tensor);
+  tensor(plan.output);
   words.push(plan.calls.length);
   for (const c of plan.calls) {
-    str(c.kernel);
-    str(c.sig);
+    str(c.kernel); str(c.variant); str(KERNELS[c.kernel as keyof typeof KERNELS].sig); str(c.label);
     words.push(c.args.length);
     for (const a of c.args) {
-      if (a === null) words.push(3, 0, 0);
-      else if ('i' in a) words.push(0, a.i >>> 0, 0);
-      else if ('f' in a) words.push(1, f32bits(a.f), 0);
-      else words.push(2, a.buf, a.off ?? 0);
+      if (a === null) words.push(4, 0);
+      else if ('i' in a) words.push(0, a.i >>> 0);
+      else if ('f' in a) words.push(1, f32bits(a.f));
+      else if ('arena' in a) words.push(2, a.arena);
+      else words.push(3, a.const);
     }
   }
-  const o = plan.output;
-  words.push(o.buf, o.off, o.nbytes, o.shape.length, ...o.shape, TRAILER);
   flush();
-  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  const bodyBytes = parts.reduce((s, p) => s + p.byteLength, 0);
+  const out = new Uint8Array(16 + bodyBytes + 4);
+  let at = 16;
+  for (const p of parts) { out.set(p, at); at += p.byteLength; }
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, MAGIC, true);
+  dv.setUint32(4, PLAN_VERSION, true);
+  dv.setUint32(8, bodyBytes / 4, true);
+  dv.setUint32(12, planChecksum(new Uint32Array(out.buffer, 16, bodyBytes / 4)), true);
+  dv.setUint32(at, TRAILER, true);
   return out;
 }
 
-/** Parses a plan file; throws PlanError on anything malformed. */
-export function decodePlan(bytes: Uint8Array): Plan {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = 0;
+/** Parses plan bytes; anything malformed (truncated, corrupt, from another version) is a PlanError. */
+export function decodePlan(bytes: Uint8Array): PlanData {
+  if (!(bytes instanceof Uint8Array)) throw new PlanError('a plan is a Uint8Array of plan bytes');
+  const copy = bytes.slice(); // aligned, and safe from later changes by the caller
+  const dv = new DataView(copy.buffer);
+  if (copy.byteLength < 20 || dv.getUint32(0, true) !== MAGIC) throw new PlanError('not a vidwasm plan (magic VWPL missing)');
+  const version = dv.getUint32(4, true);
+  if (version !== PLAN_VERSION) throw new PlanError(`unsupported plan version ${version} (this build reads version ${PLAN_VERSION})`);
+  const bodyWords = dv.getUint32(8, true);
+  if (16 + bodyWords * 4 + 4 > copy.byteLength) throw new PlanError(`truncated plan: ${copy.byteLength} bytes, its header says ${16 + bodyWords * 4 + 4}`);
+  if (16 + bodyWords * 4 + 4 < copy.byteLength) throw new PlanError('unexpected bytes after the plan');
+  if (dv.getUint32(16 + bodyWords * 4, true) !== TRAILER) throw new PlanError('plan does not end with its trailer (LPWV)');
+  if (planChecksum(new Uint32Array(copy.buffer, 16, bodyWords)) !== dv.getUint32(12, true)) {
+    throw new PlanError('plan checksum mismatch: the file is corrupt');
+  }
+  const end = 16 + bodyWords * 4;
+  let pos = 16;
   const u32 = () => {
-    if (pos + 4 > bytes.byteLength) throw new PlanError('truncated plan');
+    if (pos + 4 > end) throw new PlanError('truncated plan body');
     const v = dv.getUint32(pos, true);
     pos += 4;
     return v;
   };
-  const raw = (n: number) => {
-    const padded = (n + 3) & ~3;
-    if (pos + padded > bytes.byteLength) throw new PlanError('truncated plan');
-    const b = bytes.slice(pos, pos + n);
-    pos += padded;
+  const blob = () => {
+    const n = u32();
+    if (n > end - pos) throw new PlanError('truncated plan body');
+    const b = copy.slice(pos, pos + n);
+    pos += (n + 3) & ~3;
     return b;
   };
-  if (u32() !== MAGIC) throw new PlanError('not a vidwasm plan (magic VWPL missing)');
-  const version = u32();
-  if (version !== 1) throw new PlanError(`unsupported plan version ${version}`);
-  const buffers: PlanBuffer[] = [];
-  for (let n = u32(), i = 0; i < n; i++) {
-    const nbytes = u32(), kind = u32();
-    if (kind > 2) throw new PlanError(`bad buffer kind ${kind}`);
-    buffers.push(kind === 1 ? { nbytes, kind: 'data', data: raw(nbytes) } : { nbytes, kind: kind === 0 ? 'zero' : 'input' });
-  }
+  const dec = new TextDecoder('utf-8', { fatal: false });
+  const str = () => dec.decode(blob());
+  const tensor = (): PlanTensor => {
+    const off = u32(), nbytes = u32(), d = u32(), l = u32(), rank = u32();
+    if (d >= DTYPES.length || l >= LAYOUTS.length || rank > MAX_RANK) throw new PlanError('bad tensor description in plan');
+    const shape: number[] = [];
+    for (let k = 0; k < rank; k++) shape.push(u32());
+    return { off, nbytes, dtype: DTYPES[d], layout: LAYOUTS[l], shape };
+  };
+  const arenaBytes = u32();
+  const constants = blob();
+  const notes = str();
+  const meta = str();
+  const inputs: PlanTensor[] = [];
+  const nin = u32();
+  if (nin > 64) throw new PlanError(`plan has ${nin} inputs`);
+  for (let i = 0; i < nin; i++) inputs.push(tensor());
+  const output = tensor();
   const calls: PlanCall[] = [];
-  const dec = new TextDecoder();
-  for (let n = u32(), i = 0; i < n; i++) {
-    const name = dec.decode(raw(u32()));
-    const sig = dec.decode(raw(u32()));
+  const ncall = u32();
+  if (ncall > (end - pos) / 4) throw new PlanError('truncated plan body');
+  for (let i = 0; i < ncall; i++) {
+    const kernelName = str(), variant = str(), sig = str(), label = str();
+    const na = u32();
+    if (na !== sig.length) throw new PlanError(`call ${i} (${kernelName}): ${na} arguments, its signature ${JSON.stringify(sig)} says otherwise`);
     const args: PlanArg[] = [];
-    for (let na = u32(), k = 0; k < na; k++) {
-      const tag = u32(), a = u32(), b = u32();
-      if (tag === 0) args.push({ i: a | 0 });
-      else if (tag === 1) args.push({ f: bitsF32(a) });
-      else if (tag === 2) args.push({ buf: a, off: b });
-      else if (tag === 3) args.push(null);
-      else throw new PlanError(`bad argument tag ${tag} in call to ${name}`);
+    for (let k = 0; k < na; k++) {
+      const tag = u32(), v = u32();
+      if (tag === 0) args.push({ i: v | 0 });
+      else if (tag === 1) args.push({ f: bitsF32(v) });
+      else if (tag === 2) args.push({ arena: v });
+      else if (tag === 3) args.push({ const: v });
+      else if (tag === 4) args.push(null);
+      else throw new PlanError(`call ${i} (${kernelName}): bad argument tag ${tag}`);
     }
-    calls.push({ kernel: name, sig, args });
+    const known = KERNELS[kernelName as keyof typeof KERNELS];
+    if (known && known.sig !== sig) throw new PlanError(`call ${i}: kernel ${kernelName} has signature ${known.sig} in this build, the plan says ${sig}`);
+    calls.push({ kernel: kernelName, variant, args, label });
   }
-  const buf = u32(), off = u32(), nbytes = u32();
-  const shape: number[] = [];
-  for (let r = u32(), k = 0; k < r; k++) shape.push(u32());
-  if (u32() !== TRAILER) throw new PlanError('plan does not end with its trailer');
-  if (pos !== bytes.byteLength) throw new PlanError('unexpected bytes after the plan');
-  const plan = { buffers, calls, output: { buf, off, nbytes, shape } };
+  if (pos !== end) throw new PlanError('unexpected bytes at the end of the plan body');
+  const plan = { arenaBytes, constants, inputs, output, calls, notes, meta };
   validatePlan(plan);
   return plan;
 }
 
-/** Checks references and signatures (both runners trust a validated plan). */
-export function validatePlan(plan: Plan): void {
-  const nb = plan.buffers.length;
-  if (plan.buffers.filter((b) => b.kind === 'input').length > 1) throw new PlanError('a plan has at most one input buffer');
-  for (const c of plan.calls) {
-    if (!/^[a-z0-9_]+$/.test(c.kernel)) throw new PlanError(`bad kernel name ${JSON.stringify(c.kernel)}`);
-    if (c.sig.length !== c.args.length || /[^if]/.test(c.sig)) throw new PlanError(`call to ${c.kernel}: signature ${c.sig} does not fit ${c.args.length} arguments`);
-    c.args.forEach((a, k) => {
-      if (a !== null && 'f' in a && c.sig[k] !== 'f') throw new PlanError(`call to ${c.kernel}: argument ${k} is f32 but the signature says i32`);
-      if ((a === null || !('f' in a)) && c.sig[k] === 'f') throw new PlanError(`call to ${c.kernel}: argument ${k} must be f32`);
-      if (a !== null && 'buf' in a && (a.buf >= nb || (a.off ?? 0) > plan.buffers[a.buf].nbytes)) {
-        throw new PlanError(`call to ${c.kernel}: argument ${k} points outside the plan's buffers`);
+/** Checks every reference against the arena and the constants (both runners trust a validated plan). */
+export function validatePlan(plan: PlanData): void {
+  const fits = (off: number, n: number, size: number) => Number.isInteger(off) && off >= 0 && n >= 0 && off + n <= size;
+  const checkTensor = (t: PlanTensor, what: string) => {
+    if (!isDType(t.dtype)) throw new PlanError(`${what}: bad dtype`);
+    if (t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype] !== t.nbytes) throw new PlanError(`${what}: shape [${t.shape.join(', ')}] does not match its ${t.nbytes} bytes`);
+    if (!fits(t.off, t.nbytes, plan.arenaBytes)) throw new PlanError(`${what} lies outside the arena`);
+  };
+  plan.inputs.forEach((t, i) => checkTensor(t, `plan input ${i}`));
+  checkTensor(plan.output, 'plan output');
+  plan.calls.forEach((c, i) => {
+    const k = KERNELS[c.kernel as keyof typeof KERNELS];
+    if (!k) throw new PlanError(`call ${i}: this build has no kernel ${JSON.stringify(c.kernel)}`);
+    if (c.args.length !== k.sig.length) throw new PlanError(`call ${i} (${c.kernel}): ${c.args.length} arguments, the kernel takes ${k.sig.length}`);
+    // a variant is a flag of the kernel's manifest entry (x86, arm, scalar, ...), or 'base'
+    const variantOk = c.variant === '' || (c.variant === 'base' ? k.base : (k as unknown as Record<string, unknown>)[c.variant] === true);
+    if (!variantOk) throw new PlanError(`call ${i}: kernel ${c.kernel} has no variant ${JSON.stringify(c.variant)}`);
+    c.args.forEach((a, j) => {
+      const where = `call ${i} (${c.kernel}) argument ${j} (${k.params[j]})`;
+      const isF = a !== null && 'f' in a;
+      if (isF !== (k.sig[j] === 'f')) throw new PlanError(`${where}: ${isF ? 'f32' : 'i32'} where the kernel takes ${k.sig[j] === 'f' ? 'f32' : 'i32'}`);
+      if (a === null || 'i' in a || 'f' in a) {
+        if (a !== null && k.access[j] !== '-') throw new PlanError(`${where}: a pointer argument holds a plain value`);
+        return;
       }
+      if (k.access[j] === '-') throw new PlanError(`${where}: a value argument holds a pointer`);
+      if ('arena' in a ? !fits(a.arena, 0, plan.arenaBytes) : !fits(a.const, 0, plan.constants.byteLength)) throw new PlanError(`${where} points outside the plan`);
+      if ('const' in a && k.access[j] === 'w') throw new PlanError(`${where}: a kernel would write into the plan's constants`);
     });
-  }
-  const o = plan.output;
-  if (o.buf >= nb || o.off + o.nbytes > plan.buffers[o.buf].nbytes) throw new PlanError('plan output is out of range');
-  if (o.shape.reduce((a, b) => a * b, 1) * 4 !== o.nbytes) throw new PlanError('plan output shape does not match its byte size');
+  });
 }
 
-/** Bytes the plan's input buffer expects (0 when the plan embeds its input). */
-export function planInputBytes(plan: Plan): number {
-  return plan.buffers.find((b) => b.kind === 'input')?.nbytes ?? 0;
-}
+type Input = Tensor | ArrayBufferView;
 
 /**
- * Runs a plan through the loaded kernel module (current backend and ISA variant, like every op)
- * and returns a copy of the output. Buffers are 16-byte aligned and zero-filled, as in the
- * WASI command, and freed afterwards.
+ * A compiled inference plan. `run(x)` executes it through the loaded kernel module on one
+ * preallocated block ([constants | arena], allocated at the first run and kept until dispose()).
  */
-export function runPlan(plan: Plan, input?: Float32Array | Uint8Array): Float32Array {
-  validatePlan(plan);
-  const want = planInputBytes(plan);
-  const inBytes = input ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(0);
-  if (inBytes.byteLength !== want) throw new PlanError(`plan expects ${want} input bytes, got ${inBytes.byteLength}`);
-  const fns = plan.calls.map((c) => {
-    const fn = kernel(c.kernel);
-    if (fn.length !== c.sig.length) throw new PlanError(`kernel vw_${c.kernel} takes ${fn.length} arguments, the plan passes ${c.sig.length}`);
-    return fn;
-  });
-  const raw: number[] = [];
-  const ptr: number[] = [];
-  try {
-    for (const b of plan.buffers) {
-      const p = malloc(b.nbytes + 16, 'plan buffer');
-      raw.push(p);
-      ptr.push((p + 15) & ~15);
+export class Plan {
+  readonly data: PlanData;
+  private block = 0;
+  /** the wasm memory `block` lives in (setNumThreads' first switch replaces the module and its memory) */
+  private mem: WebAssembly.Memory | null = null;
+  private fns: KernelFn[] | null = null;
+
+  constructor(data: PlanData) {
+    validatePlan(data);
+    this.data = data;
+  }
+
+  static load(bytes: Uint8Array): Plan { return new Plan(decodePlan(bytes)); }
+  save(): Uint8Array { return encodePlan(this.data); }
+
+  /** Bytes of the arena (inputs, intermediates, scratch at their peak). */
+  get arenaBytes(): number { return this.data.arenaBytes; }
+  get constantBytes(): number { return this.data.constants.byteLength; }
+  get inputs(): readonly PlanTensor[] { return this.data.inputs; }
+  get output(): PlanTensor { return this.data.output; }
+
+  /** Runs the plan on tensors (converted to the layout each input was traced with); returns the output as a tensor. */
+  run(inputs: Tensor | Tensor[]): Tensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const o = this.data.output;
+    const y = Tensor.empty(o.shape, o.dtype, o.layout);
+    try {
+      this.execute(list, (base) => heapU8().copyWithin(y.ptr, base + o.off, base + o.off + o.nbytes));
+    } catch (e) { y.dispose(); throw e; }
+    return y;
+  }
+
+  /** Runs the plan on raw input bytes (each in its traced layout); returns a copy of the output's raw bytes. */
+  runBytes(inputs: ArrayBufferView | ArrayBufferView[]): Uint8Array {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    let out = new Uint8Array(0);
+    const o = this.data.output;
+    this.execute(list, (base) => { out = heapU8().slice(base + o.off, base + o.off + o.nbytes); });
+    return out;
+  }
+
+  /** Frees the plan's block of wasm memory (the next run allocates it again). */
+  dispose(): void {
+    if (this.mem === memory()) free(this.block);
+    this.block = 0;
+  }
+
+  /** A readable listing: sizes, what compile() did, and every call with its arguments. */
+  explain(): string {
+    const d = this.data;
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    const tensor = (t: PlanTensor) => `${t.dtype}[${t.shape.join(', ')}]${t.layout === 'channels_last' ? ' channels-last' : ''} @arena+${t.off}`;
+    const arg = (a: PlanArg, name: string) => a === null ? `${name}=NULL` : 'i' in a ? `${name}=${a.i}` : 'f' in a ? `${name}=${a.f}`
+      : 'arena' in a ? `${name}=arena+${a.arena}` : `${name}=const+${a.const}`;
+    const lines = [
+      `plan: ${d.calls.length} kernel calls, arena ${kib(d.arenaBytes)} (peak bytes ${d.arenaBytes}), constants ${kib(d.constants.byteLength)}`,
+      ...d.inputs.map((t, i) => `input ${i}: ${tensor(t)}`), `output: ${tensor(d.output)}`,
+    ];
+    if (d.notes) lines.push(...d.notes.split('\n').map((l) => `note: ${l}`));
+    d.calls.forEach((c, i) => {
+      const params = KERNELS[c.kernel as keyof typeof KERNELS].params;
+      lines.push(`${String(i).padStart(4)} ${c.kernel}${c.variant ? `[${c.variant}]` : ''}(${c.args.map((a, j) => arg(a, params[j])).join(', ')})  ${c.label}`);
+    });
+    return lines.join('\n');
+  }
+
+  private resolve(): KernelFn[] {
+    return this.data.calls.map((c, i) => {
+      const fn = c.variant === '' ? kernel(c.kernel) : kernelVariant(c.kernel, c.variant);
+      if (!fn) throw new PlanError(`call ${i}: the module has no variant ${c.variant} of kernel vw_${c.kernel}`);
+      return fn;
+    });
+  }
+
+  private execute(inputs: Input[], readOutput: (arenaBase: number) => void): void {
+    const d = this.data;
+    if (inputs.length !== d.inputs.length) throw new PlanError(`the plan takes ${d.inputs.length} input(s), got ${inputs.length}`);
+    const bytes = inputs.map((x, i) => inputBytes(x, d.inputs[i], i));
+    const constLen = align16(d.constants.byteLength);
+    if (this.mem !== memory()) this.block = 0; // the old memory went with its module
+    if (!this.block) {
+      this.mem = memory();
+      this.block = malloc(constLen + d.arenaBytes + 16, 'a plan\'s constants and arena');
+      this.fns = null;
+      heapU8().set(d.constants, (this.block + 15) & ~15); // once: kernels never write constants (validatePlan)
     }
-    const heap = heapU8();
-    plan.buffers.forEach((b, i) => {
-      heap.fill(0, ptr[i], ptr[i] + b.nbytes);
-      if (b.kind === 'data') heap.set(b.data!, ptr[i]);
-      else if (b.kind === 'input') heap.set(inBytes, ptr[i]);
-    });
-    plan.calls.forEach((c, k) => {
-      const args = c.args.map((a) => (a === null ? 0 : 'i' in a ? a.i : 'f' in a ? a.f : ptr[a.buf] + (a.off ?? 0)));
-      fns[k](...args);
-    });
-    const o = plan.output;
-    const start = ptr[o.buf] + o.off;
-    return new Float32Array(heapU8().slice(start, start + o.nbytes).buffer);
-  } finally {
-    for (const p of raw) free(p);
+    const base = (this.block + 15) & ~15, arena = base + constLen;
+    bytes.forEach((b, i) => heapU8().set(b, arena + d.inputs[i].off));
+    const fns = (this.fns ??= this.resolve());
+    const args = d.calls.map((c) => c.args.map((a) => (a === null ? 0 : 'i' in a ? a.i : 'f' in a ? a.f : 'arena' in a ? arena + a.arena : base + a.const)));
+    for (let i = 0; i < fns.length; i++) {
+      try {
+        fns[i](...args[i]);
+      } catch (e) {
+        throw new PlanError(`call ${i} (${d.calls[i].kernel}, ${d.calls[i].label}) failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    readOutput(arena);
   }
 }
+
+function inputBytes(x: Input, t: PlanTensor, i: number): Uint8Array {
+  if (x instanceof Tensor) {
+    if (x.dtype !== t.dtype || x.shape.length !== t.shape.length || x.shape.some((v, k) => v !== t.shape[k])) {
+      throw new PlanError(`plan input ${i} must be ${t.dtype}[${t.shape.join(', ')}], got ${x.dtype}[${x.shape.join(', ')}]`);
+    }
+    const c = x.layout === t.layout ? x : x.toLayout(t.layout);
+    try { return heapU8().slice(c.ptr, c.ptr + t.nbytes); } finally { if (c !== x) c.dispose(); }
+  }
+  const b = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  if (b.byteLength !== t.nbytes) throw new PlanError(`plan input ${i} takes ${t.nbytes} bytes, got ${b.byteLength}`);
+  return b;
+}
+
+/** Loads plan bytes (PlanError when they are not a valid plan). */
+export function loadPlan(bytes: Uint8Array): Plan { return Plan.load(bytes); }

@@ -13,7 +13,7 @@
 import { ConsoleStdout, Directory, File, OpenFile, PreopenDirectory, WASI, type Inode } from '@bjorn3/browser_wasi_shim';
 import { VidwasmError } from '../errors.js';
 import { getBackend, getIsa, initFromModule, isReady } from '../wasm.js';
-import { encodePlan, type Plan } from './plan.js';
+import { Plan } from './plan.js';
 import { disableThreads } from '../threads/index.js';
 
 export interface WasiEnvOptions {
@@ -112,19 +112,19 @@ export function commandArgs(choice: CommandKernelChoice = {}): string[] {
   return ['--backend', backend, '--isa', isa];
 }
 
-/** The command's stdin for a plan: the plan bytes followed by the raw input. */
-export function commandStdin(plan: Plan | Uint8Array, input?: Float32Array): Uint8Array {
-  const p = plan instanceof Uint8Array ? plan : encodePlan(plan);
-  const x = input ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(0);
-  const all = new Uint8Array(p.byteLength + x.byteLength);
-  all.set(p);
-  all.set(x, p.byteLength);
+/** The command's stdin for a plan: the plan bytes followed by the raw bytes of its inputs, in order. */
+export function commandStdin(plan: Plan | Uint8Array, inputs: ArrayBufferView | ArrayBufferView[] = []): Uint8Array {
+  const parts = [plan instanceof Uint8Array ? plan : plan.save(),
+    ...(Array.isArray(inputs) ? inputs : [inputs]).map((x) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength))];
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  parts.reduce((at, p) => { all.set(p, at); return at + p.byteLength; }, 0);
   return all;
 }
 
-/** Runs a plan with the WASI command under the shim; returns the f32 output. */
-export function runPlanCommand(command: BufferSource | WebAssembly.Module, plan: Plan | Uint8Array, input?: Float32Array, choice: CommandKernelChoice = {}): Float32Array {
-  const r = runWasiCommand(command, { args: commandArgs(choice), stdin: commandStdin(plan, input) });
+/** Runs a plan with the WASI command under the shim; returns the raw bytes of its output. */
+export function runPlanCommand(command: BufferSource | WebAssembly.Module, plan: Plan | Uint8Array, inputs: ArrayBufferView | ArrayBufferView[] = [],
+  choice: CommandKernelChoice = {}): Uint8Array {
+  const r = runWasiCommand(command, { args: commandArgs(choice), stdin: commandStdin(plan, inputs) });
   if (r.exitCode !== 0) throw new VidwasmError('E_WASI', `vidwasm-cmd exited with ${r.exitCode}: ${r.stderr.trim()}`);
-  return new Float32Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength / 4);
+  return r.stdout;
 }

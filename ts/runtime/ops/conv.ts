@@ -55,7 +55,7 @@ export function setConvLowering(mode: ConvLowering): ConvLowering {
 
 /**
  * Conv geometry as the kernels see it: always 3 spatial dims (leading unit dims for 2-D/1-D),
- * with the lowering mode the op picks. Inference plans (hosts/plan_builder.ts) reuse it.
+ * with the lowering mode the op picks.
  */
 export interface Geo {
   N: number; Cin: number; T: number; H: number; W: number; Cout: number;
