@@ -1,16 +1,17 @@
 // f32 GEMM with relaxed SIMD: the packed-B GEMM of gemm.h (same packed layout, same arguments,
 // so vw_f32_gemm_pack's buffer feeds either kernel) with f32x4.relaxed_madd in the inner loop
 // and relaxed min/max in the clamp. Where the engine fuses (x86 with FMA3: vfmadd231ps; arm:
-// fmla) one instruction replaces a mul and an add and frees a register, so the tile is MR=6
-// rows x 8 columns (12 accumulators + 2 weight vectors + 1 broadcast = 15 of x86's 16 xmm).
+// fmla) one instruction replaces a mul and an add. Tile: MR=4 rows x 8 columns. Measured on V8
+// 11.3 / x86-64 (bench/kernels_relaxed.ts): MR=4 is 1.08-1.23x the tuned _x86 GEMM, while
+// MR=5 and 6 (which would fit 16 xmm on paper) spill and fall to 0.6-0.9x.
 // Results differ from mul+add rounding (one rounding per step instead of two): see the
 // tolerance in kernels.def. Rows past M alias the last valid row, as in gemm.c.
 #include "relaxed.h"
 #include "../kernels/gemm.h"
 
-#define MR 6
+#define MR 4
 #define KC 256  // K block: MR*KC + 8*KC floats (14 KiB) stay in L1
-#define MC 72   // M block (a multiple of MR): MC*KC floats of A (72 KiB) stay in L2
+#define MC 64   // M block (a multiple of MR): MC*KC floats of A (64 KiB) stay in L2
 
 static inline void load8(const float *c, int nr, v128_t *v0, v128_t *v1) {
   if (nr == VW_GEMM_NR) { *v0 = wasm_v128_load(c); *v1 = wasm_v128_load(c + 4); return; }
@@ -87,8 +88,7 @@ VW_EXPORT void vw_f32_gemm_relaxed(int M, int N, int K, const float *A, int lda,
         float *cm = C + (size_t)m * ldc + n0;
         if (mr == 1) tile(1, 1, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
         else if (mr == 2) tile(2, 2, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
-        else if (mr <= 4 && mr > 0) tile(4, mr, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
-        else if (mr > 0) tile(MR, mr, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
+        else if (mr == 3) tile(MR, 3, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);  // one aliased row
       }
     }
     k0 += kc;

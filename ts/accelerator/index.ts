@@ -7,3 +7,5 @@ export { transmuteModel, EFFICIENT_BLOCK_TRANSMUTER_REGISTRY, type TransmuteRepo
 export { cloneModule } from './deployment/clone_module.js';
 export * as mobileCpu from './mobile_cpu/index.js';
 export { EfficientX3d, createEfficientX3d } from './mobile_cpu/index.js';
+export * as device from './device/index.js';
+export { deviceProfile, chooseKernel, KernelChoiceCache, TimeBudget, type DeviceProfile, type KernelCall } from './device/index.js';

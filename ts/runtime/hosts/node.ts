@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initFromModule, isReady } from '../wasm.js';
+import { adoptRelaxed, features, initFromModule, isReady } from '../wasm.js';
 import { VidwasmError } from '../errors.js';
 
 /** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
@@ -23,4 +23,15 @@ export function wasmPath(): string {
 export function initNode(path = wasmPath()): void {
   if (isReady()) return;
   initFromModule(readFileSync(path));
+  const relaxed = relaxedWasmPath(path);
+  if (relaxed && features().relaxedSimd) adoptRelaxed(readFileSync(relaxed));
+}
+
+/**
+ * vidwasm-relaxed.wasm ($VIDWASM_WASM_RELAXED, else next to vidwasm.wasm), or null when absent:
+ * the relaxed variants are optional, the plain kernels run everywhere.
+ */
+export function relaxedWasmPath(main = wasmPath()): string | null {
+  const p = process.env.VIDWASM_WASM_RELAXED || join(dirname(main), 'vidwasm-relaxed.wasm');
+  return existsSync(p) ? p : null;
 }
