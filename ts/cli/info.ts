@@ -82,7 +82,7 @@ export function printInfo(json: boolean, timeChoices = true): void {
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
   if (!p.choices.length) return;
-  console.log('\nkernel choice (median ms per call of each variant, timed now):');
+  console.log('\nkernel choice (fastest ms per call of each variant, timed now):');
   const lw = Math.max(...p.choices.map((c) => c.layer.length));
   for (const c of p.choices) {
     const times = Object.entries(c.ms).map(([v, ms]) => `${v} ${ms!.toFixed(3)}`).join(', ');
