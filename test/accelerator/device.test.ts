@@ -102,6 +102,16 @@ test('relaxed kernels vs their scalar twins over the manifest test inputs (under
   assert.ok(total >= 9 && passed === total, out);
 });
 
+test('vidwasm info prints the profile and the variant it would pick per representative layer', () => {
+  const out = child([RELAXED], ['ts/cli/main.ts', 'info']);
+  assert.match(out, /profile key\s+V8 [\d.]+\|(x86|arm)\|simd\+relaxed/);
+  assert.match(out, /f32 GEMM 1600x48x108\s+-> (x86|arm|relaxed) \(timed: x86 [\d.]+ ms, arm [\d.]+ ms, relaxed [\d.]+ ms\)/);
+  assert.match(out, /f32 conv3d .* -> (x86|arm|relaxed) \(timed: /);
+  const json = JSON.parse(child([], ['ts/cli/main.ts', 'info', '--json']));
+  assert.is(json.relaxedKernels, false);
+  assert.equal(json.choices.map((c: { kernel: string }) => c.kernel), ['f32_gemm', 'f32_conv3d', 'qs8_gemm']);
+});
+
 test('the cache round-trips through JSON; malformed input is a typed error', () => {
   const c = new KernelChoiceCache();
   c.set('k', 'f32_gemm(1)', { variant: 'relaxed', ms: { relaxed: 1, x86: 2 } });

@@ -8,6 +8,10 @@ export { manualSeed } from './random.js';
 export {
   type KernelBackend, type IsaFlavour, features, setBackend, getBackend, setIsa, getIsa, kernelNames, memoryBytes, initFromModule, initFromModuleAsync, isReady,
 } from './wasm.js';
+// Relaxed SIMD (vidwasm-relaxed.wasm) and kernel variants, for ops and for per-call choice (accelerator/device).
+export {
+  type KernelVariant, type RelaxedPolicy, adoptRelaxed, hasRelaxed, setRelaxedPolicy, getRelaxedPolicy, kernelVariants, boundVariant,
+} from './wasm.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -121,6 +121,12 @@ export function candidateVariants(kernel: string): KernelVariant[] {
   return all.includes('x86') ? all.filter((v) => v !== 'simd') : all;
 }
 
+/** One line for plan.explain() and `vidwasm info`: 'relaxed (timed: x86 0.390 ms, arm 0.528 ms, relaxed 0.354 ms)'. */
+export function describeChoice(c: KernelChoice): string {
+  const times = Object.entries(c.ms).map(([v, ms]) => `${v} ${ms!.toFixed(3)} ms`).join(', ');
+  return `${c.variant} (${c.source}${times ? `: ${times}` : ''})`;
+}
+
 /** Full form of chooseKernel: the choice with its timings and where it came from. */
 export function chooseKernelDetailed(call: KernelCall, profile: DeviceProfile = deviceProfile(), opts: ChooseOptions = {}): KernelChoice {
   const sig = callSignature(call);
