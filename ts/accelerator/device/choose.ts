@@ -146,7 +146,7 @@ export function chooseKernelDetailed(call: KernelCall, profile: DeviceProfile = 
   const budgetMs = Math.min(opts.budgetMs ?? 100, opts.budget?.remainingMs ?? Infinity);
   if (candidates.length < 2 || budgetMs <= 0) return { variant: fallback, ms: {}, source: 'default' };
   const t0 = performance.now();
-  const ms = timeVariants(call, candidates, budgetMs);
+  const ms = timeVariants(call, candidates, budgetMs, opts.budget?.remainingMs ?? Infinity);
   opts.budget?.charge(performance.now() - t0);
   const variant = candidates.reduce((best, v) => (ms[v]! < ms[best]! ? v : best));
   if (opts.cache) { opts.cache.set(profile.key, sig, { variant, ms }); opts.cache.timedCalls++; }
@@ -169,10 +169,11 @@ export function chooseKernel(call: KernelCall, profile: DeviceProfile = devicePr
  * the engine still running baseline code before its optimised tier arrives (V8 tiers wasm up in
  * the background). CPU time of this process where the host reports it, else wall time.
  */
-function timeVariants(call: KernelCall, variants: readonly KernelVariant[], budgetMs: number): Partial<Record<KernelVariant, number>> {
+function timeVariants(call: KernelCall, variants: readonly KernelVariant[], budgetMs: number, totalLeftMs: number): Partial<Record<KernelVariant, number>> {
   const fns = variants.map((v) => kernelVariant(call.kernel, v));
   const best = variants.map(() => Infinity);
-  for (const f of fns) warm(f, call.args);
+  const warmUntil = performance.now() + Math.min(WARM_MAX_MS * fns.length, totalLeftMs);
+  for (const f of fns) warm(f, call.args, warmUntil);
   const start = performance.now();
   for (let round = 0; round < 50 && (round < 2 || performance.now() - start < budgetMs); round++) {
     fns.forEach((f, i) => {
@@ -189,15 +190,16 @@ function timeVariants(call: KernelCall, variants: readonly KernelVariant[], budg
  * compiled in the background: on a busy machine, over a second later), so the first calls of a
  * kernel measure the baseline tier, several times slower. The first time a process times a
  * variant, it runs it until its fastest call has not improved by 5 % for WARM_STABLE_MS (at most
- * WARM_MAX_MS). Once per process and variant: a plan's many GEMM calls share a few functions.
+ * WARM_MAX_MS, and never past what the shared TimeBudget has left). Once per process and variant:
+ * a plan's many GEMM calls share a few functions.
  */
 const WARM_STABLE_MS = 150, WARM_MAX_MS = 1500;
 const warmed = new WeakSet<object>();
-function warm(f: (...a: number[]) => number, args: readonly number[]): void {
+function warm(f: (...a: number[]) => number, args: readonly number[], until: number): void {
   if (warmed.has(f)) return;
   const t0 = performance.now();
   let best = Infinity, since = t0;
-  for (let now = t0; now - t0 < WARM_MAX_MS && now - since < WARM_STABLE_MS; ) {
+  for (let now = t0; now - t0 < WARM_MAX_MS && now < until && now - since < WARM_STABLE_MS; ) {
     const t = clockMs();
     f(...args);
     const dt = clockMs() - t;
