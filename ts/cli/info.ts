@@ -2,7 +2,8 @@
 // key kernel choices are cached under), the kernel module, and which kernel variant this device
 // would pick for representative layers (timed now, a fraction of a second).
 import { cpus, totalmem } from 'node:os';
-import { getBackend, getRelaxedPolicy, kernelNames, memoryBytes, fmtBytes, relaxedNotes } from '../runtime/wasm.js';
+import { getBackend, getRelaxedPolicy, kernelNames, memoryBytes, fmtBytes } from '../runtime/wasm.js';
+import { relaxedNotes } from '../runtime/relaxed.js';
 import { relaxedWasmPath, wasmPath } from '../runtime/hosts/node.js';
 import { chooseKernelDetailed, describeChoice, deviceProfile, representativeCalls, type DeviceProfile, type KernelChoice } from '../accelerator/device/index.js';
 

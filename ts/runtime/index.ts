@@ -10,8 +10,9 @@ export {
 } from './wasm.js';
 // Relaxed SIMD (vidwasm-relaxed.wasm) and kernel variants, for ops and for per-call choice (accelerator/device).
 export {
-  type KernelVariant, type RelaxedPolicy, adoptRelaxed, hasRelaxed, setRelaxedPolicy, getRelaxedPolicy, kernelVariants, boundVariant,
+  type KernelVariant, type RelaxedPolicy, hasRelaxed, setRelaxedPolicy, getRelaxedPolicy, kernelVariants, boundVariant,
 } from './wasm.js';
+export { adoptRelaxed, relaxedNotes } from './relaxed.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

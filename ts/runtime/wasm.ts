@@ -183,71 +183,14 @@ export function setRelaxedPolicy(policy: RelaxedPolicy): void {
 }
 export function getRelaxedPolicy(): RelaxedPolicy { return s().relaxedPolicy; }
 
-/** Bytes of stack the relaxed module gets (its GEMM tiles keep < 1 KiB there; conv's helpers more). */
-const RELAXED_STACK_BYTES = 256 * 1024;
-
 /**
- * Loads vidwasm-relaxed.wasm (native/relaxed) over the kernel module's memory: it imports that
- * memory and the kernel module's packing functions, and its stack is a block malloc'ed here.
- * Returns false, loading nothing, where the host lacks relaxed SIMD (the module would not
- * validate) or the kernel module runs over a shared memory (threads: no relaxed build for it).
+ * Installs the relaxed-SIMD kernels (relaxed.ts loads vidwasm-relaxed.wasm over this module's
+ * memory), keyed by kernel name, and rebinds.
  */
-export function adoptRelaxed(source: BufferSource | WebAssembly.Module): boolean {
+export function setRelaxedKernels(kernels: Map<string, KernelFn>): void {
   const st = s();
-  if (st.relaxed) return true;
-  if (!st.features.relaxedSimd || isSharedModule()) return false;
-  const env: WebAssembly.ModuleImports = { memory: st.exports.memory };
-  for (const [k, v] of Object.entries(st.exports)) if (k.startsWith('vw_')) env[k] = v as WebAssembly.ImportValue;
-  let instance: WebAssembly.Instance;
-  try {
-    instance = new WebAssembly.Instance(source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source), { env });
-  } catch (e) {
-    throw new VidwasmError('E_LOAD', `vidwasm-relaxed.wasm could not be loaded (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const ex = instance.exports as Record<string, unknown>;
-  const names = Object.entries(KERNELS).filter(([, k]) => k.relaxed).map(([n]) => n);
-  const missing = names.filter((n) => typeof ex[`vw_${n}_relaxed`] !== 'function');
-  if (missing.length || !(ex.__stack_pointer instanceof WebAssembly.Global)) {
-    throw new VidwasmError('E_LOAD', `vidwasm-relaxed.wasm lacks ${missing.length ? `vw_${missing[0]}_relaxed` : 'its __stack_pointer'}: rebuild it (make wasm-relaxed)`);
-  }
-  const stack = malloc(RELAXED_STACK_BYTES, 'the relaxed kernels\' stack');
-  (ex.__stack_pointer as WebAssembly.Global).value = (stack + RELAXED_STACK_BYTES) & ~15;
-  st.relaxed = new Map(names.map((n) => [n, ex[`vw_${n}_relaxed`] as KernelFn]));
-  if (!int8DotWorks(st)) {
-    st.relaxed.delete('qs8_gemm');
-    st.relaxed.delete('qs8_gemm_f32out');
-    relaxedNotes.push('the int8 relaxed kernels are off: this engine\'s i32x4.relaxed_dot_i8x16_i7x16_add_s computes wrong sums ' +
-      '(Node 20\'s V8 11.3 doubles them), checked on load');
-  }
+  st.relaxed = kernels;
   rebind(st);
-  return true;
-}
-
-/** Why some relaxed variants are off on this host (empty when all are on). */
-export const relaxedNotes: string[] = [];
-
-/**
- * Engines are young here: V8 11.3 (Node 20, behind --experimental-wasm-relaxed-simd) returns twice
- * the true sums from i32x4.relaxed_dot_i8x16_i7x16_add_s even for 7-bit operands, where the result
- * is fully specified. So the relaxed int8 GEMM is checked against the plain one on one small
- * case (M=1, N=4, K=8, both signs) before it is used.
- */
-function int8DotWorks(st: State): boolean {
-  const { vw_qs8_gemm_pack: pack, vw_qs8_gemm_f32out: plain } = st.exports as unknown as Record<string, KernelFn>;
-  const p = malloc(256, 'the relaxed int8 check');
-  try {
-    const i32 = new Int32Array(st.exports.memory.buffer, p, 64), i8 = new Int8Array(st.exports.memory.buffer, p, 256);
-    i32.set([4, 8, 8, 0], 0);                                      // pack block at p: N, K, ldw, a_zero
-    i32.set([1, 4, 8, 8, 4, 0, -128, 127, 0], 4);                  // GEMM block at p+16: M N K lda ldc yz qmin qmax ss
-    new Float32Array(st.exports.memory.buffer, p + 52, 1)[0] = 1;  // scale at p+52
-    for (let i = 0; i < 32; i++) i8[64 + i] = ((i * 37) % 255) - 127;  // W [4, 8] at p+64
-    for (let i = 0; i < 8; i++) i8[96 + i] = ((i * 53) % 255) - 128;   // A [1, 8] at p+96
-    pack(p, p + 64, 0, p + 112);                                   // packed (48 bytes) at p+112
-    plain(p + 16, p + 96, p + 112, p + 52, p + 160);
-    st.relaxed!.get('qs8_gemm_f32out')!(p + 16, p + 96, p + 112, p + 52, p + 176);
-    const out = new Int32Array(st.exports.memory.buffer, p + 160, 8);
-    return out.slice(0, 4).every((v, j) => v === out[4 + j]);
-  } finally { free(p); }
 }
 
 /** Whether the relaxed-SIMD kernels are loaded. */

@@ -2,7 +2,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { adoptRelaxed, features, initFromModule, isReady } from '../wasm.js';
+import { features, initFromModule, isReady } from '../wasm.js';
+import { adoptRelaxed } from '../relaxed.js';
 import { VidwasmError } from '../errors.js';
 
 /** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
