@@ -187,4 +187,4 @@ demo: wasm pixels
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm npx tsx ts/cli/main.ts demo $(DEMO_ARGS)
 
 clean:
-	rm -rf wasm/obj wasm/*.wasm dist
+	rm -rf wasm/obj wasm/obj-mt wasm/obj-relaxed wasm/*.wasm dist
