@@ -11,7 +11,7 @@ LDFLAGS := -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY
   -sEXPORTED_FUNCTIONS=_malloc,_free -sFILESYSTEM=0 -sERROR_ON_UNDEFINED_SYMBOLS=1 -sTOTAL_STACK=1MB
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup gen gen-check wasm wasm-mt wasi pixels pixels-mt build test bench demo clean
+.PHONY: setup gen gen-check wasm wasm-mt wasm-relaxed wasi pixels pixels-mt build test bench demo clean
 all: build
 
 # Installs only what is missing (Debian packages: command they provide), then the npm tree
@@ -19,7 +19,8 @@ all: build
 # The browser engines of test/browser's matrix: chromium, firefox-esr, webkit2gtk-driver (WebKitWebDriver
 # and its MiniBrowser) on an Xvfb display.
 SETUP_TOOLS := emcc:emscripten wasm-opt:binaryen wasm-objdump:wabt wasm-strip:wabt chromium:chromium node:nodejs npm:npm ffmpeg:ffmpeg \
-  firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb
+  firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb \
+  clang-16:clang-16 wasm-ld-16:lld-16
 setup:
 	@missing=$$(for t in $(SETUP_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
 	  if [ -n "$$missing" ]; then echo "installing: $$missing"; apt-get update -qq && \
@@ -83,6 +84,29 @@ $(BUILD)/vidwasm-mt.wasm: $(KERNEL_OBJ_MT)
 
 wasm-mt: $(BUILD)/vidwasm-mt.wasm
 
+# Relaxed-SIMD variants (native/relaxed; why this way: native/relaxed/relaxed.h): clang-16 and
+# wasm-ld-16 from Debian, since emcc 3.1.6's clang 14 cannot emit the standard relaxed opcodes.
+# A small module that imports the kernel module's memory and the few functions it shares with it
+# (packing, matmul), exports exactly the `relaxed` kernels of kernels.def (exports.gen.rsp) and
+# its __stack_pointer (the loader points it at a block malloc'ed for it). No data segment, so
+# nothing lands in vidwasm.wasm's memory. Loaded only where relaxed SIMD validates.
+RELAXED_SRC := $(wildcard native/relaxed/*.c)
+RELAXED_OBJ := $(patsubst native/relaxed/%.c,$(BUILD)/obj-relaxed/%.o,$(RELAXED_SRC))
+EM_SYSROOT ?= /usr/share/emscripten/cache/sysroot
+$(BUILD)/obj-relaxed/%.o: native/relaxed/%.c native/relaxed/relaxed.h native/kernels/kernels.gen.h $(wildcard native/kernels/*.h)
+	@mkdir -p $(BUILD)/obj-relaxed
+	clang-16 --target=wasm32-unknown-emscripten --sysroot=$(EM_SYSROOT) $(CFLAGS) -mrelaxed-simd -c $< -o $@
+
+$(BUILD)/vidwasm-relaxed.wasm: $(RELAXED_OBJ) native/relaxed/exports.gen.rsp
+	wasm-ld-16 $(RELAXED_OBJ) -o $(BUILD)/vidwasm-relaxed.tmp.wasm --no-entry --import-memory --allow-undefined --gc-sections \
+	  --strip-all -z stack-size=0 --export=__stack_pointer @native/relaxed/exports.gen.rsp
+	@bad=$$(wasm-objdump -x -j Import $(BUILD)/vidwasm-relaxed.tmp.wasm | grep ' <- ' | grep -Evc ' <- env\.(memory|vw_[a-z0-9_]+)$$' || true); \
+	  if [ "$$bad" != "0" ]; then echo "vidwasm-relaxed.wasm may import only env.memory and env.vw_* kernels, has $$bad other imports"; exit 1; fi
+	@if wasm-objdump -h $(BUILD)/vidwasm-relaxed.tmp.wasm | grep -q ' Data '; then echo "vidwasm-relaxed.wasm must have no data segment"; exit 1; fi
+	mv $(BUILD)/vidwasm-relaxed.tmp.wasm $(BUILD)/vidwasm-relaxed.wasm
+
+wasm-relaxed: $(BUILD)/vidwasm-relaxed.wasm
+
 # The WASI command (native/kernels/wasi/main.c + the same kernel objects): a `main` that imports
 # only wasi_snapshot_preview1, run in tests through jco (`jco new --wasi-command`, `jco run`).
 # Optimised and stripped like vidwasm.wasm, so both modules carry the same kernel code.
@@ -134,7 +158,7 @@ pixels-mt: $(BUILD)/pixels-mt.wasm
 # code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
 # hosts, no automatic load), cli.js (the `vidwasm` bin), web/demo.js (the demo page script that
 # `vidwasm serve` serves at /demo.js, beside the .wasm files), the .wasm files and type declarations.
-build: wasm wasm-mt wasi pixels pixels-mt
+build: wasm wasm-mt wasm-relaxed wasi pixels pixels-mt
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
 	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
@@ -146,15 +170,16 @@ build: wasm wasm-mt wasi pixels pixels-mt
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm
+	cp $(BUILD)/vidwasm-relaxed.wasm dist/vidwasm-relaxed.wasm
 	cp $(BUILD)/vidwasm-cmd.wasm dist/vidwasm-cmd.wasm
 	cp $(BUILD)/pixels.wasm dist/pixels.wasm
 	cp $(BUILD)/pixels-mt.wasm dist/pixels-mt.wasm
 
 # The host tests need the WASI command too (jco runs it); both come from the same kernel objects.
-test: gen-check wasm wasm-mt wasi pixels pixels-mt
+test: gen-check wasm wasm-mt wasm-relaxed wasi pixels pixels-mt
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm VIDWASM_WASM_MT=$(abspath $(BUILD))/vidwasm-mt.wasm node test/run.mjs
 
-bench: wasm
+bench: wasm wasm-relaxed
 	npx tsx bench/run.ts $(SUITE)
 
 # The README's main command. The demo decodes through the pixel kernels too. DEMO_ARGS=--quick for the short one.
@@ -162,4 +187,4 @@ demo: wasm pixels
 	VIDWASM_WASM=$(abspath $(BUILD))/vidwasm.wasm npx tsx ts/cli/main.ts demo $(DEMO_ARGS)
 
 clean:
-	rm -rf wasm/obj wasm/*.wasm dist
+	rm -rf wasm/obj wasm/obj-mt wasm/obj-relaxed wasm/*.wasm dist

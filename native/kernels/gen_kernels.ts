@@ -11,6 +11,8 @@ export interface Param { ctype: string; name: string; wasm: 'i' | 'f' }
 export interface KernelDef {
   name: string; ret: string; params: Param[];
   base: boolean; scalar: boolean; x86: boolean; arm: boolean;
+  /** A relaxed-SIMD variant vw_<name>_relaxed in vidwasm-relaxed.wasm (native/relaxed). */
+  relaxed: boolean;
   /** SIMD-vs-scalar tolerance: 0 = bitwise, r > 0 = relative, null = no twin to compare. */
   tol: number | null;
 }
@@ -55,9 +57,9 @@ export function parse(text: string): Manifest {
         return { ctype, name: pm[2], wasm: wasmOf(ctype) };
       });
       const flags = g[4].split(/\s+/).filter(Boolean);
-      const k: KernelDef = { name: g[2], ret: g[1], params, base: true, scalar: false, x86: false, arm: false, tol: null };
+      const k: KernelDef = { name: g[2], ret: g[1], params, base: true, scalar: false, x86: false, arm: false, relaxed: false, tol: null };
       for (const f of flags) {
-        if (f === 'scalar' || f === 'x86' || f === 'arm') k[f] = true;
+        if (f === 'scalar' || f === 'x86' || f === 'arm' || f === 'relaxed') k[f] = true;
         else if (f === 'nobase') k.base = false;
         else if (f === 'exact') k.tol = 0;
         else if (/^rel=[\d.e-]+$/.test(f)) k.tol = Number(f.slice(4));
@@ -72,13 +74,15 @@ export function parse(text: string): Manifest {
   return m;
 }
 
-/** Export names of one kernel, as the wasm module has them. */
+/** Export names of one kernel, as the wasm module has them (relaxed variants live in their own module). */
 export function exportsOf(k: KernelDef): string[] {
   const out: string[] = [];
   if (k.base) out.push(`vw_${k.name}`);
   for (const v of ['x86', 'arm', 'scalar'] as const) if (k[v]) out.push(`vw_${k.name}_${v}`);
   return out;
 }
+
+export const relaxedExportsOf = (k: KernelDef): string[] => (k.relaxed ? [`vw_${k.name}_relaxed`] : []);
 
 const HEADER = (c: string) => `${c} Generated from native/kernels/kernels.def by native/kernels/gen_kernels.ts (make gen): do not edit.\n`;
 const sigOf = (k: KernelDef) => k.params.map((p) => p.wasm).join('');
@@ -112,7 +116,7 @@ function cHeader(m: Manifest): string {
   for (const e of m.enums) out.push(`// ${e.ts}`, enumC(e));
   out.push('', '// Every exported kernel (definitions are marked VW_EXPORT).');
   for (const k of m.kernels) {
-    for (const ex of exportsOf(k)) out.push(`${k.ret} ${ex}(${cArgs(k)});`);
+    for (const ex of [...exportsOf(k), ...relaxedExportsOf(k)]) out.push(`${k.ret} ${ex}(${cArgs(k)});`);
   }
   out.push('', '#endif', '');
   return out.join('\n');
@@ -169,13 +173,14 @@ function tsBindings(m: Manifest): string {
     '  /** Wasm argument types: i = i32 or pointer, f = f32. */', '  readonly sig: string;',
     '  /** Which exports exist: vw_<name>, vw_<name>_x86/_arm (ISA variants), vw_<name>_scalar. */',
     '  readonly base: boolean; readonly x86: boolean; readonly arm: boolean; readonly scalar: boolean;',
+    '  /** vw_<name>_relaxed exists in vidwasm-relaxed.wasm (loaded where the host has relaxed SIMD). */', '  readonly relaxed: boolean;',
     '  /** SIMD vs scalar twin: 0 = bitwise equal, r > 0 = relative tolerance, null = nothing to compare. */',
     '  readonly tol: number | null;', '  readonly params: readonly string[];',
     '  /** One letter per parameter: r = const pointer (read), w = pointer the kernel writes (and may read), - = a value. */',
     '  readonly access: string;', '}');
   out.push('/** Every kernel of vidwasm.wasm. */', 'export const KERNELS = {');
   for (const k of m.kernels) {
-    out.push(`  ${k.name}: { sig: '${sigOf(k)}', base: ${k.base}, x86: ${k.x86}, arm: ${k.arm}, scalar: ${k.scalar}, tol: ${k.tol}, ` +
+    out.push(`  ${k.name}: { sig: '${sigOf(k)}', base: ${k.base}, x86: ${k.x86}, arm: ${k.arm}, scalar: ${k.scalar}, relaxed: ${k.relaxed}, tol: ${k.tol}, ` +
       `params: [${k.params.map((p) => `'${p.name}'`).join(', ')}], access: '${accessOf(k)}' },`);
   }
   out.push('} as const satisfies Record<string, KernelInfo>;', 'export type KernelName = keyof typeof KERNELS;', '');
@@ -184,7 +189,7 @@ function tsBindings(m: Manifest): string {
     '};', '');
   for (const k of m.kernels) {
     const args = k.params.map((p) => `${p.name}: number`).join(', ');
-    const variants = ['x86', 'arm', 'scalar'].filter((v) => k[v as 'x86']).join(', ');
+    const variants = ['x86', 'arm', 'scalar', 'relaxed'].filter((v) => k[v as 'x86']).join(', ');
     out.push(`/** ${k.ret} vw_${k.name}(${cArgs(k)})${variants ? `; variants: ${variants}` : ''} */`,
       `export let ${k.name}: (${args}) => ${k.ret === 'void' ? 'void' : 'number'} = notLoaded;`);
   }
@@ -205,6 +210,8 @@ export function generate(defText = readFileSync(DEF_PATH, 'utf8')): Map<string, 
     ['native/kernels/kernels.gen.h', cHeader(m)],
     ['native/kernels/wasi/kernel_table.gen.h', wasiTable(m)],
     ['ts/runtime/kernels.gen.ts', tsBindings(m)],
+    // wasm-ld's response file for vidwasm-relaxed.wasm: it exports exactly the listed variants.
+    ['native/relaxed/exports.gen.rsp', m.kernels.flatMap(relaxedExportsOf).map((e) => `--export=${e}\n`).join('')],
   ]);
 }
 

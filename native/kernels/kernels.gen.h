@@ -89,6 +89,7 @@ void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *pack
 void vw_f32_gemm_x86(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate);
 void vw_f32_gemm_arm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate);
 void vw_f32_gemm_scalar(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate);
+void vw_f32_gemm_relaxed(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate);
 void vw_f32_matmul(int transA, int transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float beta);
 void vw_f32_matmul_x86(int transA, int transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float beta);
 void vw_f32_matmul_arm(int transA, int transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float beta);
@@ -109,10 +110,12 @@ void vw_f32_conv3d(const int32_t *p, const float *x, const float *packed, const 
 void vw_f32_conv3d_x86(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv);
 void vw_f32_conv3d_arm(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv);
 void vw_f32_conv3d_scalar(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv);
+void vw_f32_conv3d_relaxed(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv);
 void vw_f32_conv3d_bwd_data(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch);
 void vw_f32_conv3d_bwd_data_x86(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch);
 void vw_f32_conv3d_bwd_data_arm(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch);
 void vw_f32_conv3d_bwd_data_scalar(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch);
+void vw_f32_conv3d_bwd_data_relaxed(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch);
 void vw_f32_conv3d_bwd_weight(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch);
 void vw_f32_conv3d_bwd_weight_x86(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch);
 void vw_f32_conv3d_bwd_weight_arm(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch);
@@ -199,8 +202,10 @@ void vw_qs8_gemm_pack(const int32_t *p, const int8_t *w, const int32_t *bias, ui
 void vw_qs8_gemm_pack_scalar(const int32_t *p, const int8_t *w, const int32_t *bias, uint8_t *packed);
 void vw_qs8_gemm(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C);
 void vw_qs8_gemm_scalar(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C);
+void vw_qs8_gemm_relaxed(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C);
 void vw_qs8_gemm_f32out(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C);
 void vw_qs8_gemm_f32out_scalar(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C);
+void vw_qs8_gemm_f32out_relaxed(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C);
 void vw_qs8_quantize(const float *x, int8_t *y, int n, float scale, int zero);
 void vw_qs8_quantize_scalar(const float *x, int8_t *y, int n, float scale, int zero);
 void vw_qs8_dequantize(const int8_t *q, float *y, int n, float scale, int zero);

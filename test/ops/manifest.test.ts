@@ -3,14 +3,16 @@
 //  - the wasm module exports exactly the kernels the manifest lists, variants included;
 //  - every kernel with a scalar twin runs on random inputs of awkward sizes (1, odd, not a
 //    multiple of the SIMD width) under the SIMD kernel (each ISA variant) and under its twin, and
-//    every buffer it touches must agree within the manifest's tolerance (bitwise when `exact`).
+//    every buffer it touches must agree within the manifest's tolerance (bitwise when `exact`);
+//    relaxed variants too where vidwasm-relaxed.wasm is loaded (test/accelerator/device.test.ts
+//    runs this file under Node's relaxed-SIMD flag with VIDWASM_TEST_RELAXED_ONLY=1).
 // INPUTS says, per kernel, how to build valid inputs; it must cover every kernel with a twin.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { Tensor, ops, tidy, setBackend, setIsa, getIsa, kernelNames, type IsaFlavour, type KernelBackend } from '../../ts/node.js';
 import { melSpectrogram } from '../../ts/data/audio.js';
-import { malloc, free, heapU8 } from '../../ts/runtime/wasm.js';
+import { malloc, free, heapU8, hasRelaxed, setRelaxedPolicy } from '../../ts/runtime/wasm.js';
 import * as vw from '../../ts/runtime/kernels.gen.js';
 import { convBlock, convGeometry, expanded } from '../../ts/runtime/ops/conv.js';
 import { maxPoolGeometry, adaptiveAvgPoolGeometry } from '../../ts/runtime/ops/pool.js';
@@ -223,7 +225,14 @@ function unaryOp(name: string, n: number, grad: boolean): Tensor {
 
 // ---- the comparison ----
 const SIZES = [1, 3, 5, 17];
-const isas = (k: vw.KernelInfo): IsaFlavour[] => (k.x86 || k.arm ? ['x86', 'arm'] : [getIsa()]);
+type Variant = IsaFlavour | 'relaxed';
+const isas = (k: vw.KernelInfo): Variant[] => [...(k.x86 || k.arm ? ['x86', 'arm'] as const : [getIsa()]), ...(k.relaxed && hasRelaxed() ? ['relaxed' as const] : [])];
+/** Binds the SIMD kernels to one variant (the ISA flavour stays as it is for 'relaxed'). */
+function setVariant(v: Variant): void {
+  setRelaxedPolicy(v === 'relaxed' ? 'relaxed' : 'none');
+  if (v !== 'relaxed') setIsa(v);
+}
+const relaxedOnly = process.env.VIDWASM_TEST_RELAXED_ONLY === '1';
 
 function within(name: string, tol: number, a: Float32Array, e: Float32Array, what: string): void {
   const ab = new Uint32Array(a.buffer, a.byteOffset, a.length), eb = new Uint32Array(e.buffer, e.byteOffset, e.length);
@@ -237,7 +246,7 @@ function within(name: string, tol: number, a: Float32Array, e: Float32Array, wha
 function runGen(name: Name, gen: Gen, k: vw.KernelInfo): void {
   for (const n of SIZES) {
     for (const isa of isas(k)) {
-      setIsa(isa);
+      setVariant(isa);
       const b = new Bufs(1000 + n);
       try {
         setBackend('simd');
@@ -271,7 +280,7 @@ function runGen(name: Name, gen: Gen, k: vw.KernelInfo): void {
 function runOp(name: Name, via: ViaOp, k: vw.KernelInfo): void {
   for (const n of SIZES) {
     for (const isa of isas(k)) {
-      setIsa(isa);
+      setVariant(isa);
       tidy(() => {
         const out: Float32Array[][] = [];
         for (const backend of ['simd', 'scalar'] as KernelBackend[]) {
@@ -302,15 +311,22 @@ test('every kernel with a scalar twin has an input generator, and only those', (
   assert.equal(Object.keys(INPUTS).sort(), twinned);
 });
 
+if (relaxedOnly) {
+  test('the relaxed kernels are loaded (VIDWASM_TEST_RELAXED_ONLY needs relaxed SIMD and vidwasm-relaxed.wasm)', () => {
+    assert.ok(hasRelaxed());
+  });
+}
+
 for (const [name, k] of Object.entries(vw.KERNELS) as [Name, vw.KernelInfo][]) {
-  if (k.tol === null) continue;
-  test(`${name}: SIMD${k.x86 ? ' (x86 and arm variants)' : ''} vs scalar twin, ${k.tol ? `rel ${k.tol}` : 'bitwise'}`, () => {
+  if (k.tol === null || (relaxedOnly && !k.relaxed)) continue;
+  const variants = [k.x86 && 'x86 and arm variants', k.relaxed && hasRelaxed() && 'relaxed'].filter(Boolean).join(', ');
+  test(`${name}: SIMD${variants ? ` (${variants})` : ''} vs scalar twin, ${k.tol ? `rel ${k.tol}` : 'bitwise'}`, () => {
     const prevIsa = getIsa();
     try {
       const g = INPUTS[name];
       if (typeof g === 'function') runGen(name, g, k);
       else runOp(name, g, k);
-    } finally { setIsa(prevIsa); }
+    } finally { setIsa(prevIsa); setRelaxedPolicy('none'); }
   });
 }
 

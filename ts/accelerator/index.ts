@@ -8,3 +8,5 @@ export { cloneModule } from './deployment/clone_module.js';
 export * as mobileCpu from './mobile_cpu/index.js';
 export { EfficientX3d, createEfficientX3d } from './mobile_cpu/index.js';
 export { compile, CompileError, Plan, loadPlan, PlanError, type CompileOptions, type PlanData, type PlanCall } from './compile/index.js';
+export * as device from './device/index.js';
+export { deviceProfile, chooseKernel, KernelChoiceCache, TimeBudget, type DeviceProfile, type KernelCall } from './device/index.js';

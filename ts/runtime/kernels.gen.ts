@@ -43,6 +43,8 @@ export interface KernelInfo {
   readonly sig: string;
   /** Which exports exist: vw_<name>, vw_<name>_x86/_arm (ISA variants), vw_<name>_scalar. */
   readonly base: boolean; readonly x86: boolean; readonly arm: boolean; readonly scalar: boolean;
+  /** vw_<name>_relaxed exists in vidwasm-relaxed.wasm (loaded where the host has relaxed SIMD). */
+  readonly relaxed: boolean;
   /** SIMD vs scalar twin: 0 = bitwise equal, r > 0 = relative tolerance, null = nothing to compare. */
   readonly tol: number | null;
   readonly params: readonly string[];
@@ -51,86 +53,86 @@ export interface KernelInfo {
 }
 /** Every kernel of vidwasm.wasm. */
 export const KERNELS = {
-  f32_binary: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['op', 'a', 'b', 'y', 'p'], access: '-rrwr' },
-  f32_binary_const: { sig: 'iifii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['op', 'a', 's', 'y', 'n'], access: '-r-w-' },
-  f32_unary: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0.000004, params: ['op', 'x', 'y', 'n'], access: '-rw-' },
-  f32_unary_grad: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.000004, params: ['op', 'x', 'y', 'gy', 'gx', 'n'], access: '-rrrw-' },
-  f32_unary1: { sig: 'if', base: false, x86: false, arm: false, scalar: true, tol: null, params: ['op', 'x'], access: '--' },
-  f32_unary_grad1: { sig: 'iff', base: false, x86: false, arm: false, scalar: true, tol: null, params: ['op', 'x', 'y'], access: '---' },
-  f32_fill: { sig: 'iif', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['y', 'n', 'v'], access: 'w--' },
-  f32_reduce_sum: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'outer', 'r', 'inner'], access: 'rw---' },
-  f32_reduce_max: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'arg', 'outer', 'r', 'inner'], access: 'rww---' },
-  x32_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
-  x16_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
-  x8_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
-  x32_expand: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
-  f32_gemm_packed_floats: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['K', 'N'], access: '--' },
-  f32_gemm_pack: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['K', 'N', 'B', 'sbk', 'sbn', 'bias', 'packed'], access: '--r--rw' },
-  f32_gemm: { sig: 'iiiiiiiiffi', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['M', 'N', 'K', 'A', 'lda', 'packed', 'C', 'ldc', 'minv', 'maxv', 'accumulate'], access: '---r-rw----' },
-  f32_matmul: { sig: 'iiiiiiiiiiif', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['transA', 'transB', 'M', 'N', 'K', 'A', 'lda', 'B', 'ldb', 'C', 'ldc', 'beta'], access: '-----r-r-w--' },
-  f32_conv3d_packed_floats: { sig: 'i', base: true, x86: true, arm: true, scalar: true, tol: 0, params: ['p'], access: 'r' },
-  f32_conv3d_scratch_floats: { sig: 'ii', base: true, x86: true, arm: true, scalar: true, tol: 0, params: ['p', 'which'], access: 'r-' },
-  f32_conv3d_pack: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, tol: 0, params: ['p', 'w', 'bias', 'packed', 'scratch'], access: 'rrrww' },
-  f32_conv3d: { sig: 'iiiiiiff', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['p', 'x', 'packed', 'bias', 'y', 'scratch', 'minv', 'maxv'], access: 'rrrrww--' },
-  f32_conv3d_bwd_data: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['p', 'gy', 'w', 'gx', 'scratch'], access: 'rrrww' },
-  f32_conv3d_bwd_weight: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['p', 'x', 'gy', 'gw', 'scratch'], access: 'rrrww' },
-  f32_conv3d_bwd_bias: { sig: 'iiii', base: true, x86: true, arm: true, scalar: true, tol: 0.00001, params: ['M', 'C', 'gy', 'gb'], access: '--rw' },
-  f32_depthwise3d_pack: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'w', 'bias', 'packed'], access: 'rrrw' },
-  f32_depthwise3d: { sig: 'iiiiff', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'x', 'packed', 'y', 'minv', 'maxv'], access: 'rrrw--' },
-  f32_depthwise3d_bwd_data: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'gy', 'packed', 'gx', 'scratch'], access: 'rrrww' },
-  f32_depthwise3d_bwd_weight: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['p', 'x', 'gy', 'gw', 'scratch'], access: 'rrrww' },
-  f32_depthwise3d_bwd_fused: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['p', 'x', 'gy', 'packed', 'gx', 'gw', 'scratch'], access: 'rrrrwww' },
-  f32_depthwise3d_expand: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'x', 'xe'], access: 'rrw' },
-  f32_depthwise3d_fold: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'gxe', 'gx'], access: 'rrw' },
-  f32_maxpool3d: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'arg', 'p'], access: 'rwwr' },
-  f32_maxpool3d_grad: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['gy', 'arg', 'gx', 'p'], access: 'rrwr' },
-  f32_avgpool3d: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'p'], access: 'rwr' },
-  f32_avgpool3d_grad: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['gy', 'gx', 'p'], access: 'rwr' },
-  f32_adaptive_avgpool3d: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'p'], access: 'rwr' },
-  f32_adaptive_avgpool3d_grad: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['gy', 'gx', 'p'], access: 'rwr' },
-  f32_interp_linear: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'p', 'it', 'ft'], access: 'rwrrr' },
-  f32_interp_linear_backward: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['gy', 'gx', 'p', 'it', 'ft'], access: 'rwrrr' },
-  f32_interp_nearest: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'p', 'it'], access: 'rwrr' },
-  f32_interp_nearest_backward: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['gy', 'gx', 'p', 'it'], access: 'rwrr' },
-  f32_xent: { sig: 'iiiiiiiifi', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'ti', 'ts', 'w', 'lse', 'loss', 'rows', 'C', 'eps', 'ignore'], access: 'rrrrww----' },
-  f32_xent_grad: { sig: 'iiiiiiiiifi', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'ti', 'ts', 'w', 'lse', 'g', 'gx', 'rows', 'C', 'eps', 'ignore'], access: 'rrrrrrw----' },
-  f32_bce_logits: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 't', 'pw', 'loss', 'n'], access: 'rrrw-' },
-  f32_bce_logits_grad: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 't', 'pw', 'g', 'gx', 'gt', 'n'], access: 'rrrrww-' },
-  f32_softmax: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'outer', 'r', 'inner', 'log'], access: 'rw----' },
-  f32_softmax_grad: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['y', 'gy', 'gx', 'outer', 'r', 'inner', 'log'], access: 'rrw----' },
-  f32_spectrogram: { sig: 'i', base: true, x86: false, arm: false, scalar: true, tol: 0.0001, params: ['p'], access: 'r' },
-  f32_melspec_apply: { sig: 'i', base: true, x86: false, arm: false, scalar: true, tol: 0.0001, params: ['p'], access: 'r' },
-  f32_bn_stats: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'mean', 'variance', 'scratch', 'M', 'C'], access: 'rwww--' },
-  f32_channel_affine: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'a', 'b', 'M', 'C'], access: 'rwrr--' },
-  f32_bn_grad_reduce: { sig: 'iiiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'gy', 'mean', 'sgy', 'sgyx', 'scratch', 'M', 'C'], access: 'rrrwww--' },
-  f32_bn_grad_apply: { sig: 'iiiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['gy', 'x', 'gx', 'a', 'b', 'd', 'M', 'C'], access: 'rrwrrr--' },
-  f32_layernorm: { sig: 'iiiiiiiif', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'y', 'w', 'b', 'mean', 'rstd', 'rows', 'D', 'eps'], access: 'rwrrww---' },
-  f32_layernorm_grad: { sig: 'iiiiiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'gy', 'w', 'mean', 'rstd', 'gx', 'gw', 'gb', 'rows', 'D'], access: 'rrrrrwww--' },
-  f32_sgd_step: { sig: 'iiiiffffi', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'g', 'buf', 'n', 'lr', 'momentum', 'one_minus_dampening', 'wd', 'flags'], access: 'wrw------' },
-  f32_adamw_step: { sig: 'iiiiiiffffffffi', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'g', 'm', 'v', 'vmax', 'n', 'decay', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'neg_step_size', 'bc2_sqrt', 'eps', 'flags'], access: 'wrwww----------' },
-  f32_sumsq: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, tol: 0.000001, params: ['x', 'n'], access: 'r-' },
-  f32_absmax: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'n'], access: 'r-' },
-  f32_scale_inplace: { sig: 'iif', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'n', 's'], access: 'w--' },
-  qs8_gemm_packed_bytes: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['N', 'K'], access: '--' },
-  qs8_gemm_pack: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'w', 'bias', 'packed'], access: 'rrrw' },
-  qs8_gemm: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'A', 'packed', 'scale', 'C'], access: 'rrrrw' },
-  qs8_gemm_f32out: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'A', 'packed', 'scale', 'C'], access: 'rrrrw' },
-  qs8_quantize: { sig: 'iiifi', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'n', 'scale', 'zero'], access: 'rw---' },
-  qs8_dequantize: { sig: 'iiifi', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['q', 'y', 'n', 'scale', 'zero'], access: 'rw---' },
-  qs8_quantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'x', 'scales', 'zeros', 'y'], access: 'rrrrw' },
-  qs8_dequantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['p', 'q', 'scales', 'zeros', 'y'], access: 'rrrrw' },
-  f32_roi_align: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['x', 'rois', 'y', 'p', 'spatial_scale'], access: 'rrwr-' },
-  f32_roi_align_backward: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, tol: 0.00001, params: ['gy', 'rois', 'gx', 'p', 'spatial_scale'], access: 'rrwr-' },
-  x32_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
-  x16_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
-  x8_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
-  x32_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
-  x16_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
-  x8_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
-  x32_gather: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['x', 'y', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
-  f32_scatter_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
-  f32_index_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'my', 'mx', 'inner'], access: 'rwr----' },
-  abi_version: { sig: '', base: true, x86: false, arm: false, scalar: false, tol: null, params: [], access: '' },
+  f32_binary: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['op', 'a', 'b', 'y', 'p'], access: '-rrwr' },
+  f32_binary_const: { sig: 'iifii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['op', 'a', 's', 'y', 'n'], access: '-r-w-' },
+  f32_unary: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.000004, params: ['op', 'x', 'y', 'n'], access: '-rw-' },
+  f32_unary_grad: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.000004, params: ['op', 'x', 'y', 'gy', 'gx', 'n'], access: '-rrrw-' },
+  f32_unary1: { sig: 'if', base: false, x86: false, arm: false, scalar: true, relaxed: false, tol: null, params: ['op', 'x'], access: '--' },
+  f32_unary_grad1: { sig: 'iff', base: false, x86: false, arm: false, scalar: true, relaxed: false, tol: null, params: ['op', 'x', 'y'], access: '---' },
+  f32_fill: { sig: 'iif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['y', 'n', 'v'], access: 'w--' },
+  f32_reduce_sum: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'outer', 'r', 'inner'], access: 'rw---' },
+  f32_reduce_max: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'arg', 'outer', 'r', 'inner'], access: 'rww---' },
+  x32_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
+  x16_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
+  x8_permute: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
+  x32_expand: { sig: 'iii', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: ['x', 'y', 'p'], access: 'rwr' },
+  f32_gemm_packed_floats: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['K', 'N'], access: '--' },
+  f32_gemm_pack: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['K', 'N', 'B', 'sbk', 'sbn', 'bias', 'packed'], access: '--r--rw' },
+  f32_gemm: { sig: 'iiiiiiiiffi', base: true, x86: true, arm: true, scalar: true, relaxed: true, tol: 0.00001, params: ['M', 'N', 'K', 'A', 'lda', 'packed', 'C', 'ldc', 'minv', 'maxv', 'accumulate'], access: '---r-rw----' },
+  f32_matmul: { sig: 'iiiiiiiiiiif', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0.00001, params: ['transA', 'transB', 'M', 'N', 'K', 'A', 'lda', 'B', 'ldb', 'C', 'ldc', 'beta'], access: '-----r-r-w--' },
+  f32_conv3d_packed_floats: { sig: 'i', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0, params: ['p'], access: 'r' },
+  f32_conv3d_scratch_floats: { sig: 'ii', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0, params: ['p', 'which'], access: 'r-' },
+  f32_conv3d_pack: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0, params: ['p', 'w', 'bias', 'packed', 'scratch'], access: 'rrrww' },
+  f32_conv3d: { sig: 'iiiiiiff', base: true, x86: true, arm: true, scalar: true, relaxed: true, tol: 0.00001, params: ['p', 'x', 'packed', 'bias', 'y', 'scratch', 'minv', 'maxv'], access: 'rrrrww--' },
+  f32_conv3d_bwd_data: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, relaxed: true, tol: 0.00001, params: ['p', 'gy', 'w', 'gx', 'scratch'], access: 'rrrww' },
+  f32_conv3d_bwd_weight: { sig: 'iiiii', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0.00001, params: ['p', 'x', 'gy', 'gw', 'scratch'], access: 'rrrww' },
+  f32_conv3d_bwd_bias: { sig: 'iiii', base: true, x86: true, arm: true, scalar: true, relaxed: false, tol: 0.00001, params: ['M', 'C', 'gy', 'gb'], access: '--rw' },
+  f32_depthwise3d_pack: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'w', 'bias', 'packed'], access: 'rrrw' },
+  f32_depthwise3d: { sig: 'iiiiff', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'x', 'packed', 'y', 'minv', 'maxv'], access: 'rrrw--' },
+  f32_depthwise3d_bwd_data: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'gy', 'packed', 'gx', 'scratch'], access: 'rrrww' },
+  f32_depthwise3d_bwd_weight: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['p', 'x', 'gy', 'gw', 'scratch'], access: 'rrrww' },
+  f32_depthwise3d_bwd_fused: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['p', 'x', 'gy', 'packed', 'gx', 'gw', 'scratch'], access: 'rrrrwww' },
+  f32_depthwise3d_expand: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'x', 'xe'], access: 'rrw' },
+  f32_depthwise3d_fold: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'gxe', 'gx'], access: 'rrw' },
+  f32_maxpool3d: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'arg', 'p'], access: 'rwwr' },
+  f32_maxpool3d_grad: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'arg', 'gx', 'p'], access: 'rrwr' },
+  f32_avgpool3d: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'p'], access: 'rwr' },
+  f32_avgpool3d_grad: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['gy', 'gx', 'p'], access: 'rwr' },
+  f32_adaptive_avgpool3d: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'p'], access: 'rwr' },
+  f32_adaptive_avgpool3d_grad: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['gy', 'gx', 'p'], access: 'rwr' },
+  f32_interp_linear: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'p', 'it', 'ft'], access: 'rwrrr' },
+  f32_interp_linear_backward: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['gy', 'gx', 'p', 'it', 'ft'], access: 'rwrrr' },
+  f32_interp_nearest: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'p', 'it'], access: 'rwrr' },
+  f32_interp_nearest_backward: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'gx', 'p', 'it'], access: 'rwrr' },
+  f32_xent: { sig: 'iiiiiiiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'ti', 'ts', 'w', 'lse', 'loss', 'rows', 'C', 'eps', 'ignore'], access: 'rrrrww----' },
+  f32_xent_grad: { sig: 'iiiiiiiiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'ti', 'ts', 'w', 'lse', 'g', 'gx', 'rows', 'C', 'eps', 'ignore'], access: 'rrrrrrw----' },
+  f32_bce_logits: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 't', 'pw', 'loss', 'n'], access: 'rrrw-' },
+  f32_bce_logits_grad: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 't', 'pw', 'g', 'gx', 'gt', 'n'], access: 'rrrrww-' },
+  f32_softmax: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'outer', 'r', 'inner', 'log'], access: 'rw----' },
+  f32_softmax_grad: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['y', 'gy', 'gx', 'outer', 'r', 'inner', 'log'], access: 'rrw----' },
+  f32_spectrogram: { sig: 'i', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.0001, params: ['p'], access: 'r' },
+  f32_melspec_apply: { sig: 'i', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.0001, params: ['p'], access: 'r' },
+  f32_bn_stats: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'mean', 'variance', 'scratch', 'M', 'C'], access: 'rwww--' },
+  f32_channel_affine: { sig: 'iiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'a', 'b', 'M', 'C'], access: 'rwrr--' },
+  f32_bn_grad_reduce: { sig: 'iiiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'gy', 'mean', 'sgy', 'sgyx', 'scratch', 'M', 'C'], access: 'rrrwww--' },
+  f32_bn_grad_apply: { sig: 'iiiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'x', 'gx', 'a', 'b', 'd', 'M', 'C'], access: 'rrwrrr--' },
+  f32_layernorm: { sig: 'iiiiiiiif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'y', 'w', 'b', 'mean', 'rstd', 'rows', 'D', 'eps'], access: 'rwrrww---' },
+  f32_layernorm_grad: { sig: 'iiiiiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'gy', 'w', 'mean', 'rstd', 'gx', 'gw', 'gb', 'rows', 'D'], access: 'rrrrrwww--' },
+  f32_sgd_step: { sig: 'iiiiffffi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'g', 'buf', 'n', 'lr', 'momentum', 'one_minus_dampening', 'wd', 'flags'], access: 'wrw------' },
+  f32_adamw_step: { sig: 'iiiiiiffffffffi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'g', 'm', 'v', 'vmax', 'n', 'decay', 'beta1', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'neg_step_size', 'bc2_sqrt', 'eps', 'flags'], access: 'wrwww----------' },
+  f32_sumsq: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.000001, params: ['x', 'n'], access: 'r-' },
+  f32_absmax: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'n'], access: 'r-' },
+  f32_scale_inplace: { sig: 'iif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'n', 's'], access: 'w--' },
+  qs8_gemm_packed_bytes: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['N', 'K'], access: '--' },
+  qs8_gemm_pack: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'w', 'bias', 'packed'], access: 'rrrw' },
+  qs8_gemm: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: true, tol: 0, params: ['p', 'A', 'packed', 'scale', 'C'], access: 'rrrrw' },
+  qs8_gemm_f32out: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: true, tol: 0, params: ['p', 'A', 'packed', 'scale', 'C'], access: 'rrrrw' },
+  qs8_quantize: { sig: 'iiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'n', 'scale', 'zero'], access: 'rw---' },
+  qs8_dequantize: { sig: 'iiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['q', 'y', 'n', 'scale', 'zero'], access: 'rw---' },
+  qs8_quantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'x', 'scales', 'zeros', 'y'], access: 'rrrrw' },
+  qs8_dequantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'q', 'scales', 'zeros', 'y'], access: 'rrrrw' },
+  f32_roi_align: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'rois', 'y', 'p', 'spatial_scale'], access: 'rrwr-' },
+  f32_roi_align_backward: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['gy', 'rois', 'gx', 'p', 'spatial_scale'], access: 'rrwr-' },
+  x32_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
+  x16_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
+  x8_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
+  x32_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
+  x16_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
+  x8_index_select: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'idx', 'outer', 'ms', 'md', 'inner'], access: 'rwr----' },
+  x32_gather: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
+  f32_scatter_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
+  f32_index_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'my', 'mx', 'inner'], access: 'rwr----' },
+  abi_version: { sig: '', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: [], access: '' },
 } as const satisfies Record<string, KernelInfo>;
 export type KernelName = keyof typeof KERNELS;
 
@@ -168,7 +170,7 @@ export let x32_expand: (x: number, y: number, p: number) => void = notLoaded;
 export let f32_gemm_packed_floats: (K: number, N: number) => number = notLoaded;
 /** void vw_f32_gemm_pack(int K, int N, const float *B, int sbk, int sbn, const float *bias, float *packed); variants: scalar */
 export let f32_gemm_pack: (K: number, N: number, B: number, sbk: number, sbn: number, bias: number, packed: number) => void = notLoaded;
-/** void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate); variants: x86, arm, scalar */
+/** void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate); variants: x86, arm, scalar, relaxed */
 export let f32_gemm: (M: number, N: number, K: number, A: number, lda: number, packed: number, C: number, ldc: number, minv: number, maxv: number, accumulate: number) => void = notLoaded;
 /** void vw_f32_matmul(int transA, int transB, int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, float beta); variants: x86, arm, scalar */
 export let f32_matmul: (transA: number, transB: number, M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, beta: number) => void = notLoaded;
@@ -178,9 +180,9 @@ export let f32_conv3d_packed_floats: (p: number) => number = notLoaded;
 export let f32_conv3d_scratch_floats: (p: number, which: number) => number = notLoaded;
 /** void vw_f32_conv3d_pack(const int32_t *p, const float *w, const float *bias, float *packed, float *scratch); variants: x86, arm, scalar */
 export let f32_conv3d_pack: (p: number, w: number, bias: number, packed: number, scratch: number) => void = notLoaded;
-/** void vw_f32_conv3d(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv); variants: x86, arm, scalar */
+/** void vw_f32_conv3d(const int32_t *p, const float *x, const float *packed, const float *bias, float *y, float *scratch, float minv, float maxv); variants: x86, arm, scalar, relaxed */
 export let f32_conv3d: (p: number, x: number, packed: number, bias: number, y: number, scratch: number, minv: number, maxv: number) => void = notLoaded;
-/** void vw_f32_conv3d_bwd_data(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch); variants: x86, arm, scalar */
+/** void vw_f32_conv3d_bwd_data(const int32_t *p, const float *gy, const float *w, float *gx, float *scratch); variants: x86, arm, scalar, relaxed */
 export let f32_conv3d_bwd_data: (p: number, gy: number, w: number, gx: number, scratch: number) => void = notLoaded;
 /** void vw_f32_conv3d_bwd_weight(const int32_t *p, const float *x, const float *gy, float *gw, float *scratch); variants: x86, arm, scalar */
 export let f32_conv3d_bwd_weight: (p: number, x: number, gy: number, gw: number, scratch: number) => void = notLoaded;
@@ -262,9 +264,9 @@ export let f32_scale_inplace: (x: number, n: number, s: number) => void = notLoa
 export let qs8_gemm_packed_bytes: (N: number, K: number) => number = notLoaded;
 /** void vw_qs8_gemm_pack(const int32_t *p, const int8_t *w, const int32_t *bias, uint8_t *packed); variants: scalar */
 export let qs8_gemm_pack: (p: number, w: number, bias: number, packed: number) => void = notLoaded;
-/** void vw_qs8_gemm(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C); variants: scalar */
+/** void vw_qs8_gemm(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, int8_t *C); variants: scalar, relaxed */
 export let qs8_gemm: (p: number, A: number, packed: number, scale: number, C: number) => void = notLoaded;
-/** void vw_qs8_gemm_f32out(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C); variants: scalar */
+/** void vw_qs8_gemm_f32out(const int32_t *p, const int8_t *A, const uint8_t *packed, const float *scale, float *C); variants: scalar, relaxed */
 export let qs8_gemm_f32out: (p: number, A: number, packed: number, scale: number, C: number) => void = notLoaded;
 /** void vw_qs8_quantize(const float *x, int8_t *y, int n, float scale, int zero); variants: scalar */
 export let qs8_quantize: (x: number, y: number, n: number, scale: number, zero: number) => void = notLoaded;

@@ -20,12 +20,30 @@ interface Exports {
 export type KernelBackend = 'simd' | 'scalar';
 /** Wasm SIMD lowers differently on x86 and arm hosts; some kernels ship a variant for each. */
 export type IsaFlavour = 'x86' | 'arm';
+/**
+ * One implementation of a kernel: the plain SIMD export, an ISA-tuned one, the relaxed-SIMD one
+ * (vidwasm-relaxed.wasm, where the host has relaxed SIMD) or the scalar twin.
+ */
+/** A kernel's exports: base = vw_<name> (plain SIMD), x86/arm = ISA-tuned, relaxed = vidwasm-relaxed.wasm, scalar = the twin. */
+export type KernelVariant = 'base' | 'x86' | 'arm' | 'relaxed' | 'scalar';
+/**
+ * Which variant ops get for kernels that have a relaxed one: 'none' (default: outputs are the same
+ * bits on every engine, and the relaxed int8 kernel is slower where the engine lowers its dot
+ * product without VNNI/sdot, as V8 11.3 on x86 does); 'exact' takes relaxed variants whose results
+ * are bit-identical to the plain kernel's (the int8 dot products); 'relaxed' takes every one (f32
+ * FMA too: faster where the CPU fuses, results differ in the last bits and between engines).
+ * Compiled plans choose per call by timing instead (ts/accelerator/device).
+ */
+export type RelaxedPolicy = 'exact' | 'relaxed' | 'none';
 
 interface State {
   exports: Exports;
   features: Features;
   backend: KernelBackend;
   isa: IsaFlavour;
+  /** The relaxed-SIMD kernels (vidwasm-relaxed.wasm over this memory), when loaded. */
+  relaxed: Map<string, KernelFn> | null;
+  relaxedPolicy: RelaxedPolicy;
   /** The bound function of every kernel, for callers that hold a name (plans, the thread pool). */
   bound: Map<string, KernelFn>;
   u8: Uint8Array;
@@ -106,7 +124,10 @@ function adopt(instance: WebAssembly.Instance, features: Features): void {
   if (missing.length) throw loadError(new Error(`missing exports ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`));
   exports._initialize();
   stabiliseViews(exports.memory);
-  state = { exports, features, backend: 'simd', isa: guessIsa(), bound: new Map(), u8: new Uint8Array(exports.memory.buffer) };
+  state = {
+    exports, features, backend: 'simd', isa: guessIsa(), relaxed: null, relaxedPolicy: 'none', bound: new Map(),
+    u8: new Uint8Array(exports.memory.buffer),
+  };
   rebind(state);
 }
 
@@ -133,8 +154,10 @@ export function viewsSurviveGrowth(): boolean {
 function rebind(st: State): void {
   st.bound.clear();
   bindKernels((name) => {
+    const relaxed = st.relaxed?.get(name);
+    const useRelaxed = relaxed && st.backend === 'simd' && (st.relaxedPolicy === 'relaxed' || (st.relaxedPolicy === 'exact' && KERNELS[name].tol === 0));
     const ex = exportFor(st, name);
-    const raw: KernelFn = ex ? st.exports[ex] as KernelFn : () => { throw noKernel(name); };
+    const raw: KernelFn = useRelaxed ? relaxed : ex ? st.exports[ex] as KernelFn : () => { throw noKernel(name); };
     const fn = tracer ? tracer.wrap(name, raw) : raw;
     st.bound.set(name, fn);
     return fn;
@@ -179,6 +202,57 @@ export function setIsa(isa: IsaFlavour): void {
   rebind(st);
 }
 
+/** Which relaxed variants ops use (see RelaxedPolicy); a no-op choice where none are loaded. */
+export function setRelaxedPolicy(policy: RelaxedPolicy): void {
+  const st = s();
+  st.relaxedPolicy = policy;
+  rebind(st);
+}
+export function getRelaxedPolicy(): RelaxedPolicy { return s().relaxedPolicy; }
+
+/**
+ * Installs the relaxed-SIMD kernels (relaxed.ts loads vidwasm-relaxed.wasm over this module's
+ * memory), keyed by kernel name, and rebinds.
+ */
+export function setRelaxedKernels(kernels: Map<string, KernelFn>): void {
+  const st = s();
+  st.relaxed = kernels;
+  rebind(st);
+}
+
+/** Whether the relaxed-SIMD kernels are loaded. */
+export function hasRelaxed(): boolean { return s().relaxed !== null; }
+
+/** The variants of a kernel this host can run (the scalar twin last). */
+export function kernelVariants(name: string): KernelVariant[] {
+  if (!isKernelName(name)) throw noKernel(name);
+  const k = KERNELS[name], st = s();
+  const out: KernelVariant[] = [];
+  if (k.base) out.push('base');
+  if (k.x86) out.push('x86');
+  if (k.arm) out.push('arm');
+  if (st.relaxed?.has(name)) out.push('relaxed');
+  if (k.scalar) out.push('scalar');
+  return out;
+}
+
+/** One given variant of a kernel (plans call the variant they chose); E_NO_KERNEL where absent. */
+export function kernelVariant(name: string, variant: KernelVariant): KernelFn {
+  if (!kernelVariants(name).includes(variant)) {
+    throw new VidwasmError('E_NO_KERNEL', `kernel ${name} has no ${variant} variant on this host (it has: ${kernelVariants(name).join(', ')})`);
+  }
+  if (variant === 'relaxed') return s().relaxed!.get(name)!;
+  return s().exports[`vw_${name}${variant === 'base' ? '' : `_${variant}`}`] as KernelFn;
+}
+
+/** The variant ops currently call for a kernel. */
+export function boundVariant(name: string): KernelVariant {
+  const st = s(), fn = kernel(name);
+  if (st.relaxed?.get(name) === fn) return 'relaxed';
+  const ex = kernelExport(name), m = ex.match(/_(x86|arm|scalar)$/);
+  return m ? m[1] as KernelVariant : 'base';
+}
+
 /**
  * Kernel-call tracing, the seam inference plans are captured through (ts/accelerator/compile):
  * while a tracer is set, every kernel function ops call (typed bindings and kernel(name)) is the
@@ -199,12 +273,6 @@ export function setKernelTracer(t: KernelTracer | null): void {
   rebind(st);
 }
 
-/** The wasm function of one variant of a kernel ('base' = vw_<name>), or null when the module lacks it. */
-export function kernelVariant(name: string, variant: string): KernelFn | null {
-  const fn = s().exports[variant === 'base' ? `vw_${name}` : `vw_${name}_${variant}`];
-  return typeof fn === 'function' ? fn as KernelFn : null;
-}
-
 /**
  * The bound function of a kernel given by name, for callers that hold names (plans, the thread
  * pool); ops import the typed functions of kernels.gen.ts instead.
@@ -215,7 +283,10 @@ export function kernel(name: string): KernelFn {
   return fn;
 }
 
-/** The export name `kernel(name)` resolves to (the thread pool sends it to its workers). */
+/**
+ * The export name of the kernel module `kernel(name)` resolves to (the thread pool sends it to its
+ * workers; relaxed kernels are never bound while the module is shared, see adoptRelaxed).
+ */
 export function kernelExport(name: string): string {
   const ex = isKernelName(name) ? exportFor(s(), name) : null;
   if (!ex) throw noKernel(name);
@@ -234,6 +305,7 @@ export function adoptShared(instance: WebAssembly.Instance, memory: WebAssembly.
   adopt({ exports: { ...instance.exports, memory } } as WebAssembly.Instance, prev.features);
   state!.backend = prev.backend;
   state!.isa = prev.isa;
+  state!.relaxedPolicy = prev.relaxedPolicy;  // the relaxed kernels themselves stay behind with the old memory
   rebind(state!);
 }
 

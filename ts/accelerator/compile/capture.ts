@@ -15,7 +15,7 @@
 // find out, and if they do, the plan initialises the buffer first.
 import { Tensor, nn, VidwasmError } from '../../runtime/index.js';
 import { KERNELS, type KernelName } from '../../runtime/kernels.gen.js';
-import { heapU8, kernelExport, kernelVariant, setKernelTracer, type KernelFn } from '../../runtime/wasm.js';
+import { boundVariant, heapU8, kernelVariant, setKernelTracer, type KernelFn, type KernelVariant } from '../../runtime/wasm.js';
 
 /** A model whose plan cannot be captured: the message names the module and kernel. */
 export class CompileError extends VidwasmError {
@@ -72,13 +72,7 @@ const isZero = (u8: Uint8Array, ptr: number, n: number) => {
 };
 
 /** Picks the variant of a kernel for one call ('' or null: the one the ops are bound to). */
-export type KernelChooser = (kernel: KernelName, label: string) => string | null;
-
-/** The variant the ops' binding of a kernel runs (vw_<name>_<variant>, 'base' for vw_<name>). */
-function boundVariant(name: KernelName): string {
-  const suffix = kernelExport(name).slice(3 + name.length);
-  return suffix ? suffix.slice(1) : 'base';
-}
+export type KernelChooser = (kernel: KernelName, label: string) => KernelVariant | null;
 
 /** The module path and class of every running forward, for labels ("blocks.2.res_blocks.0.branch2.conv_b (Conv3d)"). */
 function labelModules(model: nn.Module, stack: string[]): () => void {
@@ -180,8 +174,8 @@ export function capture(model: nn.Module, inputs: Tensor[], forward: (inputs: Te
     const where = `${label()}: vw_${name}`;
     const chosen = choose?.(name, label());
     const variant = chosen || boundVariant(name);
-    const fn = chosen ? kernelVariant(name, chosen) : bound;
-    if (!fn) throw new CompileError(`${where}: the module has no variant ${chosen}`);
+    let fn = bound;
+    try { if (chosen) fn = kernelVariant(name, chosen); } catch (e) { throw new CompileError(`${where}: ${(e as Error).message}`); }
     if (name === 'f32_spectrogram' || name === 'f32_melspec_apply') { // melspec_impl.h: p holds pointers
       throw new CompileError(`${where} takes pointers inside its parameter block, which a plan cannot relocate`);
     }

@@ -2,7 +2,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initFromModule, isReady } from '../wasm.js';
+import { features, initFromModule, isReady, isSharedModule } from '../wasm.js';
+import { adoptRelaxed } from '../relaxed.js';
 import { VidwasmError } from '../errors.js';
 import { initShared } from '../threads/index.js';
 
@@ -33,4 +34,16 @@ export function initNode(path = wasmPath()): void {
   const mt = process.env.VIDWASM_WASM_MT ?? join(dirname(path), 'vidwasm-mt.wasm');
   if (process.env.VIDWASM_SHARED_MEMORY !== '0' && existsSync(mt)) initShared(readFileSync(mt));
   else initFromModule(readFileSync(path));
+  // The relaxed kernels import a plain memory (there is no shared build of them yet).
+  const relaxed = relaxedWasmPath(path);
+  if (relaxed && features().relaxedSimd && !isSharedModule()) adoptRelaxed(readFileSync(relaxed));
+}
+
+/**
+ * vidwasm-relaxed.wasm ($VIDWASM_WASM_RELAXED, else next to vidwasm.wasm), or null when absent:
+ * the relaxed variants are optional, the plain kernels run everywhere.
+ */
+export function relaxedWasmPath(main = wasmPath()): string | null {
+  const p = process.env.VIDWASM_WASM_RELAXED || join(dirname(main), 'vidwasm-relaxed.wasm');
+  return existsSync(p) ? p : null;
 }

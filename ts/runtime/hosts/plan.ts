@@ -25,7 +25,7 @@ import { VidwasmError } from '../errors.js';
 import { DTYPE_BYTES, isDType, type DType } from '../dtype.js';
 import { Tensor, type Layout } from '../tensor.js';
 import { KERNELS } from '../kernels.gen.js';
-import { free, heapU8, kernel, kernelVariant, malloc, memory, type KernelFn } from '../wasm.js';
+import { free, heapU8, kernel, kernelVariant, malloc, memory, type KernelFn, type KernelVariant } from '../wasm.js';
 
 /** A malformed, corrupt or mismatched plan. */
 export class PlanError extends VidwasmError {
@@ -301,9 +301,9 @@ export class Plan {
 
   private resolve(): KernelFn[] {
     return this.data.calls.map((c, i) => {
-      const fn = c.variant === '' ? kernel(c.kernel) : kernelVariant(c.kernel, c.variant);
-      if (!fn) throw new PlanError(`call ${i}: the module has no variant ${c.variant} of kernel vw_${c.kernel}`);
-      return fn;
+      try {
+        return c.variant === '' ? kernel(c.kernel) : kernelVariant(c.kernel, c.variant as KernelVariant);
+      } catch (e) { throw new PlanError(`call ${i}: ${(e as Error).message}`); }
     });
   }
 
