@@ -31,8 +31,11 @@ interface Row { kernel: string; candidates: string[]; variant: string; source: s
 interface Child { key: string; relaxedSimd: boolean; relaxedKernels: boolean; loadedEntries: number; passes: { rows: Row[]; timedCalls: number }[];
   exported: Record<string, string>; relaxedBound: string; defaultBound: string }
 
+// The relaxed module imports a plain memory: the children run the single-thread module
+// (Node otherwise starts on the shared-memory one, where the relaxed kernels are not loaded).
 function child(flags: string[], args: string[], env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', ...args],
+    { cwd: root, env: { ...process.env, VIDWASM_SHARED_MEMORY: '0', ...env }, encoding: 'utf8', timeout: 240_000 });
   assert.is(r.status, 0, `child ${[...flags, ...args].join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }

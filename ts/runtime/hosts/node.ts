@@ -3,7 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { features, initFromModule, isReady, isSharedModule } from '../wasm.js';
-import { adoptRelaxed } from '../relaxed.js';
+import { adoptRelaxed, relaxedNotes } from '../relaxed.js';
 import { VidwasmError } from '../errors.js';
 import { initShared } from '../threads/index.js';
 
@@ -34,9 +34,11 @@ export function initNode(path = wasmPath()): void {
   const mt = process.env.VIDWASM_WASM_MT ?? join(dirname(path), 'vidwasm-mt.wasm');
   if (process.env.VIDWASM_SHARED_MEMORY !== '0' && existsSync(mt)) initShared(readFileSync(mt));
   else initFromModule(readFileSync(path));
-  // The relaxed kernels import a plain memory (there is no shared build of them yet).
   const relaxed = relaxedWasmPath(path);
-  if (relaxed && features().relaxedSimd && !isSharedModule()) adoptRelaxed(readFileSync(relaxed));
+  if (!relaxed || !features().relaxedSimd) return;
+  // The relaxed kernels import a plain memory (there is no shared build of them yet).
+  if (isSharedModule()) relaxedNotes.push('the relaxed kernels are not loaded over the shared memory Node starts on: run with VIDWASM_SHARED_MEMORY=0 to use them');
+  else adoptRelaxed(readFileSync(relaxed));
 }
 
 /**
