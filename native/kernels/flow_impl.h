@@ -1,7 +1,7 @@
 // Dense optical flow by polynomial expansion (G. Farnebäck, "Two-Frame Motion Estimation Based on
 // Polynomial Expansion", SCIA 2003), with the semantics of OpenCV's calcOpticalFlowFarneback:
 //
-//  - luma of each RGB frame as cv2.cvtColor(RGB2GRAY) computes it on u8 (BT.601, 14-bit fixed point);
+//  - luma of each RGB frame as cv2.cvtColor(RGB2GRAY) computes it on u8 (BT.601, 15-bit fixed point);
 //  - a pyramid of `levels` + 1 resolutions, scale pyrScale^k, dropping levels whose image would be
 //    under 32 px; level k is the full-resolution image blurred by a Gaussian of sigma
 //    (1/scale - 1) / 2 (size round(5 sigma) | 1, at least 3, reflect-101 border; the 3-tap
@@ -77,7 +77,7 @@ static fl_layout fl_plan(const int32_t *p, double pyr_scale) {
   fl_layout L;
   L.W = p[VW_FLOW_W];
   L.H = p[VW_FLOW_H];
-  L.n = p[VW_FLOW_POLY_N] == 7 ? 3 : 2;
+  L.n = p[VW_FLOW_POLY_N];  // OpenCV's polyN is the fit's half-size: (2 polyN + 1)^2 pixels
   L.levels = fl_levels(L.W, L.H, p[VW_FLOW_LEVELS], pyr_scale);
   L.m = p[VW_FLOW_WINSIZE] / 2;
   L.r_floats = 0;
@@ -218,6 +218,14 @@ static inline void fl_src_coord(int d, double scale, int n, int clamp_weight, in
 // src [sh, sw] -> dst [dh, dw]; rows: 2 dw floats; xtab: 2 dw floats (column as int bits, weight).
 static void fl_resize(const float *src, int sw, int sh, float *dst, int dw, int dh, float *rows, float *xtab) {
   if (sw == dw && sh == dh) { memcpy(dst, src, sizeof(float) * (size_t)sw * sh); return; }
+  if (sw == 2 * dw && sh == 2 * dh) {
+    // an exact halving is a 2x2 mean (OpenCV turns INTER_LINEAR into INTER_AREA there)
+    for (int y = 0; y < dh; y++) {
+      const float *a = src + (size_t)2 * y * sw, *b = a + sw;
+      for (int x = 0; x < dw; x++) dst[(size_t)y * dw + x] = (a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1]) * 0.25f;
+    }
+    return;
+  }
   const double sx_scale = 1.0 / ((double)dw / sw), sy_scale = 1.0 / ((double)dh / sh);
   int32_t *xs = (int32_t *)xtab;
   float *xf = xtab + dw;
@@ -458,11 +466,13 @@ static void fl_flow_box(const float *M, float *fx, float *fy, int w, int h, int 
   const double scale = 1.0 / ((double)winsize * winsize);
   double *vs[5];
   for (int c = 0; c < 5; c++) vs[c] = win + c * line + m + 2;
-  // running sum over rows y - m - 1 .. y + m - 1 before the first step (row 0 counted m + 2 times)
+  // Running sums seeded with row 0 counted m + 2 times plus rows 1 .. m - 1, then each step adds
+  // row y + m and drops row y - m - 1: a (2m+1) window with replicated edges for m >= 1. For
+  // winsize 1 (m = 0) the seed counts the row twice, as OpenCV's does, so the sums are 4x.
   for (int c = 0; c < 5; c++) {
     const float *P = M + c * plane;
     for (int x = 0; x < w; x++) {
-      double s = (double)P[x] * (m >= 1 ? m + 2 : 1);
+      double s = (double)P[x] * (m + 2);
       for (int j = 1; j <= m - 1; j++) s += P[(size_t)VW_MIN(j, h - 1) * w + x];
       vs[c][x] = s;
     }
@@ -475,7 +485,7 @@ static void fl_flow_box(const float *M, float *fx, float *fy, int w, int h, int 
     }
     double g[5];
     for (int c = 0; c < 5; c++) {
-      double s = vs[c][0] * (m >= 1 ? m + 2 : 1);
+      double s = vs[c][0] * (m + 2);
       for (int j = 1; j <= m - 1; j++) s += vs[c][j];
       g[c] = s;
     }
@@ -516,12 +526,13 @@ static void fl_flow_gauss(const float *M, float *fx, float *fy, int w, int h, in
 // ---------------------------------------------------------------------------------------------
 // Driver
 
-// Luma (cv2.cvtColor RGB2GRAY on u8): (4899 R + 9617 G + 1868 B + 2^13) >> 14, as float.
+// Luma as cv2.cvtColor(RGB2GRAY) gives it on u8 (OpenCV 4's 15-bit BT.601 weights, equal on
+// every byte triple): (9798 R + 19235 G + 3735 B + 2^14) >> 15, as float.
 static void fl_luma(const uint8_t *video, int C, int T, int t, size_t HW, float *gray) {
   const uint8_t *r = video + (size_t)t * HW;
   if (C == 1) { for (size_t i = 0; i < HW; i++) gray[i] = r[i]; return; }
   const uint8_t *g = r + (size_t)T * HW, *b = g + (size_t)T * HW;
-  for (size_t i = 0; i < HW; i++) gray[i] = (float)((4899 * r[i] + 9617 * g[i] + 1868 * b[i] + (1 << 13)) >> 14);
+  for (size_t i = 0; i < HW; i++) gray[i] = (float)((9798 * r[i] + 19235 * g[i] + 3735 * b[i] + (1 << 14)) >> 15);
 }
 
 // The expansions of frame t at every level into R (laid out as fl_plan's r_floats).
