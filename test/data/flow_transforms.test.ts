@@ -88,7 +88,7 @@ test('flow in a clip dict: ApplyTransformToKey, per-channel Normalize, createFlo
   const d = val({ flow: constant(4, -6, 24, 32, 8), video: Tensor.zeros([1]) });
   assert.equal(Object.keys(d), ['flow']);
   assert.equal(d.flow.shape, [2, 4, 12, 12]);
-  assert.equal(Array.from(new Set(d.flow.toArray())).map((x) => Math.round(x * 1e6) / 1e6), [0.1, -0.15]);
+  assert.equal(Array.from(new Set(d.flow.toArray() as Float32Array)).map((x: number) => Math.round(x * 1e6) / 1e6), [0.1, -0.15]);
   d.flow.dispose();
   // train with a certain flip: x negated after the random scale
   manualSeed(5);
