@@ -27,7 +27,9 @@ async function cpuMs(fn: () => void, budgetMs: number): Promise<number> {
   const bench = new Bench({ time: budgetMs, iterations: 3, warmup: true, warmupIterations: 1, warmupTime: 0 });
   bench.add('flow', () => { const c0 = process.cpuUsage(); fn(); const d = process.cpuUsage(c0); cpu.push((d.user + d.system) / 1000); });
   await bench.run();
-  const n = bench.tasks[0].result.latency.samplesCount;
+  const r = bench.tasks[0].result;
+  if (r.state !== 'completed') throw new Error(`flow benchmark ${r.state}`);
+  const n = r.latency.samplesCount;
   const s = cpu.slice(cpu.length - n).sort((a, b) => a - b);
   return s[s.length >> 1];
 }
