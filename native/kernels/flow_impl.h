@@ -323,8 +323,7 @@ static void fl_poly_vert(const float *img, int w, int h, int y, int n, const fl_
 
 // Horizontal pass: the six moments in double (b1 ~ sum g I is large next to the curvature terms
 // it is subtracted from), then r = (y, x, yy, xx, xy) = G^-1 moments into 5 planes.
-static void fl_poly_horiz(const float *t0, const float *t1, const float *t2, int w, int n, const fl_poly *P,
-                          float *ry, float *rx, float *ryy, float *rxx, float *rxy) {
+static void fl_poly_horiz(const float *t0, const float *t1, const float *t2, int w, int n, const fl_poly *P, float *R) {
   int x = 0;
 #ifdef FL_SIMD
   const v128_t i11 = wasm_f64x2_splat(P->i11), i03 = wasm_f64x2_splat(P->i03), i33 = wasm_f64x2_splat(P->i33), i55 = wasm_f64x2_splat(P->i55);
@@ -347,14 +346,13 @@ static void fl_poly_horiz(const float *t0, const float *t1, const float *t2, int
       b5 = wasm_f64x2_add(b5, wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_f32x4_add(p2, m2)), g));
     }
 #undef LD
-#define ST(p, v) wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(v), 0)
     const v128_t c = wasm_f64x2_mul(b1, i03);
-    ST(ry + x, wasm_f64x2_mul(b3, i11));
-    ST(rx + x, wasm_f64x2_mul(b2, i11));
-    ST(ryy + x, wasm_f64x2_add(c, wasm_f64x2_mul(b5, i33)));
-    ST(rxx + x, wasm_f64x2_add(c, wasm_f64x2_mul(b4, i33)));
-    ST(rxy + x, wasm_f64x2_mul(b6, i55));
-#undef ST
+    const v128_t r[5] = {
+      wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(b3, i11)), wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(b2, i11)),
+      wasm_f32x4_demote_f64x2_zero(wasm_f64x2_add(c, wasm_f64x2_mul(b5, i33))),
+      wasm_f32x4_demote_f64x2_zero(wasm_f64x2_add(c, wasm_f64x2_mul(b4, i33))), wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(b6, i55)),
+    };
+    for (int k = 0; k < 5; k++) { R[5 * x + k] = wasm_f32x4_extract_lane(r[k], 0); R[5 * x + 5 + k] = wasm_f32x4_extract_lane(r[k], 1); }
   }
 #endif
   for (; x < w; x++) {
@@ -371,22 +369,22 @@ static void fl_poly_horiz(const float *t0, const float *t1, const float *t2, int
       b5 = b5 + (double)(t2[x + k] + t2[x - k]) * g;
     }
     const double c = b1 * P->i03;
-    ry[x] = (float)(b3 * P->i11);
-    rx[x] = (float)(b2 * P->i11);
-    ryy[x] = (float)(c + b5 * P->i33);
-    rxx[x] = (float)(c + b4 * P->i33);
-    rxy[x] = (float)(b6 * P->i55);
+    R[5 * x] = (float)(b3 * P->i11);
+    R[5 * x + 1] = (float)(b2 * P->i11);
+    R[5 * x + 2] = (float)(c + b5 * P->i33);
+    R[5 * x + 3] = (float)(c + b4 * P->i33);
+    R[5 * x + 4] = (float)(b6 * P->i55);
   }
 }
 
-// R: 5 planes [ry, rx, ryy, rxx, rxy] of w h floats; rows: 3 (w + 2n + 8) floats.
+// R: [h, w, 5] (ry, rx, ryy, rxx, rxy per pixel: the flow update reads a pixel's five together);
+// rows: 3 (w + 2n + 8) floats.
 static void fl_poly_exp(const float *img, int w, int h, const fl_poly *P, int n, float *R, float *rows) {
-  const size_t plane = (size_t)w * h, line = (size_t)w + 2 * n + 8;
+  const size_t line = (size_t)w + 2 * n + 8;
   float *t0 = rows + n, *t1 = t0 + line, *t2 = t1 + line;
   for (int y = 0; y < h; y++) {
     fl_poly_vert(img, w, h, y, n, P, t0, t1, t2);
-    const size_t o = (size_t)y * w;
-    fl_poly_horiz(t0, t1, t2, w, n, P, R + o, R + plane + o, R + 2 * plane + o, R + 3 * plane + o, R + 4 * plane + o);
+    fl_poly_horiz(t0, t1, t2, w, n, P, R + (size_t)5 * y * w);
   }
 }
 
@@ -407,24 +405,30 @@ static void fl_update_matrices(const float *R0, const float *R1, const float *fx
       if ((unsigned)x1 < (unsigned)(w - 1) && (unsigned)y1 < (unsigned)(h - 1)) {
         px -= (float)x1; py -= (float)y1;
         const float a00 = (1.f - px) * (1.f - py), a01 = px * (1.f - py), a10 = (1.f - px) * py, a11 = px * py;
-        const size_t j = (size_t)y1 * w + x1;
+        const float *r = R1 + 5 * ((size_t)y1 * w + x1), *q = r + (size_t)5 * w;
         float s[5];
-        for (int c = 0; c < 5; c++) {
-          const float *r = R1 + c * plane + j;
-          s[c] = a00 * r[0] + a01 * r[1] + a10 * r[w] + a11 * r[w + 1];
-        }
+        int c = 0;
+#ifdef FL_SIMD
+        // channels 0-3 of the four corners in one lane group each
+        const v128_t v = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(
+          wasm_f32x4_mul(wasm_f32x4_splat(a00), wasm_v128_load(r)), wasm_f32x4_mul(wasm_f32x4_splat(a01), wasm_v128_load(r + 5))),
+          wasm_f32x4_mul(wasm_f32x4_splat(a10), wasm_v128_load(q))), wasm_f32x4_mul(wasm_f32x4_splat(a11), wasm_v128_load(q + 5)));
+        wasm_v128_store(s, v);
+        c = 4;
+#endif
+        for (; c < 5; c++) s[c] = a00 * r[c] + a01 * r[5 + c] + a10 * q[c] + a11 * q[5 + c];
         sy = s[0]; sx = s[1];
-        ayy = (R0[2 * plane + i] + s[2]) * 0.5f;
-        axx = (R0[3 * plane + i] + s[3]) * 0.5f;
-        axy = (R0[4 * plane + i] + s[4]) * 0.25f;
+        ayy = (R0[5 * i + 2] + s[2]) * 0.5f;
+        axx = (R0[5 * i + 3] + s[3]) * 0.5f;
+        axy = (R0[5 * i + 4] + s[4]) * 0.25f;
       } else {
         // displaced outside frame 2: only frame 1's quadratic terms, no linear ones from frame 2
         sy = sx = 0.f;
-        ayy = R0[2 * plane + i];
-        axx = R0[3 * plane + i];
-        axy = R0[4 * plane + i] * 0.5f;
+        ayy = R0[5 * i + 2];
+        axx = R0[5 * i + 3];
+        axy = R0[5 * i + 4] * 0.5f;
       }
-      float by = (R0[i] - sy) * 0.5f, bx = (R0[plane + i] - sx) * 0.5f;
+      float by = (R0[5 * i] - sy) * 0.5f, bx = (R0[5 * i + 1] - sx) * 0.5f;
       by += ayy * dy + axy * dx;
       bx += axy * dy + axx * dx;
       if (x < 5 || y < 5 || x >= w - 5 || y >= h - 5) {
