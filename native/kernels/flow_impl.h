@@ -9,12 +9,14 @@
 //  - per level, each pixel's neighbourhood is fitted by a quadratic polynomial (a Gaussian-weighted
 //    least-squares fit over (2 polyN + 1)^2 pixels, polyN 5 or 7, polySigma; replicate border),
 //    giving r = (y, x, yy, xx, xy) coefficients; the flow d solves, in a window of winsize
-//    (box, or Gaussian with sigma 0.3 winsize/2 under FLAGS_FARNEBACK_GAUSSIAN), the least-squares
+//    (box, or Gaussian with sigma 0.3 winsize/2 under FLAG_FARNEBACK_GAUSSIAN), the least-squares
 //    system sum(A^T A) d = sum(A^T b) built from the average of both frames' quadratic terms and
 //    the linear terms of frame 1 minus those of frame 2 sampled at x + d; `iterations` times,
-//    re-sampling with the new d, from the coarsest level down (d doubled... by 1/pyrScale).
+//    re-sampling with the new d, from the coarsest level down, each level starting from the
+//    coarser level's flow resized bilinearly and multiplied by 1 / pyrScale.
+//  - the edges: a 5-px frame of the system is down-weighted, and the windows replicate the edge.
 //
-// Written from the paper and OpenCV's documented behaviour; the arithmetic (float sums, double
+// Written from the paper and OpenCV's observed behaviour; the arithmetic (float sums, double
 // accumulations where cancellations are large, orders of summation) is this file's own, so the
 // result agrees with OpenCV to a tolerance, not bit for bit (see test/data/flow_compute.test.ts).
 //

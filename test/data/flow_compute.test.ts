@@ -75,11 +75,12 @@ test('one frame pair or many: each pair is the flow of those two frames alone; l
 test('bad input: typed errors naming the problem, nothing left allocated', () => {
   const live = memoryStats().liveTensors;
   const v = Tensor.zeros([3, 2, 8, 8], { dtype: 'u8' });
-  const f32 = Tensor.zeros([3, 2, 8, 8]), twoCh = Tensor.zeros([2, 2, 8, 8], { dtype: 'u8' }), oneFrame = Tensor.zeros([3, 1, 8, 8], { dtype: 'u8' });
+  const huge = Tensor.empty([1, 2, 4097, 4096], 'u8'), f32 = Tensor.zeros([3, 2, 8, 8]), twoCh = Tensor.zeros([2, 2, 8, 8], { dtype: 'u8' }), oneFrame = Tensor.zeros([3, 1, 8, 8], { dtype: 'u8' });
   const bad: [() => unknown, RegExp][] = [
     [() => data.computeFlow(f32, {}), /u8/],
     [() => data.computeFlow(twoCh, {}), /\[3, T, H, W\]/],
     [() => data.computeFlow(oneFrame, {}), /at least 2 frames/],
+    [() => data.computeFlow(huge, {}), /1 to 16777216 pixels/],
     [() => data.computeFlow(v, { polyN: 6 as 5 }), /polyN/],
     [() => data.computeFlow(v, { pyrScale: 1 }), /pyrScale/],
     [() => data.computeFlow(v, { winsize: 0 }), /winsize/],
@@ -93,7 +94,7 @@ test('bad input: typed errors naming the problem, nothing left allocated', () =>
   // tiny frames are fine (one level, the window larger than the frame)
   const tiny = Tensor.zeros([3, 2, 1, 3], { dtype: 'u8' }), f = data.computeFlow(tiny);
   assert.equal(Array.from(f.toArray()), new Array(6).fill(0));
-  for (const t of [f, tiny, v, f32, twoCh, oneFrame]) t.dispose();
+  for (const t of [f, tiny, v, huge, f32, twoCh, oneFrame]) t.dispose();
   assert.is(memoryStats().liveTensors, live);
 });
 

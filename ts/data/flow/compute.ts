@@ -32,7 +32,9 @@ export interface FarnebackOptions {
 }
 export type FlowOptions = FarnebackOptions;
 
-const MAX_SIDE = 1 << 14;
+// Frames up to 16 Mpx (4096 x 4096): the kernel's work-space plan (about 27 floats per pixel) then
+// stays far from wasm32's size_t range, and the kernel refuses what would not fit its int32 size.
+const MAX_PIXELS = 1 << 24;
 
 function resolve(o: FlowOptions): { p: number[]; d: [number, number] } {
   const method = o.method ?? 'farneback';
@@ -65,7 +67,7 @@ export function computeFlow(video: Tensor, opts: FlowOptions = {}): Tensor {
   if (video.rank !== 4 || (video.shape[0] !== 3 && video.shape[0] !== 1)) throw new ShapeError(`computeFlow: video must be [3, T, H, W] (or [1, T, H, W] luma), got ${fmtShape(video.shape)}`);
   const [C, T, H, W] = video.shape;
   if (T < 2) throw new ShapeError(`computeFlow: need at least 2 frames, got ${fmtShape(video.shape)}`);
-  if (H > MAX_SIDE || W > MAX_SIDE) throw new ShapeError(`computeFlow: frames larger than ${MAX_SIDE} px are not supported, got ${fmtShape(video.shape)}`);
+  if (H * W === 0 || H * W > MAX_PIXELS) throw new ShapeError(`computeFlow: frames must have 1 to ${MAX_PIXELS} pixels, got ${fmtShape(video.shape)}`);
   const { p, d } = resolve(opts);
   p[vw.FlowParam.C] = C; p[vw.FlowParam.T] = T; p[vw.FlowParam.H] = H; p[vw.FlowParam.W] = W;
   const pp = Tensor.from(new Int32Array(p), [p.length], { dtype: 'i32' });
