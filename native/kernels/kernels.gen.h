@@ -59,6 +59,16 @@ enum {
   VW_OPT_NESTEROV = 1, VW_OPT_FIRST = 2, VW_OPT_MAXIMIZE = 4, VW_OPT_AMSGRAD = 8,
   VW_OPT_DECAY = 16
 };
+// FlowParam
+enum {
+  VW_FLOW_C = 0, VW_FLOW_T = 1, VW_FLOW_H = 2, VW_FLOW_W = 3, VW_FLOW_LEVELS = 4,
+  VW_FLOW_WINSIZE = 5, VW_FLOW_ITERATIONS = 6, VW_FLOW_POLY_N = 7, VW_FLOW_FLAGS = 8,
+  VW_FLOW_COUNT = 9
+};
+// FlowFlag
+enum {
+  VW_FLOW_FLAG_FARNEBACK_GAUSSIAN = 256
+};
 
 // Every exported kernel (definitions are marked VW_EXPORT).
 void vw_f32_binary(int op, const float *a, const float *b, float *y, const int32_t *p);
@@ -236,6 +246,10 @@ void vw_f32_scatter_add(const float *gy, float *gx, const int32_t *idx, int32_t 
 void vw_f32_scatter_add_scalar(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t m, int32_t k, int32_t inner);
 void vw_f32_index_add(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t my, int32_t mx, int32_t inner);
 void vw_f32_index_add_scalar(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t my, int32_t mx, int32_t inner);
+int vw_f32_farneback_scratch_floats(const int32_t *p, const double *d);
+int vw_f32_farneback_scratch_floats_scalar(const int32_t *p, const double *d);
+void vw_f32_farneback(const uint8_t *video, float *flow, float *scratch, const int32_t *p, const double *d);
+void vw_f32_farneback_scalar(const uint8_t *video, float *flow, float *scratch, const int32_t *p, const double *d);
 int vw_abi_version(void);
 
 #endif

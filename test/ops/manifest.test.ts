@@ -65,6 +65,8 @@ type Gen = (b: Bufs, n: number) => number[];
 /** Or, for kernels whose inputs only their op knows how to lay out: the op, run on both backends. */
 type ViaOp = { op: (n: number) => Tensor[] };
 
+/** Doubles as the int32 words of their little-endian bytes (a kernel's f64 argument block). */
+const f64Bits = (...v: number[]) => Array.from(new Int32Array(new Float64Array(v).buffer));
 const flat = (b: Bufs, n: number) => b.i32([1, n, 1, 1]);  // f32_binary block: one dim, both strides 1
 /** A conv the op lowers to `mode` (vol2col, 1x1x1 GEMM, temporal shifted GEMMs), on odd sizes. */
 const geoOf = (n: number, mode: 'general' | 'pointwise' | 'temporal') => {
@@ -147,6 +149,13 @@ const INPUTS: Record<string, Gen | ViaOp> = {
   f32_softmax_grad: (b, n) => [b.f32(2 * (n + 2) * (n % 3 + 1), 0, 1), b.f32(2 * (n + 2) * (n % 3 + 1)), b.out(2 * (n + 2) * (n % 3 + 1)), 2, n + 2, n % 3 + 1, n % 2],
   f32_spectrogram: { op: (n) => [melSpectrogram(tensor([400 + 37 * n]), { nFft: 64 + 2 * n, hopLength: 17, nMels: 12 })] },
   f32_melspec_apply: { op: (n) => [melSpectrogram(tensor([300 + 11 * n]), { nFft: 48, nMels: n + 3 })] },
+  f32_farneback_scratch_floats: (b, n) => [b.i32([3, 2, 40 + n, 35 + 2 * n, 2, 5, 2, 5, 0]), b.i32(f64Bits(0.5, 1.1))],
+  f32_farneback: (b, n) => {
+    // random frames of odd sizes, one pyramid level above the full one; the Gaussian window on odd n
+    const p = b.i32([3, 3, 40 + n, 35 + 2 * n, 2, 5 + 2 * n, 2, n % 2 ? 7 : 5, n % 2 ? vw.FlowFlag.farneback_gaussian : 0]), d = b.i32(f64Bits(0.6, 1.3));
+    const hw = (40 + n) * (35 + 2 * n);
+    return [b.bytes(9 * hw), b.out(4 * hw), b.scratch(vw.f32_farneback_scratch_floats(p, d)), p, d];
+  },
   f32_bn_stats: (b, n) => [b.f32(3 * n * (n + 2)), b.out(n + 2), b.out(n + 2), b.scratch(4 * (n + 2) * 64), 3 * n, n + 2],
   f32_channel_affine: (b, n) => [b.f32(3 * n * (n + 2)), b.out(3 * n * (n + 2)), b.f32(n + 2), b.f32(n + 2), 3 * n, n + 2],
   f32_bn_grad_reduce: (b, n) => [b.f32(3 * n * (n + 2)), b.f32(3 * n * (n + 2)), b.f32(n + 2), b.out(n + 2), b.out(n + 2), b.scratch(8 * (n + 2) * 64), 3 * n, n + 2],

@@ -17,3 +17,5 @@ export * from './datasets/index.js';
 export { spectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, LogMelSpectrogram, type SpectrogramOptions, type MelOptions, type LogMelOptions } from './audio.js';
 export { configureBrowserDecoder, type BrowserDecoderConfig } from './decoder/ffmpeg_browser.js';
 export { ImuData, parseImuCsv, imuWindow, resampleImu, IMU_CHANNELS, type ImuRecording, type ImuSample } from './imu.js';
+// Optical flow: data.computeFlow (Farnebäck, OpenCV's semantics), stored flow frames, flow transforms.
+export * from './flow/index.js';

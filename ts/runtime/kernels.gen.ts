@@ -37,6 +37,14 @@ export const PoolParam = {
 export const OptFlag = {
   nesterov: 1, first: 2, maximize: 4, amsgrad: 8, decay: 16,
 } as const;
+/** offsets of the int32 parameter block VW_FLOW_* */
+export const FlowParam = {
+  C: 0, T: 1, H: 2, W: 3, LEVELS: 4, WINSIZE: 5, ITERATIONS: 6, POLY_N: 7, FLAGS: 8, COUNT: 9,
+} as const;
+/** bit flags VW_FLOW_FLAG_* */
+export const FlowFlag = {
+  farneback_gaussian: 256,
+} as const;
 
 export interface KernelInfo {
   /** Wasm argument types: i = i32 or pointer, f = f32. */
@@ -132,6 +140,8 @@ export const KERNELS = {
   x32_gather: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
   f32_scatter_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'm', 'k', 'inner'], access: 'rwr----' },
   f32_index_add: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['gy', 'gx', 'idx', 'outer', 'my', 'mx', 'inner'], access: 'rwr----' },
+  f32_farneback_scratch_floats: { sig: 'ii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'd'], access: 'rr' },
+  f32_farneback: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['video', 'flow', 'scratch', 'p', 'd'], access: 'rwwrr' },
   abi_version: { sig: '', base: true, x86: false, arm: false, scalar: false, relaxed: false, tol: null, params: [], access: '' },
 } as const satisfies Record<string, KernelInfo>;
 export type KernelName = keyof typeof KERNELS;
@@ -298,6 +308,10 @@ export let x32_gather: (x: number, y: number, idx: number, outer: number, m: num
 export let f32_scatter_add: (gy: number, gx: number, idx: number, outer: number, m: number, k: number, inner: number) => void = notLoaded;
 /** void vw_f32_index_add(const float *gy, float *gx, const int32_t *idx, int32_t outer, int32_t my, int32_t mx, int32_t inner); variants: scalar */
 export let f32_index_add: (gy: number, gx: number, idx: number, outer: number, my: number, mx: number, inner: number) => void = notLoaded;
+/** int vw_f32_farneback_scratch_floats(const int32_t *p, const double *d); variants: scalar */
+export let f32_farneback_scratch_floats: (p: number, d: number) => number = notLoaded;
+/** void vw_f32_farneback(const uint8_t *video, float *flow, float *scratch, const int32_t *p, const double *d); variants: scalar */
+export let f32_farneback: (video: number, flow: number, scratch: number, p: number, d: number) => void = notLoaded;
 /** int vw_abi_version(void) */
 export let abi_version: () => number = notLoaded;
 
@@ -382,5 +396,7 @@ export function bindKernels(pick: (name: KernelName) => (...args: number[]) => n
   x32_gather = pick('x32_gather');
   f32_scatter_add = pick('f32_scatter_add');
   f32_index_add = pick('f32_index_add');
+  f32_farneback_scratch_floats = pick('f32_farneback_scratch_floats');
+  f32_farneback = pick('f32_farneback');
   abi_version = pick('abi_version');
 }

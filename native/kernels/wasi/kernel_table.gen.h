@@ -176,6 +176,10 @@ void vw_f32_scatter_add(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, in
 void vw_f32_scatter_add_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
 void vw_f32_index_add(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
 void vw_f32_index_add_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
+int32_t vw_f32_farneback_scratch_floats(int32_t, int32_t);
+int32_t vw_f32_farneback_scratch_floats_scalar(int32_t, int32_t);
+void vw_f32_farneback(int32_t, int32_t, int32_t, int32_t, int32_t);
+void vw_f32_farneback_scalar(int32_t, int32_t, int32_t, int32_t, int32_t);
 int32_t vw_abi_version(void);
 
 typedef struct {
@@ -265,6 +269,8 @@ static const Kernel kernels[] = {
   {"x32_gather", "iiiiiii", "rwr----", 9, (anyfn)vw_x32_gather, 0, 0, (anyfn)vw_x32_gather_scalar},
   {"f32_scatter_add", "iiiiiii", "rwr----", 9, (anyfn)vw_f32_scatter_add, 0, 0, (anyfn)vw_f32_scatter_add_scalar},
   {"f32_index_add", "iiiiiii", "rwr----", 9, (anyfn)vw_f32_index_add, 0, 0, (anyfn)vw_f32_index_add_scalar},
+  {"f32_farneback_scratch_floats", "ii", "rr", 8, (anyfn)vw_f32_farneback_scratch_floats, 0, 0, (anyfn)vw_f32_farneback_scratch_floats_scalar},
+  {"f32_farneback", "iiiii", "rwwrr", 0, (anyfn)vw_f32_farneback, 0, 0, (anyfn)vw_f32_farneback_scalar},
   {"abi_version", "", "", 27, (anyfn)vw_abi_version, 0, 0, 0},
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])

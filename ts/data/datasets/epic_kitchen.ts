@@ -6,6 +6,7 @@ import { Tensor } from '../../runtime/tensor.js';
 import type { UniformSource } from '../clip_sampling.js';
 import { pyFloorDiv } from '../fraction.js';
 import { readHeaderedCsv } from './host.js';
+import { FlowFrames, type FlowFramesOptions } from '../flow/stored.js';
 import type { ClipTransform, ClipDict } from './labeled_video_dataset.js';
 import {
   ClipListDataset, loadManifestVideos, registerMapDatasetKind, videosOf,
@@ -77,7 +78,16 @@ interface EpicKitchenFiles {
   transform?: ClipTransform | null;
 }
 
-export interface EpicKitchenRecognitionArgs extends EpicKitchenFiles {
+/** Stored EPIC-KITCHENS flow next to the RGB frames: `flow` [2, T, H, W] in each item (recognition). */
+export interface EpicFlowArgs {
+  /** The `flow` folder holding <participant>/<video_id>/{u,v}/frame_%010d.jpg. */
+  flowRoot?: string;
+  /** Quantisation bound, stride, dilation (rgbFps defaults to the video's fps, stride to 2). */
+  flowOptions?: FlowFramesOptions;
+}
+type EpicFlow = { root: string; options: FlowFramesOptions } | null;
+
+export interface EpicKitchenRecognitionArgs extends EpicKitchenFiles, EpicFlowArgs {
   /** Only PyTorchVideo's RandomOffsetUniform. */
   clipSampling?: 'random_offset_uniform';
   secondsPerClip?: number;
@@ -100,8 +110,25 @@ function epicItem(c: VideoClipInfo, d: DecodedClip, actions: ActionData[]): Clip
 export class EpicKitchenRecognitionDataset extends ClipListDataset {
   protected readonly kind = 'EpicKitchenRecognition';
   constructor(videos: Map<string, ManifestVideo>, clips: VideoClipInfo[], readonly actions: Map<string, ActionData[]>,
-    readonly framesPerClip: number | null, transform?: ClipTransform | null) {
-    super(videos, clips, transform, { actions: actionsData(actions), framesPerClip });
+    readonly framesPerClip: number | null, transform?: ClipTransform | null, readonly flow: EpicFlow = null) {
+    super(videos, clips, transform, { actions: actionsData(actions), framesPerClip, flow });
+  }
+  /**
+   * The RGB clip plus, with a flowRoot, the stored flow of the same [start, stop) at the flow
+   * frame rate (every flow frame of the clip: framesPerClip subsamples the RGB frames only).
+   */
+  protected override async decode(c: VideoClipInfo): Promise<DecodedClip> {
+    const d = await super.decode(c);
+    if (!this.flow) return d;
+    try {
+      const participant = c.videoId.split('_')[0];
+      const ff = await FlowFrames.fromEpicKitchens(this.flow.root, participant, c.videoId, { rgbFps: this.videos.get(c.videoId)!.fps, ...this.flow.options });
+      const clip = await ff.getClip(Math.max(0, c.startTime), c.stopTime);
+      return { ...d, flow: clip?.flow ?? null } as DecodedClip;
+    } catch (e) {
+      d.video?.dispose(); d.audio?.dispose();
+      throw e;
+    }
   }
   /** frames_per_clip: every (n // framesPerClip)-th frame (at least every frame; PyTorchVideo fails on fewer frames). */
   protected override frameFilter(): ((i: number[]) => number[]) | undefined {
@@ -133,7 +160,8 @@ export function EpicKitchenRecognition(args: EpicKitchenRecognitionArgs): EpicKi
       clips.push({ videoId, startTime, stopTime: startTime + spc });
     }
   }
-  return new EpicKitchenRecognitionDataset(videos, clips, actions, args.framesPerClip ?? null, args.transform);
+  const flow = args.flowRoot ? { root: args.flowRoot, options: args.flowOptions ?? {} } : null;
+  return new EpicKitchenRecognitionDataset(videos, clips, actions, args.framesPerClip ?? null, args.transform, flow);
 }
 
 export interface EpicKitchenForecastingArgs extends EpicKitchenFiles {
@@ -235,6 +263,6 @@ const actionsData = (m: Map<string, ActionData[]>) => [...m].map(([k, v]) => [k,
 const actionsOf = (s: ClipListSpec) => new Map<string, ActionData[]>(
   s.extra.actions.map(([k, v]: [string, ActionRow[]]) => [k, v.map((r) => Object.assign(Object.create(ActionData.prototype), r))]));
 registerMapDatasetKind('EpicKitchenRecognition', (s: ClipListSpec) =>
-  new EpicKitchenRecognitionDataset(videosOf(s), s.clips, actionsOf(s), s.extra.framesPerClip));
+  new EpicKitchenRecognitionDataset(videosOf(s), s.clips, actionsOf(s), s.extra.framesPerClip, undefined, s.extra.flow));
 registerMapDatasetKind('EpicKitchenForecasting', (s: ClipListSpec) =>
   new EpicKitchenForecastingDataset(videosOf(s), s.clips, actionsOf(s), s.extra.cfg));

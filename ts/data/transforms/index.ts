@@ -7,3 +7,7 @@ export { createVideoTransform, type VideoTransformOptions } from './factory.js';
 export type { Interpolation, Backend } from './functional_video.js';
 export * as functional from './functional.js';
 export { LogMelSpectrogram } from '../audio.js';
+export {
+  flowHorizontalFlip, flowResize, flowShortSideScale, flowRandomResizedCrop, FlowHorizontalFlip, FlowRandomHorizontalFlip,
+  FlowShortSideScale, FlowRandomShortSideScale, FlowRandomResizedCrop, createFlowTransform, type FlowTransformOptions,
+} from './flow.js';
