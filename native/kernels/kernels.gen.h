@@ -204,8 +204,8 @@ void vw_qs8_dequantize_channels(const int32_t *p, const int8_t *q, const float *
 void vw_qs8_dequantize_channels_scalar(const int32_t *p, const int8_t *q, const float *scales, const int32_t *zeros, float *y);
 void vw_qs8_vol2col(const int32_t *p, const int8_t *x, int8_t *col, int x_zero);
 void vw_qs8_vol2col_scalar(const int32_t *p, const int8_t *x, int8_t *col, int x_zero);
-void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int8_t *w, const int32_t *bias, const float *scale, int8_t *y);
-void vw_qs8_depthwise3d_scalar(const int32_t *p, const int32_t *q, const int8_t *x, const int8_t *w, const int32_t *bias, const float *scale, int8_t *y);
+void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y);
+void vw_qs8_depthwise3d_scalar(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y);
 void vw_qs8_lut(const int8_t *x, int8_t *y, int n, const int8_t *table);
 void vw_qs8_lut_scalar(const int8_t *x, int8_t *y, int n, const int8_t *table);
 void vw_qs8_add(const int8_t *a, const int8_t *b, int8_t *y, int n, int a_zero, float a_scale, int b_zero, float b_scale, int y_zero, int qmin, int qmax);

@@ -11,10 +11,17 @@
 #include "qs8.h"
 #include "conv.h"
 
-// Depthwise weights, bias and scales are padded to a multiple of VW_QS8_DW_CR channels (zeros),
-// so the SIMD kernel loads whole vectors: weights [taps][Cs], bias int32 [Cs], scale f32 [Cs],
-// Cs = vw_qs8_dw_cstride(C), taps in (kt, kh, kw) row-major order. Quantisation block: VW_QP_*.
+// Depthwise weights (packed once, ts/runtime/ops/quant_conv.ts): channels padded with zeros to
+// Cs = vw_qs8_dw_cstride(C), a multiple of VW_QS8_DW_CR, so the SIMD kernel loads whole vectors;
+// taps ((kt, kh, kw) row-major, padded with a zero tap to an even count) in pairs, interleaved
+// per channel as int16: w[pair][c][2] = { w[2 pair][c], w[2 pair + 1][c] }, so one
+// i32x4.dot_i16x8_s adds two taps of four channels. The input zero point is folded into the bias:
+//   bias'[c] = bias[c] - x_zero * sum_taps w[tap][c]        (int32)
+//   acc[c]   = bias'[c] + sum_taps x'[tap][c] * w[tap][c],  x' = x inside the input, x_zero in the padding
+// which is the same integer as bias + sum (x - x_zero) * w over the taps inside the input.
+// scale f32 [Cs]; quantisation block VW_QP_* (x_zero, y_zero, qmin, qmax).
 static inline int vw_qs8_dw_cstride(int C) { return (C + VW_QS8_DW_CR - 1) / VW_QS8_DW_CR * VW_QS8_DW_CR; }
+static inline int vw_qs8_dw_pairs(int taps) { return (taps + 1) / 2; }
 
 // The scalar requantisation of an f32 value already in output units (see qs8.h's vw_qs8_requant).
 static inline int8_t vw_qs8_requantf(float f, float lo, float hi, int32_t y_zero) {

@@ -168,7 +168,7 @@ const INPUTS: Record<string, Gen | ViaOp> = {
   qs8_depthwise3d: (b, n) => {
     const g = convGeometry('test', 3, [2, 8 * n + 3, 3, 5, n + 2], [8 * n + 3, 1, 3, 3, 3], null, { padding: 1, stride: [1, 1 + (n % 2), 2], groups: 8 * n + 3 });
     const cs = Math.ceil(g.Cout / vw.QS8_DW_CR) * vw.QS8_DW_CR;
-    return [b.i32(convBlock(g)), b.i32([n % 5 - 2, 3, -100 + n, 127 - n]), b.bytes(size(g).x), b.bytes(27 * cs),
+    return [b.i32(convBlock(g)), b.i32([n % 5 - 2, 3, -100 + n, 127 - n]), b.bytes(size(g).x), b.bytes(2 * 28 * cs),
       b.index(cs, 5000), b.f32(cs, 0.0005, 0.003), b.out(size(g).y)];
   },
   qs8_lut: (b, n) => [b.bytes(3 * n + 1), b.out(3 * n + 1), 3 * n + 1, b.bytes(256)],

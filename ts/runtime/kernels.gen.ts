@@ -285,7 +285,7 @@ export let qs8_quantize_channels: (p: number, x: number, scales: number, zeros: 
 export let qs8_dequantize_channels: (p: number, q: number, scales: number, zeros: number, y: number) => void = notLoaded;
 /** void vw_qs8_vol2col(const int32_t *p, const int8_t *x, int8_t *col, int x_zero); variants: scalar */
 export let qs8_vol2col: (p: number, x: number, col: number, x_zero: number) => void = notLoaded;
-/** void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int8_t *w, const int32_t *bias, const float *scale, int8_t *y); variants: scalar */
+/** void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y); variants: scalar */
 export let qs8_depthwise3d: (p: number, q: number, x: number, w: number, bias: number, scale: number, y: number) => void = notLoaded;
 /** void vw_qs8_lut(const int8_t *x, int8_t *y, int n, const int8_t *table); variants: scalar */
 export let qs8_lut: (x: number, y: number, n: number, table: number) => void = notLoaded;

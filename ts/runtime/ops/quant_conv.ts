@@ -56,7 +56,7 @@ export class QConv3dWeights implements Disposable {
   readonly scales: Float32Array;
   kept = false;
   private readonly gemm: QLinearWeights | null = null;
-  private readonly bufs: Tensor[] = [];  // depthwise: [weights, bias, scales, quant block]
+  private readonly bufs: Tensor[] = [];  // depthwise: [weights, bias, scales, quant block] (packDepthwise)
   private disposed = false;
 
   constructor(weight: Tensor, bias: Tensor | null, opts: ConvOptions, input: QParams, output: QOut) {
@@ -121,18 +121,26 @@ export class QConv3dWeights implements Disposable {
   }
 }
 
-/** Depthwise weights as the kernel reads them (qs8_conv.h): [taps][Cs] int8, bias int32 [Cs], scale f32 [Cs]. */
+/**
+ * Depthwise weights as the kernel reads them (qs8_conv.h): int16 tap pairs interleaved per channel
+ * [pairs][Cs][2], the bias int32 [Cs] with the input zero point folded in, scale f32 [Cs].
+ */
 function packDepthwise(weight: Tensor, bias: Tensor | null, scales: Float32Array, input: QParams, output: QOut): Tensor[] {
   const C = weight.shape[0], taps = weight.size / C;
-  const cs = Math.ceil(C / vw.QS8_DW_CR) * vw.QS8_DW_CR;
+  const cs = Math.ceil(C / vw.QS8_DW_CR) * vw.QS8_DW_CR, pairs = Math.ceil(taps / 2);
   const q8 = quantizePerChannel(weight, scales, new Array(C).fill(0), 0);
   const w = q8.toArray() as Int8Array, b = bias ? bias.toArray() as Float32Array : null;
   q8.dispose();
-  const wq = new Int8Array(taps * cs), bq = new Int32Array(cs), sq = new Float32Array(cs);
+  const wq = new Int16Array(pairs * cs * 2), bq = new Int32Array(cs), sq = new Float32Array(cs);
   for (let c = 0; c < C; c++) {
-    for (let t = 0; t < taps; t++) wq[t * cs + c] = w[c * taps + t];
+    let sum = 0;
+    for (let t = 0; t < taps; t++) {
+      wq[(Math.floor(t / 2) * cs + c) * 2 + (t % 2)] = w[c * taps + t];
+      sum += w[c * taps + t];
+    }
     const accScale = Math.fround(input.scale * scales[c]);
-    if (b) bq[c] = Math.max(-(2 ** 30), Math.min(2 ** 30, rne(b[c] / accScale)));
+    // |bias| <= 2^30 and |x_zero * sum| <= 128 * 127 * taps: the int32 accumulator cannot overflow for taps < 2^15.
+    bq[c] = (b ? Math.max(-(2 ** 30), Math.min(2 ** 30, rne(b[c] / accScale))) : 0) - input.zeroPoint * sum;
     sq[c] = Math.fround(accScale / output.scale);
   }
   const [qmin, qmax] = bounds('QConv3dWeights', output);
@@ -141,7 +149,7 @@ function packDepthwise(weight: Tensor, bias: Tensor | null, scales: Float32Array
   q[vw.QuantParam.YZERO] = output.zeroPoint;
   q[vw.QuantParam.QMIN] = qmin;
   q[vw.QuantParam.QMAX] = qmax;
-  return [Tensor.from(wq, [taps, cs]), Tensor.from(bq, [cs]), Tensor.from(sq, [cs]), Tensor.from(q, [q.length])].map(keep);
+  return [Tensor.from(new Uint8Array(wq.buffer), [wq.byteLength]), Tensor.from(bq, [cs]), Tensor.from(sq, [cs]), Tensor.from(q, [q.length])].map(keep);
 }
 
 function rne(x: number): number {
