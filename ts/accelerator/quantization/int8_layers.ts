@@ -97,6 +97,27 @@ export class QuantizedSqueezeExcitation extends Int8Layer {
   }
 }
 
+/** Global average pool: int8 [N, C, ...] -> int8 [N, C, 1, 1, 1]. */
+export class QuantizedGlobalPool extends Int8Layer {
+  constructor(path: string, readonly input: QParams, output: QParams) { super(path, output); }
+  override forward(xq: Tensor): Tensor {
+    const p = ops.qglobalAvgPool(xq, this.input, this.output!);
+    const y = ops.reshape(p, [...p.shape, 1, 1, 1]);
+    if (y !== p) p.dispose();
+    return y;
+  }
+}
+
+/** Flatten(1, -1) of an int8 tensor (its quantisation unchanged). */
+export class QuantizedFlatten extends Int8Layer {
+  override forward(xq: Tensor): Tensor {
+    const x = ops.toLayout(xq, 'contiguous');
+    const y = ops.reshape(x, [x.shape[0], x.size / Math.max(1, x.shape[0])]);
+    if (x !== xq && y !== x) x.dispose();
+    return y;
+  }
+}
+
 /** Children in order, each on the previous one's output (intermediates freed). */
 export class QuantizedSequential extends Int8Layer {
   readonly items: nn.Module[];

@@ -3,7 +3,8 @@
 // tensors that will be int8, and later building the int8 layer from those observations.
 //
 // Supported: EfficientX3d and nn.Sequential models of the mobile_cpu efficient blocks (conv
-// blocks, X3dBottleneckBlock with squeeze-excitation), in deploy form. Anything else is a
+// blocks, X3dBottleneckBlock with squeeze-excitation, the global pool, FullyConnected) with
+// Flatten and Linear, in deploy form. Anything else is a
 // QuantizationError that names the layer: no silent fp32 fallback.
 import { nn, ops, Tensor } from '../../runtime/index.js';
 import { QLinearWeights, type QParams } from '../../runtime/ops/quant.js';
@@ -16,9 +17,11 @@ import {
 import { _PointwiseGemm, _SkipConnectMul } from '../mobile_cpu/conv_helper.js';
 import { X3dBottleneckBlock } from '../mobile_cpu/residual_blocks.js';
 import { EfficientX3d } from '../mobile_cpu/efficient_x3d.js';
+import { AdaptiveAvgPool3dOutSize1 } from '../mobile_cpu/pool.js';
+import { FullyConnected } from '../mobile_cpu/fully_connected.js';
 import { createObserver, type Observer, type ObserverOptions } from './observers.js';
 import {
-  ACTIVATIONS, QuantizedConv3d, QuantizedEfficientX3d, QuantizedLinear, QuantizedLut, QuantizedModel, QuantizedSequential,
+  ACTIVATIONS, QuantizedConv3d, QuantizedEfficientX3d, QuantizedFlatten, QuantizedGlobalPool, QuantizedLinear, QuantizedLut, QuantizedModel, QuantizedSequential,
   QuantizedSqueezeExcitation, QuantizedX3dBottleneck, type ActName, type QSite,
 } from './int8_layers.js';
 
@@ -227,6 +230,46 @@ class BottleneckNode implements Node {
   }
 }
 
+/** Global average pool (AdaptiveAvgPool3dOutSize1): int8 [N, C, 1, 1, 1]. */
+class PoolNode implements Node {
+  private readonly out: Observer;
+  constructor(m: EfficientBlockBase, private readonly path: string, ctx: Context) {
+    requireDeploy(m, path);
+    this.out = ctx.observer(path);
+  }
+  calibrate(x: Tensor): Tensor {
+    const y = ops.mean(x, [2, 3, 4], true);
+    this.out.observe(y);
+    return y;
+  }
+  build(input: QParams): QuantizedGlobalPool { return new QuantizedGlobalPool(this.path, input, this.out.qparams()); }
+}
+
+/** nn.Flatten from dim 1: a reshape of the int8 tensor (same quantisation). */
+class FlattenNode implements Node {
+  constructor(private readonly m: InstanceType<typeof nn.Flatten>, private readonly path: string) {
+    if (m.startDim !== 1 || m.endDim !== -1) throw new QuantizationError(`quantize: ${path}: only Flatten(1, -1) has an int8 form`);
+  }
+  calibrate(x: Tensor): Tensor { return this.m.forward(x); }
+  build(input: QParams): QuantizedFlatten { return new QuantizedFlatten(this.path, input); }
+}
+
+/** A Linear (or FullyConnected) on [N, in]: int8 in, int8 out. */
+class LinearNode implements Node {
+  private readonly out: Observer;
+  constructor(private readonly lin: Linear, private readonly path: string, ctx: Context) {
+    this.out = ctx.observer(path);
+  }
+  calibrate(x: Tensor): Tensor {
+    const y = this.lin.forward(x);
+    this.out.observe(y);
+    return y;
+  }
+  build(input: QParams): QuantizedLinear {
+    return new QuantizedLinear(this.path, QLinearWeights.fromFloat(this.lin.weight, this.lin.bias), input, this.out.qparams(), false);
+  }
+}
+
 /** The node of one layer of a supported model. */
 function nodeOf(m: nn.Module, path: string, ctx: Context): Node {
   if (isConvBlock(m)) return new ConvNode(m, path, ctx);
@@ -234,8 +277,12 @@ function nodeOf(m: nn.Module, path: string, ctx: Context): Node {
   if (m.typeName === 'SqueezeExcitation' && m instanceof EfficientBlockBase) return new SeNode(m, path, ctx);
   const act = activationName(m) ?? (m instanceof EfficientBlockBase && 'act' in m ? activationName((m as unknown as { act: nn.Module }).act) : null);
   if (act) return new ActNode(m, act, path, ctx);
+  if (m instanceof AdaptiveAvgPool3dOutSize1) return new PoolNode(m, path, ctx);
+  if (m instanceof nn.Flatten) return new FlattenNode(m, path);
+  if (m instanceof nn.Linear) return new LinearNode(m, path, ctx);
+  if (m instanceof FullyConnected) return new LinearNode(m.model as Linear, path, ctx);
   if (m instanceof nn.Sequential) return new SeqNode(path, m.namedChildren().map(([name, c]) => [name, nodeOf(c, path ? `${path}.${name}` : name, ctx)]));
-  throw new QuantizationError(`quantize: ${path || 'the model'} (${m.typeName}) has no int8 form (supported: EfficientX3d, nn.Sequential of mobile_cpu efficient blocks)`);
+  throw new QuantizationError(`quantize: ${path || 'the model'} (${m.typeName}) has no int8 form (supported: EfficientX3d, and nn.Sequential of mobile_cpu efficient blocks, Flatten and Linear)`);
 }
 
 /** EfficientX3d: stages and head as int8, the logits f32. */
