@@ -29,15 +29,26 @@ type Conv3d = InstanceType<typeof nn.Conv3d>;
 type Linear = InstanceType<typeof nn.Linear>;
 type ConvBlock = Conv3dPwBnAct | Conv3d3x3x3DwBnAct | Conv3dTemporalKernel1BnAct | Conv3d3x1x1BnAct | Conv3d5x1x1BnAct;
 
-/** Shared by the nodes of one model: observer options, the observers by tensor, what stays f32. */
+/**
+ * Shared by the nodes of one model: observer options, the observers by tensor, what stays f32.
+ * Once `probe` is set, observers stop observing and hand each tensor to it instead (the float
+ * side of the per-layer error measurement).
+ */
 export class Context {
   readonly observers = new Map<string, Observer>();
   readonly fp32: string[] = [];
+  probe: ((path: string, x: Tensor) => void) | null = null;
   constructor(readonly opts: ObserverOptions) {}
   observer(path: string): Observer {
     const o = createObserver(path, this.opts);
     this.observers.set(path, o);
-    return o;
+    const ctx = this;
+    return {
+      observe(x: Tensor) { if (ctx.probe) ctx.probe(path, x); else o.observe(x); },
+      qparams: () => o.qparams(),
+      get min() { return o.min; },
+      get max() { return o.max; },
+    };
   }
 }
 

@@ -2,7 +2,7 @@
 // convert on the qnnpack/fbgemm backends): per-output-channel symmetric int8 weights (qc8),
 // asymmetric per-tensor int8 activations (qs8) whose ranges come from observers fed by
 // calibration batches. The result is a new model whose layers run on int8 kernels end to end.
-import { nn, noGrad, tidy, ArgumentError, Tensor } from '../../runtime/index.js';
+import { nn, ops, noGrad, tidy, ArgumentError, Tensor } from '../../runtime/index.js';
 import { QuantizationError } from '../errors.js';
 import type { ObserverOptions } from './observers.js';
 import { Context, prepare } from './prepare.js';
@@ -27,6 +27,12 @@ export interface QuantizationReport {
   fp32: string[];
   /** Every int8 activation: the range its observer chose and the resulting parameters. */
   activations: { tensor: string; min: number; max: number; scale: number; zeroPoint: number }[];
+  /**
+   * Error of each int8 layer's output (dequantised) against the f32 model's, both run on the
+   * first calibration batch (so errors accumulate from the input on, as in use): relative RMS
+   * error, and the largest difference in units of the layer's output scale.
+   */
+  layerErrors: { path: string; relRms: number; maxLsb: number }[];
 }
 
 export type QuantizedModule = nn.Module & QSite & { readonly report: QuantizationReport };
@@ -81,23 +87,74 @@ export async function quantize(model: nn.Module, opts: QuantizeOptions): Promise
   const graph = prepare(model, ctx);
   model.eval();
   let used = 0;
-  for await (const batch of source as AsyncIterable<unknown>) {
-    try {
-      noGrad(() => tidy(() => { graph.calibrate(input(batch)); }));
-    } finally {
-      disposeAll(batch);
+  let first: Tensor | null = null;
+  try {
+    for await (const batch of source as AsyncIterable<unknown>) {
+      try {
+        const x = input(batch);
+        first ??= ops.clone(x);
+        noGrad(() => tidy(() => { graph.calibrate(x); }));
+      } finally {
+        disposeAll(batch);
+      }
+      if (++used >= limit) break;
     }
-    if (++used >= limit) break;
+    if (!first) throw new QuantizationError('quantize: the calibration data gave no batch');
+    const q = noGrad(() => graph.build()) as QuantizedModule;
+    return finish(q, {
+      observer: opts.observer ?? 'minmax',
+      batches: used,
+      int8: q.namedModules().flatMap(([, m]) => { const k = kindOf(m); return k ? [{ path: (m as unknown as QSite).path, kind: k }] : []; }),
+      fp32: ctx.fp32,
+      activations: [...ctx.observers].map(([tensor, o]) => ({ tensor, min: o.min, max: o.max, ...o.qparams() })),
+      layerErrors: layerErrors(graph, ctx, q, first),
+    });
+  } finally {
+    first?.dispose();
   }
-  if (used === 0) throw new QuantizationError('quantize: the calibration data gave no batch');
-  const q = noGrad(() => graph.build()) as QuantizedModule;
-  const report: QuantizationReport = {
-    observer: opts.observer ?? 'minmax',
-    batches: used,
-    int8: q.namedModules().flatMap(([, m]) => { const k = kindOf(m); return k ? [{ path: (m as unknown as QSite).path, kind: k }] : []; }),
-    fp32: ctx.fp32,
-    activations: [...ctx.observers].map(([tensor, o]) => ({ tensor, min: o.min, max: o.max, ...o.qparams() })),
-  };
+}
+
+function finish(q: QuantizedModule, report: QuantizationReport): QuantizedModule {
   Object.defineProperty(q, 'report', { value: report, enumerable: false });
   return q.eval();
 }
+
+/** Runs the f32 graph (observers probing) and the int8 model (forwards wrapped) on x; compares per path. */
+function layerErrors(graph: { calibrate(x: Tensor): Tensor }, ctx: Context, q: QuantizedModule, x: Tensor): QuantizationReport['layerErrors'] {
+  const float = new Map<string, Float32Array>();
+  ctx.probe = (path, t) => { float.set(path, t.toArray() as Float32Array); };
+  try {
+    noGrad(() => tidy(() => { graph.calibrate(x); }));
+  } finally {
+    ctx.probe = null;
+  }
+  const out: QuantizationReport['layerErrors'] = [];
+  const sites = q.namedModules().map(([, m]) => m as nn.Module & QSite).filter((m) => m.output && float.has(m.path));
+  const saved = sites.map((m) => {
+    const forward = m.forward;
+    Object.defineProperty(m, 'forward', {
+      configurable: true,
+      value: (...args: unknown[]) => {
+        const y = forward.apply(m, args) as Tensor;
+        const f = float.get(m.path)!, v = y.toArray() as Int8Array, { scale, zeroPoint } = m.output!;
+        let se = 0, sf = 0, mx = 0;
+        for (let i = 0; i < v.length; i++) {
+          const d = (v[i] - zeroPoint) * scale - f[i];
+          se += d * d;
+          sf += f[i] * f[i];
+          mx = Math.max(mx, Math.abs(d));
+        }
+        out.push({ path: m.path, relRms: Math.sqrt(se / Math.max(sf, 1e-30)), maxLsb: mx / scale });
+        return y;
+      },
+    });
+    return m;
+  });
+  try {
+    noGrad(() => tidy(() => { q.forward(x); }));
+  } finally {
+    for (const m of saved) delete (m as { forward?: unknown }).forward;
+  }
+  return out;
+}
+
