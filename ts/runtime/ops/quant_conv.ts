@@ -10,7 +10,7 @@ import { ArgumentError, DisposedError, ShapeError, fmtShape } from '../errors.js
 import { expectTensor } from './util.js';
 import { convBlock, convGeometry, type ConvOptions } from './conv.js';
 import { toLayout, permute } from './shape.js';
-import { QLinearWeights, quantizePerChannel, symmetricScales, type QParams } from './quant.js';
+import { QLinearWeights, quantizePerChannel, roundHalfEven, roundInt32, symmetricScales, type QParams } from './quant.js';
 import * as vw from '../kernels.gen.js';
 
 /** Output parameters of an int8 layer; qmin/qmax narrow the range (qmin = zeroPoint is a fused ReLU). */
@@ -140,7 +140,7 @@ function packDepthwise(weight: Tensor, bias: Tensor | null, scales: Float32Array
     }
     const accScale = Math.fround(input.scale * scales[c]);
     // |bias| <= 2^30 and |x_zero * sum| <= 128 * 127 * taps: the int32 accumulator cannot overflow for taps < 2^15.
-    bq[c] = (b ? Math.max(-(2 ** 30), Math.min(2 ** 30, rne(b[c] / accScale))) : 0) - input.zeroPoint * sum;
+    bq[c] = (b ? roundInt32(b[c] / accScale) : 0) - input.zeroPoint * sum;
     sq[c] = Math.fround(accScale / output.scale);
   }
   const [qmin, qmax] = bounds('QConv3dWeights', output);
@@ -150,11 +150,6 @@ function packDepthwise(weight: Tensor, bias: Tensor | null, scales: Float32Array
   q[vw.QuantParam.QMIN] = qmin;
   q[vw.QuantParam.QMAX] = qmax;
   return [Tensor.from(new Uint8Array(wq.buffer), [wq.byteLength]), Tensor.from(bq, [cs]), Tensor.from(sq, [cs]), Tensor.from(q, [q.length])].map(keep);
-}
-
-function rne(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**
@@ -211,7 +206,7 @@ export function lutTable(f: (x: number) => number, input: QParams, output: QPara
   const t = new Int8Array(256);
   for (let q = -128; q < 128; q++) {
     const v = f((q - i.zeroPoint) * i.scale) / o.scale;
-    t[q + 128] = Number.isNaN(v) ? -128 : Math.max(-128, Math.min(127, rne(v) + o.zeroPoint));
+    t[q + 128] = Number.isNaN(v) ? -128 : Math.max(-128, Math.min(127, roundHalfEven(v) + o.zeroPoint));
   }
   return Tensor.from(t, [256]);
 }
