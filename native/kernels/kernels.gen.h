@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define VW_MAX_DIMS 8
+#define VW_QS8_DW_CR 16
 // BinaryOp
 enum {
   VW_BIN_ADD = 0, VW_BIN_SUB = 1, VW_BIN_MUL = 2, VW_BIN_DIV = 3, VW_BIN_MAXIMUM = 4,
@@ -58,6 +59,10 @@ enum {
 enum {
   VW_OPT_NESTEROV = 1, VW_OPT_FIRST = 2, VW_OPT_MAXIMIZE = 4, VW_OPT_AMSGRAD = 8,
   VW_OPT_DECAY = 16
+};
+// QuantParam
+enum {
+  VW_QP_XZERO = 0, VW_QP_YZERO = 1, VW_QP_QMIN = 2, VW_QP_QMAX = 3, VW_QP_COUNT = 4
 };
 // FlowParam
 enum {
@@ -224,6 +229,18 @@ void vw_qs8_quantize_channels(const int32_t *p, const float *x, const float *sca
 void vw_qs8_quantize_channels_scalar(const int32_t *p, const float *x, const float *scales, const int32_t *zeros, int8_t *y);
 void vw_qs8_dequantize_channels(const int32_t *p, const int8_t *q, const float *scales, const int32_t *zeros, float *y);
 void vw_qs8_dequantize_channels_scalar(const int32_t *p, const int8_t *q, const float *scales, const int32_t *zeros, float *y);
+void vw_qs8_vol2col(const int32_t *p, const int8_t *x, int8_t *col, int x_zero);
+void vw_qs8_vol2col_scalar(const int32_t *p, const int8_t *x, int8_t *col, int x_zero);
+void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y);
+void vw_qs8_depthwise3d_scalar(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y);
+void vw_qs8_lut(const int8_t *x, int8_t *y, int n, const int8_t *table);
+void vw_qs8_lut_scalar(const int8_t *x, int8_t *y, int n, const int8_t *table);
+void vw_qs8_add(const int8_t *a, const int8_t *b, int8_t *y, int n, int a_zero, float a_scale, int b_zero, float b_scale, int y_zero, int qmin, int qmax);
+void vw_qs8_add_scalar(const int8_t *a, const int8_t *b, int8_t *y, int n, int a_zero, float a_scale, int b_zero, float b_scale, int y_zero, int qmin, int qmax);
+void vw_qs8_global_avgpool(const int8_t *x, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero);
+void vw_qs8_global_avgpool_scalar(const int8_t *x, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero);
+void vw_qs8_channel_mul(const int8_t *x, const float *gate, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero);
+void vw_qs8_channel_mul_scalar(const int8_t *x, const float *gate, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero);
 void vw_f32_roi_align(const float *x, const float *rois, float *y, const int32_t *p, float spatial_scale);
 void vw_f32_roi_align_scalar(const float *x, const float *rois, float *y, const int32_t *p, float spatial_scale);
 void vw_f32_roi_align_backward(const float *gy, const float *rois, float *gx, const int32_t *p, float spatial_scale);

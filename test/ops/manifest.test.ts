@@ -175,6 +175,17 @@ const INPUTS: Record<string, Gen | ViaOp> = {
   qs8_dequantize: (b, n) => [b.bytes(n), b.out(n), n, 0.02, -5],
   qs8_quantize_channels: (b, n) => [b.i32([2, n + 1, 3]), b.f32(2 * (n + 1) * 3), b.f32(n + 1, 0.01, 0.05), b.index(n + 1, 9), b.out(2 * (n + 1) * 3)],
   qs8_dequantize_channels: (b, n) => [b.i32([2, n + 1, 3]), b.bytes(2 * (n + 1) * 3), b.f32(n + 1, 0.01, 0.05), b.index(n + 1, 9), b.out(2 * (n + 1) * 3)],
+  qs8_vol2col: (b, n) => { const g = geoOf(n, 'general'); return [b.i32(convBlock(g)), b.bytes(size(g).x), b.out(g.N * g.To * g.Ho * g.Wo * g.k[0] * g.k[1] * g.k[2] * g.Cin), n % 7 - 3]; },
+  qs8_depthwise3d: (b, n) => {
+    const g = convGeometry('test', 3, [2, 8 * n + 3, 3, 5, n + 2], [8 * n + 3, 1, 3, 3, 3], null, { padding: 1, stride: [1, 1 + (n % 2), 2], groups: 8 * n + 3 });
+    const cs = Math.ceil(g.Cout / vw.QS8_DW_CR) * vw.QS8_DW_CR;
+    return [b.i32(convBlock(g)), b.i32([n % 5 - 2, 3, -100 + n, 127 - n]), b.bytes(size(g).x), b.bytes(2 * 28 * cs),
+      b.index(cs, 5000), b.f32(cs, 0.0005, 0.003), b.out(size(g).y)];
+  },
+  qs8_lut: (b, n) => [b.bytes(3 * n + 1), b.out(3 * n + 1), 3 * n + 1, b.bytes(256)],
+  qs8_add: (b, n) => [b.bytes(3 * n + 1), b.bytes(3 * n + 1), b.out(3 * n + 1), 3 * n + 1, 5, 0.7, -9, 1.3, 2, -128 + n, 127],
+  qs8_global_avgpool: (b, n) => [b.bytes(2 * (n + 3) * (8 * n + 5)), b.out(2 * (8 * n + 5)), 2, n + 3, 8 * n + 5, -4, 1 / (3 * (n + 3)), 7],
+  qs8_channel_mul: (b, n) => [b.bytes(2 * (n + 3) * (8 * n + 5)), b.f32(2 * (8 * n + 5), 0, 1), b.out(2 * (n + 3) * (8 * n + 5)), 2, n + 3, 8 * n + 5, 6, 1.7, -3],
   f32_roi_align: { op: (n) => [ops.roiAlign(tensor([2, n + 1, 7, 9]), rois(n), { outputSize: [n + 1, 3], spatialScale: 0.5, samplingRatio: n % 3, aligned: n % 2 === 1 })] },
   f32_roi_align_backward: { op: (n) => gradOf(tensor([2, n + 1, 7, 9]), (x) => ops.roiAlign(x, rois(n), { outputSize: [3, n + 1], spatialScale: 0.5, samplingRatio: 2 })) },
   x32_strided_copy: (b, n) => strided(b, n, 4),

@@ -6,6 +6,7 @@
 import { VidwasmError } from './errors.js';
 
 export const MAX_DIMS = 8;
+export const QS8_DW_CR = 16;
 /** C enum VW_BIN_* */
 export const BinaryOp = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, rsub: 6, rdiv: 7, COUNT: 8,
@@ -36,6 +37,10 @@ export const PoolParam = {
 /** bit flags VW_OPT_* */
 export const OptFlag = {
   nesterov: 1, first: 2, maximize: 4, amsgrad: 8, decay: 16,
+} as const;
+/** offsets of the int32 parameter block VW_QP_* */
+export const QuantParam = {
+  XZERO: 0, YZERO: 1, QMIN: 2, QMAX: 3, COUNT: 4,
 } as const;
 /** offsets of the int32 parameter block VW_FLOW_* */
 export const FlowParam = {
@@ -129,6 +134,12 @@ export const KERNELS = {
   qs8_dequantize: { sig: 'iiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['q', 'y', 'n', 'scale', 'zero'], access: 'rw---' },
   qs8_quantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'x', 'scales', 'zeros', 'y'], access: 'rrrrw' },
   qs8_dequantize_channels: { sig: 'iiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'q', 'scales', 'zeros', 'y'], access: 'rrrrw' },
+  qs8_vol2col: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'x', 'col', 'x_zero'], access: 'rrw-' },
+  qs8_depthwise3d: { sig: 'iiiiiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['p', 'q', 'x', 'w', 'bias', 'scale', 'y'], access: 'rrrrrrw' },
+  qs8_lut: { sig: 'iiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'n', 'table'], access: 'rw-r' },
+  qs8_add: { sig: 'iiiiififiii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['a', 'b', 'y', 'n', 'a_zero', 'a_scale', 'b_zero', 'b_scale', 'y_zero', 'qmin', 'qmax'], access: 'rrw--------' },
+  qs8_global_avgpool: { sig: 'iiiiiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'y', 'N', 'M', 'C', 'x_zero', 'scale', 'y_zero'], access: 'rw------' },
+  qs8_channel_mul: { sig: 'iiiiiiifi', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['x', 'gate', 'y', 'N', 'M', 'C', 'x_zero', 'scale', 'y_zero'], access: 'rrw------' },
   f32_roi_align: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['x', 'rois', 'y', 'p', 'spatial_scale'], access: 'rrwr-' },
   f32_roi_align_backward: { sig: 'iiiif', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0.00001, params: ['gy', 'rois', 'gx', 'p', 'spatial_scale'], access: 'rrwr-' },
   x32_strided_copy: { sig: 'iii', base: true, x86: false, arm: false, scalar: true, relaxed: false, tol: 0, params: ['src', 'dst', 'p'], access: 'rwr' },
@@ -286,6 +297,18 @@ export let qs8_dequantize: (q: number, y: number, n: number, scale: number, zero
 export let qs8_quantize_channels: (p: number, x: number, scales: number, zeros: number, y: number) => void = notLoaded;
 /** void vw_qs8_dequantize_channels(const int32_t *p, const int8_t *q, const float *scales, const int32_t *zeros, float *y); variants: scalar */
 export let qs8_dequantize_channels: (p: number, q: number, scales: number, zeros: number, y: number) => void = notLoaded;
+/** void vw_qs8_vol2col(const int32_t *p, const int8_t *x, int8_t *col, int x_zero); variants: scalar */
+export let qs8_vol2col: (p: number, x: number, col: number, x_zero: number) => void = notLoaded;
+/** void vw_qs8_depthwise3d(const int32_t *p, const int32_t *q, const int8_t *x, const int16_t *w, const int32_t *bias, const float *scale, int8_t *y); variants: scalar */
+export let qs8_depthwise3d: (p: number, q: number, x: number, w: number, bias: number, scale: number, y: number) => void = notLoaded;
+/** void vw_qs8_lut(const int8_t *x, int8_t *y, int n, const int8_t *table); variants: scalar */
+export let qs8_lut: (x: number, y: number, n: number, table: number) => void = notLoaded;
+/** void vw_qs8_add(const int8_t *a, const int8_t *b, int8_t *y, int n, int a_zero, float a_scale, int b_zero, float b_scale, int y_zero, int qmin, int qmax); variants: scalar */
+export let qs8_add: (a: number, b: number, y: number, n: number, a_zero: number, a_scale: number, b_zero: number, b_scale: number, y_zero: number, qmin: number, qmax: number) => void = notLoaded;
+/** void vw_qs8_global_avgpool(const int8_t *x, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero); variants: scalar */
+export let qs8_global_avgpool: (x: number, y: number, N: number, M: number, C: number, x_zero: number, scale: number, y_zero: number) => void = notLoaded;
+/** void vw_qs8_channel_mul(const int8_t *x, const float *gate, int8_t *y, int N, int M, int C, int x_zero, float scale, int y_zero); variants: scalar */
+export let qs8_channel_mul: (x: number, gate: number, y: number, N: number, M: number, C: number, x_zero: number, scale: number, y_zero: number) => void = notLoaded;
 /** void vw_f32_roi_align(const float *x, const float *rois, float *y, const int32_t *p, float spatial_scale); variants: scalar */
 export let f32_roi_align: (x: number, rois: number, y: number, p: number, spatial_scale: number) => void = notLoaded;
 /** void vw_f32_roi_align_backward(const float *gy, const float *rois, float *gx, const int32_t *p, float spatial_scale); variants: scalar */
@@ -385,6 +408,12 @@ export function bindKernels(pick: (name: KernelName) => (...args: number[]) => n
   qs8_dequantize = pick('qs8_dequantize');
   qs8_quantize_channels = pick('qs8_quantize_channels');
   qs8_dequantize_channels = pick('qs8_dequantize_channels');
+  qs8_vol2col = pick('qs8_vol2col');
+  qs8_depthwise3d = pick('qs8_depthwise3d');
+  qs8_lut = pick('qs8_lut');
+  qs8_add = pick('qs8_add');
+  qs8_global_avgpool = pick('qs8_global_avgpool');
+  qs8_channel_mul = pick('qs8_channel_mul');
   f32_roi_align = pick('f32_roi_align');
   f32_roi_align_backward = pick('f32_roi_align_backward');
   x32_strided_copy = pick('x32_strided_copy');

@@ -154,6 +154,18 @@ void vw_qs8_quantize_channels(int32_t, int32_t, int32_t, int32_t, int32_t);
 void vw_qs8_quantize_channels_scalar(int32_t, int32_t, int32_t, int32_t, int32_t);
 void vw_qs8_dequantize_channels(int32_t, int32_t, int32_t, int32_t, int32_t);
 void vw_qs8_dequantize_channels_scalar(int32_t, int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_vol2col(int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_vol2col_scalar(int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_depthwise3d(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_depthwise3d_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_lut(int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_lut_scalar(int32_t, int32_t, int32_t, int32_t);
+void vw_qs8_add(int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t, float, int32_t, int32_t, int32_t);
+void vw_qs8_add_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t, float, int32_t, int32_t, int32_t);
+void vw_qs8_global_avgpool(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t);
+void vw_qs8_global_avgpool_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t);
+void vw_qs8_channel_mul(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t);
+void vw_qs8_channel_mul_scalar(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t);
 void vw_f32_roi_align(int32_t, int32_t, int32_t, int32_t, float);
 void vw_f32_roi_align_scalar(int32_t, int32_t, int32_t, int32_t, float);
 void vw_f32_roi_align_backward(int32_t, int32_t, int32_t, int32_t, float);
@@ -258,8 +270,14 @@ static const Kernel kernels[] = {
   {"qs8_dequantize", "iiifi", "rw---", 25, (anyfn)vw_qs8_dequantize, 0, 0, (anyfn)vw_qs8_dequantize_scalar},
   {"qs8_quantize_channels", "iiiii", "rrrrw", 0, (anyfn)vw_qs8_quantize_channels, 0, 0, (anyfn)vw_qs8_quantize_channels_scalar},
   {"qs8_dequantize_channels", "iiiii", "rrrrw", 0, (anyfn)vw_qs8_dequantize_channels, 0, 0, (anyfn)vw_qs8_dequantize_channels_scalar},
-  {"f32_roi_align", "iiiif", "rrwr-", 26, (anyfn)vw_f32_roi_align, 0, 0, (anyfn)vw_f32_roi_align_scalar},
-  {"f32_roi_align_backward", "iiiif", "rrwr-", 26, (anyfn)vw_f32_roi_align_backward, 0, 0, (anyfn)vw_f32_roi_align_backward_scalar},
+  {"qs8_vol2col", "iiii", "rrw-", 2, (anyfn)vw_qs8_vol2col, 0, 0, (anyfn)vw_qs8_vol2col_scalar},
+  {"qs8_depthwise3d", "iiiiiii", "rrrrrrw", 9, (anyfn)vw_qs8_depthwise3d, 0, 0, (anyfn)vw_qs8_depthwise3d_scalar},
+  {"qs8_lut", "iiii", "rw-r", 2, (anyfn)vw_qs8_lut, 0, 0, (anyfn)vw_qs8_lut_scalar},
+  {"qs8_add", "iiiiififiii", "rrw--------", 26, (anyfn)vw_qs8_add, 0, 0, (anyfn)vw_qs8_add_scalar},
+  {"qs8_global_avgpool", "iiiiiifi", "rw------", 27, (anyfn)vw_qs8_global_avgpool, 0, 0, (anyfn)vw_qs8_global_avgpool_scalar},
+  {"qs8_channel_mul", "iiiiiiifi", "rrw------", 28, (anyfn)vw_qs8_channel_mul, 0, 0, (anyfn)vw_qs8_channel_mul_scalar},
+  {"f32_roi_align", "iiiif", "rrwr-", 29, (anyfn)vw_f32_roi_align, 0, 0, (anyfn)vw_f32_roi_align_scalar},
+  {"f32_roi_align_backward", "iiiif", "rrwr-", 29, (anyfn)vw_f32_roi_align_backward, 0, 0, (anyfn)vw_f32_roi_align_backward_scalar},
   {"x32_strided_copy", "iii", "rwr", 7, (anyfn)vw_x32_strided_copy, 0, 0, (anyfn)vw_x32_strided_copy_scalar},
   {"x16_strided_copy", "iii", "rwr", 7, (anyfn)vw_x16_strided_copy, 0, 0, (anyfn)vw_x16_strided_copy_scalar},
   {"x8_strided_copy", "iii", "rwr", 7, (anyfn)vw_x8_strided_copy, 0, 0, (anyfn)vw_x8_strided_copy_scalar},
@@ -271,7 +289,7 @@ static const Kernel kernels[] = {
   {"f32_index_add", "iiiiiii", "rwr----", 9, (anyfn)vw_f32_index_add, 0, 0, (anyfn)vw_f32_index_add_scalar},
   {"f32_farneback_scratch_floats", "ii", "rr", 8, (anyfn)vw_f32_farneback_scratch_floats, 0, 0, (anyfn)vw_f32_farneback_scratch_floats_scalar},
   {"f32_farneback", "iiiii", "rwwrr", 0, (anyfn)vw_f32_farneback, 0, 0, (anyfn)vw_f32_farneback_scalar},
-  {"abi_version", "", "", 27, (anyfn)vw_abi_version, 0, 0, 0},
+  {"abi_version", "", "", 30, (anyfn)vw_abi_version, 0, 0, 0},
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
@@ -310,7 +328,10 @@ static void invoke(int shape, anyfn fn, const uint32_t *a) {
     case 23: ((double (*)(int32_t, int32_t))fn)((int32_t)a[0], (int32_t)a[1]); break;
     case 24: ((float (*)(int32_t, int32_t))fn)((int32_t)a[0], (int32_t)a[1]); break;
     case 25: ((void (*)(int32_t, int32_t, int32_t, float, int32_t))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], vw_bits_f(a[3]), (int32_t)a[4]); break;
-    case 26: ((void (*)(int32_t, int32_t, int32_t, int32_t, float))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], (int32_t)a[3], vw_bits_f(a[4])); break;
-    case 27: ((int32_t (*)(void))fn)(); break;
+    case 26: ((void (*)(int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t, float, int32_t, int32_t, int32_t))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], (int32_t)a[3], (int32_t)a[4], vw_bits_f(a[5]), (int32_t)a[6], vw_bits_f(a[7]), (int32_t)a[8], (int32_t)a[9], (int32_t)a[10]); break;
+    case 27: ((void (*)(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], (int32_t)a[3], (int32_t)a[4], (int32_t)a[5], vw_bits_f(a[6]), (int32_t)a[7]); break;
+    case 28: ((void (*)(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, float, int32_t))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], (int32_t)a[3], (int32_t)a[4], (int32_t)a[5], (int32_t)a[6], vw_bits_f(a[7]), (int32_t)a[8]); break;
+    case 29: ((void (*)(int32_t, int32_t, int32_t, int32_t, float))fn)((int32_t)a[0], (int32_t)a[1], (int32_t)a[2], (int32_t)a[3], vw_bits_f(a[4])); break;
+    case 30: ((int32_t (*)(void))fn)(); break;
   }
 }

@@ -12,5 +12,6 @@ export * from './loss.js';
 export * from './interp.js';
 export * from './roi.js';
 export * from './quant.js';
+export * from './quant_conv.js';
 // Installs the method forms (x.add(y), x.sum(), ...) on Tensor, which imports no op.
 import './methods.js';

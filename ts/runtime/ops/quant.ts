@@ -167,11 +167,12 @@ export function affineQParams(min: number, max: number): QParams {
   }
   const lo = Math.fround(Math.min(min, 0)), hi = Math.fround(Math.max(max, 0));
   const scale = Math.max(Math.fround(Math.fround(hi - lo) / 255), MIN_SCALE);
-  const zeroPoint = Math.min(127, Math.max(-128, -128 - rne(Math.fround(lo / scale))));
+  const zeroPoint = Math.min(127, Math.max(-128, -128 - roundHalfEven(Math.fround(lo / scale))));
   return { scale, zeroPoint };
 }
 
-function rne(x: number): number {
+/** Round half to even (f64), as the kernels' rint. */
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
@@ -308,9 +309,9 @@ export class QLinearWeights implements Disposable {
   }
 }
 
-function roundInt32(x: number): number {
-  // Round half to even, saturated to +-2^30 (see QLINEAR_MAX_K).
-  return Math.max(-BIAS_LIMIT, Math.min(BIAS_LIMIT, rne(x)));
+/** An int32 bias: x rounded half to even, saturated to +-2^30 (see QLINEAR_MAX_K). */
+export function roundInt32(x: number): number {
+  return Math.max(-BIAS_LIMIT, Math.min(BIAS_LIMIT, roundHalfEven(x)));
 }
 
 function checkK(op: string, shape: Shape): void {
