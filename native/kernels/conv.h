@@ -21,7 +21,7 @@
 // Budget of the vol2col tile (floats, 384 KiB): most of the 512 KiB L2. Measured (CPU time) on
 // X3D/R50 shapes: 12K-48K floats were up to 1.6x slower in grad weight (its GEMM runs over the tile
 // rows, so short tiles mean many small GEMMs) and no faster elsewhere.
-#define VW_CONV_TILE_FLOATS (96 * 1024)
+#define VW_CONV_TILE_FLOATS (1024 * 1024)
 
 // Decoded parameter block.
 typedef struct {
