@@ -28,6 +28,7 @@
 #define MC 64      // M block of gemm: MC*KC floats of A (64 KiB, packed on the stack) stay in L2
 #define NC 256     // N block of gemm: KC*NC floats of packed B (256 KiB) stay in L2 over all of M
 #define MR_MAX 6
+_Static_assert(MC * KC <= VW_GEMM_GATHER_FLOATS, "a gathered A block is at most MC x KC");
 
 enum { ISA_X86 = 0, ISA_ARM = 1 };
 #define MR_X86 4
@@ -219,8 +220,10 @@ static inline __attribute__((always_inline)) void pack_a_tiles(const int MR, int
   }
 }
 
+// A is either a row-major matrix (gather == NULL) or produced block by block by gather (gemm.h).
 static inline __attribute__((always_inline)) void gemm_impl(const int MR, const int isa, int M, int N, int K,
-    const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate) {
+    const float *A, int lda, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+    float minv, float maxv, int accumulate) {
   const size_t panel = (size_t)VW_GEMM_NR * (K + 1);
   const v128_t lo = wasm_f32x4_splat(minv), hi = wasm_f32x4_splat(maxv);
   const int kb = kblock(K);
@@ -238,9 +241,12 @@ static inline __attribute__((always_inline)) void gemm_impl(const int MR, const 
       const int first = k0 == 0, last = k0 + kc == K;
       for (int m0 = 0; m0 < M; m0 += MC) {
         const int mc = VW_MIN(MC, M - m0);
+        // this block of A: rows m0.., columns k0.. at a[m * ald + k]
+        const float *a = gather ? gather(ctx, m0, mc, k0, kc) : A + (size_t)m0 * lda + k0;
+        const size_t ald = gather ? (size_t)kc : (size_t)lda;
         // Pack the full MR-row tiles of this A block (x86, enough panels to repay the copy).
         const int mfull = packa ? mc / MR * MR : 0;
-        pack_a_tiles(MR, 0, A, (size_t)lda, m0, mfull, k0, kc, abuf);
+        pack_a_tiles(MR, 0, a, ald, 0, mfull, 0, kc, abuf);
         for (int n0 = nb; n0 < nend; n0 += VW_GEMM_NR) {
           const float *wp = packed + (size_t)(n0 / VW_GEMM_NR) * panel;
           const int nr = VW_MIN(VW_GEMM_NR, N - n0);
@@ -248,10 +254,10 @@ static inline __attribute__((always_inline)) void gemm_impl(const int MR, const 
             tile_packed_a(MR, isa, nr, kc, abuf + (size_t)t * kc, wp + VW_GEMM_NR * (1 + (size_t)k0),
                           first ? wp : NULL, first && accumulate, last, C + (size_t)(m0 + t) * ldc + n0, ldc, lo, hi);
           }
-          for (int m = m0 + mfull; m < m0 + mc; m += MR) {
-            tile_mr(MR, isa, VW_MIN(MR, m0 + mc - m), nr, kc, A + (size_t)m * lda + k0, lda,
+          for (int m = mfull; m < mc; m += MR) {
+            tile_mr(MR, isa, VW_MIN(MR, mc - m), nr, kc, a + (size_t)m * ald, ald,
                  wp + VW_GEMM_NR * (1 + (size_t)k0), first ? wp : NULL, first && accumulate, last,
-                 C + (size_t)m * ldc + n0, ldc, lo, hi);
+                 C + (size_t)(m0 + m) * ldc + n0, ldc, lo, hi);
           }
         }
       }
@@ -311,16 +317,28 @@ VW_EXPORT void vw_f32_gemm_pack(int K, int N, const float *B, int sbk, int sbn, 
 
 VW_EXPORT void vw_f32_gemm_x86(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                                float minv, float maxv, int accumulate) {
-  gemm_impl(MR_X86, ISA_X86, M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+  gemm_impl(MR_X86, ISA_X86, M, N, K, A, lda, NULL, NULL, packed, C, ldc, minv, maxv, accumulate);
 }
 VW_EXPORT void vw_f32_gemm_arm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                                float minv, float maxv, int accumulate) {
-  gemm_impl(MR_ARM, ISA_ARM, M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+  gemm_impl(MR_ARM, ISA_ARM, M, N, K, A, lda, NULL, NULL, packed, C, ldc, minv, maxv, accumulate);
 }
 // Flavour-less entry (the loader prefers _x86/_arm): both variants are correct on every host.
 VW_EXPORT void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                            float minv, float maxv, int accumulate) {
   vw_f32_gemm_x86(M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather_x86(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                            float minv, float maxv, int accumulate) {
+  gemm_impl(MR_X86, ISA_X86, M, N, K, NULL, 0, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather_arm(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                            float minv, float maxv, int accumulate) {
+  gemm_impl(MR_ARM, ISA_ARM, M, N, K, NULL, 0, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                        float minv, float maxv, int accumulate) {
+  vw_f32_gemm_gather_x86(M, N, K, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
 }
 
 // ---- General matmul: panels of op(B) are packed on the fly into a stack buffer. ----
