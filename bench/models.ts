@@ -202,17 +202,14 @@ export async function runModelsSuite({ quick = false, filter }: { quick?: boolea
     }
     for (const p of theirs) await p.release();
     if (profile) {
-      const mine = profileVidwasm(net, forward);
+      const mine = profileVidwasm(net, forward, 3);
       let orts = null;
       if (file && node) {
         const dir = mkdtempSync(join(tmpdir(), 'vidwasm-ortprof-')), prefix = join(dir, 'ort');
         const p = await ortNodePeer(node, file, c, data, 1, prefix);
-        for (let i = 0; i < 2; i++) await p.run();  // ORT's first runs are slower; the trace's last run is read
-        const c0 = process.cpuUsage();
-        await p.run();
-        const d = process.cpuUsage(c0);
+        for (let i = 0; i < 6; i++) await p.run();  // + the first call: 2 warm-up runs, 5 read back
         await p.release();
-        try { orts = readOrtProfile(prefix, (d.user + d.system) / 1000); } finally { rmSync(dir, { recursive: true, force: true }); }
+        try { orts = readOrtProfile(prefix, 2); } finally { rmSync(dir, { recursive: true, force: true }); }
       }
       printProfiles(c.name, mine, orts);
     }

@@ -38,9 +38,12 @@ export function convKey(k: readonly number[], cin: number, cout: number, groups:
   return `conv ${k.join('x')}${groups > 1 ? ' dw' : ''} ${cin}->${cout} @${out.join('x')}`;
 }
 
-/** CPU ms per leaf module of one call of fn (convs keyed by convKey), and the total. */
-export function profileVidwasm(net: Module, fn: () => void): { layers: Profile; total: number } {
-  const layers: Profile = new Map();
+/**
+ * CPU ms per leaf module of one call of fn (convs keyed by convKey): each module counts with its
+ * shortest time over `runs` calls (as the ORT side), and the total is the shortest call.
+ */
+export function profileVidwasm(net: Module, fn: () => void, runs: number): { layers: Profile; total: number } {
+  const best = new Map<Module, { key: string; ms: number }>();
   const restore: (() => void)[] = [];
   for (const [, m] of net.namedModules()) {
     if (m.children().length > 0) continue;
@@ -49,55 +52,58 @@ export function profileVidwasm(net: Module, fn: () => void): { layers: Profile; 
     self.forward = (...a: unknown[]) => {
       const c = cpuMs();
       const y = (orig as (...b: unknown[]) => Tensor).apply(m, a);
+      const ms = cpuMs() - c, prev = best.get(m);
       const key = conv ? convKey(self.kernelSize, self.inChannels, self.outChannels, self.groups, y.shape.slice(2)) : m.typeName;
-      add(layers, key, cpuMs() - c);
+      if (!prev || ms < prev.ms) best.set(m, { key, ms });
       return y;
     };
     restore.push(() => { delete self.forward; if (self.forward !== orig) self.forward = orig; });
   }
-  const c0 = cpuMs();
-  try { fn(); } finally { for (const r of restore) r(); }
-  return { layers, total: cpuMs() - c0 };
+  let total = Infinity;
+  try {
+    for (let i = 0; i < runs; i++) { const c0 = cpuMs(); fn(); total = Math.min(total, cpuMs() - c0); }
+  } finally { for (const r of restore) r(); }
+  const layers: Profile = new Map();
+  for (const { key, ms } of best.values()) add(layers, key, ms);
+  return { layers, total };
 }
 
 interface OrtEvent { cat: string; name: string; ts: number; dur: number; args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] } }
 
 /**
- * Reads the last run of the trace onnxruntime-node wrote (the file that starts with prefix,
- * deleted afterwards) into the same keys: conv nodes (Conv, FusedConv, NchwcConv) by the
- * weight shape and output size, other nodes by op name. ORT records wall time; on a shared
- * machine that counts other processes' slices too, so the durations are scaled to cpuMs, the
- * CPU time the caller measured for that run (at 1 thread the same thread's time).
+ * Reads the trace onnxruntime-node wrote (the file that starts with prefix, deleted afterwards)
+ * into the same keys: conv nodes (Conv, FusedConv, ...) by the weight shape and output size,
+ * other nodes by op name. ORT records wall time, which on a shared machine includes other
+ * processes' slices landing on random nodes; so each node counts with its shortest duration
+ * over the runs after the first `skip` (warm-up) runs.
  */
-export function readOrtProfile(prefix: string, cpuMs: number): { layers: Profile; total: number } {
+export function readOrtProfile(prefix: string, skip: number): { layers: Profile; total: number } {
   const dir = dirname(prefix), file = readdirSync(dir).find((f) => f.startsWith(basename(prefix)) && f.endsWith('.json'));
   if (!file) throw new Error(`onnxruntime-node wrote no profile next to ${prefix}`);
   const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as OrtEvent[];
   unlinkSync(join(dir, file));
-  const layers: Profile = new Map();
-  const lastRun = Math.max(...events.filter((e) => e.name === 'model_run').map((e) => e.ts));
-  let total = 0;
+  const runs = events.filter((e) => e.name === 'model_run').map((e) => e.ts).sort((x, y) => x - y);
+  const from = runs[Math.min(skip, runs.length - 1)];
+  const best = new Map<string, { key: string; ms: number }>();  // node name -> its key and shortest time
   for (const e of events) {
-    if (e.ts < lastRun || e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name) continue;
+    if (e.ts < from || e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name) continue;
     const op = e.args.op_name, ins = (e.args.input_type_shape ?? []).map((s) => Object.values(s)[0] ?? []);
     const out = (e.args.output_type_shape ?? []).map((s) => Object.values(s)[0] ?? [])[0] ?? [];
-    const ms = e.dur / 1000;
-    total += ms;
-    const w = ins[1];
-    if (/Conv$/.test(op) && w && w.length >= 3) {
-      const k = w.slice(2), sp = out.slice(2);
-      const cin = ins[0]?.[1] ?? w[1];
-      add(layers, convKey(k, cin, w[0], Math.round(cin / w[1]), sp), ms);
-    } else add(layers, op, ms);
+    const w = ins[1], cin = ins[0]?.[1] ?? 0;
+    const key = /Conv$/.test(op) && w && w.length >= 3 ? convKey(w.slice(2), cin, w[0], Math.round(cin / w[1]), out.slice(2)) : op;
+    const prev = best.get(e.name);
+    if (!prev || e.dur / 1000 < prev.ms) best.set(e.name, { key, ms: e.dur / 1000 });
   }
-  for (const e of layers.values()) e.ms *= cpuMs / total;
-  return { layers, total: cpuMs };
+  const layers: Profile = new Map();
+  let total = 0;
+  for (const { key, ms } of best.values()) { add(layers, key, ms); total += ms; }
+  return { layers, total };
 }
 
 /** Prints two profiles side by side (ms per call), biggest vidwasm entries first. */
 export function printProfiles(title: string, ours: { layers: Profile; total: number }, theirs: { layers: Profile; total: number } | null): void {
-  console.log(`\n  profile of ${title}, 1 thread: CPU ms of one forward (vidwasm: per leaf module; ` +
-    `onnxruntime-node: its own per-node times from enableProfiling, scaled from wall to the run's CPU time)`);
+  console.log(`\n  profile of ${title}, 1 thread: ms of one forward (vidwasm: CPU per leaf module, each its shortest of 3 runs; ` +
+    `onnxruntime-node: its own per-node times from enableProfiling, each node's shortest of 5 runs)`);
   const keys = [...new Set([...ours.layers.keys(), ...(theirs ? theirs.layers.keys() : [])])]
     .sort((a, b) => (ours.layers.get(b)?.ms ?? 0) - (ours.layers.get(a)?.ms ?? 0) || (theirs?.layers.get(b)?.ms ?? 0) - (theirs?.layers.get(a)?.ms ?? 0));
   const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1)).padStart(9);
