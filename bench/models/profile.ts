@@ -74,10 +74,11 @@ interface OrtEvent { cat: string; name: string; ts: number; dur: number; args?: 
  * Reads the trace onnxruntime-node wrote (the file that starts with prefix, deleted afterwards)
  * into the same keys: conv nodes (Conv, FusedConv, ...) by the weight shape and output size,
  * other nodes by op name. ORT records wall time, which on a shared machine includes other
- * processes' slices landing on random nodes; so each node counts with its shortest duration
- * over the runs after the first `skip` (warm-up) runs.
+ * processes' slices: on random nodes (so each node counts with its shortest duration over the
+ * runs after the first `skip` warm-up runs) and on all of them when the machine is overloaded
+ * (so the node times are then scaled to cpuMs, the CPU time the caller measured per run).
  */
-export function readOrtProfile(prefix: string, skip: number): { layers: Profile; total: number } {
+export function readOrtProfile(prefix: string, skip: number, cpuMs: number): { layers: Profile; total: number } {
   const dir = dirname(prefix), file = readdirSync(dir).find((f) => f.startsWith(basename(prefix)) && f.endsWith('.json'));
   if (!file) throw new Error(`onnxruntime-node wrote no profile next to ${prefix}`);
   const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as OrtEvent[];
@@ -96,14 +97,15 @@ export function readOrtProfile(prefix: string, skip: number): { layers: Profile;
   }
   const layers: Profile = new Map();
   let total = 0;
-  for (const { key, ms } of best.values()) { add(layers, key, ms); total += ms; }
-  return { layers, total };
+  for (const { ms } of best.values()) total += ms;
+  for (const { key, ms } of best.values()) add(layers, key, (ms * cpuMs) / total);
+  return { layers, total: cpuMs };
 }
 
 /** Prints two profiles side by side (ms per call), biggest vidwasm entries first. */
 export function printProfiles(title: string, ours: { layers: Profile; total: number }, theirs: { layers: Profile; total: number } | null): void {
   console.log(`\n  profile of ${title}, 1 thread: ms of one forward (vidwasm: CPU per leaf module, each its shortest of 3 runs; ` +
-    `onnxruntime-node: its own per-node times from enableProfiling, each node's shortest of 5 runs)`);
+    `onnxruntime-node: its own per-node times from enableProfiling, each node's shortest of 5 runs, scaled to the run's CPU time)`);
   const keys = [...new Set([...ours.layers.keys(), ...(theirs ? theirs.layers.keys() : [])])]
     .sort((a, b) => (ours.layers.get(b)?.ms ?? 0) - (ours.layers.get(a)?.ms ?? 0) || (theirs?.layers.get(b)?.ms ?? 0) - (theirs?.layers.get(a)?.ms ?? 0));
   const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1)).padStart(9);
