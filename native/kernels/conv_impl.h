@@ -36,20 +36,20 @@ static const float *conv_gather(void *vctx, int m0, int mc, int k0, int kc) {
   int ho = r % g->Ho; r /= g->Ho;
   int to = r % g->To, n = r / g->To;
   for (int i = 0; i < mc; i++) {
-    float *dst = cx->buf + (size_t)i * kc - k0;  // dst[k] for k in [k0, k1)
+    float *dst = cx->buf + (size_t)i * kc;  // column k of the row at dst[k - k0]
     const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
     const int inside = adjacent && wi0 >= 0 && wi0 + g->kw - 1 < g->W;  // all kw taps in the input
     for (int k = k0; k < k1;) {
       const int ab = k / kwc, within = k - ab * kwc;  // (a, b) tap row of k, offset in it
       const int ti = ti0 + ab / g->kh * g->dt, hi = hi0 + ab % g->kh * g->dh;
       const int rowEnd = VW_MIN(k1, k - within + kwc);
-      if (ti < 0 || ti >= g->T || hi < 0 || hi >= g->H) { conv_zero(dst + k, rowEnd - k); k = rowEnd; continue; }
+      if (ti < 0 || ti >= g->T || hi < 0 || hi >= g->H) { conv_zero(dst + (k - k0), rowEnd - k); k = rowEnd; continue; }
       const float *xr = xg + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin;
-      if (inside) { conv_copy(dst + k, xr + (size_t)wi0 * g->Cin + within, rowEnd - k); k = rowEnd; continue; }
+      if (inside) { conv_copy(dst + (k - k0), xr + (size_t)wi0 * g->Cin + within, rowEnd - k); k = rowEnd; continue; }
       const int c = within / Cg, ch = within - c * Cg, end = VW_MIN(rowEnd, k + Cg - ch);
       const int wi = wi0 + c * g->dw;
-      if (wi < 0 || wi >= g->W) conv_zero(dst + k, end - k);
-      else conv_copy(dst + k, xr + (size_t)wi * g->Cin + ch, end - k);
+      if (wi < 0 || wi >= g->W) conv_zero(dst + (k - k0), end - k);
+      else conv_copy(dst + (k - k0), xr + (size_t)wi * g->Cin + ch, end - k);
       k = end;
     }
     if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
@@ -57,7 +57,8 @@ static const float *conv_gather(void *vctx, int m0, int mc, int k0, int kc) {
   return cx->buf;
 }
 
-// The adjoint of conv_gather over whole rows (k0 = 0, kc = K): adds each column row back into gx (which the caller zeroed).
+// The adjoint of conv_gather over whole rows (k0 = 0, kc = K): adds each column row back into
+// gx (which the caller zeroed).
 static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0, int mt, float *gx) {
   const int Cg = g->Cg, K = g->K, kwc = g->kw * Cg;
   const int adjacent = Cg == g->Cin && g->dw == 1;
@@ -126,7 +127,7 @@ VW_EXPORT int VW_CONV_NAME(conv3d_scratch_floats)(const int32_t *p, int which) {
 // ---- forward ---------------------------------------------------------------------------------
 
 // Packs PyTorch weights w [Cout][Cg][kt][kh][kw] (and bias, may be NULL) for the forward GEMMs:
-// per group the matrix B[k][o] with k = tap*Cg + c (the vol2col row order).
+// per group the matrix B[k][o] with k = tap*Cg + c (the column order of conv_gather).
 VW_EXPORT void VW_CONV_NAME(conv3d_pack)(const int32_t *p, const float *w, const float *bias, float *packed, float *scratch) {
   (void)scratch;  // (unused: kept so that callers and compiled plans need not change)
   const vw_conv_geo g = vw_conv_geo_of(p);
