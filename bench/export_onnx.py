@@ -1,9 +1,9 @@
 """Exports the benchmark architectures to ONNX once, for onnxruntime-web beside vidwasm in
 `npm run bench -- models`. Random weights (latency only), eval mode, batch 1, opset 13.
 
-  /usr/bin/python3 bench/export_onnx.py OUT_DIR [name ...]     names: x3d_xs x3d_s slow_r50 slowfast_r50
+  /usr/bin/python3 bench/export_onnx.py OUT_DIR [name ...]     names: x3d_xs x3d_s slow_r50 slowfast_r50 r2plus1d_r50
 
-Slow-R50 and SlowFast-R50 come from the plain-torch PyTorchVideo re-statements in
+Slow-R50, SlowFast-R50 and R(2+1)D-R50 come from the plain-torch PyTorchVideo re-statements in
 test/golden/ptv; X3D is re-stated below (create_x3d's defaults: widths 24-48-96-192, depths
 3-5-11-7, bottleneck x2.25, SE every other block, Swish, ProjectedPool head). The bench script
 runs this when a file is missing (torch.onnx.export needs no `onnx` package in torch 1.13).
@@ -101,6 +101,9 @@ def build(name):
     if name == "slowfast_r50":
         from ptv.slowfast import create_slowfast
         return create_slowfast(model_depth=50, slowfast_fusion_conv_kernel_size=(7, 1, 1)), ([torch.randn(1, 3, 8, 224, 224), torch.randn(1, 3, 32, 224, 224)],)
+    if name == "r2plus1d_r50":
+        from ptv.r2plus1d import create_r2plus1d
+        return create_r2plus1d(dropout_rate=0.5), (torch.randn(1, 3, 16, 224, 224),)
     raise SystemExit(f"unknown model {name}")
 
 
@@ -119,5 +122,5 @@ def export(name, out_dir):
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, ".cache")
     os.makedirs(out, exist_ok=True)
-    for n in sys.argv[2:] or ["x3d_xs", "x3d_s", "slow_r50", "slowfast_r50"]:
+    for n in sys.argv[2:] or ["x3d_xs", "x3d_s", "slow_r50", "slowfast_r50", "r2plus1d_r50"]:
         export(n, out)

@@ -41,23 +41,28 @@ static inline void conv_add(float *dst, const float *src, int n) {
 
 #define VW_CONV_NAME(x) vw_f32_##x
 #define VW_CONV_GEMM vw_f32_gemm
+#define VW_CONV_GEMM_GATHER vw_f32_gemm_gather
 #define VW_CONV_PACK vw_f32_gemm_pack
 #define VW_CONV_PF vw_f32_gemm_packed_floats
 #define VW_CONV_MATMUL vw_f32_matmul
 #include "conv_impl.h"
 #undef VW_CONV_NAME
 #undef VW_CONV_GEMM
+#undef VW_CONV_GEMM_GATHER
 #undef VW_CONV_MATMUL
 
 #define VW_CONV_NAME(x) vw_f32_##x##_x86
 #define VW_CONV_GEMM vw_f32_gemm_x86
+#define VW_CONV_GEMM_GATHER vw_f32_gemm_gather_x86
 #define VW_CONV_MATMUL vw_f32_matmul_x86
 #include "conv_impl.h"
 #undef VW_CONV_NAME
 #undef VW_CONV_GEMM
+#undef VW_CONV_GEMM_GATHER
 #undef VW_CONV_MATMUL
 
 #define VW_CONV_NAME(x) vw_f32_##x##_arm
 #define VW_CONV_GEMM vw_f32_gemm_arm
+#define VW_CONV_GEMM_GATHER vw_f32_gemm_gather_arm
 #define VW_CONV_MATMUL vw_f32_matmul_arm
 #include "conv_impl.h"

@@ -13,12 +13,14 @@
 // The parameter block (VW_CP_*), the modes (VW_CONV_GENERAL ...) and the scratch requests
 // (VW_CONV_SCRATCH_*) are declared in kernels.def. How a conv is lowered (chosen by the TS op;
 // every mode is correct for the shapes it accepts, GENERAL for all of them):
-//  GENERAL   : tiles of output positions -> vol2col (tap-major, channel-minor rows) -> packed GEMM
+//  GENERAL   : implicit GEMM: the packed GEMM gathers its A blocks (vol2col rows: tap-major,
+//              channel-minor) straight from x, one cache block at a time; the backward passes
+//              use vol2col / col2vol tiles of output positions
 //  POINTWISE : 1x1x1 kernel, stride 1, no padding -> one GEMM over [N*T*H*W, Cin] per group
 //  TEMPORAL  : (kt,1,1) kernel, spatial stride 1, no spatial padding -> kt shifted GEMMs per frame
 //  DEPTHWISE : groups == Cin, Cout = m*Cin -> direct kernel vectorised over channels (depthwise*.c)
 
-// Budget of the vol2col tile (floats, 384 KiB): most of the 512 KiB L2. Measured (CPU time) on
+// Budget of the backward's vol2col tile (floats, 384 KiB): most of the 512 KiB L2. Measured (CPU time) on
 // X3D/R50 shapes: 12K-48K floats were up to 1.6x slower in grad weight (its GEMM runs over the tile
 // rows, so short tiles mean many small GEMMs) and no faster elsewhere.
 #define VW_CONV_TILE_FLOATS (96 * 1024)

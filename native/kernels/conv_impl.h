@@ -2,9 +2,9 @@
 // GEMM (vw_f32_gemm / vw_f32_matmul) and SIMD copy/add helpers, conv_scalar.c to the scalar GEMM
 // twins and plain loops. The includer defines:
 //   VW_CONV_NAME(x)   exported name of kernel x (vw_f32_x or vw_f32_x_scalar)
-//   VW_CONV_GEMM, VW_CONV_PACK, VW_CONV_PF, VW_CONV_MATMUL   the GEMM entry points (gemm.h)
+//   VW_CONV_GEMM, VW_CONV_GEMM_GATHER, VW_CONV_PACK, VW_CONV_PF, VW_CONV_MATMUL   the GEMM entry points (gemm.h)
 //   conv_copy(dst, src, n), conv_zero(dst, n), conv_add(dst, src, n) (dst += src): inline, because
-//   vol2col moves a few floats per tap and a libc memcpy/memset call per tap costs more than that
+//   the gather moves a few floats per tap and a libc memcpy/memset call per tap costs more than that
 // See conv.h for the parameter block, the layouts and the modes. Weights are packed per call
 // (vw_f32_conv3d_pack) by the TS op; the cost is O(Cout*K), 1/M of the conv.
 // conv.c includes this file once per GEMM flavour (generic, _x86, _arm); the static helpers
@@ -15,53 +15,50 @@
 #define VW_CONV_IMPL_HELPERS
 #define VW_CONV_INF __builtin_inff()
 
-// ---- vol2col / col2vol: rows [m0, m0+mt) of the column matrix of group gi -------------------
+// ---- vol2col / col2vol ------------------------------------------------------------------------
 // Column row of output position m: for each tap (a,b,c) in tap-major order, the Cg channels of
 // group gi at the input position the tap reads (zeros where the tap falls in the padding).
-// Channels-last makes every tap a contiguous copy of Cg floats.
+// Channels-last makes every tap a contiguous run of Cg floats, and when the group is all the
+// channels and dw == 1, the kw taps of one (a,b) row are one contiguous run of kw*Cin floats.
 
-static void conv_vol2col(const vw_conv_geo *g, const float *x, int gi, int m0, int mt, float *col) {
-  const int Cg = g->Cg, K = g->K, kwc = g->kw * Cg;
-  // kw taps of adjacent pixels with all channels: one contiguous copy per (row, a, b)
+typedef struct { const vw_conv_geo *g; const float *x; int gi; float *buf; } conv_gather_ctx;
+
+// Columns [k0, k0+kc) of the column rows [m0, m0+mc) of group gi, row-major with row stride kc,
+// into ctx->buf: the GEMM's gather (vw_f32_gemm_gather packs A one cache block at a time, so the
+// column matrix is never materialised), and with k0 = 0, kc = K a vol2col tile.
+static const float *conv_gather(void *vctx, int m0, int mc, int k0, int kc) {
+  const conv_gather_ctx *cx = (const conv_gather_ctx *)vctx;
+  const vw_conv_geo *g = cx->g;
+  const int Cg = g->Cg, kwc = g->kw * Cg, k1 = k0 + kc;
   const int adjacent = Cg == g->Cin && g->dw == 1;
-  for (int m = m0; m < m0 + mt;) {
-    // one run of output positions along W: (n, to, ho) and the tap rows are fixed over it
-    int wo = m % g->Wo, r = m / g->Wo;
-    const int ho = r % g->Ho; r /= g->Ho;
-    const int to = r % g->To, n = r / g->To;
-    const int run = VW_MIN(g->Wo - wo, m0 + mt - m);
-    float *row0 = col + (size_t)(m - m0) * K;
-    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph;
-    // output positions [wlo, whi) of the run whose kw taps are all inside the input
-    int wlo = wo, whi = wo + run;
-    while (wlo < whi && wlo * g->sw - g->pw < 0) wlo++;
-    while (whi > wlo && (whi - 1) * g->sw - g->pw + (g->kw - 1) * g->dw >= g->W) whi--;
-    for (int a = 0; a < g->kt; a++) {
-      const int ti = ti0 + a * g->dt;
-      for (int b = 0; b < g->kh; b++) {
-        const int hi = hi0 + b * g->dh;
-        float *rb = row0 + ((size_t)a * g->kh + b) * kwc;
-        if (ti < 0 || ti >= g->T || hi < 0 || hi >= g->H) {
-          for (int i = 0; i < run; i++) conv_zero(rb + (size_t)i * K, kwc);
-          continue;
-        }
-        const float *xr = x + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin + (size_t)gi * Cg;
-        for (int i = 0; i < run; i++, rb += K) {
-          const int w = wo + i, wi0 = w * g->sw - g->pw;
-          if (adjacent && w >= wlo && w < whi) { conv_copy(rb, xr + (size_t)wi0 * g->Cin, kwc); continue; }
-          for (int c = 0; c < g->kw; c++) {
-            const int wi = wi0 + c * g->dw;
-            if (wi < 0 || wi >= g->W) conv_zero(rb + (size_t)c * Cg, Cg);
-            else conv_copy(rb + (size_t)c * Cg, xr + (size_t)wi * g->Cin, Cg);
-          }
-        }
-      }
+  const float *xg = cx->x + (size_t)cx->gi * Cg;
+  int wo = m0 % g->Wo, r = m0 / g->Wo;
+  int ho = r % g->Ho; r /= g->Ho;
+  int to = r % g->To, n = r / g->To;
+  for (int i = 0; i < mc; i++) {
+    float *dst = cx->buf + (size_t)i * kc;  // column k of the row at dst[k - k0]
+    const int ti0 = to * g->st - g->pt, hi0 = ho * g->sh - g->ph, wi0 = wo * g->sw - g->pw;
+    const int inside = adjacent && wi0 >= 0 && wi0 + g->kw - 1 < g->W;  // all kw taps in the input
+    for (int k = k0; k < k1;) {
+      const int ab = k / kwc, within = k - ab * kwc;  // (a, b) tap row of k, offset in it
+      const int ti = ti0 + ab / g->kh * g->dt, hi = hi0 + ab % g->kh * g->dh;
+      const int rowEnd = VW_MIN(k1, k - within + kwc);
+      if (ti < 0 || ti >= g->T || hi < 0 || hi >= g->H) { conv_zero(dst + (k - k0), rowEnd - k); k = rowEnd; continue; }
+      const float *xr = xg + (((size_t)n * g->T + ti) * g->H + hi) * g->W * g->Cin;
+      if (inside) { conv_copy(dst + (k - k0), xr + (size_t)wi0 * g->Cin + within, rowEnd - k); k = rowEnd; continue; }
+      const int c = within / Cg, ch = within - c * Cg, end = VW_MIN(rowEnd, k + Cg - ch);
+      const int wi = wi0 + c * g->dw;
+      if (wi < 0 || wi >= g->W) conv_zero(dst + (k - k0), end - k);
+      else conv_copy(dst + (k - k0), xr + (size_t)wi * g->Cin + ch, end - k);
+      k = end;
     }
-    m += run;
+    if (++wo == g->Wo) { wo = 0; if (++ho == g->Ho) { ho = 0; if (++to == g->To) { to = 0; n++; } } }
   }
+  return cx->buf;
 }
 
-// The adjoint of conv_vol2col: adds each column row back into gx (which the caller zeroed).
+// The adjoint of conv_gather over whole rows (k0 = 0, kc = K): adds each column row back into
+// gx (which the caller zeroed).
 static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0, int mt, float *gx) {
   const int Cg = g->Cg, K = g->K, kwc = g->kw * Cg;
   const int adjacent = Cg == g->Cin && g->dw == 1;
@@ -75,7 +72,7 @@ static void conv_col2vol(const vw_conv_geo *g, const float *col, int gi, int m0,
     int a0, a1, b0, b1;
     vw_conv_tap_range(ti0, g->dt, g->kt, g->T, &a0, &a1);
     vw_conv_tap_range(hi0, g->dh, g->kh, g->H, &b0, &b1);
-    int wlo = wo, whi = wo + run;  // positions whose kw taps are all inside (as in conv_vol2col)
+    int wlo = wo, whi = wo + run;  // positions whose kw taps are all inside
     while (wlo < whi && wlo * g->sw - g->pw < 0) wlo++;
     while (whi > wlo && (whi - 1) * g->sw - g->pw + (g->kw - 1) * g->dw >= g->W) whi--;
     for (int a = a0; a < a1; a++) {
@@ -115,8 +112,8 @@ VW_EXPORT int VW_CONV_NAME(conv3d_scratch_floats)(const int32_t *p, int which) {
   const vw_conv_geo g = vw_conv_geo_of(p);
   const int tile = g.mode == VW_CONV_GENERAL ? vw_conv_tile_rows(&g) * g.K : 0;
   switch (which) {
-    case VW_CONV_SCRATCH_PACK: return g.mode == VW_CONV_GENERAL ? g.K * g.Coutg : 0;
-    case VW_CONV_SCRATCH_FWD: return tile;
+    case VW_CONV_SCRATCH_PACK: return 0;
+    case VW_CONV_SCRATCH_FWD: return g.mode == VW_CONV_GENERAL ? VW_GEMM_GATHER_FLOATS : 0;
     case VW_CONV_SCRATCH_BWD_DATA:
       // transposed packed weights (+ the reorder buffer and a dcol tile in GENERAL mode)
       if (g.mode == VW_CONV_TEMPORAL) return g.G * g.kt * VW_CONV_PF(g.Coutg, g.Cg);
@@ -130,8 +127,9 @@ VW_EXPORT int VW_CONV_NAME(conv3d_scratch_floats)(const int32_t *p, int which) {
 // ---- forward ---------------------------------------------------------------------------------
 
 // Packs PyTorch weights w [Cout][Cg][kt][kh][kw] (and bias, may be NULL) for the forward GEMMs:
-// per group the matrix B[k][o] with k = tap*Cg + c (the vol2col row order).
+// per group the matrix B[k][o] with k = tap*Cg + c (the column order of conv_gather).
 VW_EXPORT void VW_CONV_NAME(conv3d_pack)(const int32_t *p, const float *w, const float *bias, float *packed, float *scratch) {
+  (void)scratch;  // (unused: kept so that callers and compiled plans need not change)
   const vw_conv_geo g = vw_conv_geo_of(p);
   for (int gi = 0; gi < g.G; gi++) {
     const float *wg = w + (size_t)gi * g.Coutg * g.K;
@@ -144,12 +142,22 @@ VW_EXPORT void VW_CONV_NAME(conv3d_pack)(const int32_t *p, const float *w, const
     } else if (g.KK == 1) {
       VW_CONV_PACK(g.K, g.Coutg, wg, 1, g.K, bg, packed + (size_t)gi * VW_CONV_PF(g.K, g.Coutg));
     } else {
-      // reorder [o][c][tap] -> [tap][c][o] so that the packer reads a plain row-major B
-      for (int o = 0; o < g.Coutg; o++)
-        for (int c = 0; c < g.Cg; c++)
-          for (int t = 0; t < g.KK; t++)
-            scratch[((size_t)t * g.Cg + c) * g.Coutg + o] = wg[((size_t)o * g.Cg + c) * g.KK + t];
-      VW_CONV_PACK(g.K, g.Coutg, scratch, g.Coutg, 1, bg, packed + (size_t)gi * VW_CONV_PF(g.K, g.Coutg));
+      // Straight into gemm.h's panel layout, B[k][o] = w[o][c][tap] with k = tap*Cg + c: a
+      // panel (8 x K floats) is written while w is read in order, so the scattered writes stay
+      // in cache (a [tap][c][o] reorder first wrote with a stride of Coutg floats over all of K x
+      // Coutg, which for Slow-R50's 4608 x 512 cost more than a third of the conv).
+      float *pk = packed + (size_t)gi * VW_CONV_PF(g.K, g.Coutg);
+      for (int o0 = 0; o0 < g.Coutg; o0 += VW_GEMM_NR, pk += (size_t)VW_GEMM_NR * (g.K + 1)) {
+        for (int j = 0; j < VW_GEMM_NR; j++) {
+          const int o = o0 + j;
+          pk[j] = bg && o < g.Coutg ? bg[o] : 0.0f;
+          float *col = pk + VW_GEMM_NR + j;
+          if (o >= g.Coutg) { for (int k = 0; k < g.K; k++) col[(size_t)k * VW_GEMM_NR] = 0.0f; continue; }
+          const float *wo = wg + (size_t)o * g.K;
+          for (int c = 0; c < g.Cg; c++)
+            for (int t = 0; t < g.KK; t++) col[((size_t)t * g.Cg + c) * VW_GEMM_NR] = wo[(size_t)c * g.KK + t];
+        }
+      }
     }
   }
 }
@@ -189,20 +197,18 @@ VW_EXPORT void VW_CONV_NAME(conv3d)(const int32_t *p, const float *x, const floa
       }
     }
   } else {
-    const int rows = vw_conv_tile_rows(&g), pf = VW_CONV_PF(g.K, g.Coutg);
-    for (int m0 = 0; m0 < g.M; m0 += rows) {
-      const int mt = VW_MIN(rows, g.M - m0);
-      for (int gi = 0; gi < g.G; gi++) {
-        const float *a = x + (size_t)gi * g.Cg;
-        int lda = g.Cin;
-        // a 1x1x1 kernel at stride 1 without padding reads x itself; anything else gathers
-        if (!(g.KK == 1 && g.st == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.ph == 0 && g.pw == 0 &&
-              g.To == g.T && g.Ho == g.H && g.Wo == g.W)) {
-          conv_vol2col(&g, x, gi, m0, mt, scratch);
-          a = scratch; lda = g.K;
-        } else a += (size_t)m0 * g.Cin;
-        VW_CONV_GEMM(mt, g.Coutg, g.K, a, lda, packed + (size_t)gi * pf, y + (size_t)m0 * g.Cout + (size_t)gi * g.Coutg,
-                     g.Cout, minv, maxv, 0);
+    // A 1x1x1 kernel at stride 1 without padding reads x itself; anything else gathers its
+    // column blocks as the GEMM asks for them (implicit GEMM).
+    const int pf = VW_CONV_PF(g.K, g.Coutg);
+    const int direct = g.KK == 1 && g.st == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.ph == 0 && g.pw == 0 &&
+                       g.To == g.T && g.Ho == g.H && g.Wo == g.W;
+    for (int gi = 0; gi < g.G; gi++) {
+      float *yg = y + (size_t)gi * g.Coutg;
+      if (direct) {
+        VW_CONV_GEMM(g.M, g.Coutg, g.K, x + (size_t)gi * g.Cg, g.Cin, packed + (size_t)gi * pf, yg, g.Cout, minv, maxv, 0);
+      } else {
+        conv_gather_ctx cx = {&g, x, gi, scratch};
+        VW_CONV_GEMM_GATHER(g.M, g.Coutg, g.K, conv_gather, &cx, packed + (size_t)gi * pf, yg, g.Cout, minv, maxv, 0);
       }
     }
   }
@@ -295,7 +301,8 @@ VW_EXPORT void VW_CONV_NAME(conv3d_bwd_weight)(const int32_t *p, const float *x,
       for (int m0 = 0; m0 < g.M; m0 += rows) {
         const int mt = VW_MIN(rows, g.M - m0);
         for (int gi = 0; gi < g.G; gi++) {
-          conv_vol2col(&g, x, gi, m0, mt, col);
+          conv_gather_ctx cx = {&g, x, gi, col};
+          conv_gather(&cx, m0, mt, 0, g.K);
           VW_CONV_MATMUL(1, 0, g.Coutg, g.K, mt, gy + (size_t)m0 * g.Cout + (size_t)gi * g.Coutg, g.Cout, col, g.K,
                          acc + (size_t)gi * g.Coutg * g.K, g.K, 1.0f);
         }

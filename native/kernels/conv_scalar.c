@@ -17,6 +17,7 @@ static inline void conv_add(float *dst, const float *src, int n) {
 
 #define VW_CONV_NAME(x) vw_f32_##x##_scalar
 #define VW_CONV_GEMM vw_f32_gemm_scalar
+#define VW_CONV_GEMM_GATHER vw_f32_gemm_gather_scalar
 #define VW_CONV_PACK vw_f32_gemm_pack_scalar
 #define VW_CONV_PF vw_f32_gemm_packed_floats_scalar
 #define VW_CONV_MATMUL vw_f32_matmul_scalar

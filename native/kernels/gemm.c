@@ -3,7 +3,8 @@
 //    broadcast into all lanes, accumulators kept in registers for a whole K block;
 //  - weights packed once into 8-wide panels with the bias first (layout in gemm.h);
 //  - cache blocking: K in blocks of at most KC so the MR rows of A plus the panel slice stay
-//    in L1, M in blocks of MC rows so the A block stays in L2 while every panel passes over it;
+//    in L1, N in blocks of NC columns so a K block of them stays in L2 over all M blocks, and M
+//    in blocks of MC rows, each packed once per (N block, K block);
 //  - `_x86` and `_arm` variants, because the engine lowers some wasm SIMD very differently:
 //      x86: f32x4.min/max must honour NaN and -0 (~8 instructions on SSE/AVX) while
 //           f32x4.pmin/pmax are one minps/maxps, so the clamp uses pmin/pmax. Only 16 xmm
@@ -25,7 +26,9 @@
 
 #define KC 256     // K block: MR*KC + 8*KC floats (<= 14 KiB) stay in L1
 #define MC 64      // M block of gemm: MC*KC floats of A (64 KiB, packed on the stack) stay in L2
+#define NC 256     // N block of gemm: KC*NC floats of packed B (256 KiB) stay in L2 over all of M
 #define MR_MAX 6
+_Static_assert(MC * KC <= VW_GEMM_GATHER_FLOATS, "a gathered A block is at most MC x KC");
 
 enum { ISA_X86 = 0, ISA_ARM = 1 };
 #define MR_X86 4
@@ -217,33 +220,45 @@ static inline __attribute__((always_inline)) void pack_a_tiles(const int MR, int
   }
 }
 
+// A is either a row-major matrix (gather == NULL) or produced block by block by gather (gemm.h).
 static inline __attribute__((always_inline)) void gemm_impl(const int MR, const int isa, int M, int N, int K,
-    const float *A, int lda, const float *packed, float *C, int ldc, float minv, float maxv, int accumulate) {
+    const float *A, int lda, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+    float minv, float maxv, int accumulate) {
   const size_t panel = (size_t)VW_GEMM_NR * (K + 1);
   const v128_t lo = wasm_f32x4_splat(minv), hi = wasm_f32x4_splat(maxv);
   const int kb = kblock(K);
   const int packa = isa == ISA_X86 && N > 2 * VW_GEMM_NR;
   float abuf[MC * KC] __attribute__((aligned(16)));
-  for (int m0 = 0; m0 < M; m0 += MC) {
-    const int mc = VW_MIN(MC, M - m0);
+  // Loop order N block -> K block -> M block: the kc x NC slice of packed B (<= 256 KiB) stays
+  // in L2 while every M block passes over it, so B is read from memory once per N block whatever
+  // K is (with M outermost, a K in the thousands streamed all of B again for every 64 rows).
+  // Each C element still sums its K blocks in order, so the result does not depend on the order.
+  for (int nb = 0; nb < N; nb += NC) {
+    const int nend = VW_MIN(N, nb + NC);
     int k0 = 0;
     do {  // runs once when K == 0 (C = bias)
       const int kc = VW_MIN(kb, K - k0);
       const int first = k0 == 0, last = k0 + kc == K;
-      // Pack the full MR-row tiles of this A block (x86, enough panels to repay the copy).
-      const int mfull = packa ? mc / MR * MR : 0;
-      pack_a_tiles(MR, 0, A, (size_t)lda, m0, mfull, k0, kc, abuf);
-      for (int n0 = 0; n0 < N; n0 += VW_GEMM_NR) {
-        const float *wp = packed + (size_t)(n0 / VW_GEMM_NR) * panel;
-        const int nr = VW_MIN(VW_GEMM_NR, N - n0);
-        for (int t = 0; t < mfull; t += MR) {
-          tile_packed_a(MR, isa, nr, kc, abuf + (size_t)t * kc, wp + VW_GEMM_NR * (1 + (size_t)k0),
-                        first ? wp : NULL, first && accumulate, last, C + (size_t)(m0 + t) * ldc + n0, ldc, lo, hi);
-        }
-        for (int m = m0 + mfull; m < m0 + mc; m += MR) {
-          tile_mr(MR, isa, VW_MIN(MR, m0 + mc - m), nr, kc, A + (size_t)m * lda + k0, lda,
-               wp + VW_GEMM_NR * (1 + (size_t)k0), first ? wp : NULL, first && accumulate, last,
-               C + (size_t)m * ldc + n0, ldc, lo, hi);
+      for (int m0 = 0; m0 < M; m0 += MC) {
+        const int mc = VW_MIN(MC, M - m0);
+        // this block of A: rows m0.., columns k0.. at a[m * ald + k]
+        const float *a = gather ? gather(ctx, m0, mc, k0, kc) : A + (size_t)m0 * lda + k0;
+        const size_t ald = gather ? (size_t)kc : (size_t)lda;
+        // Pack the full MR-row tiles of this A block (x86, enough panels to repay the copy).
+        const int mfull = packa ? mc / MR * MR : 0;
+        pack_a_tiles(MR, 0, a, ald, 0, mfull, 0, kc, abuf);
+        for (int n0 = nb; n0 < nend; n0 += VW_GEMM_NR) {
+          const float *wp = packed + (size_t)(n0 / VW_GEMM_NR) * panel;
+          const int nr = VW_MIN(VW_GEMM_NR, N - n0);
+          for (int t = 0; t < mfull; t += MR) {
+            tile_packed_a(MR, isa, nr, kc, abuf + (size_t)t * kc, wp + VW_GEMM_NR * (1 + (size_t)k0),
+                          first ? wp : NULL, first && accumulate, last, C + (size_t)(m0 + t) * ldc + n0, ldc, lo, hi);
+          }
+          for (int m = mfull; m < mc; m += MR) {
+            tile_mr(MR, isa, VW_MIN(MR, mc - m), nr, kc, a + (size_t)m * ald, ald,
+                 wp + VW_GEMM_NR * (1 + (size_t)k0), first ? wp : NULL, first && accumulate, last,
+                 C + (size_t)(m0 + m) * ldc + n0, ldc, lo, hi);
+          }
         }
       }
       k0 += kc;
@@ -302,16 +317,28 @@ VW_EXPORT void vw_f32_gemm_pack(int K, int N, const float *B, int sbk, int sbn, 
 
 VW_EXPORT void vw_f32_gemm_x86(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                                float minv, float maxv, int accumulate) {
-  gemm_impl(MR_X86, ISA_X86, M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+  gemm_impl(MR_X86, ISA_X86, M, N, K, A, lda, NULL, NULL, packed, C, ldc, minv, maxv, accumulate);
 }
 VW_EXPORT void vw_f32_gemm_arm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                                float minv, float maxv, int accumulate) {
-  gemm_impl(MR_ARM, ISA_ARM, M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+  gemm_impl(MR_ARM, ISA_ARM, M, N, K, A, lda, NULL, NULL, packed, C, ldc, minv, maxv, accumulate);
 }
 // Flavour-less entry (the loader prefers _x86/_arm): both variants are correct on every host.
 VW_EXPORT void vw_f32_gemm(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
                            float minv, float maxv, int accumulate) {
   vw_f32_gemm_x86(M, N, K, A, lda, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather_x86(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                            float minv, float maxv, int accumulate) {
+  gemm_impl(MR_X86, ISA_X86, M, N, K, NULL, 0, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather_arm(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                            float minv, float maxv, int accumulate) {
+  gemm_impl(MR_ARM, ISA_ARM, M, N, K, NULL, 0, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
+}
+void vw_f32_gemm_gather(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C, int ldc,
+                        float minv, float maxv, int accumulate) {
+  vw_f32_gemm_gather_x86(M, N, K, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
 }
 
 // ---- General matmul: panels of op(B) are packed on the fly into a stack buffer. ----

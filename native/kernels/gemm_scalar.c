@@ -46,6 +46,35 @@ VW_EXPORT void vw_f32_gemm_scalar(int M, int N, int K, const float *A, int lda, 
   }
 }
 
+// Blocks of 64 rows x 256 columns from gather (gemm.h); each C element starts from the bias
+// (+ C), adds its K blocks in order and is clamped after the last.
+void vw_f32_gemm_gather_scalar(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C,
+                               int ldc, float minv, float maxv, int accumulate) {
+  const size_t panel = (size_t)VW_GEMM_NR * (K + 1);
+  const int MB = 64, KB = VW_GEMM_GATHER_FLOATS / 64;
+  for (int m0 = 0; m0 < M; m0 += MB) {
+    const int mc = VW_MIN(MB, M - m0);
+    for (int m = m0; m < m0 + mc; m++)
+      for (int n = 0; n < N; n++) {
+        const float b = packed[(size_t)(n / VW_GEMM_NR) * panel + n % VW_GEMM_NR];
+        C[(size_t)m * ldc + n] = accumulate ? C[(size_t)m * ldc + n] + b : b;
+      }
+    for (int k0 = 0; k0 < K; k0 += KB) {
+      const int kc = VW_MIN(KB, K - k0);
+      const float *a = gather(ctx, m0, mc, k0, kc);
+      for (int i = 0; i < mc; i++)
+        for (int n = 0; n < N; n++) {
+          const float *w = packed + (size_t)(n / VW_GEMM_NR) * panel + VW_GEMM_NR * (1 + (size_t)k0) + n % VW_GEMM_NR;
+          float acc = 0.f;
+          for (int k = 0; k < kc; k++) acc += a[(size_t)i * kc + k] * w[(size_t)k * VW_GEMM_NR];
+          C[(size_t)(m0 + i) * ldc + n] += acc;
+        }
+    }
+    for (int m = m0; m < m0 + mc; m++)
+      for (int n = 0; n < N; n++) C[(size_t)m * ldc + n] = clampf(C[(size_t)m * ldc + n], minv, maxv);
+  }
+}
+
 // C = op(A)·op(B) + beta*C. With beta == 0, C is only written (BLAS convention: NaN in C is ignored).
 // Loop orders keep the innermost loop contiguous: dot products when op(B) = B^T (rows of B run
 // along k), row updates (c[n] += a*b[n]) otherwise.

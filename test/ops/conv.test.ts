@@ -222,4 +222,44 @@ test('bad input -> typed errors naming the op and shapes', () => {
   });
 });
 
+
+/** Direct float64 conv3d (the definition, no lowering) of contiguous x, w: the implicit GEMM's reference. */
+function directConv3d(x: Tensor, w: Tensor, b: Tensor, o: { stride: number[]; padding: number[]; dilation: number[]; groups: number }): { y: Float64Array; shape: number[] } {
+  const [N, Cin, T, H, W] = x.shape, [Cout, Cg, kt, kh, kw] = w.shape, G = o.groups, Coutg = Cout / G;
+  const xs = x.toArray() as Float32Array, ws = w.toArray() as Float32Array, bs = b.toArray() as Float32Array;
+  const out = [T, H, W].map((n, i) => Math.floor((n + 2 * o.padding[i] - o.dilation[i] * ([kt, kh, kw][i] - 1) - 1) / o.stride[i]) + 1);
+  const [To, Ho, Wo] = out, y = new Float64Array(N * Cout * To * Ho * Wo);
+  for (let n = 0; n < N; n++) for (let co = 0; co < Cout; co++) for (let t = 0; t < To; t++) for (let h = 0; h < Ho; h++) for (let v = 0; v < Wo; v++) {
+    let s = bs[co];
+    const gi = Math.floor(co / Coutg);
+    for (let c = 0; c < Cg; c++) for (let a = 0; a < kt; a++) for (let bb = 0; bb < kh; bb++) for (let d = 0; d < kw; d++) {
+      const ti = t * o.stride[0] - o.padding[0] + a * o.dilation[0], hi = h * o.stride[1] - o.padding[1] + bb * o.dilation[1];
+      const wi = v * o.stride[2] - o.padding[2] + d * o.dilation[2];
+      if (ti < 0 || ti >= T || hi < 0 || hi >= H || wi < 0 || wi >= W) continue;
+      s += xs[(((n * Cin + gi * Cg + c) * T + ti) * H + hi) * W + wi] * ws[(((co * Cg + c) * kt + a) * kh + bb) * kw + d];
+    }
+    y[(((n * Cout + co) * To + t) * Ho + h) * Wo + v] = s;
+  }
+  return { y, shape: [N, Cout, To, Ho, Wo] };
+}
+
+test('implicit GEMM conv (general lowering): several K, N and M blocks, K blocks that split taps, padding, strides, groups', () => {
+  // K = 40*27 = 1080 (5 K blocks of 216, tap boundaries inside them), Cout 270 (two N blocks, a 6-wide last panel),
+  // M = 90 (two M blocks); then groups 2 (per-tap copies), stride 2, dilation 2, uneven padding
+  const cfgs: [number[], number[], { stride: number[]; padding: number[]; dilation: number[]; groups: number }][] = [
+    [[1, 40, 3, 6, 5], [270, 40, 3, 3, 3], { stride: [1, 1, 1], padding: [1, 1, 1], dilation: [1, 1, 1], groups: 1 }],
+    [[2, 44, 5, 9, 7], [20, 22, 2, 3, 3], { stride: [1, 2, 2], padding: [1, 2, 0], dilation: [2, 1, 2], groups: 2 }],
+  ];
+  for (const [xs, wsh, o] of cfgs) {
+    const x = Tensor.randn(xs), w = Tensor.randn(wsh), b = Tensor.randn([wsh[0]]);
+    const ref = directConv3d(x, w, b, o);
+    eachBackend((backend) => tidy(() => {
+      const y = ops.conv3d(x, w, b, o);
+      assert.equal([...y.shape], ref.shape);
+      assertClose(ops.contiguous(y), ref.y, { rtol: 1e-4, atol: 1e-3 }, `[${backend}] ${JSON.stringify(o)}`);
+    }));
+    x.dispose(); w.dispose(); b.dispose();
+  }
+});
+
 test.run();

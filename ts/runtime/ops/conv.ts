@@ -6,7 +6,8 @@
 //                                                to Cout channels (gradient folded back)
 //   1x1x1, stride 1, no padding               -> one GEMM per group over [N*T*H*W, Cin]
 //   (kt,1,1), spatial stride 1, no spatial pad -> kt shifted GEMMs per output frame
-//   anything else                             -> vol2col tiles (sized for L2) + GEMM per group
+//   anything else                             -> implicit GEMM per group (the GEMM gathers each cache
+//                                                block of the vol2col matrix from x as it needs it)
 // conv2d and conv1d run as conv3d with leading unit dims: a channels-last [N, C, H, W] tensor
 // has the same storage as channels-last [N, C, 1, H, W], so no copy is made.
 //
@@ -43,7 +44,7 @@ const { pack: SCRATCH_PACK, fwd: SCRATCH_FWD, bwd_data: SCRATCH_BWD_DATA, bwd_we
 export type ConvLowering = 'auto' | 'general';
 let lowering: ConvLowering = 'auto';
 /**
- * 'general' sends every conv through vol2col + GEMM instead of its fast path (tests use it to
+ * 'general' sends every conv through the general lowering (implicit GEMM) instead of its fast path (tests use it to
  * cross-check the lowerings, benchmarks to measure them). Returns the previous setting.
  */
 export function setConvLowering(mode: ConvLowering): ConvLowering {
@@ -142,7 +143,7 @@ export function convGeometry(op: string, nsp: number, xShape: readonly number[],
   return g;
 }
 
-/** The lowering of a conv (native/kernels/conv.h): setConvLowering('general') forces vol2col. */
+/** The lowering of a conv (native/kernels/conv.h): setConvLowering('general') forces the general one. */
 export function chooseMode(g: Geo): number {
   if (lowering === 'general') return GENERAL;
   const [kt, kh, kw] = g.k, [st, sh, sw] = g.s, [pt, ph, pw] = g.p;
