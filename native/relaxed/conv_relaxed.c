@@ -9,8 +9,12 @@ static inline void conv_copy(float *dst, const float *src, int n) { for (int i =
 static inline void conv_zero(float *dst, int n) { for (int i = 0; i < n; i++) dst[i] = 0.0f; }
 static inline void conv_add(float *dst, const float *src, int n) { for (int i = 0; i < n; i++) dst[i] += src[i]; }
 
+void vw_f32_gemm_gather_relaxed(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C,
+                                int ldc, float minv, float maxv, int accumulate);  // gemm_relaxed.c
+
 #define VW_CONV_NAME(x) vw_f32_##x##_relaxed
 #define VW_CONV_GEMM vw_f32_gemm_relaxed
+#define VW_CONV_GEMM_GATHER vw_f32_gemm_gather_relaxed
 #define VW_CONV_PACK vw_f32_gemm_pack
 #define VW_CONV_PF vw_f32_gemm_packed_floats
 #define VW_CONV_MATMUL vw_f32_matmul

@@ -12,6 +12,7 @@
 #define MR 4
 #define KC 256  // K block: MR*KC + 8*KC floats (14 KiB) stay in L1
 #define MC 64   // M block (a multiple of MR): MC*KC floats of A (64 KiB) stay in L2
+_Static_assert(MC * KC <= VW_GEMM_GATHER_FLOATS, "a gathered A block is at most MC x KC");
 
 static inline void load8(const float *c, int nr, v128_t *v0, v128_t *v1) {
   if (nr == VW_GEMM_NR) { *v0 = wasm_v128_load(c); *v1 = wasm_v128_load(c + 4); return; }
@@ -65,8 +66,9 @@ static inline __attribute__((always_inline)) void tile(const int R, int mr, int 
   for (int r = R - 1; r >= 0; r--) store8(cr[r], nr, acc0[r], acc1[r]);  // aliased rows: the real one last
 }
 
-VW_EXPORT void vw_f32_gemm_relaxed(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
-                                   float minv, float maxv, int accumulate) {
+// A is either a row-major matrix (gather == NULL) or produced block by block by gather (gemm.h).
+static void gemm_relaxed(int M, int N, int K, const float *A, int lda, vw_gemm_gather_fn gather, void *ctx,
+                         const float *packed, float *C, int ldc, float minv, float maxv, int accumulate) {
   const size_t panel = (size_t)VW_GEMM_NR * (K + 1);
   const v128_t lo = wasm_f32x4_splat(minv), hi = wasm_f32x4_splat(maxv);
   int k0 = 0;
@@ -74,23 +76,36 @@ VW_EXPORT void vw_f32_gemm_relaxed(int M, int N, int K, const float *A, int lda,
     const int kc = VW_MIN(KC, K - k0), first = k0 == 0, last = k0 + kc == K, addc = first && accumulate;
     for (int m0 = 0; m0 < M; m0 += MC) {  // the MC x kc block of A stays in L2 while the panels pass
       const int me = VW_MIN(M, m0 + MC);
+      const float *ab = gather ? gather(ctx, m0, me - m0, k0, kc) : A + (size_t)m0 * lda + k0;
+      const size_t ald = gather ? (size_t)kc : (size_t)lda;
       for (int n0 = 0; n0 < N; n0 += VW_GEMM_NR) {
         const float *wp = packed + (size_t)(n0 / VW_GEMM_NR) * panel;
         const float *wk = wp + VW_GEMM_NR * (1 + (size_t)k0), *init = first ? wp : NULL;
         const int nr = VW_MIN(VW_GEMM_NR, N - n0);
         int m = m0;
         for (; m + MR <= me; m += MR) {
-          tile(MR, MR, nr, kc, A + (size_t)m * lda + k0, lda, wk, init, addc, last, C + (size_t)m * ldc + n0, ldc, lo, hi);
+          tile(MR, MR, nr, kc, ab + (size_t)(m - m0) * ald, ald, wk, init, addc, last, C + (size_t)m * ldc + n0, ldc, lo, hi);
         }
         // The remainder gets a tile of its own size, so M = 1 (a linear layer) computes one row.
         const int mr = me - m;
-        const float *am = A + (size_t)m * lda + k0;
+        const float *am = ab + (size_t)(m - m0) * ald;
         float *cm = C + (size_t)m * ldc + n0;
-        if (mr == 1) tile(1, 1, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
-        else if (mr == 2) tile(2, 2, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);
-        else if (mr == 3) tile(MR, 3, nr, kc, am, lda, wk, init, addc, last, cm, ldc, lo, hi);  // one aliased row
+        if (mr == 1) tile(1, 1, nr, kc, am, ald, wk, init, addc, last, cm, ldc, lo, hi);
+        else if (mr == 2) tile(2, 2, nr, kc, am, ald, wk, init, addc, last, cm, ldc, lo, hi);
+        else if (mr == 3) tile(MR, 3, nr, kc, am, ald, wk, init, addc, last, cm, ldc, lo, hi);  // one aliased row
       }
     }
     k0 += kc;
   } while (k0 < K);
+}
+
+VW_EXPORT void vw_f32_gemm_relaxed(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc,
+                                   float minv, float maxv, int accumulate) {
+  gemm_relaxed(M, N, K, A, lda, NULL, NULL, packed, C, ldc, minv, maxv, accumulate);
+}
+
+// conv_impl.h's implicit-GEMM lowering (not exported: its callback lives in this module).
+void vw_f32_gemm_gather_relaxed(int M, int N, int K, vw_gemm_gather_fn gather, void *ctx, const float *packed, float *C,
+                                int ldc, float minv, float maxv, int accumulate) {
+  gemm_relaxed(M, N, K, NULL, 0, gather, ctx, packed, C, ldc, minv, maxv, accumulate);
 }
