@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { pipeline, zoo } from '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
+import { pixelsPath } from '../../ts/data/pixels.js';
 import { demoPageHtml } from '../../ts/demo/page.js';
 import { DEMO_CLIP, DEMO_CLASSES } from '../../ts/demo/spec.js';
 import { renderClip } from '../../ts/demo/synth.js';
@@ -48,6 +49,7 @@ test.before(async () => {
       '/index.html': demoPageHtml({ script: './demo.js' }),
       '/demo.js': bundle.outputFiles[0].contents,
       '/vidwasm.wasm': readFileSync(wasmPath()),
+      '/pixels.wasm': readFileSync(pixelsPath('single')!), // the pipeline's transforms
       '/favicon.ico': new Uint8Array(0),
       '/zoo/kinetics/X3D_XS.pyth': readFileSync(fixture),
     });

@@ -213,11 +213,14 @@ svg .title{font-weight:600;font-size:12px} svg .axis{stroke:#444} svg .grid{stro
 .bar-track{flex:1;background:#eee;height:1em;border-radius:3px} .bar{display:block;height:100%;background:#1565c0;border-radius:3px}
 .bar-value{width:4em;font-variant-numeric:tabular-nums} progress{width:20em}`;
 
-/** The demo's static page; `script` is the URL of the bundled entry (page_main.ts). */
-export function demoPageHtml(o: { script?: string; title?: string } = {}): string {
+/**
+ * The demo's static page; `script` is the URL of the bundled entry (page_main.ts), `zooBaseUrl`
+ * where its pretrained mode downloads zoo checkpoints (`vidwasm serve` fetches them for it).
+ */
+export function demoPageHtml(o: { script?: string; title?: string; zooBaseUrl?: string } = {}): string {
   const script = o.script ?? './demo.js', title = o.title ?? 'vidwasm demo';
   return `<!doctype html>
-<html lang="en">
+<html lang="en"${o.zooBaseUrl ? ` data-zoo="${esc(o.zooBaseUrl)}"` : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
