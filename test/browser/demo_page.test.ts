@@ -26,7 +26,8 @@ import { launchChromium, openDemo, trainOnPage, dropMp4, waitPrediction, type Br
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = new URL('../../../shared/fixtures/x3d_xs/model.pyth', import.meta.url).pathname;
-const out = mkdtempSync(join(tmpdir(), 'vidwasm-demo-page-'));
+// The test's tmp dir (the runner removes it afterwards); VIDWASM_SCREENSHOT_DIR keeps the PNG.
+const out = process.env.VIDWASM_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'vidwasm-demo-page-'));
 const clipPath = media('h264');
 
 let browser: Browser | null = null;
