@@ -22,7 +22,7 @@ import { createAcousticResnet } from '../models/acoustic.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
 import { loadWeightsInto, type LoadOptions } from './load.js';
 import { mediaBytes, mediaHead, openVideo, resolveMedia, type MediaInput } from './media_input.js';
-import type { Prediction } from './pipeline.js';
+import { top, type Prediction } from './predictions.js';
 
 type Module = InstanceType<typeof nn.Module>;
 
@@ -90,9 +90,7 @@ export async function audioPipeline(name: string, o: AudioPipelineOptions = {}):
         const out = net.forward(audioInput(wave, recipe)) as Tensor;
         return F.softmax(F.reshape(out, [1, out.size]), 1).toArray() as Float32Array;
       }));
-      const k = Math.min(Math.max(1, opts.topk ?? 5), scores.length);
-      return [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, k)
-        .map((index) => ({ index, score: scores[index], label: names?.[index] ?? `class ${index}` }));
+      return top(scores, opts.topk ?? 5, names);
     } finally {
       if (wave !== input) wave.dispose();
     }

@@ -24,9 +24,11 @@ import { modelInfo, type ModelInfo } from './registry.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
 import { AVA_ACTIONS } from './ava.js';
 import { load, type LoadOptions } from './load.js';
+import { top, type Prediction } from './predictions.js';
 import { audioPipeline, type AudioClassifier, type AudioPipelineOptions } from './audio_pipeline.js';
 
 type Module = InstanceType<typeof nn.Module>;
+export type { Prediction };
 
 export type VideoInput = MediaInput | Tensor;
 export interface ClassifyOptions {
@@ -35,7 +37,6 @@ export interface ClassifyOptions {
   /** Which views are averaged (default 'center'). */
   clips?: 'center' | 'uniform-10x3';
 }
-export interface Prediction { label: string; score: number; index: number }
 
 /**
  * The clip a video classifier feeds its model (a zoo entry is one): `frames` taken every
@@ -108,12 +109,6 @@ export async function pipeline(task: Task, model: string, opts: PipelineOptions 
   });
   net.eval();
   return task === 'video-classification' ? Object.assign(videoClassifier(net, info, names), { info }) : detector(net, info, names);
-}
-
-function top(scores: Float32Array, k: number, names: readonly string[] | null): Prediction[] {
-  const n = Math.min(Math.max(1, k), scores.length);
-  return [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, n)
-    .map((index) => ({ index, score: scores[index], label: names?.[index] ?? `class ${index}` }));
 }
 
 /**
