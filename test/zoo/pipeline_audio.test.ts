@@ -156,6 +156,11 @@ test('typed errors: no weights, an unknown audio model, no audio track, a broken
   await clf(media('odd')).then(() => assert.unreachable(), (e) => assert.match(e.message, /has no audio track/));
   const broken = new Uint8Array(readFileSync(s16WavPath).subarray(0, 30));
   await clf(broken).then(() => assert.unreachable(), (e) => { assert.instance(e, data.VideoDecodeError); assert.match(e.message, /not a readable WAV file: (short fmt|no data)/); });
+  // A rate with a small common divisor with 16 kHz would need a 7e8-entry kernel: refused, not allocated.
+  const odd = new Uint8Array(readFileSync(s16WavPath));
+  new DataView(odd.buffer).setUint32(24, 44101, true);
+  new DataView(odd.buffer).setUint32(28, 44101 * 4, true);
+  await clf(odd).then(() => assert.unreachable(), (e) => { assert.instance(e, ArgumentError); assert.match(e.message, /44101 Hz -> 16000 Hz needs a 16000 x \d+ kernel/); });
   const t = Tensor.zeros([2, 100]);
   await clf(t).then(() => assert.unreachable(), (e) => { assert.instance(e, ArgumentError); assert.match(e.message, /f32 \[S\]/); });
   t.dispose();

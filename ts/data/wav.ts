@@ -3,6 +3,7 @@
 // WAVE_FORMAT_EXTENSIBLE, mixed to mono by PyTorchVideo's channel mean. And torchaudio's
 // band-limited resampler (functional.resample, sinc_interp_hann: 6 zero crossings, rolloff 0.99),
 // the `Resample` of PyTorchVideo's audio recipe.
+import { ArgumentError } from '../runtime/errors.js';
 import { VideoDecodeError } from './errors.js';
 
 export interface WavAudio { sampleRate: number; channels: number; duration: number; mono: Float32Array }
@@ -64,6 +65,7 @@ export function readWav(bytes: Uint8Array, name: string, startSec = 0, endSec = 
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const MAX_KERNEL = 1 << 22;
 
 /**
  * torchaudio.functional.resample(x, from, to) with its defaults: per output phase a windowed
@@ -71,12 +73,17 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * with stride `from` over the input zero-padded by the kernel's half width.
  */
 export function resample(x: Float32Array, from: number, to: number): Float32Array {
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from > 0 && to > 0)) throw new RangeError(`resample: integer rates needed, got ${from} -> ${to}`);
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from > 0 && to > 0)) throw new ArgumentError(`resample: integer rates needed, got ${from} -> ${to}`);
   if (from === to) return x.slice();
   const g = gcd(from, to), orig = from / g, next = to / g;
   const lpw = 6, base = Math.min(orig, next) * 0.99;
   const width = Math.ceil((lpw * orig) / base);
   const taps = 2 * width + orig;
+  // Rates with a small common divisor (44101 -> 16000) need next x taps kernel entries (here 7e8):
+  // refused rather than exhausting memory; every common rate (8k ... 96k) needs < 1e6.
+  if (next * taps > MAX_KERNEL) {
+    throw new ArgumentError(`resample: ${from} Hz -> ${to} Hz needs a ${next} x ${taps} kernel (over ${MAX_KERNEL} entries); resample the file to a common rate first`);
+  }
   const kernels = new Float32Array(next * taps);
   for (let k = 0; k < next; k++) {
     for (let i = 0; i < taps; i++) {
