@@ -211,7 +211,9 @@ svg .title{font-weight:600;font-size:12px} svg .axis{stroke:#444} svg .grid{stro
 .bars{max-width:40em} .bar-row{display:flex;align-items:center;gap:.5em;margin:.25em 0}
 .bar-label{width:14em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:right}
 .bar-track{flex:1;background:#eee;height:1em;border-radius:3px} .bar{display:block;height:100%;background:#1565c0;border-radius:3px}
-.bar-value{width:4em;font-variant-numeric:tabular-nums} progress{width:20em}`;
+.bar-value{width:4em;font-variant-numeric:tabular-nums} progress{width:20em}
+#status{display:inline-block;padding:0 .6em;border-radius:1em;background:#e8eaf6;color:#283593;font-size:.9em;margin-right:.6em}
+#loss{color:#555;font-variant-numeric:tabular-nums}`;
 
 /**
  * The demo's static page; `script` is the URL of the bundled entry (page_main.ts), `zooBaseUrl`

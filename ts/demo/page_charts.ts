@@ -17,13 +17,13 @@ export interface LineChart { title: string; xLabel: string; yLabel: string; yMin
 
 /** Draws points [x, y] as a line chart with x/y axes, tick labels, axis labels and a title. */
 export function drawLineChart(svg: SVGSVGElement, c: LineChart, points: [number, number][]): void {
-  const w = 320, h = 200, m = { l: 46, r: 12, t: 24, b: 38 };
+  const w = 300, h = 200, m = { l: 46, r: 12, t: 24, b: 38 };
   const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
   const x0 = 0, x1 = Math.max(1, ...xs);
   const y0 = c.yMin ?? Math.min(0, ...ys), y1 = c.yMax ?? Math.max(1e-6, ...ys) * 1.05;
   const X = (v: number) => m.l + ((v - x0) / (x1 - x0)) * (w - m.l - m.r);
   const Y = (v: number) => h - m.b - ((v - y0) / (y1 - y0)) * (h - m.t - m.b);
-  const fmt = (v: number) => (Math.abs(v) >= 10 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(v < 1 ? 2 : 1));
+  const fmt = (v: number) => String(Math.abs(v) >= 10 ? Math.round(v) : Number(v.toFixed(2)));
   const xt = ticks(x0, x1).filter((v) => Number.isInteger(v)), yt = ticks(y0, y1);
   svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
   svg.setAttribute('width', String(w));
