@@ -39,7 +39,7 @@ export const batchSeed = (seed: number, b: number): number => seed * 100 + b;
  */
 export const PAGE_TRAINING = { steps: 60, batchSize: 8, heldOut: 32, evalEvery: 5, seed: 1 } as const;
 
-/** Held-out clips come from their own seed, never drawn for training batches (those are seed * 100 + b). */
+/** Held-out clips come from their own seed (training batches use seed * 100 + b: disjoint for any seed >= 1). */
 const HELD_OUT_SEED = 7;
 
 /** Scores the model on clips {video, label} (eval mode, restored after): accuracy and confusion matrix. */
