@@ -1,7 +1,7 @@
 // The browser demo page in headless Chromium (playwright-core driving Debian's /usr/bin/chromium):
 // the page from demoPageHtml() loads the bundled entry (ts/demo/page_main.ts) and the
 // kernel module from a static server; clicking Train runs the Trainer for a few steps on clips
-// generated in the page (the loss must go down); then an mp4 made here with ffmpeg.wasm is
+// generated in the page (losses and held-out scores equal to Node's); then an mp4 made here with ffmpeg.wasm is
 // dropped on the page (a real drop event carrying the file) and a prediction appears. The page
 // with ?decoder=ffmpeg decodes it with vidwasm's ffmpeg.wasm browser decoder instead of <video>:
 // same prediction flow, and frames close to what Chromium's own decoder gives.
@@ -18,7 +18,7 @@ import '../../ts/node.js';
 import { wasmPath } from '../../ts/runtime/hosts/node.js';
 import { demoPageHtml } from '../../ts/demo/page.js';
 import { DEMO_CLIP, DEMO_CLASSES, createDemoModel } from '../../ts/demo/spec.js';
-import { trainDemo } from '../../ts/demo/train_classify.js';
+import { trainDemo, PAGE_TRAINING, type Evaluation } from '../../ts/demo/train_classify.js';
 import { renderClip } from '../../ts/demo/synth.js';
 import { encodeMp4 } from '../../ts/demo/encode.js';
 import { serve, type Served } from './server.js';
@@ -69,22 +69,32 @@ test('demoPageHtml: a well-formed page that loads the given module script', () =
   assert.ok(html.includes('id="app"'));
 });
 
-test('in Chromium: Train runs the Trainer for a few steps on in-page clips and the loss goes down', async () => {
+test('in Chromium: Train runs the Trainer on fresh in-page clips, scoring held-out clips as it goes, as in Node', async () => {
   ready();
   const r = await trainOnPage(page, 10);
   console.log(`  browser demo: ${r.losses.length} steps, loss ${r.losses[0]?.toFixed(4)} -> ${r.losses[r.losses.length - 1]?.toFixed(4)}; "${r.shown}"`);
   assert.is(r.status, 'trained', pageErrors.join('; '));
   assert.is(r.losses.length, 10);
   assert.ok(r.losses.every(Number.isFinite));
-  const first = (r.losses[0] + r.losses[1]) / 2, last = (r.losses[8] + r.losses[9]) / 2;
-  assert.ok(last < 0.9 * first, `loss went down: ${first} -> ${last}`);
   assert.match(r.shown ?? '', /^step 10\/10: loss \d/);
   assert.is((r.points ?? '').split(' ').length, 10, 'the curve has a point per step');
-  // The same run in Node (same seed, same kernels): the same loss curve.
+  // The same run in Node (same seed, same kernels, the page's settings): the same losses and
+  // the same held-out scores (held-out evaluation must not disturb training).
   const model = createDemoModel();
-  const node = await trainDemo(model, { steps: 10 });
+  const evals: Evaluation[] = [];
+  const node = await trainDemo(model, { ...PAGE_TRAINING, steps: 10, batches: 10, onEval: (e) => evals.push(e) });
   model.dispose();
   node.forEach((v, i) => assert.ok(Math.abs(v - r.losses[i]) <= 1e-5 * Math.abs(v), `step ${i + 1}: Node ${v} vs Chromium ${r.losses[i]}`));
+  assert.equal(r.accuracy, evals.map((e) => [e.step, e.accuracy]));
+  assert.equal(r.confusion, evals[evals.length - 1].confusion);
+});
+
+test('in Node: trainDemo learns (10 steps over its 2 default batches lower the loss by > 10%)', async () => {
+  const model = createDemoModel();
+  const l = await trainDemo(model, { steps: 10 });
+  model.dispose();
+  const first = (l[0] + l[1]) / 2, last = (l[8] + l[9]) / 2;
+  assert.ok(last < 0.9 * first, `loss went down: ${first} -> ${last}`);
 });
 
 let mp4: Uint8Array;

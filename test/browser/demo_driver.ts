@@ -11,6 +11,8 @@ import { launchChromium as launchContext, requireChromium } from './chromium.js'
 interface DemoGlobal {
   status: string;
   losses: number[];
+  accuracy: [number, number][];
+  confusion: number[][] | null;
   prediction: { label: string; prob: number; probs: number[] } | null;
 }
 
@@ -61,7 +63,7 @@ export async function trainOnPage(page: Page, steps: number) {
   await settle(page, 'trained', 120_000);
   return page.evaluate(() => {
     const d = (globalThis as unknown as { vidwasmDemo: DemoGlobal }).vidwasmDemo;
-    return { status: d.status, losses: d.losses, shown: document.getElementById('loss')!.textContent, points: document.querySelector('#curve polyline')!.getAttribute('points') };
+    return { status: d.status, losses: d.losses, accuracy: d.accuracy, confusion: d.confusion, shown: document.getElementById('loss')!.textContent, points: document.querySelector('#curve polyline')!.getAttribute('points') };
   });
 }
 

@@ -34,7 +34,7 @@ export async function serve(files: Record<string, Uint8Array | string>, dir?: st
       res.end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, headers);
+    res.writeHead(200, { ...headers, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
     res.end(body);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

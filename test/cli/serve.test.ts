@@ -7,8 +7,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,19 @@ import { encodeMp4 } from '../../ts/demo/encode.js';
 import { launchChromium, openDemo, trainOnPage, dropMp4, waitPrediction, type Browser } from '../browser/demo_driver.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'ts/cli/main.ts', ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+// A stand-in for the zoo's download server (the real X3D-XS checkpoint; anything else 404s),
+// reached by the served page's /zoo/ route through $VIDWASM_ZOO_BASE_URL, cached in a temp dir.
+const fixture = readFileSync(new URL('../../../shared/fixtures/x3d_xs/model.pyth', import.meta.url));
+let zooHits = 0;
+const zoo = createServer((req, res) => {
+  if (req.url === '/kinetics/X3D_XS.pyth') { zooHits++; res.writeHead(200, { 'Content-Length': fixture.length }).end(fixture); } else res.writeHead(404).end();
+});
+await new Promise<void>((ok) => zoo.listen(0, '127.0.0.1', ok));
+const zooCache = mkdtempSync(join(tmpdir(), 'vidwasm-serve-zoo-'));
+const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'ts/cli/main.ts', ...args], {
+  cwd: root,
+  env: { ...process.env, FORCE_COLOR: '0', VIDWASM_ZOO_BASE_URL: `http://127.0.0.1:${(zoo.address() as AddressInfo).port}`, VIDWASM_CACHE_DIR: zooCache },
+});
 
 let server: ChildProcess | null = null;
 let url = '';
@@ -81,6 +94,8 @@ test.after(async () => {
     server.kill('SIGKILL');
   }
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+  rmSync(zooCache, { recursive: true, force: true });
+  zoo.close();
 });
 function ready(): void { if (setupError) throw setupError; }
 
@@ -106,6 +121,23 @@ test('serve: COOP/COEP on every response, MIME types for html, js, wasm and mp4'
   const missing = await rawGet('/nope.js');
   assert.is(missing.status, 404);
   assert.is(missing.headers['cross-origin-embedder-policy'], 'require-corp');
+});
+
+test('serve: /zoo/ serves zoo checkpoints fetched (once, then cached) by the server for the page\'s pretrained mode', async () => {
+  ready();
+  assert.ok((await rawGet('/')).body.toString().includes('<html lang="en" data-zoo="/zoo">'), 'the page downloads from /zoo');
+  for (let i = 0; i < 2; i++) {
+    const r = await rawGet('/zoo/kinetics/X3D_XS.pyth');
+    assert.is(r.status, 200);
+    assert.is(r.headers['content-length'], String(fixture.length));
+    assert.is(r.headers['cross-origin-embedder-policy'], 'require-corp');
+    assert.ok(r.body.equals(fixture), 'the checkpoint bytes');
+  }
+  assert.is(zooHits, 1, 'downloaded once, then served from the cache');
+  assert.is((await rawGet('/zoo/kinetics/NOT_IN_THE_ZOO.pyth')).status, 404);
+  const upstream = await rawGet('/zoo/kinetics/X3D_S.pyth');
+  assert.is(upstream.status, 502);
+  assert.match(upstream.body.toString(), /X3D_S\.pyth: not found \(HTTP 404\)/);
 });
 
 test('serve: paths that climb out of a served folder are refused', async () => {
@@ -158,7 +190,7 @@ test('serve: --host 0.0.0.0 warns that every interface is open', async () => {
   assert.match(err, /warning: --host 0\.0\.0\.0 listens on every network interface/);
 });
 
-test('serve: in Chromium the served page trains (loss goes down) and classifies the served mp4 dropped on it', async () => {
+test('serve: in Chromium the served page trains (held-out scores) and classifies the served mp4 dropped on it', async () => {
   ready();
   browser = await launchChromium();
   await openDemo(browser, url);
@@ -167,8 +199,10 @@ test('serve: in Chromium the served page trains (loss goes down) and classifies 
   console.log(`  served page: ${r.losses.length} steps, loss ${r.losses[0]?.toFixed(4)} -> ${r.losses[r.losses.length - 1]?.toFixed(4)}`);
   assert.is(r.status, 'trained', browser.errors.join('; '));
   assert.is(r.losses.length, 8);
-  const first = (r.losses[0] + r.losses[1]) / 2, last = (r.losses[6] + r.losses[7]) / 2;
-  assert.ok(last < 0.9 * first, `loss went down: ${first} -> ${last}`);
+  // Fresh clips every step: the loss is noisy over 8 steps (its fall and the Chromium = Node
+  // equality are tested in test/browser/demo.test.ts); here the served page must train and score.
+  assert.ok(r.losses.every(Number.isFinite));
+  assert.equal(r.accuracy.map((a) => a[0]), [5, 8], 'held-out accuracy after steps 5 and 8');
   const mp4 = await browser.page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('/clip.mp4')).arrayBuffer())));
   await dropMp4(browser.page, new Uint8Array(mp4));
   const p = await waitPrediction(browser.page);

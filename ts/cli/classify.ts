@@ -1,15 +1,18 @@
-// `vidwasm classify CLIP --model NAME --weights FILE [--topk K]`: decode a video, take the
-// model's clip from its middle (frames x sampling rate at 30 fps), run PyTorchVideo's eval
-// transform (subsample, normalise, short-side scale, centre crop), print the top-k classes.
-import { Tensor } from '../runtime/tensor.js';
+// `vidwasm classify CLIP --model NAME --weights FILE [--topk K]`: a thin wrapper over
+// pipeline('video-classification'): the CLI builds the model (a zoo name or `demo`) and loads
+// the checkpoint with its one-line errors (cli/model.ts), then the pipeline's classifier takes
+// the model's clip from the middle of the video, runs the Kinetics eval transform and returns
+// the top-k classes, printed here.
+// With --plan, a plan made by `vidwasm deploy` replaces the model.
 import { tidy } from '../runtime/memory.js';
-import { noGrad } from '../runtime/autograd.js';
 import * as F from '../runtime/ops/index.js';
-import { parseArgs, need, requireFile, CliError, type Parsed } from './args.js';
 import { loadPlan } from '../runtime/hosts/plan.js';
+import { loadClip } from '../data/load_clip.js';
+import { parseArgs, need, requireFile, CliError, type Parsed } from './args.js';
 import type { DeployMeta } from './deploy.js';
 import { modelSpec, loadModel, pretrainedPath } from './model.js';
-import { loadClip } from '../data/load_clip.js';
+import { videoClassifier } from '../zoo/pipeline.js';
+import { modelInfo } from '../zoo/registry.js';
 import { bar } from './progress.js';
 
 export const HELP = `usage: vidwasm classify CLIP --model NAME (--weights FILE|URL | --pretrained) [--topk K] [--num-classes N] [--labels FILE] [--json]
@@ -18,7 +21,8 @@ export const HELP = `usage: vidwasm classify CLIP --model NAME (--weights FILE|U
 Classifies a video: decodes it with ffmpeg.wasm, takes the model's clip from the middle of the
 video (frames x sampling rate at 30 fps), applies the Kinetics eval transform (uniform temporal
 subsample, normalise with the model's mean/std, short-side scale, centre crop) and prints the
-top-k classes with their probabilities.
+top-k classes with their probabilities. The library call that does the same is
+pipeline('video-classification', NAME).
 
 options:
   --model NAME       a zoo model (x3d_xs, x3d_s, x3d_m, slow_r50, ...) or 'demo' (vidwasm demo's network)
@@ -54,36 +58,27 @@ export async function run(argv: string[]): Promise<number> {
   await requireFile(clipPath, 'video');
   const weights = weightsArg ?? await pretrainedPath(modelName);
   const { net, spec } = await loadModel(modelName, weights, p.opts['num-classes'] as number | undefined);
-  const b = bar('classify', 3, { unit: 'steps' });
+  const b = bar('classify', 2, { unit: 'steps' });
   try {
     b.increment('weights loaded');
-    let names = spec.classNames;
-    if (typeof p.opts.labels === 'string') names = await readLabels(p.opts.labels, spec.numClasses);
-    const k = Math.min((p.opts.topk as number | undefined) ?? 5, spec.numClasses);
-    const clip = await loadClip(clipPath, {
-      frames: spec.frames, crop: spec.cropSize, shortSide: spec.sideSize, mean: spec.mean, std: spec.std,
-      seconds: (spec.frames * spec.sampleRate) / spec.fps,
-    });
-    b.increment('clip decoded');
+    const names = typeof p.opts.labels === 'string' ? await readLabels(p.opts.labels, spec.numClasses) : spec.classNames;
     net.eval();
-    const probs = tidy(() => noGrad(() => {
-      const x = F.reshape(clip, [1, ...clip.shape]);
-      const out = net.forward(x) as Tensor;
-      return Float32Array.from(F.softmax(F.reshape(out, [1, out.size]), 1).toArray());
-    }));
-    clip.dispose();
+    const pathwayFrames = spec.name === 'demo' ? undefined : modelInfo(spec.name).pathwayFrames;
+    const classify = videoClassifier(net, { ...spec, pathwayFrames }, names);
+    const top = (await classify(clipPath, { topk: (p.opts.topk as number | undefined) ?? 5 }))
+      .map(({ index, label, score }) => ({ index, label, prob: score }));
     b.increment();
     b.stop();
-    report(clipPath, spec.name, `${spec.frames} frames ${spec.cropSize}x${spec.cropSize}`, probs, names, k, !!p.opts.json);
+    report(clipPath, spec.name, `${spec.frames} frames ${spec.cropSize}x${spec.cropSize}`, top, !!p.opts.json);
     return 0;
   } finally {
     net.dispose();
   }
 }
 
-function report(clipPath: string, model: string, what: string, probs: Float32Array, names: readonly string[] | null, k: number, json: boolean): void {
-  const top = [...probs.keys()].sort((a, c) => probs[c] - probs[a]).slice(0, k)
-    .map((i) => ({ index: i, label: names?.[i] ?? `class ${i}`, prob: probs[i] }));
+type Top = { index: number; label: string; prob: number }[];
+
+function report(clipPath: string, model: string, what: string, top: Top, json: boolean): void {
   if (json) {
     console.log(JSON.stringify({ clip: clipPath, model, top }));
   } else {
@@ -119,7 +114,9 @@ async function classifyWithPlan(clipPath: string, planPath: string, p: Parsed): 
       return Float32Array.from(F.softmax(F.reshape(out, [1, out.size]), 1).toArray());
     });
     clip.dispose();
-    report(clipPath, `${meta.model} (plan)`, `${meta.frames} frames ${meta.cropSize}x${meta.cropSize}`, probs, names, k, !!p.opts.json);
+    const top = [...probs.keys()].sort((a, c) => probs[c] - probs[a]).slice(0, k)
+      .map((i) => ({ index: i, label: names?.[i] ?? `class ${i}`, prob: probs[i] }));
+    report(clipPath, `${meta.model} (plan)`, `${meta.frames} frames ${meta.cropSize}x${meta.cropSize}`, top, !!p.opts.json);
     return 0;
   } finally {
     plan.dispose();

@@ -6,6 +6,9 @@
 //   /demo.js                 the bundled page script (ts/demo/page_main.ts)
 //   /vidwasm.wasm, /pixels.wasm (+ the -mt builds when present)   the kernel modules
 //   /ffmpeg/*, /ffmpeg-core/*  @ffmpeg/ffmpeg's and @ffmpeg/core's dist/esm (page ?decoder=ffmpeg)
+//   /zoo/<path of a zoo checkpoint>  the checkpoint, fetched by this process (zoo.pretrainedWeights:
+//                            verified, cached, torch hub's cache reused) for the page's pretrained
+//                            mode: the page cannot fetch the zoo itself under COEP without CORS
 //   anything else            a file under --dir, if given; 404 otherwise
 // Paths that climb out of a served root ('..' after decoding, or a symlink whose target is
 // outside it) get 403. Requests whose Host header names another host get 403 too: a page on
@@ -20,6 +23,8 @@ import { CliError, parseArgs, UsageError } from './args.js';
 import { wasmPath } from '../runtime/hosts/node.js';
 import { pixelsPath } from '../data/pixels.js';
 import { demoPageHtml } from '../demo/page.js';
+import { listModels, modelInfo } from '../zoo/registry.js';
+import { pretrainedWeights, weightsLocation } from '../zoo/download.js';
 
 export const HELP = `usage: vidwasm serve [--port 8080] [--host 127.0.0.1] [--dir DIR]
 
@@ -136,7 +141,8 @@ export interface Serving { url: string; port: number; close(): Promise<void> }
 
 /** Starts the server (also usable from code); resolves once it listens. */
 export async function startServer(o: ServeOptions): Promise<Serving> {
-  const page = demoPageHtml({ script: './demo.js' });
+  const page = demoPageHtml({ script: './demo.js', zooBaseUrl: '/zoo' });
+  const zooFiles = new Map(listModels().map((n) => [weightsLocation(modelInfo(n), 'x').rel, n]));
   const script = await demoScript();
   const wasm = wasmFiles();
   const real = (d: string | null) => (d ? realpathSync(d) : null);
@@ -171,6 +177,12 @@ export async function startServer(o: ServeOptions): Promise<Serving> {
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon'); // no icon, and no 404 in the console
     const name = path.slice(1);
     if (wasm[name]) return sendFile(req, res, wasm[name]);
+    const model = path.startsWith('/zoo/') ? zooFiles.get(path.slice(5)) : undefined;
+    if (model) {
+      pretrainedWeights(model).then((file) => sendFile(req, res, file as string),
+        (e: Error) => send(res, 502, 'text/plain; charset=utf-8', `${e.message}\n`));
+      return;
+    }
     for (const [prefix, root] of roots) {
       if (!path.startsWith(prefix)) continue;
       if (!root) break;

@@ -1,10 +1,14 @@
 // Bundle entry of the browser demo page (demoPageHtml() loads it as ./demo.js): the browser entry
 // fetches ./vidwasm.wasm next to the bundle (top-level await), then the demo mounts on #app.
-// ?decoder=ffmpeg decodes dropped videos with vidwasm's ffmpeg.wasm decoder instead of <video>.
+// ?decoder=ffmpeg decodes dropped videos for the demo network with vidwasm's ffmpeg.wasm decoder
+// instead of <video>; ?zoo=URL (else the page's data-zoo attribute, set by `vidwasm serve`) is
+// where the pretrained X3D-XS is downloaded from instead of the zoo's own URL.
 import '../browser.js';
 import { mountDemo } from './page.js';
 
 const root = document.getElementById('app') ?? document.body;
-const decoder = new URLSearchParams(location.search).get('decoder') === 'ffmpeg' ? 'ffmpeg' : 'video-element';
-mountDemo(root, { decoder });
+const q = new URLSearchParams(location.search);
+const decoder = q.get('decoder') === 'ffmpeg' ? 'ffmpeg' : 'video-element';
+const zooBaseUrl = q.get('zoo') ?? document.documentElement.dataset.zoo;
+mountDemo(root, { decoder, zooBaseUrl: zooBaseUrl ? new URL(zooBaseUrl, location.href).href : undefined });
 (globalThis as { vidwasmDemoReady?: boolean }).vidwasmDemoReady = true;

@@ -75,11 +75,15 @@ export async function load(name: string, opts: LoadOptions = {}): Promise<Module
   }
   const weights = pretrained ? await pretrainedWeights(name, opts) : opts.weights;
   const net = build(name, options);
-  if (weights === undefined) return net;
+  return weights === undefined ? net : loadWeightsInto(net, weights, { strict, limits });
+}
+
+/** Reads a checkpoint into `net` (strict by default); on failure `net` is disposed and the error rethrown. */
+export async function loadWeightsInto(net: Module, weights: Source, o: { strict?: boolean; limits?: ReadLimits } = {}): Promise<Module> {
   let sd: Map<string, import('../runtime/index.js').Tensor> | undefined;
   try {
-    sd = await readCheckpoint(weights, limits);
-    net.loadStateDict(sd, { strict });
+    sd = await readCheckpoint(weights, o.limits);
+    net.loadStateDict(sd, { strict: o.strict ?? true });
   } catch (e) {
     net.dispose();
     throw e;

@@ -10,36 +10,49 @@
 // crops along the long side (the zoo's published "10 x 3" views). Detection follows PyTorchVideo's
 // detection tutorial: a 1 s clip around `time`, the person boxes (x1, y1, x2, y2 in the video's
 // pixels) scaled with the frames to short side 256, per-box sigmoid scores of the 80 AVA actions.
+// 'audio-classification' (the acoustic ResNet on log-mel spectrograms) is in ./audio_pipeline.ts.
 import { Tensor } from '../runtime/tensor.js';
 import { tidy } from '../runtime/memory.js';
 import { noGrad } from '../runtime/autograd.js';
 import { ArgumentError } from '../runtime/errors.js';
 import * as F from '../runtime/ops/index.js';
 import type { nn } from '../runtime/index.js';
-import { EncodedVideo } from '../data/encoded_video.js';
+import { openVideo, resolveMedia, type MediaInput } from './media_input.js';
 import { kineticsEval } from '../data/load_clip.js';
 import { functional as T } from '../data/transforms/index.js';
 import { modelInfo, type ModelInfo } from './registry.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
 import { AVA_ACTIONS } from './ava.js';
 import { load, type LoadOptions } from './load.js';
+import { top, type Prediction } from './predictions.js';
+import { audioPipeline, type AudioClassifier, type AudioPipelineOptions } from './audio_pipeline.js';
 
 type Module = InstanceType<typeof nn.Module>;
+export type { Prediction };
 
-export type VideoInput = string | URL | Blob | Uint8Array | ArrayBuffer | Tensor;
+export type VideoInput = MediaInput | Tensor;
 export interface ClassifyOptions {
   /** Classes returned, best first (default 5). */
   topk?: number;
   /** Which views are averaged (default 'center'). */
   clips?: 'center' | 'uniform-10x3';
 }
-export interface Prediction { label: string; score: number; index: number }
+
+/**
+ * The clip a video classifier feeds its model (a zoo entry is one): `frames` taken every
+ * `sampleRate` frames of a `fps` video (default 30, Kinetics'), short side, centre crop, mean/std,
+ * and for SlowFast the frames of each pathway.
+ */
+export interface ClipRecipe {
+  frames: number; sampleRate: number; fps?: number; pathwayFrames?: readonly number[];
+  sideSize: number; cropSize: number; mean: readonly number[]; std: readonly number[];
+}
 
 export interface VideoClassifier {
   (input: VideoInput, opts?: ClassifyOptions): Promise<Prediction[]>;
   readonly model: Module;
-  readonly info: ModelInfo;
-  /** Frames per second the zoo's sampling rates assume (Kinetics videos are 30 fps). */
+  readonly recipe: ClipRecipe;
+  /** Frames per second the sampling rates assume (Kinetics videos are 30 fps). */
   readonly fps: number;
   dispose(): void;
 }
@@ -68,15 +81,18 @@ export interface ActionDetector {
   dispose(): void;
 }
 
-const FPS = 30;
+export type Task = 'video-classification' | 'action-detection' | 'audio-classification';
+const KINETICS_FPS = 30;
 const LABELS = { kinetics400: KINETICS400_CLASSES, ava: AVA_ACTIONS };
 
 /** Builds the model (pretrained unless `weights` or `pretrained: false` say otherwise). */
-export async function pipeline(task: 'video-classification', model: string, opts?: PipelineOptions): Promise<VideoClassifier>;
+export async function pipeline(task: 'video-classification', model: string, opts?: PipelineOptions): Promise<VideoClassifier & { info: ModelInfo }>;
 export async function pipeline(task: 'action-detection', model: string, opts?: PipelineOptions): Promise<ActionDetector>;
-export async function pipeline(task: 'video-classification' | 'action-detection', model: string, opts: PipelineOptions = {}): Promise<VideoClassifier | ActionDetector> {
+export async function pipeline(task: 'audio-classification', model: string, opts?: AudioPipelineOptions): Promise<AudioClassifier>;
+export async function pipeline(task: Task, model: string, opts: PipelineOptions = {}): Promise<VideoClassifier | ActionDetector | AudioClassifier> {
+  if (task === 'audio-classification') return audioPipeline(model, opts);
   const want = { 'video-classification': 'classification', 'action-detection': 'detection' }[task];
-  if (!want) throw new ArgumentError(`pipeline: unknown task '${String(task)}' (supported: 'video-classification', 'action-detection')`);
+  if (!want) throw new ArgumentError(`pipeline: unknown task '${String(task)}' (supported: 'video-classification', 'action-detection', 'audio-classification')`);
   const info = modelInfo(model);
   if (info.task !== want) throw new ArgumentError(`pipeline: '${model}' is a ${info.task} model; task '${task}' needs a ${want} model`);
   const { labels, ...loadOpts } = opts;
@@ -92,17 +108,16 @@ export async function pipeline(task: 'video-classification' | 'action-detection'
     options: task === 'video-classification' ? { headActivation: null, ...loadOpts.options } : { ...loadOpts.options },
   });
   net.eval();
-  return task === 'video-classification' ? classifier(net, info, names) : detector(net, info, names);
+  return task === 'video-classification' ? Object.assign(videoClassifier(net, info, names), { info }) : detector(net, info, names);
 }
 
-function top(scores: Float32Array, k: number, names: readonly string[] | null): Prediction[] {
-  const n = Math.min(Math.max(1, k), scores.length);
-  return [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, n)
-    .map((index) => ({ index, score: scores[index], label: names?.[index] ?? `class ${index}` }));
-}
-
-function classifier(net: Module, info: ModelInfo, names: readonly string[] | null): VideoClassifier {
-  const clipSeconds = (info.frames * info.sampleRate) / FPS;
+/**
+ * A classifier over any model in eval mode that returns logits for `recipe`'s clips (the
+ * pipeline's, and the CLI's for models outside the zoo such as the demo network).
+ */
+export function videoClassifier(net: Module, recipe: ClipRecipe, names: readonly string[] | null): VideoClassifier {
+  const fps = recipe.fps ?? KINETICS_FPS;
+  const clipSeconds = (recipe.frames * recipe.sampleRate) / fps;
 
   const classify = async (input: VideoInput, o: ClassifyOptions = {}): Promise<Prediction[]> => {
     const views = o.clips ?? 'center';
@@ -114,7 +129,7 @@ function classifier(net: Module, info: ModelInfo, names: readonly string[] | nul
       for (const video of videos) {
         for (const spatial of views === 'center' ? [-1] : [0, 1, 2]) {
           const p = tidy(() => noGrad(() => {
-            const out = net.forward(modelInput(video, info, spatial)) as Tensor;
+            const out = net.forward(modelInput(video, recipe, spatial)) as Tensor;
             return F.softmax(F.reshape(out, [1, out.size]), 1).toArray() as Float32Array;
           }));
           if (!sum) sum = new Float32Array(p.length);
@@ -127,7 +142,7 @@ function classifier(net: Module, info: ModelInfo, names: readonly string[] | nul
     }
     return top(sum!.map((s) => s / count), o.topk ?? 5, names);
   };
-  return Object.assign(classify, { model: net, info, fps: FPS, dispose: () => net.dispose() });
+  return Object.assign(classify, { model: net, recipe, fps, dispose: () => net.dispose() });
 }
 
 function detector(net: Module, info: ModelInfo, names: readonly string[] | null): ActionDetector {
@@ -179,7 +194,7 @@ function checkVideo(t: Tensor): Tensor {
 }
 
 async function decodeAround(input: Exclude<VideoInput, Tensor>, time: number | undefined, seconds: number): Promise<Tensor> {
-  const { video, cleanup } = await openVideo(input);
+  const { video, cleanup } = await openVideo(await resolveMedia(input), { decodeAudio: false });
   try {
     const centre = time ?? video.duration / 2;
     if (!(centre >= 0 && centre <= video.duration)) throw new ArgumentError(`pipeline: time ${centre} s is outside the video (0 - ${video.duration} s)`);
@@ -196,7 +211,7 @@ async function decodeAround(input: Exclude<VideoInput, Tensor>, time: number | u
  * (data/load_clip.ts kineticsEval) at the zoo entry's frames, side, crop and mean/std, as a batch
  * of one, or [slow, fast] pathways for SlowFast (the slow one subsampled from the fast).
  */
-export function modelInput(video: Tensor, info: ModelInfo, spatial = -1): Tensor | Tensor[] {
+export function modelInput(video: Tensor, info: ClipRecipe, spatial = -1): Tensor | Tensor[] {
   const fast = info.pathwayFrames ? info.pathwayFrames[info.pathwayFrames.length - 1] : info.frames;
   const x = kineticsEval(video, { frames: fast, crop: info.cropSize, shortSide: info.sideSize, mean: info.mean, std: info.std }, spatial);
   const batch = (t: Tensor) => F.reshape(t, [1, ...t.shape]);
@@ -207,7 +222,7 @@ export function modelInput(video: Tensor, info: ModelInfo, spatial = -1): Tensor
 /** The clips to classify: `n` windows of `seconds` spread evenly over the video (centred when n = 1). */
 async function decodeViews(input: VideoInput, seconds: number, n: number): Promise<Tensor[]> {
   if (input instanceof Tensor) return [checkVideo(input)];
-  const { video, cleanup } = await openVideo(input);
+  const { video, cleanup } = await openVideo(await resolveMedia(input), { decodeAudio: false });
   try {
     const len = Math.min(seconds, video.duration);
     const span = video.duration - len;
@@ -223,43 +238,5 @@ async function decodeViews(input: VideoInput, seconds: number, n: number): Promi
   } finally {
     video.close();
     await cleanup();
-  }
-}
-
-const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-
-/** EncodedVideo over any input: in Node, URLs and in-memory files go through a temporary file. */
-async function openVideo(input: Exclude<VideoInput, Tensor>): Promise<{ video: EncodedVideo; cleanup: () => Promise<void> }> {
-  const none = async () => {};
-  const opts = { decodeAudio: false };
-  if (!isNode) {
-    const file = input instanceof Uint8Array || input instanceof ArrayBuffer ? new Blob([input as BlobPart]) : input;
-    return { video: await EncodedVideo.fromFile(file, opts), cleanup: none };
-  }
-  const s = typeof input === 'string' || input instanceof URL ? String(input) : null;
-  if (s !== null && !/^(https?|blob|data):/.test(s)) {
-    const { fileURLToPath } = await import('node:url');
-    return { video: await EncodedVideo.fromPath(s.startsWith('file:') ? fileURLToPath(s) : s, opts), cleanup: none };
-  }
-  let bytes: Uint8Array;
-  if (s !== null) {
-    const res = await fetch(s).catch((e: Error) => { throw new ArgumentError(`pipeline: cannot fetch ${s} (${e.message})`); });
-    if (!res.ok) throw new ArgumentError(`pipeline: cannot fetch ${s}: HTTP ${res.status}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  } else if (input instanceof Blob) bytes = new Uint8Array(await input.arrayBuffer());
-  else bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input as Uint8Array;
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const dir = mkdtempSync(join(tmpdir(), 'vidwasm-pipeline-'));
-  const name = s ? (new URL(s).pathname.split('/').pop() || 'video') : input instanceof Blob && 'name' in input ? String((input as File).name) : 'video';
-  const path = join(dir, name.replace(/[^\w.-]/g, '_'));
-  writeFileSync(path, bytes);
-  const cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  try {
-    return { video: await EncodedVideo.fromPath(path, opts), cleanup };
-  } catch (e) {
-    await cleanup();
-    throw e;
   }
 }
