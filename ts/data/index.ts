@@ -19,4 +19,4 @@ export {
   Spectrogram, MelSpectrogram, LogMelSpectrogram, MFCC, type SpectrogramOptions, type MelOptions, type LogMelOptions, type MfccOptions,
 } from './audio.js';
 export { configureBrowserDecoder, type BrowserDecoderConfig } from './decoder/ffmpeg_browser.js';
-export { ImuData, parseImuCsv, imuWindow, resampleImu, IMU_CHANNELS, type ImuRecording, type ImuSample } from './imu.js';
+export { ImuData, parseImuCsv, imuWindow, resampleImu, ResampleImu, NormalizeImu, IMU_CHANNELS, type ImuRecording, type ImuSample, type ImuSamples } from './imu.js';
