@@ -248,7 +248,11 @@ export class Ego4dMomentsDataset extends LabeledVideoDataset {
     }
     d = this.videoTransform(d);
     if (this.options.decodeAudio) {
-      const signal = d.audio as Tensor;
+      const signal = d.audio as Tensor | undefined;
+      if (!signal) {
+        disposeTensors(d);
+        throw new DatasetFileError(d.video_path, `Ego4dMomentsDataset: ${d.video_path} has no audio track (pass decodeAudio: false)`);
+      }
       const spec = ego4dAudioFeatures(this.audioTransformType, signal);
       d.audio = { signal, spectrogram: spec, sampling_rate: AUDIO_FPS };
       d.spectrogram = spec;
