@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { data, memoryStats, ArgumentError, Tensor } from '../../ts/node.js';
 import { assertClose } from '../helpers/assert.js';
+import { encodeMp4 } from '../../ts/demo/encode.js';
 
 interface GoldenClip {
   keys: string[]; video_shape: number[]; video_frame_means?: number[]; video_rows?: Record<string, number[]>;
@@ -146,6 +147,29 @@ test('IMU in the clip dict through ResampleImu and NormalizeImu: a fixed-rate [6
   ref.dispose();
   data.disposeTensors(d);
   await it.return?.();
+});
+
+test('videoPathOverride and eligibleVideoUids; a silent video under decodeAudio is a typed error naming it', async () => {
+  // 4 s of 30 fps frames without audio, for every video uid
+  const silent = join(root, 'silent.mp4');
+  writeFileSync(silent, await encodeMp4(new Uint8Array(120 * 32 * 32 * 3).fill(90), { width: 32, height: 32, fps: 30 }));
+  const kw = golden.runs.find((r) => r.kwargs.split === 'val')!.kwargs;
+  const ds = new data.Ego4dMomentsDataset(opts(kw, { videoPathOverride: () => silent, eligibleVideoUids: ['vid_c'] }));
+  assert.is(ds.cntSamples, 3);
+  assert.ok(ds.videos.every(([p]) => p === silent));
+  assert.is(new data.Ego4dMomentsDataset(opts(kw, { eligibleVideoUids: ['vid_a'] })).cntSamples, 0);
+  const live = memoryStats().liveTensors;
+  try {
+    for await (const d of ds) { data.disposeTensors(d); assert.unreachable(); }
+  } catch (e) {
+    assert.instance(e, data.DatasetFileError);
+    assert.match((e as Error).message, /silent\.mp4 has no audio track/);
+  }
+  assert.is(memoryStats().liveTensors, live);
+  const quiet = new data.Ego4dMomentsDataset(opts(kw, { videoPathOverride: () => silent, decodeAudio: false, videoCropSize: 16, videoMinShortSideScale: 16 }));
+  let n = 0;
+  for await (const d of quiet) { assert.equal([...(d.video as Tensor).shape], [3, 48, 16, 16]); assert.not.ok('audio' in d); data.disposeTensors(d); n++; }
+  assert.is(n, 3);
 });
 
 test('bad arguments and files are typed errors naming the problem', () => {
