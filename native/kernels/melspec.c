@@ -66,7 +66,7 @@ static void ms_combine(const float *yr, const float *yi, int p, int q, int nf, i
 static inline v128_t ms_vlog(v128_t acc, int logmode, float eps) {
   const v128_t e = wasm_f32x4_splat(eps);
   if (logmode == 1) return vw_v_log(wasm_f32x4_add(acc, e));
-  if (logmode == 2) return vw_v_log(wasm_v128_bitselect(acc, e, wasm_f32x4_gt(acc, e)));
+  if (logmode >= 2) return vw_v_log(wasm_v128_bitselect(acc, e, wasm_f32x4_gt(acc, e)));
   return acc;
 }
 

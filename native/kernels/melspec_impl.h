@@ -8,7 +8,7 @@
 //     the mixed-radix recombination X[k] = sum_r W_n^(rk) Y_r[k mod p], summed in r order.
 //   static void ms_mel_row(const float *s, int nf, const float *fb, int nm, float *o, int logmode, float eps);
 //     o[k] = sum_f s[f] fb[f, k] (summed in f order, so SIMD == scalar bit for bit), then
-//     logmode 1: log(o + eps), 2: log(max(o, eps)), 0: as is.
+//     logmode 1: log(o + eps), 2 and 3: log(max(o, eps)), 0: as is (ms_mel turns mode 3 into dB).
 // Everything the FFTs need (bit-reversal table, per-stage twiddles, real-FFT post twiddles,
 // Bluestein chirp and its transformed kernel) is a plan computed once in double precision by
 // ts/data/audio.ts; the kernels only read it.
@@ -116,14 +116,29 @@ static void ms_spectrogram(const int32_t *p) {
 }
 
 // Param block: 0 spec (f32[T, nf])  1 T  2 nf  3 fb (f32[nf, nm])  4 nm  5 out (f32[T, nm])
-// 6 log mode (0 none, 1 log(x + eps), 2 log(max(x, eps)))  7 eps (f32 bits)
+// 6 log mode (0 none, 1 log(x + eps), 2 log(max(x, eps)), 3 dB 10 log10(max(x, eps)))
+// 7 eps (f32 bits)  8 log mode 3: top_db (f32 bits; < 0 for none): every value is raised to at
+// least max(out) - top_db, the max taken over the whole [T, nm] output (torchaudio's
+// amplitude_to_DB on one spectrogram). With log mode 0 the kernel is a plain [T, nf] x [nf, nm]
+// product (the MFCC's DCT).
 static void ms_mel(const int32_t *p) {
   const float *s = (const float *)(uintptr_t)p[0];
   const int T = p[1], nf = p[2], nm = p[4], logmode = p[6];
   const float *fb = (const float *)(uintptr_t)p[3];
   float *out = (float *)(uintptr_t)p[5];
-  float eps;
+  float eps, top_db;
   memcpy(&eps, &p[7], 4);
+  memcpy(&top_db, &p[8], 4);
   for (int t = 0; t < T; t++) ms_mel_row(s + (size_t)t * nf, nf, fb, nm, out + (size_t)t * nm, logmode, eps);
+  if (logmode == 3) {
+    // decibels: 10 log10(y) = ln(y) * 10 / ln(10), then the floor at max - top_db
+    const size_t n = (size_t)T * nm;
+    float mx = -__builtin_inff();
+    for (size_t i = 0; i < n; i++) { out[i] *= 4.342944819032518f; mx = out[i] > mx ? out[i] : mx; }
+    if (top_db >= 0.f) {
+      const float floor = mx - top_db;
+      for (size_t i = 0; i < n; i++) out[i] = out[i] < floor ? floor : out[i];
+    }
+  }
 }
 #endif

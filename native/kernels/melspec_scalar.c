@@ -35,7 +35,7 @@ static void ms_mel_row(const float *s, int nf, const float *fb, int nm, float *o
     float acc = 0.f;
     for (int f = 0; f < nf; f++) acc += s[f] * fb[(size_t)f * nm + k];
     if (logmode == 1) acc = logf(acc + eps);
-    else if (logmode == 2) acc = logf(acc > eps ? acc : eps);
+    else if (logmode >= 2) acc = logf(acc > eps ? acc : eps);
     o[k] = acc;
   }
 }

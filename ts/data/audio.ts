@@ -259,7 +259,7 @@ export function spectrogram(waveform: Tensor, opts: SpectrogramOptions = {}): Te
 }
 
 const fbCache = new Map<string, Tensor>();
-function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor; nMels: number } {
+function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor } {
   const sr = o.sampleRate ?? 16000, nMels = o.nMels ?? 128, fMin = o.fMin ?? 0, fMax = o.fMax ?? sr / 2;
   const scale = o.melScale ?? 'htk', norm = o.norm ?? null;
   if (!(sr > 0)) throw new ArgumentError(`${op}: sampleRate must be > 0, got ${sr}`);
@@ -274,20 +274,26 @@ function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor; nMels:
     if (fbCache.size > 16) { for (const t of fbCache.values()) t.dispose(); fbCache.clear(); }
     fbCache.set(key, fb);
   }
-  return { fb, nMels };
+  return { fb };
 }
 
-function mel(op: string, waveform: Tensor, o: MelOptions, logMode: number, eps: number): Tensor {
-  const r = resolve(op, waveform, o);
-  const nf = Math.floor(r.nFft / 2) + 1;
-  const { fb, nMels } = filterbank(op, nf, o);
-  const spec = runSpectrogram(waveform, r);
-  const out = Tensor.empty([r.frames, nMels], 'f32');
-  try {
-    const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0];
-    vw.f32_melspec_apply(params([spec.ptr, r.frames, nf, fb.ptr, nMels, out.ptr, logMode, epsBits]));
-  } finally { spec.dispose(); }
+const f32Bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0];
+
+/** x [T, K] times the matrix m [K, N] (kept in wasm memory), then log mode / dB floor (melspec_impl.h). */
+function applyMatrix(x: Tensor, m: Tensor, logMode: number, eps: number, topDb = -1): Tensor {
+  const [T, K] = x.shape, N = m.shape[1];
+  const out = Tensor.empty([T, N], 'f32');
+  vw.f32_melspec_apply(params([x.ptr, T, K, m.ptr, N, out.ptr, logMode, f32Bits(eps), f32Bits(topDb)]));
   return out;
+}
+
+function mel(op: string, waveform: Tensor, o: MelOptions, logMode: number, eps: number, topDb = -1): Tensor {
+  const r = resolve(op, waveform, o);
+  const { fb } = filterbank(op, Math.floor(r.nFft / 2) + 1, o);
+  const spec = runSpectrogram(waveform, r);
+  try {
+    return applyMatrix(spec, fb, logMode, eps, topDb);
+  } finally { spec.dispose(); }
 }
 
 /** Mel spectrogram [T, nMels] (torchaudio.transforms.MelSpectrogram, transposed to [T, F]). */
@@ -304,14 +310,83 @@ export function logMelSpectrogram(waveform: Tensor, opts: LogMelOptions = {}): T
   return mel('logMelSpectrogram', waveform, opts, mode === 'offset' ? 1 : 2, eps);
 }
 
-/**
- * Transform for a clip dict's audio (use under ApplyTransformToKey('audio', ...)): consumes the
- * waveform [S] and returns its log-mel spectrogram [T, nMels].
- */
-export function LogMelSpectrogram(opts: LogMelOptions = {}): (x: Tensor) => Tensor {
+/** A clip-dict audio transform from a waveform function: consumes [S], returns its features. */
+function consuming<O>(f: (x: Tensor, o: O) => Tensor, opts: O): (x: Tensor) => Tensor {
   return (x: Tensor) => {
-    const y = logMelSpectrogram(x, opts);
+    const y = f(x, opts);
     x.dispose();
     return y;
   };
 }
+
+/**
+ * Transform for a clip dict's audio (use under ApplyTransformToKey('audio', ...)): consumes the
+ * waveform [S] and returns its log-mel spectrogram [T, nMels].
+ */
+export const LogMelSpectrogram = (opts: LogMelOptions = {}) => consuming(logMelSpectrogram, opts);
+
+// ----------------------------------------------------------------------------------------
+// MFCC (torchaudio.transforms.MFCC): the mel spectrogram in decibels (AmplitudeToDB('power',
+// top_db=80): 10 log10(max(mel, 1e-10)), floored at its maximum - 80 dB) or, with logMels,
+// log(mel + 1e-6); then a type-II DCT over the mel bins. Both steps run in the mel kernel.
+
+export interface MfccOptions {
+  /** Default 16000 (torchaudio). */
+  sampleRate?: number;
+  /** Coefficients kept. Default 40. */
+  nMfcc?: number;
+  /** Only 2 (torchaudio supports only type II). */
+  dctType?: 2;
+  /** DCT normalisation: 'ortho' (default) or null (the unnormalised DCT-II times 2). */
+  norm?: 'ortho' | null;
+  /** log(mel + 1e-6) instead of decibels. Default false. */
+  logMels?: boolean;
+  /** The MelSpectrogram's options (torchaudio's melkwargs); its sampleRate is this one's. */
+  melkwargs?: Omit<MelOptions, 'sampleRate'>;
+}
+
+/** torchaudio.functional.create_dct(nMfcc, nMels, norm) as [nMels, nMfcc], computed in double. */
+export function createDct(nMfcc: number, nMels: number, norm: 'ortho' | null = 'ortho'): Float32Array {
+  const d = new Float32Array(nMels * nMfcc);
+  for (let n = 0; n < nMels; n++) {
+    for (let k = 0; k < nMfcc; k++) {
+      let v = Math.cos(Math.PI / nMels * (n + 0.5) * k);
+      if (norm === 'ortho') v *= (k === 0 ? Math.SQRT1_2 : 1) * Math.sqrt(2 / nMels);
+      else v *= 2;
+      d[n * nMfcc + k] = v;
+    }
+  }
+  return d;
+}
+
+const dctCache = new Map<string, Tensor>();
+
+/** MFCCs [T, nMfcc] (torchaudio.transforms.MFCC, transposed to [T, F]). */
+export function mfcc(waveform: Tensor, opts: MfccOptions = {}): Tensor {
+  const op = 'mfcc';
+  const nMfcc = opts.nMfcc ?? 40, norm = opts.norm === undefined ? 'ortho' : opts.norm;
+  const mo: MelOptions = { ...opts.melkwargs, sampleRate: opts.sampleRate ?? 16000 };
+  const nMels = mo.nMels ?? 128;
+  posInt(op, 'nMfcc', nMfcc);
+  if ((opts.dctType ?? 2) !== 2) throw new ArgumentError(`${op}: dctType must be 2 (the only DCT torchaudio implements), got ${opts.dctType}`);
+  if (norm !== 'ortho' && norm !== null) throw new ArgumentError(`${op}: norm must be 'ortho' or null, got '${String(norm)}'`);
+  if (nMfcc > nMels) throw new ArgumentError(`${op}: nMfcc ${nMfcc} > nMels ${nMels} (cannot keep more coefficients than mel bins)`);
+  const key = `${nMfcc}/${nMels}/${norm}`;
+  let dct = dctCache.get(key);
+  if (!dct) {
+    dct = keep(Tensor.from(createDct(nMfcc, nMels, norm), [nMels, nMfcc], { dtype: 'f32' }));
+    if (dctCache.size > 16) { for (const t of dctCache.values()) t.dispose(); dctCache.clear(); }
+    dctCache.set(key, dct);
+  }
+  const logMel = opts.logMels ? mel(op, waveform, mo, 1, 1e-6) : mel(op, waveform, mo, 3, 1e-10, 80);
+  try {
+    return applyMatrix(logMel, dct, 0, 0);
+  } finally { logMel.dispose(); }
+}
+
+/** torchaudio.transforms.Spectrogram as a clip-dict transform ([S] -> [T, nFft/2 + 1]). */
+export const Spectrogram = (opts: SpectrogramOptions = {}) => consuming(spectrogram, opts);
+/** torchaudio.transforms.MelSpectrogram as a clip-dict transform ([S] -> [T, nMels]). */
+export const MelSpectrogram = (opts: MelOptions = {}) => consuming(melSpectrogram, opts);
+/** torchaudio.transforms.MFCC as a clip-dict transform ([S] -> [T, nMfcc]). */
+export const MFCC = (opts: MfccOptions = {}) => consuming(mfcc, opts);

@@ -13,7 +13,9 @@
 // `resampleImu` then puts a window on a fixed-rate grid (linear interpolation over the real,
 // possibly irregular, timestamps) as channels-first f32 [6, M] for 1-D conv encoders.
 import { Tensor } from '../runtime/tensor.js';
-import { ArgumentError } from '../runtime/errors.js';
+import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
+import type { ClipDict } from './datasets/labeled_video_dataset.js';
+import { pixelKernel } from './pixels.js';
 import { DatasetFileError, hostFs, hostPath, splitCsvLine } from './datasets/host.js';
 
 export const IMU_CHANNELS = ['accl_x', 'accl_y', 'accl_z', 'gyro_x', 'gyro_y', 'gyro_z'] as const;
@@ -128,14 +130,18 @@ export function imuWindow(rec: ImuRecording, startSec: number, endSec: number): 
   };
 }
 
+/** Samples to resample: timestamps (ms) and the row-major [N, 6] signal (a recording or a window's). */
+export interface ImuSamples { timestamps: Float64Array; signal: ArrayLike<number> }
+
 /**
  * A window on a fixed-rate grid: M = round((end - start) * rate) points at start + i / rate,
  * each linearly interpolated between the two samples around it (held at the ends), as f32 [6, M].
  */
-export function resampleImu(rec: ImuRecording, startSec: number, endSec: number, rate: number): Tensor {
+export function resampleImu(rec: ImuSamples, startSec: number, endSec: number, rate: number): Tensor {
   if (!(rate > 0) || !(endSec > startSec)) throw new ArgumentError(`resampleImu: needs rate > 0 and end > start (got ${rate} Hz, [${startSec}, ${endSec}))`);
   const m = Math.round((endSec - startSec) * rate);
   const ts = rec.timestamps, n = ts.length;
+  if (n === 0) throw new ArgumentError(`resampleImu: no samples in [${startSec}, ${endSec})`);
   for (let i = 1; i < n; i++) {
     if (!(ts[i] >= ts[i - 1])) throw new ArgumentError(`resampleImu: timestamps must not decrease (sample ${i}: ${ts[i]} after ${ts[i - 1]})`);
   }
@@ -143,7 +149,7 @@ export function resampleImu(rec: ImuRecording, startSec: number, endSec: number,
   for (let j = 0; j < m; j++) {
     const t = (startSec + j / rate) * 1000;
     const hi = Math.min(Math.max(bisectLeft(ts, t), 1), n - 1);
-    const lo = hi - 1;
+    const lo = Math.max(hi - 1, 0);
     const span = ts[hi] - ts[lo];
     const w = span > 0 ? Math.min(Math.max((t - ts[lo]) / span, 0), 1) : 0;
     for (let c = 0; c < 6; c++) out[c * m + j] = rec.signal[lo * 6 + c] * (1 - w) + rec.signal[hi * 6 + c] * w;
@@ -184,4 +190,39 @@ export class ImuData {
   getImuSample(videoUid: string, startSec: number, endSec: number): ImuSample {
     return imuWindow(this.getImu(videoUid), startSec, endSec);
   }
+}
+
+/**
+ * Clip-dict transform: replaces the `imu` window ({timestamp, signal [N, 6], sampling_rate}, as
+ * Ego4dMomentsDataset writes it) with its samples on a `rate` Hz grid over [clip_start, clip_end),
+ * f32 [6, M] channels-first (what a 1-D conv encoder reads and what collates into [B, 6, M]).
+ */
+export function ResampleImu(rate: number): (clip: ClipDict) => ClipDict {
+  return (clip) => {
+    const imu = clip.imu as { timestamp?: Float64Array; signal?: Tensor } | undefined;
+    if (!imu || !(imu.timestamp instanceof Float64Array) || !(imu.signal instanceof Tensor)) {
+      throw new ArgumentError('ResampleImu: the clip has no IMU window (imu: {timestamp, signal}); build the dataset with imu: true');
+    }
+    const out = resampleImu({ timestamps: imu.timestamp, signal: imu.signal.toArray() as Float32Array }, clip.clip_start, clip.clip_end, rate);
+    imu.signal.dispose();
+    clip.imu = out;
+    return clip;
+  };
+}
+
+/** Per-channel normalisation (x - mean[c]) / std[c] of a channels-first IMU tensor [6, M]; consumes it. */
+export function NormalizeImu(mean: readonly number[], std: readonly number[]): (x: Tensor) => Tensor {
+  if (mean.length !== 6 || std.length !== 6 || std.some((v) => !(v !== 0 && Number.isFinite(v)))) {
+    throw new ArgumentError(`NormalizeImu: needs 6 means and 6 finite non-zero stds, got ${JSON.stringify(mean)} / ${JSON.stringify(std)}`);
+  }
+  return (x) => {
+    if (!(x instanceof Tensor) || x.rank !== 2 || x.shape[0] !== 6 || x.dtype !== 'f32' || x.layout !== 'contiguous') {
+      throw new ShapeError(`NormalizeImu: expected a contiguous f32 [6, M] IMU tensor (ResampleImu's), got ${x instanceof Tensor ? `${x.dtype} ${fmtShape(x.shape)}` : typeof x}`);
+    }
+    const m = x.shape[1], out = Tensor.empty([6, m], 'f32');
+    const k = pixelKernel('normalize_f32');
+    for (let c = 0; c < 6; c++) k(x.ptr + c * m * 4, out.ptr + c * m * 4, m, mean[c], std[c]);
+    x.dispose();
+    return out;
+  };
 }

@@ -14,8 +14,11 @@ export { initPixels, initPixelsAsync, pixelsReady, pixelKernelNames } from './pi
 // Datasets (Kinetics, UCF101, HMDB51, Charades, SSv2, AVA, ...), video samplers and the DataLoader.
 export * from './datasets/index.js';
 // Spectrograms / log-mel spectrograms of the audio waveform (torchaudio semantics, [T, F]).
-export { spectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, LogMelSpectrogram, type SpectrogramOptions, type MelOptions, type LogMelOptions } from './audio.js';
+export {
+  spectrogram, melSpectrogram, logMelSpectrogram, mfcc, melFilterbank, createDct, hzToMel, melToHz,
+  Spectrogram, MelSpectrogram, LogMelSpectrogram, MFCC, type SpectrogramOptions, type MelOptions, type LogMelOptions, type MfccOptions,
+} from './audio.js';
 export { configureBrowserDecoder, type BrowserDecoderConfig } from './decoder/ffmpeg_browser.js';
-export { ImuData, parseImuCsv, imuWindow, resampleImu, IMU_CHANNELS, type ImuRecording, type ImuSample } from './imu.js';
+export { ImuData, parseImuCsv, imuWindow, resampleImu, ResampleImu, NormalizeImu, IMU_CHANNELS, type ImuRecording, type ImuSample, type ImuSamples } from './imu.js';
 // Optical flow: data.computeFlow (Farnebäck, OpenCV's semantics), stored flow frames, flow transforms.
 export * from './flow/index.js';

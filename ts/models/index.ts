@@ -32,3 +32,5 @@ export * from './layers/multihead_attention.js';
 export * from './layers/lstm.js';
 export * from './layers/transformer_encoder.js';
 export * from './masked_multistream.js';
+export { ImuEncoder, createImuEncoder, type ImuEncoderOptions } from './imu_encoder.js';
+export { MultiModalNet, type MultiModalNetOptions } from './multimodal.js';

@@ -25,3 +25,7 @@ export {
   type DomsevLabel, type DomsevClipSampler, type DomsevVideoArgs, type DomsevFrameArgs,
 } from './domsev.js';
 export { isIterableDataset, isMapDataset, type IterableVideoDataset, type MapVideoDataset, type LoaderDataset } from './contracts.js';
+export {
+  Ego4dMomentsDataset, ego4dMomentSamples, ego4dAudioFeatures, readLabelIdMap,
+  type Ego4dMomentsDatasetOptions, type Ego4dMomentSample, type Ego4dAudioTransformType,
+} from './ego4d.js';

@@ -32,6 +32,8 @@ export interface LabeledVideoDatasetOptions {
   transform?: ClipTransform | null;
   /** Decode the audio track (PyTorchVideo's decode_audio). Default true. */
   decodeAudio?: boolean;
+  /** Sample rate of the decoded waveforms (EncodedVideo's sampleRate). Default 16000. */
+  audioSampleRate?: number;
   /** Only 'ffmpeg' (ffmpeg.wasm). */
   decoder?: 'ffmpeg';
   /** Log, count and skip videos that fail to decode instead of throwing. Default false. */
@@ -210,7 +212,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
       const fv = await FrameVideo.fromDirectory(source, fps, { timeoutMs: o.timeoutMs });
       return frameOpened(fv, this.options.frameFilter ?? undefined);
     }
-    const ev = await EncodedVideo.fromPath(source, { decodeAudio: o.decodeAudio, timeoutMs: o.timeoutMs, decoder: 'ffmpeg' });
+    const ev = await EncodedVideo.fromPath(source, { decodeAudio: o.decodeAudio, sampleRate: o.audioSampleRate, timeoutMs: o.timeoutMs, decoder: 'ffmpeg' });
     const ss = o.decodeShortSide;
     const size = ss ? (ev.width <= ev.height ? { width: ss } : { height: ss }) : {};
     return {
@@ -237,7 +239,7 @@ export class LabeledVideoDataset implements AsyncIterable<ClipDict> {
     const cs = clipSamplerToSpec(this.clipSampler);
     if (!cs) return null;
     // Only plain options cross: subclass options (framesPerClip...) rebuild their frame filter.
-    const keys = ['decodeAudio', 'skipBadVideos', 'maxConsecutiveFailures', 'timeoutMs', 'fps', 'decodeShortSide', 'framesPerClip', 'randSampleFrames'];
+    const keys = ['decodeAudio', 'audioSampleRate', 'skipBadVideos', 'maxConsecutiveFailures', 'timeoutMs', 'fps', 'decodeShortSide', 'framesPerClip', 'randSampleFrames'];
     const src = this.options as Record<string, unknown>;
     const options = Object.fromEntries(keys.filter((k) => src[k] !== undefined).map((k) => [k, src[k]]));
     return { kind: this.kind, videos: this.videos, clipSampler: cs, options };

@@ -6,7 +6,8 @@ export { RandAugment, AugMix, AugmentTransform, type RandAugmentOptions, type Au
 export { createVideoTransform, type VideoTransformOptions } from './factory.js';
 export type { Interpolation, Backend } from './functional_video.js';
 export * as functional from './functional.js';
-export { LogMelSpectrogram } from '../audio.js';
+export { LogMelSpectrogram, Spectrogram, MelSpectrogram, MFCC } from '../audio.js';
+export { ResampleImu, NormalizeImu } from '../imu.js';
 export {
   flowHorizontalFlip, flowResize, flowShortSideScale, flowRandomResizedCrop, FlowHorizontalFlip, FlowRandomHorizontalFlip,
   FlowShortSideScale, FlowRandomShortSideScale, FlowRandomResizedCrop, createFlowTransform, type FlowTransformOptions,
