@@ -14,14 +14,11 @@
 // the RGB+flow two-stream, all together) is trained from scratch on the same clips and scored
 // on the same held-out clips.
 //
-// Flow: data.computeFlow (Farnebäck) when this build has it. Until then the flow pathway reads a
-// STAND-IN, labelled as such in the output: the true motion the generator drew (the shape's
-// displacement to the next frame on the pixels it covers, zero elsewhere), which is what
-// dense flow estimates.
+// Flow: data.computeFlow (Farnebäck, OpenCV's default parameters) on each clip's frames.
 import { Tensor } from '../runtime/tensor.js';
 import { nn, ops } from '../runtime/index.js';
 import { manualSeed } from '../runtime/random.js';
-import * as dataNs from '../data/index.js';
+import { computeFlow } from '../data/flow/index.js';
 import { NormalizeImu } from '../data/imu.js';
 import { createX3d } from '../models/x3d.js';
 import { ImuEncoder } from '../models/imu_encoder.js';
@@ -41,10 +38,7 @@ export const IMU_RATE = 32;
 /** Features out of each video pathway. */
 const VIDEO_FEATURES = 32;
 
-type FlowFn = (video: Tensor, o: { method: 'farneback' }) => Tensor;
-/** data.computeFlow when the build has it (the flow work lands separately), else null. */
-const computeFlow = ((dataNs as Record<string, unknown>).computeFlow ?? null) as FlowFn | null;
-export const FLOW_SOURCE = computeFlow ? 'data.computeFlow (Farnebäck)' : "STAND-IN: the generator's true motion (data.computeFlow is not in this build)";
+export const FLOW_SOURCE = 'data.computeFlow (Farnebäck)';
 
 interface Clip { rgb: Float32Array; flow: Float32Array; imu: Float32Array; label: number }
 
@@ -65,28 +59,16 @@ function imuSignal(shake: boolean, r: () => number): Float32Array {
   return out;
 }
 
-/** Flow [2, T-1, S, S] (x then y, px/frame): data.computeFlow on the frames, or the stand-in. */
-function flowOf(rgb24: Uint8Array, track: { cx: number[]; cy: number[]; rad: number; disc: boolean }): Float32Array {
+/** Flow [2, T-1, S, S] (x then y, px/frame): data.computeFlow on the clip's frames (rgb24 [T, S, S, 3]). */
+function flowOf(rgb24: Uint8Array): Float32Array {
   const { frames: T, size: S } = DEMO_CLIP, hw = S * S;
-  if (computeFlow) {
-    const planar = new Uint8Array(3 * T * hw);
-    for (let t = 0; t < T; t++) for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) planar[(c * T + t) * hw + p] = rgb24[(t * hw + p) * 3 + c];
-    const v = Tensor.from(planar, [3, T, S, S], { dtype: 'u8' });
-    try {
-      const f = computeFlow(v, { method: 'farneback' });
-      try { return Float32Array.from(f.toArray() as Float32Array); } finally { f.dispose(); }
-    } finally { v.dispose(); }
-  }
-  const out = new Float32Array(2 * (T - 1) * hw);
-  for (let t = 0; t < T - 1; t++) {
-    const dx = track.cx[t + 1] - track.cx[t], dy = track.cy[t + 1] - track.cy[t];
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-      const ex = x + 0.5 - track.cx[t], ey = y + 0.5 - track.cy[t];
-      const d = track.disc ? Math.hypot(ex, ey) - track.rad : Math.max(Math.abs(ex), Math.abs(ey)) - track.rad;
-      if (d <= 0) { out[(0 * (T - 1) + t) * hw + y * S + x] = dx; out[(1 * (T - 1) + t) * hw + y * S + x] = dy; }
-    }
-  }
-  return out;
+  const planar = new Uint8Array(3 * T * hw);
+  for (let t = 0; t < T; t++) for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) planar[(c * T + t) * hw + p] = rgb24[(t * hw + p) * 3 + c];
+  const v = Tensor.from(planar, [3, T, S, S], { dtype: 'u8' });
+  try {
+    const f = computeFlow(v, { method: 'farneback' });
+    try { return Float32Array.from(f.toArray() as Float32Array); } finally { f.dispose(); }
+  } finally { v.dispose(); }
 }
 
 /** n clips with balanced classes (direction and shake drawn so every class gets n / 4). */
@@ -96,11 +78,8 @@ export function multimodalClips(n: number, seed: number, withFlow: boolean): Cli
   return Array.from({ length: n }, (_, i) => {
     const label = i % 4, shake = (label & 1) === 1, vertical = label >= 2;
     const direction = (vertical ? 2 : 0) + (r() < 0.5 ? 0 : 1); // right/left or up/down
-    const track = { cx: [] as number[], cy: [] as number[], rad: 0, disc: false };
-    const rgb24 = renderClip(direction, seed * 100003 + i, { frames, size }, (t, cx, cy, rad, disc) => {
-      track.cx[t] = cx; track.cy[t] = cy; track.rad = rad; track.disc = disc;
-    });
-    return { rgb: rgbToClip(rgb24, frames, size), flow: withFlow ? flowOf(rgb24, track) : new Float32Array(0), imu: imuSignal(shake, r), label };
+    const rgb24 = renderClip(direction, seed * 100003 + i, { frames, size });
+    return { rgb: rgbToClip(rgb24, frames, size), flow: withFlow ? flowOf(rgb24) : new Float32Array(0), imu: imuSignal(shake, r), label };
   });
 }
 

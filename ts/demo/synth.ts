@@ -30,9 +30,7 @@ const clamp8 = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v | 0);
  * Renders one clip of class `label` (an index into DIRECTIONS): frames x size x size x 3 bytes
  * (rgb24, frame-major), ready for `-f rawvideo -pix_fmt rgb24`.
  */
-export function renderClip(label: number, seed: number, spec: ClipSpec,
-  /** Told where the shape is in each frame (centre, half-size, disc or square): the motion's ground truth. */
-  onShape?: (t: number, cx: number, cy: number, rad: number, disc: boolean) => void): Uint8Array {
+export function renderClip(label: number, seed: number, spec: ClipSpec): Uint8Array {
   const { frames: T, size: S } = spec;
   const r = rng(seed);
   const out = new Uint8Array(T * S * S * 3);
@@ -59,7 +57,6 @@ export function renderClip(label: number, seed: number, spec: ClipSpec,
   for (let t = 0; t < T; t++) {
     const p = along + sign * (t - (T - 1) / 2) * step;
     const cx = horizontal ? p : across, cy = horizontal ? across : p;
-    onShape?.(t, cx, cy, rad, disc);
     const o = t * S * S * 3;
     for (let y = 0; y < S; y++) {
       for (let x = 0; x < S; x++) {
