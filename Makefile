@@ -137,12 +137,12 @@ pixels-mt: $(BUILD)/pixels-mt.wasm
 build: wasm wasm-mt wasi pixels pixels-mt
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
-	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
-	npx esbuild ts/wasi.ts --bundle --platform=neutral --format=esm --outfile=dist/wasi.js --packages=external --external:'node:*'
+	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js
+	npx esbuild ts/wasi.ts --bundle --platform=neutral --format=esm --outfile=dist/wasi.js --packages=external
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=node --format=esm --outfile=dist/worker.js --packages=external
-	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js --external:'node:*'
-	npx esbuild ts/demo/page_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js --external:'node:*'
+	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js
+	npx esbuild ts/demo/page_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm

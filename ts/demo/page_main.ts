@@ -1,9 +1,10 @@
-// Bundle entry of the browser demo page (demoPageHtml() loads it as ./demo.js): the browser entry
-// fetches ./vidwasm.wasm next to the bundle (top-level await), then the demo mounts on #app.
+// Bundle entry of the browser demo page (demoPageHtml() loads it as ./demo.js): init() fetches
+// ./vidwasm.wasm next to the bundle, then the demo mounts on #app.
 // ?decoder=ffmpeg decodes dropped videos with vidwasm's ffmpeg.wasm decoder instead of <video>.
-import '../browser.js';
+import { init } from '../browser.js';
 import { mountDemo } from './page.js';
 
+await init();
 const root = document.getElementById('app') ?? document.body;
 const decoder = new URLSearchParams(location.search).get('decoder') === 'ffmpeg' ? 'ffmpeg' : 'video-element';
 mountDemo(root, { decoder });

@@ -23,6 +23,7 @@ import { modelInfo, type ModelInfo } from './registry.js';
 import { KINETICS400_CLASSES } from './kinetics400.js';
 import { AVA_ACTIONS } from './ava.js';
 import { load, type LoadOptions } from './load.js';
+import { nodeBuiltin } from '../runtime/hosts/node_builtins.js';
 
 type Module = InstanceType<typeof nn.Module>;
 
@@ -238,7 +239,7 @@ async function openVideo(input: Exclude<VideoInput, Tensor>): Promise<{ video: E
   }
   const s = typeof input === 'string' || input instanceof URL ? String(input) : null;
   if (s !== null && !/^(https?|blob|data):/.test(s)) {
-    const { fileURLToPath } = await import('node:url');
+    const { fileURLToPath } = nodeBuiltin('node:url');
     return { video: await EncodedVideo.fromPath(s.startsWith('file:') ? fileURLToPath(s) : s, opts), cleanup: none };
   }
   let bytes: Uint8Array;
@@ -248,9 +249,9 @@ async function openVideo(input: Exclude<VideoInput, Tensor>): Promise<{ video: E
     bytes = new Uint8Array(await res.arrayBuffer());
   } else if (input instanceof Blob) bytes = new Uint8Array(await input.arrayBuffer());
   else bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input as Uint8Array;
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
+  const { mkdtempSync, writeFileSync, rmSync } = nodeBuiltin('node:fs');
+  const { join } = nodeBuiltin('node:path');
+  const { tmpdir } = nodeBuiltin('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'vidwasm-pipeline-'));
   const name = s ? (new URL(s).pathname.split('/').pop() || 'video') : input instanceof Blob && 'name' in input ? String((input as File).name) : 'video';
   const path = join(dir, name.replace(/[^\w.-]/g, '_'));

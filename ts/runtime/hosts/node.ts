@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initFromModule, isReady } from '../wasm.js';
+import { initFromModule, isReady, setMemoryLimit } from '../wasm.js';
 import { VidwasmError } from '../errors.js';
 
 /** Where vidwasm.wasm is: $VIDWASM_WASM, next to the bundle (dist/), or the repo's wasm/ folder. */
@@ -20,7 +20,19 @@ export function wasmPath(): string {
   throw new VidwasmError('E_LOAD', 'vidwasm.wasm not found: run `make wasm` (or set VIDWASM_WASM to its path)');
 }
 
-export function initNode(path = wasmPath()): void {
-  if (isReady()) return;
-  initFromModule(readFileSync(path));
+export interface NodeInitOptions {
+  /** vidwasm.wasm's path (default: wasmPath()). Only the first load uses it. */
+  wasmPath?: string;
+  /** Most memory the runtime may use, in bytes (default 4 GiB): allocations past it fail with an OutOfMemoryError. */
+  maxMemoryBytes?: number;
+}
+
+/**
+ * Loads vidwasm.wasm synchronously (once: the Node entry does at import, so later calls only
+ * apply maxMemoryBytes). `await init()` works too, as in the browser entry.
+ */
+export function initNode(opts: string | NodeInitOptions = {}): void {
+  const o = typeof opts === 'string' ? { wasmPath: opts } : opts;
+  if (!isReady()) initFromModule(readFileSync(o.wasmPath ?? wasmPath()));
+  setMemoryLimit(o.maxMemoryBytes);
 }
