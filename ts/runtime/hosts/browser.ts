@@ -39,8 +39,11 @@ const NEXT_TO_BUNDLE: Record<WasmFile, () => URL> = {
 
 const pageUrl = (): string => (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url;
 
-/** The URL a .wasm file is fetched from under the given (default: env's) wasmPaths. */
-export function wasmUrl(file: WasmFile, paths: WasmPaths | undefined = env.wasmPaths): URL {
+/** The wasmPaths of the last init() call; undefined: env.wasmPaths. Later fetches (threads, pixels) use it too. */
+let chosen: WasmPaths | undefined;
+
+/** The URL a .wasm file is fetched from under the given (default: init's, else env's) wasmPaths. */
+export function wasmUrl(file: WasmFile, paths: WasmPaths | undefined = chosen ?? env.wasmPaths): URL {
   if (paths === undefined) return NEXT_TO_BUNDLE[file]();
   if (typeof paths === 'string' || paths instanceof URL) {
     const folder = String(paths);
@@ -60,7 +63,7 @@ function missing(file: WasmFile, url: URL, why: string): VidwasmError {
 
 /** Fetches one .wasm file, checking that what came back is WebAssembly (not a 404 or an HTML page). */
 export async function fetchWasm(file: WasmFile, paths?: WasmPaths): Promise<ArrayBuffer> {
-  const url = wasmUrl(file, paths ?? env.wasmPaths);
+  const url = wasmUrl(file, paths ?? chosen ?? env.wasmPaths);
   let res: Response;
   try { res = await fetch(url); } catch (e) { throw missing(file, url, `network error: ${(e as Error).message}`); }
   if (!res.ok) throw missing(file, url, `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
@@ -80,8 +83,8 @@ let loading: Promise<void> | null = null;
  */
 export function initBrowser(opts: InitOptions = {}): Promise<void> {
   setMemoryLimit(opts.maxMemoryBytes ?? env.maxMemoryBytes ?? MAX_MEMORY_BYTES);
-  if (opts.wasmPaths !== undefined) env.wasmPaths = opts.wasmPaths;
   if (isReady()) return Promise.resolve();
+  chosen = opts.wasmPaths;
   loading ??= fetchWasm('vidwasm.wasm').then((bytes) => initFromModuleAsync(bytes)).catch((e) => {
     loading = null;
     throw e;
