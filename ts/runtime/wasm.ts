@@ -230,8 +230,9 @@ export function malloc(nbytes: number, what = 'tensor'): number {
   }
   const p = s().exports.malloc(Math.max(16, nbytes)) >>> 0;
   if (p === 0) {
-    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is full ` +
-      `(${fmtBytes(memoryBytes())} reserved; the engine refuses to grow it further, and wasm32 stops at 4 GiB)`);
+    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory cannot grow further ` +
+      `(${fmtBytes(memoryBytes())} reserved; wasm32 stops at 4 GiB, and engines may stop sooner: about 1 GiB on iOS): ` +
+      'use a smaller input, batch or model');
   }
   if (p + nbytes > memoryLimit) {
     free(p);

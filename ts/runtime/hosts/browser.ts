@@ -57,8 +57,8 @@ export function wasmUrl(file: WasmFile, paths: WasmPaths | undefined = chosen ??
 function missing(file: WasmFile, url: URL, why: string): VidwasmError {
   return new VidwasmError('E_LOAD', `vidwasm could not load ${file} from ${url.href} (${why}). Copy ` +
     `node_modules/vidwasm/dist/${file} (with the other dist/*.wasm files) to the folder your page serves, and point ` +
-    "init({ wasmPaths }) or env.wasmPaths at that folder (bundlers that handle `new URL('./x.wasm', import.meta.url)`, " +
-    'such as Vite and webpack, copy them next to the bundle themselves)');
+    'init({ wasmPaths }) or env.wasmPaths at that folder (Vite and webpack copy them next to the bundle themselves, ' +
+    'from the `new URL(…, import.meta.url)` references in vidwasm\'s browser entry)');
 }
 
 /** Fetches one .wasm file, checking that what came back is WebAssembly (not a 404 or an HTML page). */
