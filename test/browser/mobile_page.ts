@@ -1,7 +1,7 @@
 // The page of the mobile constraints test (bundled by mobile.test.ts): what a phone's WebView
 // gives a page served without COOP/COEP under a wasm memory ceiling. start() initialises and
-// tries threads; classify() runs mobile_model's X3D-XS; oversized(shape) asks a forward pass for
-// more memory than the page may have and reports the error and any tensor left behind.
+// tries threads; classify() runs mobile_model's X3D-XS; oversized(shape) and allocate(n) ask for
+// more memory than the page may have and report the error and any tensor left behind.
 import * as vw from '../../ts/browser.js';
 import { classify, createModel } from './mobile_model.js';
 
@@ -25,6 +25,7 @@ const api = {
     const logits = classify(vw, model!);
     return { logits, ms: performance.now() - t0 };
   },
+  /** The model on an input of `shape` (zeros): must fail with a typed error, leaving no tensor behind. */
   oversized(shape: number[]) {
     const before = vw.memoryStats().liveTensors;
     let error = null;
@@ -33,6 +34,13 @@ const api = {
       vw.noGrad(() => vw.tidy(() => model!.forward(x)));
     } catch (e) { error = asError(e); }
     x.dispose();
+    return { error, leaked: vw.memoryStats().liveTensors - before };
+  },
+  /** One tensor of `elements` floats. */
+  allocate(elements: number) {
+    const before = vw.memoryStats().liveTensors;
+    let error = null;
+    try { vw.Tensor.zeros([elements]).dispose(); } catch (e) { error = asError(e); }
     return { error, leaked: vw.memoryStats().liveTensors - before, wasmBytes: vw.memoryBytes() };
   },
 };
