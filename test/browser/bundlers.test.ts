@@ -7,7 +7,8 @@
 // from `new URL('./x.wasm', import.meta.url)`). In Chromium, each page: an op before init()
 // throws NotInitializedError; a wrong wasmPaths names the file, the URL and what to copy; then
 // init() works and the op and a small X3D give Node's exact numbers; a video opened without
-// configureBrowserDecoder fails within seconds, naming the setting.
+// configureBrowserDecoder fails within seconds, naming the setting; a decoder worker that never
+// answers is given up at the configured timeout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -82,6 +83,10 @@ test.before(async () => {
       ...wasm,
       '/apps/esbuild/clip.mp4': readFileSync(media('h264')),
       '/deep/path/vite-app/clip.mp4': readFileSync(media('h264')),
+      // a decoder "worker" that never answers, and stand-ins for the core (served, so the HEAD check passes)
+      '/apps/esbuild/silent/worker.js': 'self.onmessage = () => {};',
+      '/apps/esbuild/silent/core.js': '',
+      '/apps/esbuild/silent/core.wasm': new Uint8Array(8),
       '/favicon.ico': new Uint8Array(0),
     });
     context = await launchChromium(join(work, 'profile'));
@@ -104,7 +109,7 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-interface PageError { notInitialized: boolean; vidwasm: boolean; code: string; message: string }
+interface PageError { notInitialized: boolean; vidwasm: boolean; code: string; reason?: string; message: string }
 const call = <T>(page: Page, fn: string, arg?: unknown): Promise<T> =>
   page.evaluate(([f, a]) => (globalThis as unknown as Record<string, (x: unknown) => unknown>)[f as string](a), [fn, arg] as const) as Promise<T>;
 
@@ -143,7 +148,7 @@ for (const [label, path, good] of [
     const page = await open(path);
     try {
       await call(page, 'vidwasmInit', good);
-      const r = await call<{ error?: PageError; ms: number }>(page, 'vidwasmDecode', './clip.mp4');
+      const r = await call<{ error?: PageError; ms: number }>(page, 'vidwasmDecode', ['./clip.mp4']);
       assert.ok(r.error?.vidwasm, 'no decoder files are served, so decoding cannot succeed');
       assert.is(r.error!.code, 'E_VIDEO_DECODE');
       assert.match(r.error!.message, 'configureBrowserDecoder');
@@ -152,6 +157,19 @@ for (const [label, path, good] of [
     } finally { await page.close(); }
   });
 }
+
+test('a decoder worker that never answers: the wait ends at configureBrowserDecoder({ timeoutMs }) with a timeout error', async () => {
+  const page = await open('/apps/esbuild/');
+  try {
+    await call(page, 'vidwasmInit', '/static/vw-assets/');
+    const config = { classWorkerURL: './silent/worker.js', coreURL: './silent/core.js', wasmURL: './silent/core.wasm', timeoutMs: 1500 };
+    const r = await call<{ error?: PageError; ms: number }>(page, 'vidwasmDecode', ['./clip.mp4', config]);
+    assert.is(r.error?.code, 'E_VIDEO_DECODE', JSON.stringify(r));
+    assert.is(r.error?.reason, 'timeout', r.error?.message);
+    assert.match(r.error!.message, 'did not finish within 1500 ms');
+    assert.ok(r.ms >= 1400 && r.ms < 6000, `gave up after ${r.ms} ms`);
+  } finally { await page.close(); }
+});
 
 test('the Vite build copied the .wasm files it needs next to its bundle', () => {
   if (setupError) throw setupError;

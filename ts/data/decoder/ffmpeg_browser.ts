@@ -57,14 +57,15 @@ const DEFAULT_WORKER_TIMEOUT_MS = 30000;
 /** Slack over a run's own timeout (which ffmpeg.wasm enforces inside the worker) before we stop waiting. */
 const RUN_GRACE_MS = 5000;
 
-/** Rejects with a timeout VideoDecodeError if p has not settled after ms (then calls onTimeout). */
+/** Rejects with a timeout VideoDecodeError if p has not settled after ms, then calls onTimeout. */
 function bounded<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      onTimeout();
+      // reject first: stopping the worker also rejects p, and the race must report the timeout
       reject(new VideoDecodeError('ffmpeg.wasm', 'timeout', `${what} did not finish within ${ms} ms ` +
         '(data.configureBrowserDecoder({ timeoutMs }) sets the limit); the decoder worker was stopped'));
+      onTimeout();
     }, ms);
   });
   return Promise.race([p, expired]).finally(() => clearTimeout(timer));
