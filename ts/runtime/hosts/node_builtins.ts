@@ -1,7 +1,8 @@
 // Node's built-in modules for code that every entry shares. The browser bundle holds that code
 // too, and bundlers for the browser refuse any `import('node:…')` they see (esbuild, Vite,
-// webpack), so only the Node entry (hosts/node.ts) imports node: modules by name; shared code
-// asks here, at run time, on its Node-only paths. process.getBuiltinModule is Node >= 20.16.
+// webpack), so only Node-only files (the Node entry and host, the CLI) import node: modules by
+// name; shared code asks here, at run time, on its Node-only paths. process.getBuiltinModule is
+// Node >= 20.16.
 import { UnsupportedError } from '../errors.js';
 
 interface Builtins {
