@@ -154,19 +154,22 @@ $(BUILD)/pixels-mt.wasm: $(PIXELS_SRC)
 
 pixels-mt: $(BUILD)/pixels-mt.wasm
 
-# dist/: node.js (loads vidwasm.wasm next to it), browser.js (fetches it next to it; Node-only
-# code paths import node: modules lazily, so they stay external), wasi.js (browser_wasi_shim
+# dist/: node.js (loads vidwasm.wasm next to it), browser.js (init() fetches it next to it; no
+# node: import anywhere in its graph; @ffmpeg/ffmpeg, imported only when a video is decoded, stays
+# a package import so that the user's bundler handles its worker, which Vite would otherwise look
+# for next to browser.js), browser-worker.js (the DataLoader's Web Worker, self-contained, as it is
+# loaded by URL), wasi.js (browser_wasi_shim
 # hosts, no automatic load), cli.js (the `vidwasm` bin), web/demo.js (the demo page script that
 # `vidwasm serve` serves at /demo.js, beside the .wasm files), the .wasm files and type declarations.
 build: wasm wasm-mt wasm-relaxed wasi pixels pixels-mt
 	npx tsc -p tsconfig.build.json
 	npx esbuild ts/node.ts --bundle --platform=node --format=esm --outfile=dist/node.js --packages=external
-	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:'node:*'
-	npx esbuild ts/wasi.ts --bundle --platform=neutral --format=esm --outfile=dist/wasi.js --packages=external --external:'node:*'
+	npx esbuild ts/browser.ts --bundle --platform=browser --format=esm --outfile=dist/browser.js --external:@ffmpeg/ffmpeg
+	npx esbuild ts/wasi.ts --bundle --platform=neutral --format=esm --outfile=dist/wasi.js --packages=external
 	npx esbuild ts/cli/main.ts --bundle --platform=node --format=esm --outfile=dist/cli.js --packages=external --banner:js='#!/usr/bin/env node'
 	npx esbuild ts/data/loader/worker.ts --bundle --platform=node --format=esm --outfile=dist/worker.js --packages=external
-	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js --external:'node:*'
-	npx esbuild ts/demo/page_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js --external:'node:*'
+	npx esbuild ts/data/loader/worker.ts --bundle --platform=browser --format=esm --outfile=dist/browser-worker.js
+	npx esbuild ts/demo/page_main.ts --bundle --platform=browser --format=esm --target=es2022 --outfile=dist/web/demo.js
 	chmod +x dist/cli.js
 	cp $(BUILD)/vidwasm.wasm dist/vidwasm.wasm
 	cp $(BUILD)/vidwasm-mt.wasm dist/vidwasm-mt.wasm

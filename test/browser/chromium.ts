@@ -13,7 +13,11 @@ export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (make setup) or set VIDWASM_CHROMIUM`);
 }
 
-/** A headless Chromium context over the given (fresh, caller-owned) profile folder. */
-export function launchChromium(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, timeout: 60_000, args: ARGS });
+/**
+ * A headless Chromium context over the given (fresh, caller-owned) profile folder; `extra` adds
+ * command-line flags and context options (device emulation).
+ */
+export function launchChromium(profile: string, extra: { args?: string[]; context?: Omit<LaunchOptions, 'args'> } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, { ...extra.context, executablePath: CHROMIUM, headless: true, timeout: 60_000, args: [...ARGS, ...extra.args ?? []] });
 }
+type LaunchOptions = NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>;

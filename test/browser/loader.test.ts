@@ -63,7 +63,8 @@ interface Raw { frames: number; audioSamples: number; duration: number; name: st
 interface PageResult { loader: { batches: number; sameVideo: boolean; sameAudio: boolean }; bad: Record<string, string>; webm: { shape: number[]; b64: string; audio: string }; video: { shape: number[]; b64: string }; audio: { shape: number[]; b64: string }; label: number[]; names: string[]; raw: Raw[] }
 
 const pageScript = `
-import { data, transforms } from './browser.js';
+import { init, data, transforms } from './browser.js';
+await init();
 const run = ${pipelineSource};
 try {
   // a small run budget: the 8 runs of the pipeline (4 probes, 4 clips) spend it, so the webm

@@ -2,11 +2,13 @@
 // LabeledVideoDataset of URLs through the DataLoader with numWorkers 0 and 2, two epochs each.
 // Every batch goes back as base64 bytes, with the main thread's live tensors / wasm memory and
 // the workers' live tensors after each epoch.
-import { data, transforms } from '../../ts/browser.js';
+import { init, data, transforms } from '../../ts/browser.js';
 import { memoryStats } from '../../ts/runtime/memory.js';
 import { memoryBytes } from '../../ts/runtime/wasm.js';
 import type { Tensor } from '../../ts/runtime/tensor.js';
 import { chain } from './loader_workers_chain.js';
+
+await init();
 
 export interface EpochResult { batches: Array<{ video: string; shape: number[]; label: number[]; names: string[] }>; liveTensors: number; liveBytes: number; wasmBytes: number; workers: Array<{ liveTensors: number; liveBytes: number }> }
 

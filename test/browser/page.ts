@@ -1,13 +1,14 @@
-// The test page's script (bundled by browser.test.ts with esbuild): the browser entry loads the
-// kernel module (top-level await fetch of ./vidwasm.wasm next to the bundle), then the page
+// The test page's script (bundled by browser.test.ts with esbuild): init() loads the kernel
+// module (./vidwasm.wasm next to the bundle), then the page
 // exposes vidwasmRun(), which runs the shared scenario on the plan, its input and the WASI
 // command (fetched once) and returns the outputs' hashes, and vidwasmSetThreads(n), which
 // switches threads (vidwasm-mt.wasm and pixels-mt.wasm next to the bundle) and reports the
 // thread count or the error.
-import { setNumThreads } from '../../ts/browser.js';
+import { init, setNumThreads } from '../../ts/browser.js';
 import { setMinWorkPerThread } from '../../ts/runtime/threads/index.js';
 import { digest, scenario, type ScenarioInput } from './scenario.js';
 
+await init();
 // Split even the scenario's small kernels at 2 threads, so "2 threads" really runs on two.
 setMinWorkPerThread(1 << 12);
 

@@ -12,16 +12,19 @@ const TYPES: Record<string, string> = {
 
 export interface Served { url: string; close(): Promise<void>; requests: string[] }
 
-export async function serve(files: Record<string, Uint8Array | string>, dir?: string): Promise<Served> {
+/** isolated: false leaves out COOP/COEP, as most hosting does (no SharedArrayBuffer, no threads). */
+export async function serve(files: Record<string, Uint8Array | string>, dir?: string, { isolated = true } = {}): Promise<Served> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const asked = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const path = asked.endsWith('/') ? `${asked}index.html` : asked;
     requests.push(path);
     const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
+      ...isolated ? {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      } : {},
       'Cache-Control': 'no-store',
       'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
     };

@@ -23,7 +23,8 @@ const OPTS = { numSamples: 4, minSize: 16, cropSize: 14 };
 
 // The page: the browser entry plus a module script that runs the chain (under both backends).
 const pageScript = `
-import { Tensor, setBackend, data, transforms } from './browser.js';
+import { init, Tensor, setBackend, data, transforms } from './browser.js';
+await init();
 const bytes = new Uint8Array(await (await fetch('./clip.bin')).arrayBuffer());
 const out = {};
 for (const b of ['simd', 'scalar']) {

@@ -3,12 +3,14 @@
 // (vidwasm-mt.wasm over a shared memory, Web Workers from a Blob URL; this main thread may not
 // Atomics.wait, so the pool spins here) and runs them again. setNumThreads comes from the entry,
 // which also loads pixels-mt.wasm for the transforms once threads are on.
-import { setNumThreads } from '../../ts/browser.js';
+import { init, setNumThreads } from '../../ts/browser.js';
 import { Tensor, memoryStats } from '../../ts/runtime/index.js';
 import { VidwasmError } from '../../ts/runtime/errors.js';
 import { getNumThreads, threadStats, setMinWorkPerThread, threadsAvailable } from '../../ts/runtime/threads/index.js';
 import { createVideoTransform } from '../../ts/data/transforms/index.js';
 import { cases, firstDiff, hashOutputs, TEST_MIN_WORK } from './cases.js';
+
+await init();  // the browser entry loads nothing at import
 
 export interface ThreadsPageResult {
   available: boolean; liveBefore: number; threads: number; threadsAfterStop: number; splitRuns: number;

@@ -24,6 +24,13 @@ export class DisposedError extends VidwasmError {
 export class OutOfMemoryError extends VidwasmError {
   constructor(message: string) { super('E_OOM', message); }
 }
+/** An op ran before the kernel module was loaded (browser: before `await init()`). */
+export class NotInitializedError extends VidwasmError {
+  constructor() {
+    super('E_NOT_READY', "vidwasm is not initialised: call `await init()` (import { init } from 'vidwasm') before the first op; " +
+      'in Node, importing the package initialises it');
+  }
+}
 /** A bad option value (negative stride, unknown mode, ...). */
 export class ArgumentError extends VidwasmError {
   constructor(message: string) { super('E_ARGUMENT', message); }

@@ -2,7 +2,7 @@
 // instantiate it with no imports. The runtime calls the kernels through the typed functions of
 // kernels.gen.ts (generated from native/kernels/kernels.def), which this file binds to the SIMD
 // kernel, its ISA-tuned variant or its scalar twin, on load and on every setBackend/setIsa.
-import { OutOfMemoryError, UnsupportedError, VidwasmError } from './errors.js';
+import { ArgumentError, NotInitializedError, OutOfMemoryError, UnsupportedError, VidwasmError } from './errors.js';
 import { probeFeatures, type Features } from './features.js';
 import { KERNELS, bindKernels, type KernelName } from './kernels.gen.js';
 
@@ -58,6 +58,20 @@ export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
  * bytes succeed, one more fails). We allow up to 2 GiB - 64 KiB, whatever the heap's state.
  */
 export const MAX_ALLOC_BYTES = 2 ** 31 - 64 * 1024;
+
+/**
+ * The memory the runtime may use (init's maxMemoryBytes): allocations ending past it are refused
+ * with an OutOfMemoryError. iOS caps a page's wasm memory near 1 GiB and kills the tab past it;
+ * a cap set there turns that into an error the page can handle.
+ */
+let memoryLimit = MAX_MEMORY_BYTES;
+export function setMemoryLimit(bytes: number = MAX_MEMORY_BYTES): void {
+  if (!Number.isFinite(bytes) || bytes < 16 * 1024 ** 2 || bytes > MAX_MEMORY_BYTES) {
+    throw new ArgumentError(`maxMemoryBytes must be a number of bytes from 16 MiB to 4 GiB, got ${bytes}`);
+  }
+  memoryLimit = bytes;
+}
+export function getMemoryLimit(): number { return memoryLimit; }
 
 export function isReady(): boolean {
   return state !== null;
@@ -179,10 +193,7 @@ const noKernel = (name: string) => new VidwasmError('E_NO_KERNEL', `the wasm mod
 const isKernelName = (name: string): name is KernelName => Object.prototype.hasOwnProperty.call(KERNELS, name);
 
 function s(): State {
-  if (!state) {
-    throw new VidwasmError('E_NOT_READY',
-      'the vidwasm kernel module is not loaded: import vidwasm through its package entry (which loads it) or call init() first');
-  }
+  if (!state) throw new NotInitializedError();
   return state;
 }
 
@@ -342,8 +353,14 @@ export function malloc(nbytes: number, what = 'tensor'): number {
   }
   const p = s().exports.malloc(Math.max(16, nbytes)) >>> 0;
   if (p === 0) {
-    throw new OutOfMemoryError(
-      `cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory is full (${fmtBytes(memoryBytes())} in use of 4 GiB)`);
+    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} for ${what}: wasm memory cannot grow further ` +
+      `(${fmtBytes(memoryBytes())} reserved; wasm32 stops at 4 GiB, and engines may stop sooner: about 1 GiB on iOS): ` +
+      'use a smaller input, batch or model');
+  }
+  if (p + nbytes > memoryLimit) {
+    free(p);
+    throw new OutOfMemoryError(`cannot allocate ${fmtBytes(nbytes)} for ${what}: it would take the runtime past ` +
+      `maxMemoryBytes (${fmtBytes(memoryLimit)}, set by init({ maxMemoryBytes })): use a smaller input, batch or model`);
   }
   tracer?.malloc(p, Math.max(16, nbytes));
   return p;

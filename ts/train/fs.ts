@@ -1,12 +1,13 @@
 // The few file operations the trainer needs, through node:fs only when it is called, so the
 // trainer also loads in a browser (where checkpointDir is simply not given).
 import { ArgumentError } from '../runtime/errors.js';
+import { nodeBuiltin } from '../runtime/hosts/node_builtins.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 async function fsp(): Promise<typeof import('node:fs/promises')> {
   if (!isNode) throw new ArgumentError('checkpointDir needs Node file access; in a browser leave it unset and use trainer.history');
-  return import('node:fs/promises');
+  return nodeBuiltin('node:fs/promises');
 }
 
 export function joinPath(dir: string, name: string): string {

@@ -11,6 +11,7 @@
 // Range request (or restarts when the server ignores it).
 import { VidwasmError } from '../runtime/errors.js';
 import { modelInfo, ZOO_BASE_URL, type ModelInfo } from './registry.js';
+import { nodeBuiltin } from '../runtime/hosts/node_builtins.js';
 
 export class DownloadError extends VidwasmError {
   constructor(message: string) { super('E_DOWNLOAD', message); }
@@ -139,10 +140,10 @@ function checkHash(file: string, got: string, want: string | undefined, what: st
 interface Recorded { sha256: string; size: number; url: string }
 
 async function nodeWeights(name: string, where: { rel: string; url: string }, opts: DownloadOptions): Promise<string> {
-  const fs = await import('node:fs');
-  const { join, dirname } = await import('node:path');
-  const { homedir } = await import('node:os');
-  const { createHash } = await import('node:crypto');
+  const fs = nodeBuiltin('node:fs');
+  const { join, dirname } = nodeBuiltin('node:path');
+  const { homedir } = nodeBuiltin('node:os');
+  const { createHash } = nodeBuiltin('node:crypto');
   const home = homedir();
   const cacheDir = opts.cacheDir ?? env('VIDWASM_CACHE_DIR') ?? join(env('XDG_CACHE_HOME') ?? join(home, '.cache'), 'vidwasm');
   const manifestPath = join(cacheDir, 'manifest.json');

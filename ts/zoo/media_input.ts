@@ -3,18 +3,19 @@
 // (the Node decoder mounts host files); browsers hand a File to the ffmpeg.wasm worker.
 import { ArgumentError } from '../runtime/errors.js';
 import { EncodedVideo, type EncodedVideoOptions } from '../data/encoded_video.js';
+import { isNode as onNode, nodeBuiltin } from '../runtime/hosts/node_builtins.js';
 
 export type MediaInput = string | URL | Blob | Uint8Array | ArrayBuffer;
 
 /** A local file (Node) or the input's bytes (fetched, read from a Blob, or given), with a file name. */
 export type Media = { path: string; bytes?: undefined; name: string } | { path?: undefined; bytes: Uint8Array; name: string };
 
-const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+const isNode = onNode();
 
 export async function resolveMedia(input: MediaInput): Promise<Media> {
   const s = typeof input === 'string' || input instanceof URL ? String(input) : null;
   if (s !== null && isNode && !/^(https?|blob|data):/.test(s)) {
-    const path = s.startsWith('file:') ? (await import('node:url')).fileURLToPath(s) : s;
+    const path = s.startsWith('file:') ? nodeBuiltin('node:url').fileURLToPath(s) : s;
     return { path, name: path };
   }
   if (s !== null) {
@@ -32,8 +33,7 @@ export async function resolveMedia(input: MediaInput): Promise<Media> {
 /** The first bytes of a media input (to tell its format by content). */
 export async function mediaHead(m: Media, n = 16): Promise<Uint8Array> {
   if (m.bytes) return m.bytes.subarray(0, n);
-  const fs = await import('node:fs');
-  const fd = await fs.promises.open(m.path, 'r').catch(() => null);
+  const fd = await nodeBuiltin('node:fs').promises.open(m.path, 'r').catch(() => null);
   if (!fd) return new Uint8Array(0); // the decoder names the missing file
   try {
     const buf = new Uint8Array(n);
@@ -44,7 +44,7 @@ export async function mediaHead(m: Media, n = 16): Promise<Uint8Array> {
 
 /** The whole file (Node path) or the bytes. */
 export async function mediaBytes(m: Media): Promise<Uint8Array> {
-  return m.bytes ?? new Uint8Array(await (await import('node:fs')).promises.readFile(m.path));
+  return m.bytes ?? new Uint8Array(await nodeBuiltin('node:fs').promises.readFile(m.path));
 }
 
 /** EncodedVideo over any input; `cleanup` removes a temporary file when one was needed. */
@@ -52,9 +52,9 @@ export async function openVideo(m: Media, opts: EncodedVideoOptions): Promise<{ 
   const none = async () => {};
   if (m.path !== undefined) return { video: await EncodedVideo.fromPath(m.path, opts), cleanup: none };
   if (!isNode) return { video: await EncodedVideo.fromFile(new File([m.bytes as BlobPart], m.name), opts), cleanup: none };
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
+  const { mkdtempSync, writeFileSync, rmSync } = nodeBuiltin('node:fs');
+  const { join } = nodeBuiltin('node:path');
+  const { tmpdir } = nodeBuiltin('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'vidwasm-pipeline-'));
   const path = join(dir, m.name.replace(/[^\w.-]/g, '_'));
   writeFileSync(path, m.bytes);

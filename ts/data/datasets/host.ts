@@ -1,19 +1,13 @@
 // Synchronous file access for the dataset constructors (PyTorchVideo builds its path lists in
 // __init__, synchronously). ts/data ships in the browser bundle too, so no static 'node:*'
-// import: Node's process.getBuiltinModule gives fs and path at run time.
-import { UnsupportedError, VidwasmError } from '../../runtime/errors.js';
+// import: hosts/node_builtins gives fs and path at run time.
+import { VidwasmError } from '../../runtime/errors.js';
+import { nodeBuiltin } from '../../runtime/hosts/node_builtins.js';
 
-type Fs = typeof import('node:fs');
-type PathNs = typeof import('node:path');
-
-function builtin<T>(name: string, what: string): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process?.getBuiltinModule;
-  if (!get) throw new UnsupportedError(`${what} reads files from disk and needs Node >= 20.16 (process.getBuiltinModule)`);
-  return get(name) as T;
-}
-
-export const hostFs = (what: string): Fs => builtin<Fs>('node:fs', what);
-export const hostPath = (what: string): PathNs => builtin<PathNs>('node:path', what);
+/** @internal fs and path from Node (UnsupportedError elsewhere, naming `what`); kept out of the shipped types (no @types/node for browser users). */
+export const hostFs = (what: string) => nodeBuiltin('node:fs', what);
+/** @internal */
+export const hostPath = (what: string) => nodeBuiltin('node:path', what);
 
 /** os.path.join for the prefixes PyTorchVideo joins (an absolute second part wins). */
 export function joinPath(prefix: string, p: string): string {

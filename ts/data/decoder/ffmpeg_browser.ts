@@ -13,7 +13,11 @@
 // node_modules/@ffmpeg/ffmpeg/dist/esm) and `ffmpeg-core/ffmpeg-core.{js,wasm}`
 // (node_modules/@ffmpeg/core/dist/esm), relative to the page; configureBrowserDecoder() changes
 // that. The worker is a module worker, which needs the page served same-origin (the test
-// server also sends COOP/COEP, as a threaded deployment would).
+// server also sends COOP/COEP, as a threaded deployment would). Before loading, the three URLs
+// are checked (HEAD): a page that serves none of them fails at once, naming the setting, instead
+// of waiting on a worker that never answers (@ffmpeg/ffmpeg reports no load errors). Every wait
+// on the worker is bounded (config.timeoutMs; a decode run by its DecodeOptions.timeoutMs): past
+// it the worker is terminated and the call rejects with a VideoDecodeError of reason 'timeout'.
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { VideoDecodeError } from '../errors.js';
 import {
@@ -41,9 +45,58 @@ export interface BrowserDecoderConfig {
    * location. A DataLoader worker gets its page's, so relative video paths mean the same there.
    */
   baseURL?: string;
+  /**
+   * Bound (ms) on every wait on the decoder worker other than a decode run, which has its own
+   * DecodeOptions.timeoutMs: loading the worker and the core, mounting, reading frames back.
+   * Default 30000.
+   */
+  timeoutMs?: number;
+}
+
+const DEFAULT_WORKER_TIMEOUT_MS = 30000;
+/** Slack over a run's own timeout (which ffmpeg.wasm enforces inside the worker) before we stop waiting. */
+const RUN_GRACE_MS = 5000;
+
+/** Rejects with a timeout VideoDecodeError if p has not settled after ms, then calls onTimeout. */
+function bounded<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // reject first: stopping the worker also rejects p, and the race must report the timeout
+      reject(new VideoDecodeError('ffmpeg.wasm', 'timeout', `${what} did not finish within ${ms} ms ` +
+        '(data.configureBrowserDecoder({ timeoutMs }) sets the limit); the decoder worker was stopped'));
+      onTimeout();
+    }, ms);
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Checks that the worker, core and wasm URLs are served (HEAD), so a page without the ffmpeg files
+ * fails now rather than after a silent wait. A server without HEAD support (405/501) passes.
+ */
+async function checkServed(urls: Record<'classWorkerURL' | 'coreURL' | 'wasmURL', string>, ms: number): Promise<void> {
+  const status = async (url: string): Promise<string | null> => {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), ms);
+    try {
+      const res = await fetch(url, { method: 'HEAD', signal: ctl.signal });
+      return res.ok || res.status === 405 || res.status === 501 ? null : `HTTP ${res.status}`;
+    } catch (e) {
+      return ctl.signal.aborted ? `no answer within ${ms} ms` : (e as Error).message;
+    } finally { clearTimeout(timer); }
+  };
+  const bad = (await Promise.all(Object.entries(urls).map(async ([k, u]) => [k, u, await status(u)] as const))).filter(([, , why]) => why);
+  if (bad.length) {
+    throw new VideoDecodeError('ffmpeg.wasm', 'decode-failed', `the browser decoder's files are not served: ` +
+      bad.map(([k, u, why]) => `${k} ${u} (${why})`).join(', ') + '. Serve node_modules/@ffmpeg/ffmpeg/dist/esm/ and ' +
+      'node_modules/@ffmpeg/core/dist/esm/ with the page and call data.configureBrowserDecoder({ classWorkerURL, coreURL, wasmURL }) ' +
+      "with their URLs (defaults: 'ffmpeg/worker.js', 'ffmpeg-core/ffmpeg-core.js', 'ffmpeg-core/ffmpeg-core.wasm' relative to the page)");
+  }
 }
 
 let config: BrowserDecoderConfig = {};
+const waitMs = (): number => config.timeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
 let core: Promise<BrowserCore> | null = null;
 
 /** Sets where the worker and the core are loaded from (before the first decode). */
@@ -84,14 +137,21 @@ class BrowserCore {
   constructor(readonly ff: FFmpeg) { ff.on('log', (l) => { this.log.push(l); }); }
 
   static async create(): Promise<BrowserCore> {
+    const { classWorkerURL, coreURL, wasmURL } = browserDecoderConfig();
+    const urls = { classWorkerURL: classWorkerURL!, coreURL: coreURL!, wasmURL: wasmURL! };
+    await checkServed(urls, waitMs());
     const { FFmpeg } = await import('@ffmpeg/ffmpeg');
     const ff = new FFmpeg();
-    await ff.load({
-      classWorkerURL: resolveUrl(config.classWorkerURL ?? 'ffmpeg/worker.js'),
-      coreURL: resolveUrl(config.coreURL ?? 'ffmpeg-core/ffmpeg-core.js'),
-      wasmURL: resolveUrl(config.wasmURL ?? 'ffmpeg-core/ffmpeg-core.wasm'),
-    });
+    await bounded(ff.load(urls), waitMs(), `loading @ffmpeg/core (${urls.coreURL})`, () => ff.terminate());
     return new BrowserCore(ff);
+  }
+
+  /** A wait on the worker, bounded; on timeout the worker is terminated and this core retired. */
+  private wait<T>(p: Promise<T>, what: string, ms = waitMs()): Promise<T> {
+    return bounded(p, ms, what, () => {
+      this.retired = this.terminating = true;
+      this.ff.terminate();
+    });
   }
 
   /** Runs fn alone (no other mount/exec/read in between), with the blob mounted at a fresh path. */
@@ -100,14 +160,17 @@ class BrowserCore {
     if (this.terminating) return getCore().then((c) => c.withMounted(blob, ext, fn));
     const job = this.queue.then(async () => {
       const dir = `/vwin${this.mounts++}`;
-      await this.ff.createDir(dir);
+      await this.wait(this.ff.createDir(dir), 'creating a folder in the decoder worker');
       // A neutral name: the user's file name may hold characters ffmpeg parses.
-      await this.ff.mount('WORKERFS' as Parameters<FFmpeg['mount']>[0], { blobs: [{ name: `input${ext}`, data: blob }] }, dir);
+      await this.wait(this.ff.mount('WORKERFS' as Parameters<FFmpeg['mount']>[0], { blobs: [{ name: `input${ext}`, data: blob }] }, dir),
+        'mounting the video in the decoder worker');
       try {
         return await fn(`${dir}/input${ext}`);
       } finally {
-        await this.ff.unmount(dir).catch(() => {});
-        await this.ff.deleteDir(dir).catch(() => {});
+        if (!this.terminating) {
+          await this.wait(this.ff.unmount(dir), 'unmounting').catch(() => {});
+          await this.wait(this.ff.deleteDir(dir), 'removing a folder').catch(() => {});
+        }
       }
     });
     this.queue = job.catch(() => {});
@@ -118,7 +181,8 @@ class BrowserCore {
     this.log = [];
     if (++this.runs >= (config.maxRunsPerWorker ?? 64)) this.retired = true;
     const t0 = performance.now();
-    const ret = tool === 'ffmpeg' ? await this.ff.exec(args, timeoutMs) : await this.ff.ffprobe(args, timeoutMs);
+    const ret = await this.wait(tool === 'ffmpeg' ? this.ff.exec(args, timeoutMs) : this.ff.ffprobe(args, timeoutMs),
+      `an ${tool} run`, (timeoutMs > 0 ? timeoutMs : waitMs()) + RUN_GRACE_MS);
     const ms = performance.now() - t0;
     // Log messages are posted before the run's answer, so they have all arrived.
     return { ret, log: this.log, timedOut: timeoutMs > 0 && ret !== 0 && ms >= timeoutMs * 0.9 };
@@ -133,9 +197,12 @@ class BrowserCore {
 
   async take(path: string): Promise<Uint8Array | null> {
     try {
-      const d = await this.ff.readFile(path);
+      const d = await this.wait(this.ff.readFile(path), 'reading decoded frames back');
       return typeof d === 'string' ? new TextEncoder().encode(d) : d;
-    } catch { return null; } finally { await this.ff.deleteFile(path).catch(() => {}); }
+    } catch (e) {
+      if (e instanceof VideoDecodeError) throw e;  // a timeout, not a missing output
+      return null;
+    } finally { if (!this.terminating) await this.wait(this.ff.deleteFile(path), 'removing decoded frames').catch(() => {}); }
   }
 }
 
@@ -149,6 +216,7 @@ async function getCore(): Promise<BrowserCore> {
   }
   core ??= BrowserCore.create().catch((e) => {
     core = null;
+    if (e instanceof VideoDecodeError) throw e;
     throw new VideoDecodeError('ffmpeg.wasm', 'decode-failed', `cannot load @ffmpeg/ffmpeg + @ffmpeg/core in this page: ${(e as Error)?.message ?? e}`);
   });
   return core;

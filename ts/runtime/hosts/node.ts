@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { features, initFromModule, isReady, isSharedModule } from '../wasm.js';
+import { features, initFromModule, isReady, isSharedModule, setMemoryLimit } from '../wasm.js';
 import { adoptRelaxed, relaxedNotes } from '../relaxed.js';
 import { VidwasmError } from '../errors.js';
 import { initShared } from '../threads/index.js';
@@ -22,15 +22,29 @@ export function wasmPath(): string {
   throw new VidwasmError('E_LOAD', 'vidwasm.wasm not found: run `make wasm` (or set VIDWASM_WASM to its path)');
 }
 
+export interface NodeInitOptions {
+  /** vidwasm.wasm's path (default: wasmPath()). Only the first load uses it. */
+  wasmPath?: string;
+  /** Most memory the runtime may use, in bytes (default 4 GiB): allocations past it fail with an OutOfMemoryError. */
+  maxMemoryBytes?: number;
+}
+
 /**
- * Loads the kernel module. Node always has SharedArrayBuffer, so it starts on the threads build
- * (vidwasm-mt.wasm, $VIDWASM_WASM_MT or beside vidwasm.wasm) over a shared memory: a Tensor.data()
- * view then stays valid when memory grows (a plain memory's growth detaches it and its writes are
- * lost), and setNumThreads works at any time. VIDWASM_SHARED_MEMORY=0, or a missing
- * vidwasm-mt.wasm, keeps the single-thread module (what browsers without isolation run).
+ * Loads the kernel module synchronously (once: the Node entry does at import, so later calls only
+ * apply maxMemoryBytes; `await init()` works too, as in the browser entry). Node always has
+ * SharedArrayBuffer, so it starts on the threads build (vidwasm-mt.wasm, $VIDWASM_WASM_MT or
+ * beside vidwasm.wasm) over a shared memory: a Tensor.data() view then stays valid when memory
+ * grows (a plain memory's growth detaches it and its writes are lost), and setNumThreads works at
+ * any time. VIDWASM_SHARED_MEMORY=0, or a missing vidwasm-mt.wasm, keeps the single-thread module
+ * (what browsers without isolation run).
  */
-export function initNode(path = wasmPath()): void {
-  if (isReady()) return;
+export function initNode(opts: string | NodeInitOptions = {}): void {
+  const o = typeof opts === 'string' ? { wasmPath: opts } : opts;
+  if (!isReady()) load(o.wasmPath ?? wasmPath());
+  setMemoryLimit(o.maxMemoryBytes);
+}
+
+function load(path: string): void {
   const mt = process.env.VIDWASM_WASM_MT ?? join(dirname(path), 'vidwasm-mt.wasm');
   if (process.env.VIDWASM_SHARED_MEMORY !== '0' && existsSync(mt)) initShared(readFileSync(mt));
   else initFromModule(readFileSync(path));

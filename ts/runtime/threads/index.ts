@@ -20,9 +20,10 @@
 import { ArgumentError, UnsupportedError, VidwasmError } from '../errors.js';
 import { threadsUnavailableReason } from '../features.js';
 import type { KernelName } from '../kernels.gen.js';
-import { adoptShared, free, initFromModule, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8 } from '../wasm.js';
+import { adoptShared, free, initFromModule, isReady, isSharedModule, kernel, kernelExport, malloc, heapU8, getMemoryLimit } from '../wasm.js';
 import { memoryStats } from '../memory.js';
 import { Pool, checkSharedExports, type ExportCall } from './pool.js';
+import { nodeBuiltin } from '../hosts/node_builtins.js';
 
 /** Initial pages of vidwasm-mt.wasm's imported memory (16 MiB, as INITIAL_MEMORY in the Makefile). */
 const INITIAL_PAGES = 256;
@@ -99,7 +100,7 @@ async function changeThreads(n: number, opts: ThreadOptions): Promise<number> {
         'kernel module over shared memory, which frees every tensor: call setNumThreads at start-up, before creating tensors');
     }
     const module = await loadSharedModule(opts.wasm);
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: Math.min(MAX_PAGES, Math.ceil(getMemoryLimit() / 65536)), shared: true });
     let instance: WebAssembly.Instance;
     try {
       instance = await WebAssembly.instantiate(module, { env: { memory } });
@@ -133,9 +134,9 @@ async function loadSharedModule(src: ThreadOptions['wasm']): Promise<WebAssembly
   if (src && typeof src !== 'string' && !(src instanceof URL)) return compile(src);
   const g = globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string | undefined> } };
   if (g.process?.versions?.node) {
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    const url = await import('node:url');
+    const fs = nodeBuiltin('node:fs');
+    const path = nodeBuiltin('node:path');
+    const url = nodeBuiltin('node:url');
     const env = g.process.env ?? {};
     const candidates: string[] = [];
     if (src) candidates.push(src instanceof URL ? url.fileURLToPath(src) : src);

@@ -12,6 +12,7 @@ import { VidwasmError } from '../errors.js';
 import { free, malloc, memory, rawExport } from '../wasm.js';
 import { controlBytes, jobOffsetF64, CALL_F64, DONE, ERR, MAX_ARGS, MAX_CALLS, QUIT, SEQ, SLOT_INTS } from './protocol.js';
 import { workerSource } from './worker_source.js';
+import { nodeBuiltin } from '../hosts/node_builtins.js';
 
 /** One kernel call: the resolved export name (wasm.kernelExport) and its numeric arguments. */
 export interface ExportCall { fn: string; args: number[] }
@@ -147,7 +148,7 @@ export class Pool {
 async function spawn(): Promise<{ worker: AnyWorker; message: Promise<unknown> }> {
   const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: unknown };
   if (g.process?.versions?.node) {
-    const wt = await import('node:worker_threads');
+    const wt = nodeBuiltin('node:worker_threads');
     const worker = new wt.Worker(workerSource, { eval: true });
     worker.unref();  // an idle pool must not keep the process alive
     const message = new Promise<unknown>((resolve, reject) => {

@@ -10,6 +10,7 @@ import { heapU8 } from '../../runtime/wasm.js';
 import { label } from './pickle.js';
 import { sniffFormat } from './format.js';
 import { resolveLimits, type ReadLimits } from './limits.js';
+import { nodeBuiltin } from '../../runtime/hosts/node_builtins.js';
 
 export type Source = string | URL | Uint8Array | ArrayBuffer;
 export type StateDict = Map<string, Tensor>;
@@ -26,7 +27,7 @@ export async function readSource(src: Source): Promise<{ bytes: Uint8Array; name
     if (!res.ok) throw new CheckpointError(`${s}: HTTP ${res.status}`);
     return { bytes: new Uint8Array(await res.arrayBuffer()), name: s };
   }
-  const fs = await import('node:fs/promises');
+  const fs = nodeBuiltin('node:fs/promises');
   const path = s.startsWith('file:') ? new URL(s) : s;
   try {
     return { bytes: new Uint8Array(await fs.readFile(path)), name: s };
@@ -38,7 +39,7 @@ export async function readSource(src: Source): Promise<{ bytes: Uint8Array; name
 
 async function writeFile(path: string, bytes: Uint8Array): Promise<void> {
   if (!isNode) throw new CheckpointError(`cannot write ${path} outside Node: use the serialize* functions and save the bytes`);
-  const fs = await import('node:fs/promises');
+  const fs = nodeBuiltin('node:fs/promises');
   await fs.writeFile(path, bytes);
 }
 
