@@ -1,6 +1,6 @@
-// Spectrograms and log-mel spectrograms of a mono waveform (the input of the audio pathway of
-// audio-visual models), computed by the C kernels in native/kernels/melspec*.c:
-// framing with a periodic Hann window, a real FFT, |X|^power, a mel filterbank, log.
+// Spectrograms, (log-)mel spectrograms and MFCCs of a mono waveform (the input of the audio
+// pathway of audio-visual models), computed by the C kernels in native/kernels/melspec*.c:
+// framing with a periodic Hann window, a real FFT, |X|^power, a mel filterbank, log or dB, DCT.
 //
 // Semantics and defaults are torchaudio's (transforms.Spectrogram / MelSpectrogram):
 // n_fft 400, win_length n_fft, hop win_length / 2, center with reflect padding, power 2,
@@ -258,8 +258,19 @@ export function spectrogram(waveform: Tensor, opts: SpectrogramOptions = {}): Te
   return runSpectrogram(waveform, resolve('spectrogram', waveform, opts));
 }
 
+/** Matrices (filterbanks, DCTs) made once per configuration and kept in wasm memory (at most 16 per kind). */
+function cachedMatrix(cache: Map<string, Tensor>, key: string, rows: number, cols: number, make: () => Float32Array): Tensor {
+  let m = cache.get(key);
+  if (!m) {
+    m = keep(Tensor.from(make(), [rows, cols], { dtype: 'f32' }));
+    if (cache.size > 16) { for (const t of cache.values()) t.dispose(); cache.clear(); }
+    cache.set(key, m);
+  }
+  return m;
+}
+
 const fbCache = new Map<string, Tensor>();
-function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor } {
+function filterbank(op: string, nf: number, o: MelOptions): Tensor {
   const sr = o.sampleRate ?? 16000, nMels = o.nMels ?? 128, fMin = o.fMin ?? 0, fMax = o.fMax ?? sr / 2;
   const scale = o.melScale ?? 'htk', norm = o.norm ?? null;
   if (!(sr > 0)) throw new ArgumentError(`${op}: sampleRate must be > 0, got ${sr}`);
@@ -267,14 +278,7 @@ function filterbank(op: string, nf: number, o: MelOptions): { fb: Tensor } {
   if (!(fMin >= 0 && fMax > fMin && fMax <= sr / 2)) throw new ArgumentError(`${op}: need 0 <= fMin < fMax <= sampleRate/2, got fMin ${fMin}, fMax ${fMax}, sampleRate ${sr}`);
   if (scale !== 'htk' && scale !== 'slaney') throw new ArgumentError(`${op}: melScale must be 'htk' or 'slaney', got '${scale}'`);
   if (norm !== null && norm !== 'slaney') throw new ArgumentError(`${op}: norm must be null or 'slaney', got '${norm}'`);
-  const key = [nf, fMin, fMax, nMels, sr, norm, scale].join('/');
-  let fb = fbCache.get(key);
-  if (!fb) {
-    fb = keep(Tensor.from(melFilterbank(nf, fMin, fMax, nMels, sr, norm, scale), [nf, nMels], { dtype: 'f32' }));
-    if (fbCache.size > 16) { for (const t of fbCache.values()) t.dispose(); fbCache.clear(); }
-    fbCache.set(key, fb);
-  }
-  return { fb };
+  return cachedMatrix(fbCache, [nf, fMin, fMax, nMels, sr, norm, scale].join('/'), nf, nMels, () => melFilterbank(nf, fMin, fMax, nMels, sr, norm, scale));
 }
 
 const f32Bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0];
@@ -289,7 +293,7 @@ function applyMatrix(x: Tensor, m: Tensor, logMode: number, eps: number, topDb =
 
 function mel(op: string, waveform: Tensor, o: MelOptions, logMode: number, eps: number, topDb = -1): Tensor {
   const r = resolve(op, waveform, o);
-  const { fb } = filterbank(op, Math.floor(r.nFft / 2) + 1, o);
+  const fb = filterbank(op, Math.floor(r.nFft / 2) + 1, o);
   const spec = runSpectrogram(waveform, r);
   try {
     return applyMatrix(spec, fb, logMode, eps, topDb);
@@ -371,13 +375,7 @@ export function mfcc(waveform: Tensor, opts: MfccOptions = {}): Tensor {
   if ((opts.dctType ?? 2) !== 2) throw new ArgumentError(`${op}: dctType must be 2 (the only DCT torchaudio implements), got ${opts.dctType}`);
   if (norm !== 'ortho' && norm !== null) throw new ArgumentError(`${op}: norm must be 'ortho' or null, got '${String(norm)}'`);
   if (nMfcc > nMels) throw new ArgumentError(`${op}: nMfcc ${nMfcc} > nMels ${nMels} (cannot keep more coefficients than mel bins)`);
-  const key = `${nMfcc}/${nMels}/${norm}`;
-  let dct = dctCache.get(key);
-  if (!dct) {
-    dct = keep(Tensor.from(createDct(nMfcc, nMels, norm), [nMels, nMfcc], { dtype: 'f32' }));
-    if (dctCache.size > 16) { for (const t of dctCache.values()) t.dispose(); dctCache.clear(); }
-    dctCache.set(key, dct);
-  }
+  const dct = cachedMatrix(dctCache, `${nMfcc}/${nMels}/${norm}`, nMels, nMfcc, () => createDct(nMfcc, nMels, norm));
   const logMel = opts.logMels ? mel(op, waveform, mo, 1, 1e-6) : mel(op, waveform, mo, 3, 1e-10, 80);
   try {
     return applyMatrix(logMel, dct, 0, 0);
