@@ -25,7 +25,7 @@ setup:
 	@missing=$$(for t in $(SETUP_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
 	  if [ -n "$$missing" ]; then echo "installing: $$missing"; apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
-	npm ci --no-audit --no-fund
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 # The kernel manifest: `make gen` turns native/kernels/kernels.def into the C declarations
 # (kernels.gen.h), the WASI command's table (wasi/kernel_table.gen.h) and the typed TypeScript
