@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { nn, type Tensor } from '../../ts/node.js';
+export { threadCpuNs } from '../stats.js';
 
 type Module = InstanceType<typeof nn.Module>;
 /** key -> { ms, calls } */
@@ -14,17 +15,6 @@ function add(p: Profile, key: string, ms: number): void {
   const e = p.get(key) ?? { ms: 0, calls: 0 };
   e.ms += ms; e.calls++;
   p.set(key, e);
-}
-
-/** CPU nanoseconds of every thread of this process (Linux /proc; empty elsewhere). */
-export function threadCpuNs(): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      try { out.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0])); } catch { /* thread ended */ }
-    }
-  } catch { /* not Linux */ }
-  return out;
 }
 
 // Process CPU (getrusage: exact, where schedstat of a running thread only moves at scheduler
