@@ -4,10 +4,7 @@
 // the test checks the example again through the public API).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runReadmeExample } from '../helpers/readme_example.js';
 import { Tensor, nn, tidy, noGrad, manualSeed, models, zoo, accelerator as acc } from '../../ts/node.js';
 
 const raw = (t: Tensor) => { const b = new Uint8Array(t.data().buffer, t.ptr, t.nbytes).slice(); t.dispose(); return b; };
@@ -70,21 +67,7 @@ for (const [name, c] of Object.entries(CASES)) {
 }
 
 test('README: the compiled-plan example runs and prints what it says', async () => {
-  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-  const code = readme.slice(readme.indexOf('### Compiled inference plans')).match(/```ts\n([\s\S]*?)```/)![1];
-  const entry = fileURLToPath(new URL('../../ts/node.js', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'readme-plan-'));
-  const file = join(dir, 'example.mts'); // top-level await: an ES module
-  writeFileSync(file, code.replace(/from 'vidwasm'/g, `from ${JSON.stringify(entry)}`));
-  const lines: unknown[][] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a); };
-  try {
-    await import(pathToFileURL(file).href);
-  } finally {
-    console.log = log;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const lines = await runReadmeExample('### Compiled inference plans');
   assert.is(lines[0][0], 'arena bytes:');
   assert.ok((lines[0][1] as number) > 0);
   assert.equal(lines[0][3], [1, 400]);
